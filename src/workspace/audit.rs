@@ -1,0 +1,209 @@
+//! The audit log: one JSON object per line, appended under the workspace
+//! lock, read from its end so that the cost of `audit --limit N` depends on
+//! N, not on the size of the log.
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+/// Who made a write. Remote clients are known by the hash of their token,
+/// never the token itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_hash: Option<String>,
+}
+
+impl Actor {
+    /// The operator at this machine's command line.
+    pub fn cli() -> Actor {
+        Actor {
+            kind: "host".into(),
+            client_id: Some("cli".into()),
+            token_hash: None,
+        }
+    }
+    pub fn remote(token: &str, client_id: Option<String>) -> Actor {
+        Actor {
+            kind: "remote".into(),
+            client_id,
+            token_hash: Some(token_hash(token)),
+        }
+    }
+    pub fn host(token: &str) -> Actor {
+        Actor {
+            kind: "host".into(),
+            client_id: None,
+            token_hash: Some(token_hash(token)),
+        }
+    }
+}
+
+pub fn token_hash(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: String,
+    pub workspace_id: String,
+    pub actor: Actor,
+    pub action: String,
+    pub target: String,
+    pub summary: String,
+    pub timestamp: u64,
+}
+
+/// Appends one entry as one line, then syncs it to disk. One `write` call
+/// for the whole line, so readers never see half an entry from us.
+pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
+    }
+    let mut line = serde_json::to_vec(entry).map_err(|e| {
+        Error::io("encode the audit entry", path, std::io::Error::other(e))
+    })?;
+    line.push(b'\n');
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::io("open the audit log", path, e))?;
+    // A previous writer killed mid-line would glue our entry to its garbage.
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > 0 && !ends_with_newline(path, len) {
+        line.insert(0, b'\n');
+    }
+    file.write_all(&line).map_err(|e| Error::io("append to", path, e))?;
+    file.sync_data().map_err(|e| Error::io("sync", path, e))?;
+    Ok(())
+}
+
+fn ends_with_newline(path: &Path, len: u64) -> bool {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return true;
+    };
+    let mut last = [0u8; 1];
+    f.seek(SeekFrom::Start(len - 1)).is_ok() && f.read_exact(&mut last).is_ok() && last[0] == b'\n'
+}
+
+/// The newest `limit` entries, newest first. Lines that do not parse (a
+/// torn write, an edit by hand) are skipped.
+pub fn tail(path: &Path, limit: usize) -> Result<Vec<AuditEntry>> {
+    let mut out = Vec::with_capacity(limit.min(1024));
+    if limit == 0 {
+        return Ok(out);
+    }
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(Error::io("read the audit log", path, e)),
+    };
+    let mut pos = file
+        .seek(SeekFrom::End(0))
+        .map_err(|e| Error::io("read the audit log", path, e))?;
+    const CHUNK: u64 = 64 * 1024;
+    // Bytes of an incomplete line that began before the chunk just read.
+    let mut carry: Vec<u8> = Vec::new();
+    while pos > 0 && out.len() < limit {
+        let start = pos.saturating_sub(CHUNK);
+        let mut buf = vec![0u8; (pos - start) as usize];
+        file.seek(SeekFrom::Start(start))
+            .and_then(|_| file.read_exact(&mut buf))
+            .map_err(|e| Error::io("read the audit log", path, e))?;
+        buf.extend_from_slice(&carry);
+        pos = start;
+        // Every line but the first of `buf` is complete; the first one is
+        // complete only when we reached the start of the file.
+        let mut end = buf.len();
+        while let Some(nl) = buf[..end].iter().rposition(|&b| b == b'\n') {
+            push_line(&buf[nl + 1..end], &mut out);
+            end = nl;
+            if out.len() >= limit {
+                return Ok(out);
+            }
+        }
+        carry = buf[..end].to_vec();
+    }
+    if pos == 0 && out.len() < limit {
+        push_line(&carry, &mut out);
+    }
+    Ok(out)
+}
+
+fn push_line(line: &[u8], out: &mut Vec<AuditEntry>) {
+    let trimmed = line.trim_ascii();
+    if trimmed.is_empty() {
+        return;
+    }
+    if let Ok(entry) = serde_json::from_slice::<AuditEntry>(trimmed) {
+        out.push(entry);
+    }
+}
+
+/// The timestamp of the newest entry, if any.
+pub fn last_timestamp(path: &Path) -> Result<Option<u64>> {
+    Ok(tail(path, 1)?.first().map(|e| e.timestamp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(i: u64) -> AuditEntry {
+        AuditEntry {
+            id: format!("id{i}"),
+            workspace_id: "ws_x".into(),
+            actor: Actor::cli(),
+            action: "plugins.add".into(),
+            target: "opencode.jsonc".into(),
+            summary: format!("Add plugin p{i}"),
+            timestamp: i,
+        }
+    }
+
+    #[test]
+    fn tail_reads_newest_first_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("audit.jsonl");
+        for i in 0..3000 {
+            append(&p, &entry(i)).unwrap();
+        }
+        let got = tail(&p, 5).unwrap();
+        assert_eq!(got.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [2999, 2998, 2997, 2996, 2995]);
+        let all = tail(&p, 10_000).unwrap();
+        assert_eq!(all.len(), 3000);
+        assert_eq!(all.last().unwrap().timestamp, 0);
+        assert_eq!(last_timestamp(&p).unwrap(), Some(2999));
+    }
+
+    #[test]
+    fn tail_skips_garbage_and_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("audit.jsonl");
+        assert!(tail(&p, 5).unwrap().is_empty());
+        append(&p, &entry(1)).unwrap();
+        std::fs::OpenOptions::new().append(true).open(&p).unwrap().write_all(b"{\"torn").unwrap();
+        append(&p, &entry(2)).unwrap();
+        let got = tail(&p, 5).unwrap();
+        assert_eq!(got.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [2, 1]);
+    }
+
+    #[test]
+    fn actor_shapes() {
+        assert_eq!(serde_json::to_string(&Actor::cli()).unwrap(), r#"{"type":"host","clientId":"cli"}"#);
+        let r = serde_json::to_value(Actor::remote("t", None)).unwrap();
+        assert_eq!(r["type"], "remote");
+        assert_eq!(r["tokenHash"].as_str().unwrap().len(), 64);
+        assert!(r.get("clientId").is_none());
+    }
+}

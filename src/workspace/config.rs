@@ -1,0 +1,182 @@
+//! The two config files: the OpenCode config (JSONC, edited in place) and
+//! `.opencode/openwork.json` (plain JSON, shallow-merged).
+
+use super::plan::{Draft, Plan};
+use super::{Workspace, audit, jsonc};
+use crate::{Code, Error, Result};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The project's OpenCode config as a value (`{}` when there is no file).
+pub fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
+    let path = ws.opencode_config();
+    read_jsonc_file(&path, &ws.relative(&path))
+}
+
+/// The user-wide OpenCode config, if there is a readable one. A broken
+/// global file is not this workspace's problem: it reads as absent.
+pub fn read_global_opencode(ws: &Workspace) -> Option<Map<String, Value>> {
+    let dir = &ws.global()?.opencode;
+    let path = super::config_file_in(dir)?;
+    read_jsonc_file(&path, &path.display().to_string()).ok()
+}
+
+fn read_jsonc_file(path: &Path, label: &str) -> Result<Map<String, Value>> {
+    match super::files::read_optional(path)? {
+        None => Ok(Map::new()),
+        Some(bytes) => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::new(Code::InvalidJsonc, format!("{label} is not valid UTF-8")))?;
+            jsonc::parse_object(&text, label)
+        }
+    }
+}
+
+pub fn read_openwork(ws: &Workspace) -> Result<Map<String, Value>> {
+    let path = ws.openwork_config();
+    match super::files::read_optional(&path)? {
+        None => Ok(Map::new()),
+        Some(bytes) => parse_openwork(&bytes, &ws.relative(&path)),
+    }
+}
+
+fn parse_openwork(bytes: &[u8], label: &str) -> Result<Map<String, Value>> {
+    if bytes.trim_ascii().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Error::new(
+            Code::InvalidWorkspaceJson,
+            format!("{label}: the top-level value must be an object"),
+        )),
+        Err(e) => Err(Error::new(
+            Code::InvalidWorkspaceJson,
+            format!("{label} does not parse: {e}"),
+        )),
+    }
+}
+
+/// `GET /workspace/:id/config`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigView {
+    pub opencode: Map<String, Value>,
+    pub openwork: Map<String, Value>,
+    pub updated_at: Option<u64>,
+}
+
+pub fn show(ws: &Workspace) -> Result<ConfigView> {
+    Ok(ConfigView {
+        opencode: read_opencode(ws)?,
+        openwork: read_openwork(ws)?,
+        updated_at: audit::last_timestamp(&ws.audit_log())?,
+    })
+}
+
+/// A strong validator over both files' bytes: changes whenever either file
+/// does, including edits by hand that leave the parsed value equal.
+pub fn etag(ws: &Workspace) -> Result<String> {
+    let mut h = Sha256::new();
+    for path in [ws.opencode_config(), ws.openwork_config()] {
+        match super::files::read_optional(&path)? {
+            Some(bytes) => {
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+            None => h.update(u64::MAX.to_le_bytes()),
+        }
+    }
+    let hex: String = h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
+    Ok(format!("\"{hex}\""))
+}
+
+/// A new OpenCode config starts from this, so editors get completion.
+const NEW_CONFIG: &str = "{\n  \"$schema\": \"https://opencode.ai/config.json\"\n}\n";
+
+/// Edits the OpenCode config inside a draft, creating it when missing.
+pub(crate) fn edit_opencode(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    f: impl FnOnce(&jsonc_parser::cst::CstObject) -> Result<()>,
+) -> Result<()> {
+    let path = ws.opencode_config();
+    let label = ws.relative(&path);
+    let current = draft.text(&path, Code::InvalidJsonc)?;
+    let source = current.as_deref().unwrap_or(NEW_CONFIG);
+    let edited = jsonc::edit(source, &label, f)?;
+    if current.as_deref() != Some(edited.as_str()) && !(current.is_none() && edited == NEW_CONFIG) {
+        draft.set(&path, Some(edited.into_bytes()))?;
+    }
+    Ok(())
+}
+
+/// Replaces the OpenCode config with exactly `value` (import `replace`).
+pub(crate) fn replace_opencode(ws: &Workspace, draft: &mut Draft<'_>, value: &Map<String, Value>) -> Result<()> {
+    let path = ws.opencode_config();
+    let current = draft.text(&path, Code::InvalidJsonc)?;
+    if let Some(text) = &current {
+        // Same value already there: keep the file, comments and all.
+        if jsonc::parse_object(text, &ws.relative(&path)).ok().as_ref() == Some(value) {
+            return Ok(());
+        }
+    }
+    draft.set(&path, Some(jsonc::to_pretty(&Value::Object(value.clone())).into_bytes()))
+}
+
+/// Shallow-merges (or with `replace`, replaces) `.opencode/openwork.json`.
+pub(crate) fn write_openwork(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    patch: &Map<String, Value>,
+    replace: bool,
+) -> Result<()> {
+    let path = ws.openwork_config();
+    let current = draft.bytes(&path)?.map(<[u8]>::to_vec);
+    let mut merged = match &current {
+        Some(bytes) if !replace => parse_openwork(bytes, &ws.relative(&path))?,
+        _ => Map::new(),
+    };
+    for (k, v) in patch {
+        merged.insert(k.clone(), v.clone());
+    }
+    if let Some(bytes) = &current {
+        if parse_openwork(bytes, "").ok().as_ref() == Some(&merged) {
+            return Ok(());
+        }
+    }
+    draft.set(&path, Some(jsonc::to_pretty(&Value::Object(merged)).into_bytes()))
+}
+
+/// `PATCH /workspace/:id/config`: each top-level key of `opencode` is set,
+/// `openwork` is shallow-merged. At least one of the two is required.
+pub fn plan_patch(
+    ws: &Workspace,
+    opencode: Option<&Map<String, Value>>,
+    openwork: Option<&Map<String, Value>>,
+) -> Result<Plan> {
+    if opencode.is_none() && openwork.is_none() {
+        return Err(Error::new(Code::InvalidPayload, "give opencode and/or openwork to patch"));
+    }
+    let mut draft = Draft::new(ws);
+    let mut keys: Vec<String> = Vec::new();
+    if let Some(patch) = opencode {
+        edit_opencode(ws, &mut draft, |obj| {
+            jsonc::set_keys(obj, patch.iter().map(|(k, v)| (k.as_str(), v)));
+            Ok(())
+        })?;
+        keys.extend(patch.keys().take(5).map(|k| format!("opencode.{k}")));
+    }
+    if let Some(patch) = openwork {
+        write_openwork(ws, &mut draft, patch, false)?;
+        keys.extend(patch.keys().take(5).map(|k| format!("openwork.{k}")));
+    }
+    let summary = if keys.is_empty() {
+        "Patch config".to_string()
+    } else {
+        format!("Patch config: {}", keys.join(", "))
+    };
+    Ok(draft.finish("config.patch", "config", summary))
+}

@@ -1,0 +1,143 @@
+//! File primitives every write goes through: bounded reads, refusal to
+//! write through symbolic links, and atomic replacement.
+
+use crate::{Code, Error, Result};
+use atomic_write_file::AtomicWriteFile;
+use std::io::{ErrorKind, Write};
+use std::path::Path;
+
+/// The file's bytes, or `None` when it does not exist.
+pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == ErrorKind::IsADirectory => Err(Error::new(
+            Code::Conflict,
+            format!("{} is a folder, not a file", path.display()),
+        )),
+        Err(e) => Err(Error::io("read", path, e)),
+    }
+}
+
+pub fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Refuses `path` unless it lies inside `root` and no component below
+/// `root` (the file included) is a symbolic link: a write must never land
+/// outside the workspace through a link.
+pub fn check_inside(root: &Path, path: &Path) -> Result<()> {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Err(Error::new(Code::InvalidPath, "path is outside the workspace"));
+    };
+    let mut current = root.to_path_buf();
+    for comp in rel.components() {
+        match comp {
+            std::path::Component::Normal(part) => current.push(part),
+            _ => return Err(Error::new(Code::InvalidPath, "path is outside the workspace")),
+        }
+        if is_symlink(&current) {
+            return Err(Error::new(
+                Code::Conflict,
+                format!(
+                    "{} is a symbolic link; openwork does not write through links",
+                    rel_display(root, &current)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn rel_display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "a path".to_string())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+/// flushed, renamed over the old file, and the folder synced. A crash at any
+/// moment leaves the old file or the new one, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
+    }
+    let mut file = AtomicWriteFile::options()
+        .open(path)
+        .map_err(|e| Error::io("write", path, e))?;
+    file.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
+    file.commit().map_err(|e| Error::io("write", path, e))?;
+    Ok(())
+}
+
+/// Removes a file (a missing one is fine) and then each folder above it
+/// that became empty, up to but excluding `stop`.
+pub fn remove(path: &Path, stop: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io("remove", path, e)),
+    }
+    if let Some(parent) = path.parent() {
+        sync_dir(parent);
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == stop || !d.starts_with(stop) {
+            break;
+        }
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_creates_parents() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b/c.txt");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let leftovers: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temp files left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_links_and_outside_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".opencode/skills")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join(".opencode/skills/evil")).unwrap();
+        let err = check_inside(root, &root.join(".opencode/skills/evil/SKILL.md")).unwrap_err();
+        assert_eq!(err.code, Code::Conflict);
+        assert!(!err.message.contains(&*outside.path().to_string_lossy()));
+        assert_eq!(check_inside(root, Path::new("/etc/passwd")).unwrap_err().code, Code::InvalidPath);
+        assert!(check_inside(root, &root.join(".opencode/skills/ok/SKILL.md")).is_ok());
+    }
+
+    #[test]
+    fn remove_prunes_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let stop = dir.path().join("skills");
+        let p = stop.join("x/SKILL.md");
+        write_atomic(&p, b"x").unwrap();
+        remove(&p, &stop).unwrap();
+        assert!(!stop.join("x").exists());
+        assert!(stop.exists());
+    }
+}

@@ -1,0 +1,157 @@
+//! Markdown files with YAML frontmatter (SKILL.md, command files).
+//!
+//! YAML is read and written with serde-saphyr into `serde_json` values, so the
+//! rest of the core deals with one value model; key order is kept.
+
+use crate::{Code, Error, Result};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// `None` when the text has no frontmatter block at all.
+    pub front: Option<Map<String, Value>>,
+    pub body: String,
+}
+
+/// Splits `---\n<yaml>\n---\n<body>` into the YAML text and the body.
+/// Returns `None` when the text does not start with a frontmatter fence.
+pub fn split(text: &str) -> Option<(&str, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end();
+        if line == "---" || line == "..." {
+            let body_start = (line_end + 1).min(text.len());
+            return Some((&text[yaml_start..pos], &text[body_start..]));
+        }
+        if line_end == text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+/// Parses a document. A fence without a closing fence, YAML that does not
+/// parse, or YAML that is not a mapping is `invalid_frontmatter`.
+pub fn parse(text: &str) -> Result<Document> {
+    let stripped = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some((yaml, body)) = split(stripped) else {
+        if stripped.lines().next().is_some_and(|l| l.trim_end() == "---") {
+            return Err(Error::new(Code::InvalidFrontmatter, "frontmatter is not closed with '---'"));
+        }
+        return Ok(Document {
+            front: None,
+            body: stripped.to_string(),
+        });
+    };
+    let front = parse_yaml(yaml)?;
+    Ok(Document {
+        front: Some(front),
+        body: body.to_string(),
+    })
+}
+
+fn parse_yaml(yaml: &str) -> Result<Map<String, Value>> {
+    if yaml.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    // YAML 1.2 booleans only: `y`/`no`/`on` stay strings, as OpenCode reads them.
+    let options = serde_saphyr::options! { strict_booleans: true };
+    let value: Value = serde_saphyr::from_str_with_options(yaml, options).map_err(|e| {
+        let first = e.to_string().lines().next().unwrap_or("").to_string();
+        Error::new(Code::InvalidFrontmatter, format!("frontmatter is not valid YAML: {first}"))
+    })?;
+    match value {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        _ => Err(Error::new(Code::InvalidFrontmatter, "frontmatter must be a YAML mapping")),
+    }
+}
+
+/// Renders `---\n<yaml>---\n<body>`.
+pub fn render(front: &Map<String, Value>, body: &str) -> Result<String> {
+    let mut yaml = if front.is_empty() {
+        String::new()
+    } else {
+        serde_saphyr::to_string(front).map_err(|e| {
+            Error::new(Code::InvalidFrontmatter, format!("frontmatter cannot be written: {e}"))
+        })?
+    };
+    if !yaml.is_empty() && !yaml.ends_with('\n') {
+        yaml.push('\n');
+    }
+    Ok(format!("---\n{yaml}---\n{body}"))
+}
+
+/// A string field of the frontmatter, if it is a string.
+pub fn str_field<'a>(front: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    front.get(key).and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn splits_and_parses() {
+        let doc = parse("---\nname: a\ndescription: \"Does: things\"\ntags: [x, y]\n---\n# Body\n").unwrap();
+        let front = doc.front.unwrap();
+        assert_eq!(front["name"], "a");
+        assert_eq!(front["description"], "Does: things");
+        assert_eq!(front["tags"], json!(["x", "y"]));
+        assert_eq!(doc.body, "# Body\n");
+    }
+
+    #[test]
+    fn no_frontmatter_is_all_body() {
+        let doc = parse("# Title\n---\n").unwrap();
+        assert_eq!(doc.front, None);
+        assert_eq!(doc.body, "# Title\n---\n");
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let doc = parse("\u{feff}---\r\nname: a\r\n---\r\nbody").unwrap();
+        assert_eq!(doc.front.unwrap()["name"], "a");
+        assert_eq!(doc.body, "body");
+    }
+
+    #[test]
+    fn empty_frontmatter_and_no_body() {
+        let doc = parse("---\n---\n").unwrap();
+        assert_eq!(doc.front, Some(Map::new()));
+        assert_eq!(doc.body, "");
+        let doc = parse("---\nname: a\n---").unwrap();
+        assert_eq!(doc.body, "");
+    }
+
+    #[test]
+    fn bad_frontmatter() {
+        for bad in ["---\nname: a\n", "---\n: : :\n  - x\n---\n", "---\n- a\n- b\n---\nbody", "---\nname: [unclosed\n---\n"] {
+            assert_eq!(parse(bad).unwrap_err().code, Code::InvalidFrontmatter, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn round_trip_keeps_order_and_quotes_what_needs_it() {
+        let mut front = Map::new();
+        front.insert("name".into(), json!("my-skill"));
+        front.insert("description".into(), json!("Use when: a # b\nsecond line"));
+        front.insert("model".into(), Value::Null);
+        front.insert("subtask".into(), json!(false));
+        front.insert("zeta".into(), json!(["yes", "1", "null"]));
+        let text = render(&front, "body\n").unwrap();
+        assert!(text.starts_with("---\nname: my-skill\ndescription: "), "{text}");
+        let doc = parse(&text).unwrap();
+        assert_eq!(doc.front.unwrap(), front);
+        assert_eq!(doc.body, "body\n");
+    }
+}

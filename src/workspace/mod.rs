@@ -1,0 +1,216 @@
+//! The workspace core (SPEC §1–§2): where each file lives, how it is read,
+//! validated, edited as a [`plan::Plan`] and written under the lock.
+
+pub mod audit;
+pub mod commands;
+pub mod config;
+pub mod files;
+pub mod frontmatter;
+pub mod input;
+pub mod jsonc;
+pub mod lock;
+pub mod mcp;
+pub mod plan;
+pub mod plugins;
+pub mod skills;
+pub mod transfer;
+pub mod validate;
+
+use crate::{Code, Error, Result};
+use sha2::{Digest, Sha256};
+use std::path::{Component, Path, PathBuf};
+
+pub use audit::{Actor, AuditEntry};
+pub use plan::{Applied, FileEdit, Plan};
+
+/// One OpenCode workspace: a folder on this machine.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    root: PathBuf,
+    id: String,
+    name: String,
+    global: Option<GlobalDirs>,
+}
+
+impl Workspace {
+    /// Opens the folder at `path` (relative paths are taken from the current
+    /// folder). The folder must exist.
+    pub fn open(path: &Path) -> Result<Workspace> {
+        let root = absolute(path)?;
+        match std::fs::metadata(&root) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::new(
+                    Code::WorkspaceNotFound,
+                    format!("workspace {} is not a folder", root.display()),
+                ));
+            }
+            Err(_) => {
+                return Err(Error::new(
+                    Code::WorkspaceNotFound,
+                    format!("workspace folder {} does not exist", root.display()),
+                ));
+            }
+        }
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| root.display().to_string());
+        Ok(Workspace {
+            id: workspace_id(&root),
+            root,
+            name,
+            global: GlobalDirs::from_env(),
+        })
+    }
+
+    /// Replaces where global (read-only) configuration is looked for.
+    pub fn with_global(mut self, global: Option<GlobalDirs>) -> Self {
+        self.global = global;
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn global(&self) -> Option<&GlobalDirs> {
+        self.global.as_ref()
+    }
+
+    /// `opencode.jsonc` if it exists, else `opencode.json` if that exists,
+    /// else `opencode.jsonc` (the file a first write creates).
+    pub fn opencode_config(&self) -> PathBuf {
+        config_file_in(&self.root).unwrap_or_else(|| self.root.join("opencode.jsonc"))
+    }
+    pub fn dot_opencode(&self) -> PathBuf {
+        self.root.join(".opencode")
+    }
+    pub fn openwork_config(&self) -> PathBuf {
+        self.dot_opencode().join("openwork.json")
+    }
+    pub fn skills_dir(&self) -> PathBuf {
+        self.dot_opencode().join("skills")
+    }
+    pub fn commands_dir(&self) -> PathBuf {
+        self.dot_opencode().join("commands")
+    }
+    pub fn plugins_dir(&self) -> PathBuf {
+        self.dot_opencode().join("plugins")
+    }
+    pub fn state_dir(&self) -> PathBuf {
+        self.dot_opencode().join("openwork")
+    }
+    pub fn audit_log(&self) -> PathBuf {
+        self.state_dir().join("audit.jsonl")
+    }
+    pub fn lock_file(&self) -> PathBuf {
+        self.state_dir().join(".lock")
+    }
+
+    /// `path` relative to the root, with `/` separators, for messages and diffs.
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| path.display().to_string())
+    }
+}
+
+/// The existing OpenCode config in `dir`, `.jsonc` first.
+pub fn config_file_in(dir: &Path) -> Option<PathBuf> {
+    ["opencode.jsonc", "opencode.json"]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+}
+
+/// Where OpenCode keeps user-wide configuration; read, never written.
+#[derive(Debug, Clone)]
+pub struct GlobalDirs {
+    /// `~/.config/opencode` (or `$XDG_CONFIG_HOME/opencode`).
+    pub opencode: PathBuf,
+    /// `~/.claude`.
+    pub claude: PathBuf,
+}
+
+impl GlobalDirs {
+    pub fn from_env() -> Option<GlobalDirs> {
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()))?;
+        let config = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| home.join(".config"));
+        Some(GlobalDirs {
+            opencode: config.join("opencode"),
+            claude: home.join(".claude"),
+        })
+    }
+}
+
+/// `"ws_"` + the first 12 hex digits of SHA-256 of the absolute path.
+pub fn workspace_id(abs: &Path) -> String {
+    let digest = Sha256::digest(abs.to_string_lossy().as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("ws_{hex}")
+}
+
+/// Makes `path` absolute and lexically normal (`.` and `..` folded, no
+/// trailing separator), without resolving symbolic links.
+pub fn absolute(path: &Path) -> Result<PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io("read the current folder", Path::new("."), e))?
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for comp in joined.components() {
+        match comp {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Ok(out)
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_is_sha256_prefix() {
+        // sha256("/tmp/ws") = 5a1d0b3c...; computed independently with sha256sum.
+        let id = workspace_id(Path::new("/tmp/ws"));
+        assert!(id.starts_with("ws_"));
+        assert_eq!(id.len(), 15);
+        let expected = format!("{:x}", Sha256::digest(b"/tmp/ws"));
+        assert_eq!(&id[3..], &expected[..12]);
+    }
+
+    #[test]
+    fn absolute_is_lexical() {
+        assert_eq!(absolute(Path::new("/a/b/../c/./d/")).unwrap(), PathBuf::from("/a/c/d"));
+        assert_eq!(absolute(Path::new("/")).unwrap(), PathBuf::from("/"));
+    }
+}

@@ -1,0 +1,189 @@
+//! Planned writes (SPEC §2). An operation first becomes a [`Plan`]: the
+//! exact bytes of every file before and after, computed without writing.
+//! The plan is what a host approves; [`Workspace::apply`] writes exactly
+//! that plan, or nothing if any file moved since it was made.
+
+use super::audit::{self, Actor, AuditEntry};
+use super::lock::LockGuard;
+use super::{Workspace, files, now_ms};
+use crate::{Code, Error, Result};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// One file's change. `None` means "does not exist" (before: to be created;
+/// after: to be removed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEdit {
+    pub path: PathBuf,
+    pub before: Option<Vec<u8>>,
+    pub after: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub workspace_id: String,
+    /// `plugins.add`, `skills.upsert`, … (the audit action).
+    pub action: String,
+    /// What the action is about (a plugin spec, a skill name, a file).
+    pub target: String,
+    pub summary: String,
+    /// Only files whose bytes change; empty for a no-op.
+    pub edits: Vec<FileEdit>,
+}
+
+/// What [`Workspace::apply`] did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// `None` for a no-op plan: nothing was written, not even the log.
+    pub entry: Option<AuditEntry>,
+}
+
+impl Plan {
+    pub fn is_noop(&self) -> bool {
+        self.edits.is_empty()
+    }
+
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.edits.iter().map(|e| e.path.clone()).collect()
+    }
+
+    /// A unified diff of the whole plan, paths relative to `root`.
+    pub fn diff(&self, root: &Path) -> String {
+        let mut out = String::new();
+        for edit in &self.edits {
+            let rel = edit
+                .path
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|_| edit.path.display().to_string());
+            let (Ok(before), Ok(after)) = (
+                std::str::from_utf8(edit.before.as_deref().unwrap_or_default()),
+                std::str::from_utf8(edit.after.as_deref().unwrap_or_default()),
+            ) else {
+                out.push_str(&format!("Binary file {rel} changes\n"));
+                continue;
+            };
+            let old = if edit.before.is_some() { format!("a/{rel}") } else { "/dev/null".into() };
+            let new = if edit.after.is_some() { format!("b/{rel}") } else { "/dev/null".into() };
+            let diff = similar::TextDiff::from_lines(before, after);
+            out.push_str(&diff.unified_diff().context_radius(3).missing_newline_hint(true).header(&old, &new).to_string());
+        }
+        out
+    }
+}
+
+/// Builds a plan: reads each file once, lets the operation rewrite it any
+/// number of times in memory, and keeps only the files that end up changed.
+pub struct Draft<'a> {
+    ws: &'a Workspace,
+    files: Vec<(PathBuf, Option<Vec<u8>>, Option<Vec<u8>>)>,
+}
+
+impl<'a> Draft<'a> {
+    pub fn new(ws: &'a Workspace) -> Self {
+        Draft { ws, files: Vec::new() }
+    }
+
+    fn slot(&mut self, path: &Path) -> Result<usize> {
+        if let Some(i) = self.files.iter().position(|(p, _, _)| p == path) {
+            return Ok(i);
+        }
+        files::check_inside(self.ws.root(), path)?;
+        let bytes = files::read_optional(path)?;
+        self.files.push((path.to_path_buf(), bytes.clone(), bytes));
+        Ok(self.files.len() - 1)
+    }
+
+    /// The file's content as the plan has it so far.
+    pub fn bytes(&mut self, path: &Path) -> Result<Option<&[u8]>> {
+        let i = self.slot(path)?;
+        Ok(self.files[i].2.as_deref())
+    }
+
+    /// The content as text; a file that is not UTF-8 is an error with `code`.
+    pub fn text(&mut self, path: &Path, code: Code) -> Result<Option<String>> {
+        let rel = self.ws.relative(path);
+        match self.bytes(path)? {
+            None => Ok(None),
+            Some(b) => String::from_utf8(b.to_vec())
+                .map(Some)
+                .map_err(|_| Error::new(code, format!("{rel} is not valid UTF-8"))),
+        }
+    }
+
+    /// Sets the file's new content (`None` removes it).
+    pub fn set(&mut self, path: &Path, content: Option<Vec<u8>>) -> Result<()> {
+        let i = self.slot(path)?;
+        self.files[i].2 = content;
+        Ok(())
+    }
+
+    pub fn finish(self, action: &str, target: impl Into<String>, summary: impl Into<String>) -> Plan {
+        Plan {
+            workspace_id: self.ws.id().to_string(),
+            action: action.to_string(),
+            target: target.into(),
+            summary: summary.into(),
+            edits: self
+                .files
+                .into_iter()
+                .filter(|(_, before, after)| before != after)
+                .map(|(path, before, after)| FileEdit { path, before, after })
+                .collect(),
+        }
+    }
+}
+
+impl Workspace {
+    /// Applies `plan` while `_lock` is held: every file must still hold its
+    /// `before` bytes (else `conflict`, nothing written); then each file is
+    /// replaced atomically and one audit entry appended.
+    pub fn apply(&self, _lock: &LockGuard, plan: &Plan, actor: &Actor) -> Result<Applied> {
+        if plan.workspace_id != self.id() {
+            return Err(Error::new(Code::Internal, "plan belongs to another workspace"));
+        }
+        if plan.is_noop() {
+            return Ok(Applied { entry: None });
+        }
+        let mut changed = Vec::new();
+        for edit in &plan.edits {
+            files::check_inside(self.root(), &edit.path)?;
+            if files::read_optional(&edit.path)? != edit.before {
+                changed.push(edit.path.display().to_string());
+            }
+        }
+        if !changed.is_empty() {
+            return Err(Error::new(
+                Code::Conflict,
+                "the workspace changed since this write was planned; nothing was written, retry",
+            )
+            .with_details(json!({ "paths": changed })));
+        }
+        for edit in &plan.edits {
+            match &edit.after {
+                Some(bytes) => files::write_atomic(&edit.path, bytes)?,
+                None => files::remove(&edit.path, &self.dot_opencode())?,
+            }
+        }
+        let entry = AuditEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            workspace_id: self.id().to_string(),
+            actor: actor.clone(),
+            action: plan.action.clone(),
+            target: plan.target.clone(),
+            summary: plan.summary.clone(),
+            timestamp: now_ms(),
+        };
+        audit::append(&self.audit_log(), &entry)?;
+        Ok(Applied { entry: Some(entry) })
+    }
+
+    /// Plans and applies under one holding of the lock, so the two cannot
+    /// conflict: how the offline CLI and the server's auto mode write.
+    pub fn write(&self, actor: &Actor, make: impl FnOnce(&Workspace) -> Result<Plan>) -> Result<(Plan, Applied)> {
+        let lock = self.lock()?;
+        let plan = make(self)?;
+        let applied = self.apply(&lock, &plan, actor)?;
+        Ok((plan, applied))
+    }
+}

@@ -1,0 +1,227 @@
+//! Export and import of a whole workspace configuration as one JSON
+//! document. An import is one plan: every entry is validated while the plan
+//! is built, so one bad entry means nothing is written.
+
+use super::commands::{self, CommandInput, Scope};
+use super::config::{edit_opencode, read_openwork, read_opencode, replace_opencode, write_openwork};
+use super::input::Fields;
+use super::plan::{Draft, Plan};
+use super::{Workspace, jsonc, now_ms, skills};
+use crate::{Code, Error, Result};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportDoc {
+    pub workspace_id: String,
+    pub exported_at: u64,
+    pub opencode: Map<String, Value>,
+    pub openwork: Map<String, Value>,
+    pub skills: Vec<SkillExport>,
+    pub commands: Vec<CommandExport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SkillExport {
+    pub name: String,
+    pub description: String,
+    pub content: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommandExport {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub template: String,
+}
+
+pub fn export(ws: &Workspace) -> Result<ExportDoc> {
+    let mut skill_docs = Vec::new();
+    for item in skills::list(ws, false)? {
+        // A skill that vanished between listing and reading is simply not exported.
+        if let Ok(content) = std::fs::read_to_string(&item.path) {
+            skill_docs.push(SkillExport {
+                name: item.name,
+                description: item.description,
+                content,
+            });
+        }
+    }
+    Ok(ExportDoc {
+        workspace_id: ws.id().to_string(),
+        exported_at: now_ms(),
+        opencode: read_opencode(ws)?,
+        openwork: read_openwork(ws)?,
+        skills: skill_docs,
+        commands: commands::list(ws, Scope::Workspace)?
+            .into_iter()
+            .map(|c| CommandExport {
+                name: c.name,
+                description: c.description,
+                template: c.template,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Merge,
+    Replace,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Modes {
+    pub opencode: Mode,
+    pub openwork: Mode,
+    pub skills: Mode,
+    pub commands: Mode,
+}
+
+impl Modes {
+    /// Sets one key from `KEY=merge|replace` style input.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        let mode = match value {
+            "merge" => Mode::Merge,
+            "replace" => Mode::Replace,
+            _ => {
+                return Err(Error::new(
+                    Code::InvalidPayload,
+                    format!("mode for {key} must be \"merge\" or \"replace\""),
+                ));
+            }
+        };
+        match key {
+            "opencode" => self.opencode = mode,
+            "openwork" => self.openwork = mode,
+            "skills" => self.skills = mode,
+            "commands" => self.commands = mode,
+            _ => {
+                return Err(Error::new(
+                    Code::InvalidPayload,
+                    format!("unknown mode key {key:?}: use opencode, openwork, skills or commands"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SkillIn {
+    pub name: String,
+    pub content: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportDoc {
+    pub opencode: Option<Map<String, Value>>,
+    pub openwork: Option<Map<String, Value>>,
+    pub skills: Option<Vec<SkillIn>>,
+    pub commands: Option<Vec<CommandInput>>,
+    pub mode: Modes,
+}
+
+/// Reads an import document with strict types; other keys of an export
+/// (`workspaceId`, `exportedAt`) are ignored.
+pub fn parse_import(doc: &Map<String, Value>) -> Result<ImportDoc> {
+    let f = Fields(doc);
+    let mut mode = Modes::default();
+    if let Some(modes) = f.object("mode", Code::InvalidPayload)? {
+        for (k, v) in modes {
+            let v = v
+                .as_str()
+                .ok_or_else(|| Error::new(Code::InvalidPayload, format!("mode for {k} must be a string")))?;
+            mode.set(k, v)?;
+        }
+    }
+    let skills = match f.array("skills", Code::InvalidPayload)? {
+        None => None,
+        Some(items) => Some(
+            items
+                .iter()
+                .map(|item| {
+                    let obj = item
+                        .as_object()
+                        .ok_or_else(|| Error::new(Code::InvalidPayload, "each skill must be an object"))?;
+                    let s = Fields(obj);
+                    Ok(SkillIn {
+                        name: s.required_str("name", Code::InvalidSkillName)?.to_string(),
+                        content: s.required_str("content", Code::InvalidSkillContent)?.to_string(),
+                        description: s.str("description", Code::InvalidDescription)?.map(str::to_string),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+    };
+    let commands = match f.array("commands", Code::InvalidPayload)? {
+        None => None,
+        Some(items) => Some(
+            items
+                .iter()
+                .map(|item| {
+                    let obj = item
+                        .as_object()
+                        .ok_or_else(|| Error::new(Code::InvalidCommand, "each command must be an object"))?;
+                    let c = Fields(obj);
+                    match c.str("content", Code::InvalidCommand)? {
+                        Some(content) => CommandInput::from_file(
+                            c.str("name", Code::InvalidCommandName)?,
+                            content,
+                            c.str("description", Code::InvalidPayload)?,
+                        ),
+                        None => CommandInput::from_json(obj),
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+    };
+    Ok(ImportDoc {
+        opencode: f.object("opencode", Code::InvalidPayload)?.cloned(),
+        openwork: f.object("openwork", Code::InvalidPayload)?.cloned(),
+        skills,
+        commands,
+        mode,
+    })
+}
+
+pub fn plan_import(ws: &Workspace, doc: &ImportDoc) -> Result<Plan> {
+    let mut draft = Draft::new(ws);
+    if let Some(opencode) = &doc.opencode {
+        match doc.mode.opencode {
+            Mode::Merge => edit_opencode(ws, &mut draft, |obj| {
+                jsonc::set_keys(obj, opencode.iter().map(|(k, v)| (k.as_str(), v)));
+                Ok(())
+            })?,
+            Mode::Replace => replace_opencode(ws, &mut draft, opencode)?,
+        }
+    }
+    if let Some(openwork) = &doc.openwork {
+        write_openwork(ws, &mut draft, openwork, doc.mode.openwork == Mode::Replace)?;
+    }
+    if let Some(list) = &doc.skills {
+        if doc.mode.skills == Mode::Replace {
+            for name in skills::project_folders(ws) {
+                skills::draft_delete(ws, &mut draft, &name)?;
+            }
+        }
+        for s in list {
+            skills::draft_upsert(ws, &mut draft, &s.name, &s.content, s.description.as_deref())?;
+        }
+    }
+    if let Some(list) = &doc.commands {
+        if doc.mode.commands == Mode::Replace {
+            for path in commands::project_files(ws) {
+                draft.set(&path, None)?;
+            }
+        }
+        for c in list {
+            commands::draft_upsert(ws, &mut draft, c)?;
+        }
+    }
+    Ok(draft.finish("config.import", "workspace", "Import workspace config"))
+}

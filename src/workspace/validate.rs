@@ -1,0 +1,268 @@
+//! The naming and payload rules of SPEC §1 and §4.5, shared by every writer.
+
+use crate::{Code, Error, Result};
+use serde_json::Value;
+
+pub const SKILL_NAME_MAX: usize = 64;
+pub const COMMAND_NAME_MAX: usize = 128;
+pub const MCP_NAME_MAX: usize = 128;
+pub const PLUGIN_SPEC_MAX: usize = 512;
+pub const DESCRIPTION_MAX: usize = 1024;
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+/// A plugin spec, trimmed. Returns the text to store.
+pub fn plugin_spec(spec: &str) -> Result<String> {
+    let trimmed = spec.trim();
+    if trimmed.is_empty() {
+        return Err(Error::new(Code::InvalidPluginSpec, "plugin spec is required"));
+    }
+    if trimmed.chars().count() > PLUGIN_SPEC_MAX {
+        return Err(Error::new(
+            Code::InvalidPluginSpec,
+            format!("plugin spec is longer than {PLUGIN_SPEC_MAX} characters"),
+        ));
+    }
+    if has_control(trimmed) {
+        return Err(Error::new(
+            Code::InvalidPluginSpec,
+            "plugin spec contains control characters",
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// The name two specs are compared by: `@scope/name@1.2` → `@scope/name`,
+/// `name@1.2` → `name`; URLs and absolute paths are kept whole.
+pub fn plugin_name(spec: &str) -> String {
+    let s = spec.trim();
+    let whole = ["file:", "http:", "https:", "git:", "git+"];
+    if whole.iter().any(|p| s.starts_with(p)) || is_absolute_path(s) {
+        return s.to_string();
+    }
+    if let Some(rest) = s.strip_prefix('@') {
+        return match rest.find('@') {
+            Some(i) if rest[..i].contains('/') => s[..i + 1].to_string(),
+            _ => s.to_string(),
+        };
+    }
+    match s.find('@') {
+        Some(i) if i > 0 => s[..i].to_string(),
+        _ => s.to_string(),
+    }
+}
+
+fn is_absolute_path(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.starts_with('/')
+        || s.starts_with('\\')
+        || (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/'))
+}
+
+/// `^[a-z0-9]+(-[a-z0-9]+)*$`, 1–64 characters.
+pub fn skill_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= SKILL_NAME_MAX
+        && name
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else if name.len() > SKILL_NAME_MAX {
+        Err(Error::new(
+            Code::InvalidSkillName,
+            format!("skill name is longer than {SKILL_NAME_MAX} characters"),
+        ))
+    } else {
+        Err(Error::new(
+            Code::InvalidSkillName,
+            format!(
+                "invalid skill name {}: use lowercase letters, digits and single hyphens (e.g. my-skill)",
+                quote(name)
+            ),
+        ))
+    }
+}
+
+/// A skill description: 1–1024 characters, not blank.
+pub fn description(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::new(Code::InvalidDescription, "description is required"));
+    }
+    if text.chars().count() > DESCRIPTION_MAX {
+        return Err(Error::new(
+            Code::InvalidDescription,
+            format!("description is longer than {DESCRIPTION_MAX} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Trims, strips one leading `/`, then `^[A-Za-z0-9_-]+$`. Returns the clean name.
+pub fn command_name(raw: &str) -> Result<String> {
+    let trimmed = raw.trim();
+    let name = trimmed.strip_prefix('/').unwrap_or(trimmed);
+    if name.is_empty() {
+        return Err(Error::new(Code::InvalidCommandName, "command name is required"));
+    }
+    if name.len() > COMMAND_NAME_MAX {
+        return Err(Error::new(
+            Code::InvalidCommandName,
+            format!("command name is longer than {COMMAND_NAME_MAX} characters"),
+        ));
+    }
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        return Err(Error::new(
+            Code::InvalidCommandName,
+            format!(
+                "invalid command name {}: use letters, digits, '_' and '-'",
+                quote(name)
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// `^[A-Za-z0-9_-]+$`, not starting with `-`.
+pub fn mcp_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::new(Code::InvalidMcpName, "MCP server name is required"));
+    }
+    if name.len() > MCP_NAME_MAX {
+        return Err(Error::new(
+            Code::InvalidMcpName,
+            format!("MCP server name is longer than {MCP_NAME_MAX} characters"),
+        ));
+    }
+    if name.starts_with('-') || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        return Err(Error::new(
+            Code::InvalidMcpName,
+            format!(
+                "invalid MCP server name {}: use letters, digits, '_' and '-', not starting with '-'",
+                quote(name)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `type: local` needs a non-empty `command` array of strings; `type: remote`
+/// needs a string `url`. Every other field is kept as given.
+pub fn mcp_config(config: &Value) -> Result<()> {
+    let bad = |msg: &str| Err(Error::new(Code::InvalidMcpConfig, msg.to_string()));
+    let Some(obj) = config.as_object() else {
+        return bad("MCP config must be an object");
+    };
+    match obj.get("type").and_then(Value::as_str) {
+        Some("local") => match obj.get("command").and_then(Value::as_array) {
+            Some(cmd) if !cmd.is_empty() && cmd.iter().all(|c| c.as_str().is_some_and(|s| !s.is_empty())) => Ok(()),
+            _ => bad("a local MCP server needs a non-empty \"command\" array of strings"),
+        },
+        Some("remote") => match obj.get("url").and_then(Value::as_str) {
+            Some(url) if !url.trim().is_empty() => Ok(()),
+            _ => bad("a remote MCP server needs a string \"url\""),
+        },
+        _ => bad("MCP config \"type\" must be \"local\" or \"remote\""),
+    }
+}
+
+/// Quotes a name for a message, escaping anything unprintable so a hostile
+/// name cannot break the one-line error.
+pub fn quote(s: &str) -> String {
+    let shown: String = if s.chars().count() > 80 {
+        s.chars().take(80).collect::<String>() + "…"
+    } else {
+        s.to_string()
+    };
+    format!("{shown:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn plugin_names_normalise() {
+        assert_eq!(plugin_name("@scope/name@1.2"), "@scope/name");
+        assert_eq!(plugin_name("@scope/name"), "@scope/name");
+        assert_eq!(plugin_name("name@1.2"), "name");
+        assert_eq!(plugin_name("  name@latest "), "name");
+        assert_eq!(plugin_name("name"), "name");
+        assert_eq!(plugin_name("file:///a/b@1.js"), "file:///a/b@1.js");
+        assert_eq!(plugin_name("https://x.dev/p@2.js"), "https://x.dev/p@2.js");
+        assert_eq!(plugin_name("git:github.com/a/b@v1"), "git:github.com/a/b@v1");
+        assert_eq!(plugin_name("/abs/path@1/p.js"), "/abs/path@1/p.js");
+        assert_eq!(plugin_name("@weird"), "@weird");
+    }
+
+    #[test]
+    fn plugin_specs() {
+        assert_eq!(plugin_spec("  x@1 ").unwrap(), "x@1");
+        assert_eq!(plugin_spec("   ").unwrap_err().code, Code::InvalidPluginSpec);
+        assert_eq!(plugin_spec("a\nb").unwrap_err().code, Code::InvalidPluginSpec);
+        assert!(plugin_spec(&"a".repeat(512)).is_ok());
+        assert!(plugin_spec(&"a".repeat(513)).is_err());
+    }
+
+    #[test]
+    fn skill_names() {
+        for ok in ["a", "my-skill", "a1-b2-c3", &"a".repeat(64)] {
+            assert!(skill_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "Bad_Name", "-a", "a-", "a--b", "a b", "../x", "ä", &"a".repeat(65)] {
+            assert_eq!(skill_name(bad).unwrap_err().code, Code::InvalidSkillName, "{bad}");
+        }
+    }
+
+    #[test]
+    fn command_names() {
+        assert_eq!(command_name(" /review ").unwrap(), "review");
+        assert_eq!(command_name("Do_it-2").unwrap(), "Do_it-2");
+        for bad in ["", "/", "../x", "a/b", "a.b", "a b", "//x"] {
+            assert_eq!(command_name(bad).unwrap_err().code, Code::InvalidCommandName, "{bad}");
+        }
+        assert!(command_name(&"a".repeat(128)).is_ok());
+        assert!(command_name(&"a".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn mcp_names() {
+        assert!(mcp_name("chrome_devtools-1").is_ok());
+        assert!(mcp_name("_x").is_ok());
+        for bad in ["", "-x", "a.b", "a/b", "../x", "a b"] {
+            assert_eq!(mcp_name(bad).unwrap_err().code, Code::InvalidMcpName, "{bad}");
+        }
+        assert!(mcp_name(&"a".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn mcp_configs() {
+        assert!(mcp_config(&json!({"type":"local","command":["npx","x"],"extra":1})).is_ok());
+        assert!(mcp_config(&json!({"type":"remote","url":"https://x"})).is_ok());
+        for bad in [
+            json!({"type":"local"}),
+            json!({"type":"local","command":[]}),
+            json!({"type":"local","command":"npx"}),
+            json!({"type":"local","command":[1]}),
+            json!({"type":"remote"}),
+            json!({"type":"remote","url":5}),
+            json!({"type":"other"}),
+            json!({}),
+            json!("x"),
+            json!(null),
+        ] {
+            assert_eq!(mcp_config(&bad).unwrap_err().code, Code::InvalidMcpConfig, "{bad}");
+        }
+    }
+
+    #[test]
+    fn descriptions() {
+        assert!(description("x").is_ok());
+        assert!(description(" ").is_err());
+        assert!(description(&"d".repeat(1024)).is_ok());
+        assert!(description(&"d".repeat(1025)).is_err());
+    }
+}
