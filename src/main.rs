@@ -1,1 +1,7 @@
-fn main(){}
+//! The `openwork` binary: a thin command-line layer over the library.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

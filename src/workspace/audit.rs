@@ -69,9 +69,8 @@ pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
     }
-    let mut line = serde_json::to_vec(entry).map_err(|e| {
-        Error::io("encode the audit entry", path, std::io::Error::other(e))
-    })?;
+    let mut line = serde_json::to_vec(entry)
+        .map_err(|e| Error::io("encode the audit entry", path, std::io::Error::other(e)))?;
     line.push(b'\n');
     let mut file = OpenOptions::new()
         .create(true)
@@ -83,7 +82,8 @@ pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
     if len > 0 && !ends_with_newline(path, len) {
         line.insert(0, b'\n');
     }
-    file.write_all(&line).map_err(|e| Error::io("append to", path, e))?;
+    file.write_all(&line)
+        .map_err(|e| Error::io("append to", path, e))?;
     file.sync_data().map_err(|e| Error::io("sync", path, e))?;
     Ok(())
 }
@@ -179,7 +179,10 @@ mod tests {
             append(&p, &entry(i)).unwrap();
         }
         let got = tail(&p, 5).unwrap();
-        assert_eq!(got.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [2999, 2998, 2997, 2996, 2995]);
+        assert_eq!(
+            got.iter().map(|e| e.timestamp).collect::<Vec<_>>(),
+            [2999, 2998, 2997, 2996, 2995]
+        );
         let all = tail(&p, 10_000).unwrap();
         assert_eq!(all.len(), 3000);
         assert_eq!(all.last().unwrap().timestamp, 0);
@@ -192,7 +195,12 @@ mod tests {
         let p = dir.path().join("audit.jsonl");
         assert!(tail(&p, 5).unwrap().is_empty());
         append(&p, &entry(1)).unwrap();
-        std::fs::OpenOptions::new().append(true).open(&p).unwrap().write_all(b"{\"torn").unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .unwrap()
+            .write_all(b"{\"torn")
+            .unwrap();
         append(&p, &entry(2)).unwrap();
         let got = tail(&p, 5).unwrap();
         assert_eq!(got.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [2, 1]);
@@ -200,7 +208,10 @@ mod tests {
 
     #[test]
     fn actor_shapes() {
-        assert_eq!(serde_json::to_string(&Actor::cli()).unwrap(), r#"{"type":"host","clientId":"cli"}"#);
+        assert_eq!(
+            serde_json::to_string(&Actor::cli()).unwrap(),
+            r#"{"type":"host","clientId":"cli"}"#
+        );
         let r = serde_json::to_value(Actor::remote("t", None)).unwrap();
         assert_eq!(r["type"], "remote");
         assert_eq!(r["tokenHash"].as_str().unwrap().len(), 64);

@@ -56,9 +56,17 @@ impl CommandInput {
     pub fn from_json(obj: &Map<String, Value>) -> Result<CommandInput> {
         let f = Fields(obj);
         Ok(CommandInput {
-            name: f.str("name", Code::InvalidCommandName)?.unwrap_or_default().to_string(),
-            template: f.str("template", Code::InvalidCommandTemplate)?.unwrap_or_default().to_string(),
-            description: f.str("description", Code::InvalidPayload)?.map(str::to_string),
+            name: f
+                .str("name", Code::InvalidCommandName)?
+                .unwrap_or_default()
+                .to_string(),
+            template: f
+                .str("template", Code::InvalidCommandTemplate)?
+                .unwrap_or_default()
+                .to_string(),
+            description: f
+                .str("description", Code::InvalidPayload)?
+                .map(str::to_string),
             agent: f.str("agent", Code::InvalidPayload)?.map(str::to_string),
             model: f.str("model", Code::InvalidPayload)?.map(str::to_string),
             subtask: f.bool("subtask", Code::InvalidPayload)?,
@@ -67,7 +75,11 @@ impl CommandInput {
 
     /// A whole command file (frontmatter + body), as an import may carry it.
     /// The name comes from `name`, else from the frontmatter.
-    pub fn from_file(name: Option<&str>, content: &str, description: Option<&str>) -> Result<CommandInput> {
+    pub fn from_file(
+        name: Option<&str>,
+        content: &str,
+        description: Option<&str>,
+    ) -> Result<CommandInput> {
         let doc = frontmatter::parse(content)?;
         let front = doc.front.unwrap_or_default();
         let name = name
@@ -77,7 +89,9 @@ impl CommandInput {
         Ok(CommandInput {
             name: name.to_string(),
             template: doc.body.trim().to_string(),
-            description: description.or_else(|| str_field(&front, "description")).map(str::to_string),
+            description: description
+                .or_else(|| str_field(&front, "description"))
+                .map(str::to_string),
             agent: str_field(&front, "agent").map(str::to_string),
             model: str_field(&front, "model").map(str::to_string),
             subtask: front.get("subtask").and_then(Value::as_bool),
@@ -96,7 +110,10 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
     let Some(dir) = dir_for(ws, scope) else {
         return Ok(Vec::new());
     };
-    Ok(md_files(&dir).iter().filter_map(|p| read_item(p, scope)).collect())
+    Ok(md_files(&dir)
+        .iter()
+        .filter_map(|p| read_item(p, scope))
+        .collect())
 }
 
 /// One command file as an item; unreadable or invalid files are skipped.
@@ -125,7 +142,10 @@ pub fn render(input: &CommandInput) -> Result<(String, String)> {
     let name = validate::command_name(&input.name)?;
     let template = input.template.trim();
     if template.is_empty() {
-        return Err(Error::new(Code::InvalidCommandTemplate, "command template is required"));
+        return Err(Error::new(
+            Code::InvalidCommandTemplate,
+            "command template is required",
+        ));
     }
     let mut front = Map::new();
     front.insert("name".into(), Value::String(name.clone()));
@@ -133,7 +153,10 @@ pub fn render(input: &CommandInput) -> Result<(String, String)> {
         if d.chars().count() > validate::DESCRIPTION_MAX {
             return Err(Error::new(
                 Code::InvalidPayload,
-                format!("description is longer than {} characters", validate::DESCRIPTION_MAX),
+                format!(
+                    "description is longer than {} characters",
+                    validate::DESCRIPTION_MAX
+                ),
             ));
         }
         front.insert("description".into(), Value::String(d.to_string()));
@@ -143,9 +166,16 @@ pub fn render(input: &CommandInput) -> Result<(String, String)> {
     }
     front.insert(
         "model".into(),
-        input.model.as_deref().filter(|m| !m.is_empty()).map_or(Value::Null, |m| Value::String(m.to_string())),
+        input
+            .model
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .map_or(Value::Null, |m| Value::String(m.to_string())),
     );
-    front.insert("subtask".into(), Value::Bool(input.subtask.unwrap_or(false)));
+    front.insert(
+        "subtask".into(),
+        Value::Bool(input.subtask.unwrap_or(false)),
+    );
     let text = frontmatter::render(&front, &format!("\n{template}\n"))?;
     Ok((name, text))
 }
@@ -175,7 +205,11 @@ pub fn command_file(ws: &Workspace, name: &str) -> PathBuf {
     ws.commands_dir().join(format!("{name}.md"))
 }
 
-pub(crate) fn draft_upsert(ws: &Workspace, draft: &mut Draft<'_>, input: &CommandInput) -> Result<String> {
+pub(crate) fn draft_upsert(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    input: &CommandInput,
+) -> Result<String> {
     let (name, text) = render(input)?;
     draft.set(&command_file(ws, &name), Some(text.into_bytes()))?;
     Ok(name)
@@ -184,7 +218,11 @@ pub(crate) fn draft_upsert(ws: &Workspace, draft: &mut Draft<'_>, input: &Comman
 pub fn plan_upsert(ws: &Workspace, input: &CommandInput) -> Result<Plan> {
     let mut draft = Draft::new(ws);
     let name = draft_upsert(ws, &mut draft, input)?;
-    Ok(draft.finish("commands.upsert", name.clone(), format!("Upsert command {name}")))
+    Ok(draft.finish(
+        "commands.upsert",
+        name.clone(),
+        format!("Upsert command {name}"),
+    ))
 }
 
 /// Removing a command that is not there is a no-op.
@@ -193,12 +231,19 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
     let mut draft = Draft::new(ws);
     let path = command_file(ws, &name);
     if files::is_symlink(&path) {
-        return Err(Error::new(Code::Conflict, format!("command {name} is a symbolic link; not removing it")));
+        return Err(Error::new(
+            Code::Conflict,
+            format!("command {name} is a symbolic link; not removing it"),
+        ));
     }
     if path.is_file() {
         draft.set(&path, None)?;
     }
-    Ok(draft.finish("commands.delete", name.clone(), format!("Delete command {name}")))
+    Ok(draft.finish(
+        "commands.delete",
+        name.clone(),
+        format!("Delete command {name}"),
+    ))
 }
 
 #[cfg(test)]
@@ -214,7 +259,10 @@ mod tests {
         };
         let (name, text) = render(&input).unwrap();
         assert_eq!(name, "review");
-        assert_eq!(text, "---\nname: review\nmodel: null\nsubtask: false\n---\n\nReview $ARGUMENTS\n");
+        assert_eq!(
+            text,
+            "---\nname: review\nmodel: null\nsubtask: false\n---\n\nReview $ARGUMENTS\n"
+        );
         let full = CommandInput {
             name: "review".into(),
             template: "Do it".into(),
@@ -231,19 +279,43 @@ mod tests {
 
     #[test]
     fn render_errors() {
-        let bad_name = CommandInput { name: "../x".into(), template: "t".into(), ..Default::default() };
-        assert_eq!(render(&bad_name).unwrap_err().code, Code::InvalidCommandName);
-        let blank = CommandInput { name: "x".into(), template: " \n".into(), ..Default::default() };
-        assert_eq!(render(&blank).unwrap_err().code, Code::InvalidCommandTemplate);
+        let bad_name = CommandInput {
+            name: "../x".into(),
+            template: "t".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            render(&bad_name).unwrap_err().code,
+            Code::InvalidCommandName
+        );
+        let blank = CommandInput {
+            name: "x".into(),
+            template: " \n".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            render(&blank).unwrap_err().code,
+            Code::InvalidCommandTemplate
+        );
     }
 
     #[test]
     fn from_file_takes_name_from_frontmatter() {
-        let c = CommandInput::from_file(None, "---\nname: hi\nagent: build\nsubtask: true\n---\n\nSay hi\n", None).unwrap();
+        let c = CommandInput::from_file(
+            None,
+            "---\nname: hi\nagent: build\nsubtask: true\n---\n\nSay hi\n",
+            None,
+        )
+        .unwrap();
         assert_eq!(c.name, "hi");
         assert_eq!(c.template, "Say hi");
         assert_eq!(c.agent.as_deref(), Some("build"));
         assert_eq!(c.subtask, Some(true));
-        assert_eq!(CommandInput::from_file(None, "no name", None).unwrap_err().code, Code::InvalidCommand);
+        assert_eq!(
+            CommandInput::from_file(None, "no name", None)
+                .unwrap_err()
+                .code,
+            Code::InvalidCommand
+        );
     }
 }

@@ -27,8 +27,9 @@ fn read_jsonc_file(path: &Path, label: &str) -> Result<Map<String, Value>> {
     match super::files::read_optional(path)? {
         None => Ok(Map::new()),
         Some(bytes) => {
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::new(Code::InvalidJsonc, format!("{label} is not valid UTF-8")))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::new(Code::InvalidJsonc, format!("{label} is not valid UTF-8"))
+            })?;
             jsonc::parse_object(&text, label)
         }
     }
@@ -89,7 +90,12 @@ pub fn etag(ws: &Workspace) -> Result<String> {
             None => h.update(u64::MAX.to_le_bytes()),
         }
     }
-    let hex: String = h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let hex: String = h
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Ok(format!("\"{hex}\""))
 }
 
@@ -114,7 +120,11 @@ pub(crate) fn edit_opencode(
 }
 
 /// Replaces the OpenCode config with exactly `value` (import `replace`).
-pub(crate) fn replace_opencode(ws: &Workspace, draft: &mut Draft<'_>, value: &Map<String, Value>) -> Result<()> {
+pub(crate) fn replace_opencode(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    value: &Map<String, Value>,
+) -> Result<()> {
     let path = ws.opencode_config();
     let current = draft.text(&path, Code::InvalidJsonc)?;
     if let Some(text) = &current {
@@ -123,7 +133,10 @@ pub(crate) fn replace_opencode(ws: &Workspace, draft: &mut Draft<'_>, value: &Ma
             return Ok(());
         }
     }
-    draft.set(&path, Some(jsonc::to_pretty(&Value::Object(value.clone())).into_bytes()))
+    draft.set(
+        &path,
+        Some(jsonc::to_pretty(&Value::Object(value.clone())).into_bytes()),
+    )
 }
 
 /// Shallow-merges (or with `replace`, replaces) `.opencode/openwork.json`.
@@ -147,7 +160,10 @@ pub(crate) fn write_openwork(
             return Ok(());
         }
     }
-    draft.set(&path, Some(jsonc::to_pretty(&Value::Object(merged)).into_bytes()))
+    draft.set(
+        &path,
+        Some(jsonc::to_pretty(&Value::Object(merged)).into_bytes()),
+    )
 }
 
 /// `PATCH /workspace/:id/config`: each top-level key of `opencode` is set,
@@ -158,7 +174,10 @@ pub fn plan_patch(
     openwork: Option<&Map<String, Value>>,
 ) -> Result<Plan> {
     if opencode.is_none() && openwork.is_none() {
-        return Err(Error::new(Code::InvalidPayload, "give opencode and/or openwork to patch"));
+        return Err(Error::new(
+            Code::InvalidPayload,
+            "give opencode and/or openwork to patch",
+        ));
     }
     let mut draft = Draft::new(ws);
     let mut keys: Vec<String> = Vec::new();

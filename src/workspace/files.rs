@@ -28,13 +28,21 @@ pub fn is_symlink(path: &Path) -> bool {
 /// outside the workspace through a link.
 pub fn check_inside(root: &Path, path: &Path) -> Result<()> {
     let Ok(rel) = path.strip_prefix(root) else {
-        return Err(Error::new(Code::InvalidPath, "path is outside the workspace"));
+        return Err(Error::new(
+            Code::InvalidPath,
+            "path is outside the workspace",
+        ));
     };
     let mut current = root.to_path_buf();
     for comp in rel.components() {
         match comp {
             std::path::Component::Normal(part) => current.push(part),
-            _ => return Err(Error::new(Code::InvalidPath, "path is outside the workspace")),
+            _ => {
+                return Err(Error::new(
+                    Code::InvalidPath,
+                    "path is outside the workspace",
+                ));
+            }
         }
         if is_symlink(&current) {
             return Err(Error::new(
@@ -65,7 +73,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = AtomicWriteFile::options()
         .open(path)
         .map_err(|e| Error::io("write", path, e))?;
-    file.write_all(bytes).map_err(|e| Error::io("write", path, e))?;
+    file.write_all(bytes)
+        .map_err(|e| Error::io("write", path, e))?;
     file.commit().map_err(|e| Error::io("write", path, e))?;
     Ok(())
 }
@@ -126,7 +135,12 @@ mod tests {
         let err = check_inside(root, &root.join(".opencode/skills/evil/SKILL.md")).unwrap_err();
         assert_eq!(err.code, Code::Conflict);
         assert!(!err.message.contains(&*outside.path().to_string_lossy()));
-        assert_eq!(check_inside(root, Path::new("/etc/passwd")).unwrap_err().code, Code::InvalidPath);
+        assert_eq!(
+            check_inside(root, Path::new("/etc/passwd"))
+                .unwrap_err()
+                .code,
+            Code::InvalidPath
+        );
         assert!(check_inside(root, &root.join(".opencode/skills/ok/SKILL.md")).is_ok());
     }
 

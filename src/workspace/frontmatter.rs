@@ -43,8 +43,15 @@ pub fn split(text: &str) -> Option<(&str, &str)> {
 pub fn parse(text: &str) -> Result<Document> {
     let stripped = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some((yaml, body)) = split(stripped) else {
-        if stripped.lines().next().is_some_and(|l| l.trim_end() == "---") {
-            return Err(Error::new(Code::InvalidFrontmatter, "frontmatter is not closed with '---'"));
+        if stripped
+            .lines()
+            .next()
+            .is_some_and(|l| l.trim_end() == "---")
+        {
+            return Err(Error::new(
+                Code::InvalidFrontmatter,
+                "frontmatter is not closed with '---'",
+            ));
         }
         return Ok(Document {
             front: None,
@@ -66,12 +73,18 @@ fn parse_yaml(yaml: &str) -> Result<Map<String, Value>> {
     let options = serde_saphyr::options! { strict_booleans: true };
     let value: Value = serde_saphyr::from_str_with_options(yaml, options).map_err(|e| {
         let first = e.to_string().lines().next().unwrap_or("").to_string();
-        Error::new(Code::InvalidFrontmatter, format!("frontmatter is not valid YAML: {first}"))
+        Error::new(
+            Code::InvalidFrontmatter,
+            format!("frontmatter is not valid YAML: {first}"),
+        )
     })?;
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
-        _ => Err(Error::new(Code::InvalidFrontmatter, "frontmatter must be a YAML mapping")),
+        _ => Err(Error::new(
+            Code::InvalidFrontmatter,
+            "frontmatter must be a YAML mapping",
+        )),
     }
 }
 
@@ -81,7 +94,10 @@ pub fn render(front: &Map<String, Value>, body: &str) -> Result<String> {
         String::new()
     } else {
         serde_saphyr::to_string(front).map_err(|e| {
-            Error::new(Code::InvalidFrontmatter, format!("frontmatter cannot be written: {e}"))
+            Error::new(
+                Code::InvalidFrontmatter,
+                format!("frontmatter cannot be written: {e}"),
+            )
         })?
     };
     if !yaml.is_empty() && !yaml.ends_with('\n') {
@@ -102,7 +118,8 @@ mod tests {
 
     #[test]
     fn splits_and_parses() {
-        let doc = parse("---\nname: a\ndescription: \"Does: things\"\ntags: [x, y]\n---\n# Body\n").unwrap();
+        let doc = parse("---\nname: a\ndescription: \"Does: things\"\ntags: [x, y]\n---\n# Body\n")
+            .unwrap();
         let front = doc.front.unwrap();
         assert_eq!(front["name"], "a");
         assert_eq!(front["description"], "Does: things");
@@ -135,8 +152,17 @@ mod tests {
 
     #[test]
     fn bad_frontmatter() {
-        for bad in ["---\nname: a\n", "---\n: : :\n  - x\n---\n", "---\n- a\n- b\n---\nbody", "---\nname: [unclosed\n---\n"] {
-            assert_eq!(parse(bad).unwrap_err().code, Code::InvalidFrontmatter, "{bad:?}");
+        for bad in [
+            "---\nname: a\n",
+            "---\n: : :\n  - x\n---\n",
+            "---\n- a\n- b\n---\nbody",
+            "---\nname: [unclosed\n---\n",
+        ] {
+            assert_eq!(
+                parse(bad).unwrap_err().code,
+                Code::InvalidFrontmatter,
+                "{bad:?}"
+            );
         }
     }
 
@@ -149,7 +175,10 @@ mod tests {
         front.insert("subtask".into(), json!(false));
         front.insert("zeta".into(), json!(["yes", "1", "null"]));
         let text = render(&front, "body\n").unwrap();
-        assert!(text.starts_with("---\nname: my-skill\ndescription: "), "{text}");
+        assert!(
+            text.starts_with("---\nname: my-skill\ndescription: "),
+            "{text}"
+        );
         let doc = parse(&text).unwrap();
         assert_eq!(doc.front.unwrap(), front);
         assert_eq!(doc.body, "body\n");

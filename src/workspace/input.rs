@@ -16,8 +16,14 @@ pub fn object(value: &Value) -> Result<&Map<String, Value>> {
 pub fn parse_object(text: &str, what: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::new(Code::InvalidJson, format!("{what} must be a JSON object"))),
-        Err(e) => Err(Error::new(Code::InvalidJson, format!("{what} is not valid JSON: {e}"))),
+        Ok(_) => Err(Error::new(
+            Code::InvalidJson,
+            format!("{what} must be a JSON object"),
+        )),
+        Err(e) => Err(Error::new(
+            Code::InvalidJson,
+            format!("{what} is not valid JSON: {e}"),
+        )),
     }
 }
 

@@ -34,7 +34,8 @@ pub fn parse_object(text: &str, file: &str) -> Result<Map<String, Value>> {
     if text.trim().is_empty() {
         return Ok(Map::new());
     }
-    let value: Value = jsonc_parser::parse_to_serde_value(text, &options()).map_err(|e| parse_error(&e, text, file))?;
+    let value: Value = jsonc_parser::parse_to_serde_value(text, &options())
+        .map_err(|e| parse_error(&e, text, file))?;
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
@@ -43,7 +44,11 @@ pub fn parse_object(text: &str, file: &str) -> Result<Map<String, Value>> {
 }
 
 fn not_an_object(file: &str) -> Error {
-    Error::new(Code::InvalidJsonc, format!("{file}: the top-level value must be an object")).with_details(json!([{
+    Error::new(
+        Code::InvalidJsonc,
+        format!("{file}: the top-level value must be an object"),
+    )
+    .with_details(json!([{
         "code": "InvalidRootValue", "offset": 0, "length": 0, "line": 1, "column": 1
     }]))
 }
@@ -59,7 +64,10 @@ fn parse_error(err: &ParseError, text: &str, file: &str) -> Error {
     let code = error_code(err.kind());
     Error::new(
         Code::InvalidJsonc,
-        format!("{file} does not parse: {} at line {line}, column {column}", err.kind()),
+        format!(
+            "{file} does not parse: {} at line {line}, column {column}",
+            err.kind()
+        ),
     )
     .with_details(json!([{
         "code": code,
@@ -73,8 +81,14 @@ fn parse_error(err: &ParseError, text: &str, file: &str) -> Error {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -91,9 +105,9 @@ fn error_code(kind: &ParseErrorKind) -> &'static str {
         UnterminatedCommentBlock => "UnexpectedEndOfComment",
         MultipleRootJsonValues => "EndOfFileExpected",
         String(_) => "InvalidString",
-        ExpectedDigit | ExpectedDigitFollowingNegativeSign | ExpectedPlusMinusOrDigitInNumberLiteral => {
-            "InvalidNumberFormat"
-        }
+        ExpectedDigit
+        | ExpectedDigitFollowingNegativeSign
+        | ExpectedPlusMinusOrDigitInNumberLiteral => "InvalidNumberFormat",
         NestingDepthExceeded => "NestingDepthExceeded",
         _ => "InvalidSymbol",
     }
@@ -166,7 +180,9 @@ pub fn to_input(value: &Value) -> CstInputValue {
         Value::Number(n) => CstInputValue::Number(n.to_string()),
         Value::String(s) => CstInputValue::String(s.clone()),
         Value::Array(items) => CstInputValue::Array(items.iter().map(to_input).collect()),
-        Value::Object(map) => CstInputValue::Object(map.iter().map(|(k, v)| (k.clone(), to_input(v))).collect()),
+        Value::Object(map) => {
+            CstInputValue::Object(map.iter().map(|(k, v)| (k.clone(), to_input(v))).collect())
+        }
     }
 }
 
@@ -215,15 +231,29 @@ mod tests {
 
     #[test]
     fn rejects_json5_extras_and_non_objects() {
-        for bad in ["{'a': 1}", "{a: 1}", "{\"a\": 0x1}", "[1]", "\"x\"", "{\"a\": 1 \"b\": 2}"] {
-            assert_eq!(parse_object(bad, "f").unwrap_err().code, Code::InvalidJsonc, "{bad}");
+        for bad in [
+            "{'a': 1}",
+            "{a: 1}",
+            "{\"a\": 0x1}",
+            "[1]",
+            "\"x\"",
+            "{\"a\": 1 \"b\": 2}",
+        ] {
+            assert_eq!(
+                parse_object(bad, "f").unwrap_err().code,
+                Code::InvalidJsonc,
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn set_keys_keeps_comments() {
         let out = edit(COMMENTED, "f", |obj| {
-            set_keys(obj, [("theme", &json!("light")), ("share", &json!("manual"))]);
+            set_keys(
+                obj,
+                [("theme", &json!("light")), ("share", &json!("manual"))],
+            );
             Ok(())
         })
         .unwrap();
@@ -233,7 +263,10 @@ mod tests {
         assert!(out.contains("\"theme\": \"light\""));
         let v = parse_object(&out, "f").unwrap();
         assert_eq!(v["share"], "manual");
-        assert_eq!(v.keys().collect::<Vec<_>>(), ["$schema", "plugin", "theme", "share"]);
+        assert_eq!(
+            v.keys().collect::<Vec<_>>(),
+            ["$schema", "plugin", "theme", "share"]
+        );
     }
 
     #[test]

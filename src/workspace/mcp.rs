@@ -72,7 +72,11 @@ pub fn disabled_by_tools(tools: Option<&Value>, name: &str) -> bool {
             "mcp.*".to_string(),
             "mcp:*".to_string(),
         ];
-        if deny.iter().filter_map(Value::as_str).any(|g| glob_matches(g, &candidates)) {
+        if deny
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|g| glob_matches(g, &candidates))
+        {
             return true;
         }
     }
@@ -84,7 +88,10 @@ pub fn disabled_by_tools(tools: Option<&Value>, name: &str) -> bool {
 }
 
 fn not_an_object() -> Error {
-    Error::new(Code::InvalidJsonc, "\"mcp\" in the OpenCode config must be an object")
+    Error::new(
+        Code::InvalidJsonc,
+        "\"mcp\" in the OpenCode config must be an object",
+    )
 }
 
 /// Adds or replaces the server `name`. The same config again is a no-op.
@@ -148,10 +155,25 @@ mod tests {
 
     #[test]
     fn opencode_tools_form() {
-        assert!(disabled_by_tools(Some(&json!({"chrome*": false})), "chrome"));
-        assert!(disabled_by_tools(Some(&json!({"chrome_*": false})), "chrome"));
-        assert!(!disabled_by_tools(Some(&json!({"chrome_*": true})), "chrome"));
-        assert!(!disabled_by_tools(Some(&json!({"chrome_click": false})), "chrome"));
-        assert!(!disabled_by_tools(Some(&json!({"other*": false})), "chrome"));
+        assert!(disabled_by_tools(
+            Some(&json!({"chrome*": false})),
+            "chrome"
+        ));
+        assert!(disabled_by_tools(
+            Some(&json!({"chrome_*": false})),
+            "chrome"
+        ));
+        assert!(!disabled_by_tools(
+            Some(&json!({"chrome_*": true})),
+            "chrome"
+        ));
+        assert!(!disabled_by_tools(
+            Some(&json!({"chrome_click": false})),
+            "chrome"
+        ));
+        assert!(!disabled_by_tools(
+            Some(&json!({"other*": false})),
+            "chrome"
+        ));
     }
 }

@@ -210,7 +210,10 @@ mod tests {
 
     #[test]
     fn absolute_is_lexical() {
-        assert_eq!(absolute(Path::new("/a/b/../c/./d/")).unwrap(), PathBuf::from("/a/c/d"));
+        assert_eq!(
+            absolute(Path::new("/a/b/../c/./d/")).unwrap(),
+            PathBuf::from("/a/c/d")
+        );
         assert_eq!(absolute(Path::new("/")).unwrap(), PathBuf::from("/"));
     }
 }

@@ -63,10 +63,25 @@ impl Plan {
                 out.push_str(&format!("Binary file {rel} changes\n"));
                 continue;
             };
-            let old = if edit.before.is_some() { format!("a/{rel}") } else { "/dev/null".into() };
-            let new = if edit.after.is_some() { format!("b/{rel}") } else { "/dev/null".into() };
+            let old = if edit.before.is_some() {
+                format!("a/{rel}")
+            } else {
+                "/dev/null".into()
+            };
+            let new = if edit.after.is_some() {
+                format!("b/{rel}")
+            } else {
+                "/dev/null".into()
+            };
             let diff = similar::TextDiff::from_lines(before, after);
-            out.push_str(&diff.unified_diff().context_radius(3).missing_newline_hint(true).header(&old, &new).to_string());
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .missing_newline_hint(true)
+                    .header(&old, &new)
+                    .to_string(),
+            );
         }
         out
     }
@@ -81,7 +96,10 @@ pub struct Draft<'a> {
 
 impl<'a> Draft<'a> {
     pub fn new(ws: &'a Workspace) -> Self {
-        Draft { ws, files: Vec::new() }
+        Draft {
+            ws,
+            files: Vec::new(),
+        }
     }
 
     fn slot(&mut self, path: &Path) -> Result<usize> {
@@ -118,7 +136,12 @@ impl<'a> Draft<'a> {
         Ok(())
     }
 
-    pub fn finish(self, action: &str, target: impl Into<String>, summary: impl Into<String>) -> Plan {
+    pub fn finish(
+        self,
+        action: &str,
+        target: impl Into<String>,
+        summary: impl Into<String>,
+    ) -> Plan {
         Plan {
             workspace_id: self.ws.id().to_string(),
             action: action.to_string(),
@@ -128,7 +151,11 @@ impl<'a> Draft<'a> {
                 .files
                 .into_iter()
                 .filter(|(_, before, after)| before != after)
-                .map(|(path, before, after)| FileEdit { path, before, after })
+                .map(|(path, before, after)| FileEdit {
+                    path,
+                    before,
+                    after,
+                })
                 .collect(),
         }
     }
@@ -140,7 +167,10 @@ impl Workspace {
     /// replaced atomically and one audit entry appended.
     pub fn apply(&self, _lock: &LockGuard, plan: &Plan, actor: &Actor) -> Result<Applied> {
         if plan.workspace_id != self.id() {
-            return Err(Error::new(Code::Internal, "plan belongs to another workspace"));
+            return Err(Error::new(
+                Code::Internal,
+                "plan belongs to another workspace",
+            ));
         }
         if plan.is_noop() {
             return Ok(Applied { entry: None });
@@ -180,7 +210,11 @@ impl Workspace {
 
     /// Plans and applies under one holding of the lock, so the two cannot
     /// conflict: how the offline CLI and the server's auto mode write.
-    pub fn write(&self, actor: &Actor, make: impl FnOnce(&Workspace) -> Result<Plan>) -> Result<(Plan, Applied)> {
+    pub fn write(
+        &self,
+        actor: &Actor,
+        make: impl FnOnce(&Workspace) -> Result<Plan>,
+    ) -> Result<(Plan, Applied)> {
         let lock = self.lock()?;
         let plan = make(self)?;
         let applied = self.apply(&lock, &plan, actor)?;

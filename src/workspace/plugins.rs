@@ -10,7 +10,12 @@ use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
 
-pub const LOAD_ORDER: [&str; 4] = ["config.global", "config.project", "dir.global", "dir.project"];
+pub const LOAD_ORDER: [&str; 4] = [
+    "config.global",
+    "config.project",
+    "dir.global",
+    "dir.project",
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PluginItem {
@@ -34,7 +39,10 @@ pub struct PluginList {
 pub fn specs_of(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -49,11 +57,19 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
     };
     if include_global {
         if let Some(global) = read_global_opencode(ws) {
-            items.extend(specs_of(global.get("plugin")).into_iter().map(|s| config_item(s, "global")));
+            items.extend(
+                specs_of(global.get("plugin"))
+                    .into_iter()
+                    .map(|s| config_item(s, "global")),
+            );
         }
     }
     let project = read_opencode(ws)?;
-    items.extend(specs_of(project.get("plugin")).into_iter().map(|s| config_item(s, "project")));
+    items.extend(
+        specs_of(project.get("plugin"))
+            .into_iter()
+            .map(|s| config_item(s, "project")),
+    );
     if include_global {
         if let Some(global) = ws.global() {
             for file in plugin_files(&global.opencode.join("plugins")) {
@@ -78,7 +94,9 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
     Ok(PluginList {
         items,
         load_order: LOAD_ORDER.to_vec(),
-        package_json: package_json.is_file().then(|| ".opencode/package.json".to_string()),
+        package_json: package_json
+            .is_file()
+            .then(|| ".opencode/package.json".to_string()),
     })
 }
 
@@ -90,7 +108,9 @@ fn plugin_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "ts")))
+        .filter(|p| {
+            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "ts"))
+        })
         .collect();
     files.sort();
     files
@@ -111,7 +131,10 @@ pub fn plan_add(ws: &Workspace, spec: &str) -> Result<Plan> {
     let mut draft = Draft::new(ws);
     edit_opencode(ws, &mut draft, |obj| {
         let Some(prop) = obj.get("plugin") else {
-            obj.append("plugin", CstInputValue::Array(vec![CstInputValue::String(spec.clone())]));
+            obj.append(
+                "plugin",
+                CstInputValue::Array(vec![CstInputValue::String(spec.clone())]),
+            );
             return Ok(());
         };
         match prop.value() {
@@ -158,7 +181,9 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
                 Some(CstNode::Container(c)) if c.as_array().is_some() => {
                     let array = c.as_array().ok_or_else(not_a_list)?;
                     for element in array.elements() {
-                        if jsonc::node_string(&element).is_some_and(|s| validate::plugin_name(&s) == target) {
+                        if jsonc::node_string(&element)
+                            .is_some_and(|s| validate::plugin_name(&s) == target)
+                        {
                             element.remove();
                         }
                     }
@@ -176,5 +201,9 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
             }
         })?;
     }
-    Ok(draft.finish("plugins.remove", spec.clone(), format!("Remove plugin {spec}")))
+    Ok(draft.finish(
+        "plugins.remove",
+        spec.clone(),
+        format!("Remove plugin {spec}"),
+    ))
 }

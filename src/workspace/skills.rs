@@ -45,7 +45,10 @@ fn project_skill_dirs(ws: &Workspace) -> Vec<PathBuf> {
 
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
     let mut items: Vec<SkillItem> = Vec::new();
-    let mut roots: Vec<(PathBuf, &str)> = project_skill_dirs(ws).into_iter().map(|d| (d, "project")).collect();
+    let mut roots: Vec<(PathBuf, &str)> = project_skill_dirs(ws)
+        .into_iter()
+        .map(|d| (d, "project"))
+        .collect();
     if include_global {
         if let Some(g) = ws.global() {
             roots.push((g.opencode.join("skills"), "global"));
@@ -111,12 +114,16 @@ pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
         .into_iter()
         .find(|s| s.name == name)
         .ok_or_else(|| not_found(name))?;
-    let text = std::fs::read_to_string(&item.path).map_err(|e| Error::io("read", Path::new(&item.path), e))?;
+    let text = std::fs::read_to_string(&item.path)
+        .map_err(|e| Error::io("read", Path::new(&item.path), e))?;
     Ok((item, text))
 }
 
 fn not_found(name: &str) -> Error {
-    Error::new(Code::SkillNotFound, format!("skill {} not found", validate::quote(name)))
+    Error::new(
+        Code::SkillNotFound,
+        format!("skill {} not found", validate::quote(name)),
+    )
 }
 
 /// The SKILL.md text for an upsert: the content's own frontmatter (its
@@ -125,7 +132,10 @@ fn not_found(name: &str) -> Error {
 pub fn render(name: &str, content: &str, description: Option<&str>) -> Result<(String, String)> {
     validate::skill_name(name)?;
     if content.trim().is_empty() {
-        return Err(Error::new(Code::InvalidSkillContent, "skill content is required"));
+        return Err(Error::new(
+            Code::InvalidSkillContent,
+            "skill content is required",
+        ));
     }
     let doc = frontmatter::parse(content)?;
     let front = doc.front.unwrap_or_default();
@@ -144,11 +154,17 @@ pub fn render(name: &str, content: &str, description: Option<&str>) -> Result<(S
     let description = match front.get("description") {
         Some(Value::String(d)) => d.clone(),
         Some(_) => {
-            return Err(Error::new(Code::InvalidDescription, "the frontmatter description must be a string"));
+            return Err(Error::new(
+                Code::InvalidDescription,
+                "the frontmatter description must be a string",
+            ));
         }
-        None => description
-            .map(str::to_string)
-            .ok_or_else(|| Error::new(Code::InvalidDescription, "description is required: give --description or put it in the frontmatter"))?,
+        None => description.map(str::to_string).ok_or_else(|| {
+            Error::new(
+                Code::InvalidDescription,
+                "description is required: give --description or put it in the frontmatter",
+            )
+        })?,
     };
     validate::description(&description)?;
     let mut out = Map::new();
@@ -161,7 +177,11 @@ pub fn render(name: &str, content: &str, description: Option<&str>) -> Result<(S
     }
     // One leading newline is the fence's, as in the original server.
     let body = doc.body.strip_prefix('\n').unwrap_or(&doc.body).trim_end();
-    let body = if body.is_empty() { String::new() } else { format!("{body}\n") };
+    let body = if body.is_empty() {
+        String::new()
+    } else {
+        format!("{body}\n")
+    };
     Ok((frontmatter::render(&out, &body)?, description))
 }
 
@@ -196,10 +216,18 @@ pub(crate) fn draft_upsert(
     })
 }
 
-pub fn plan_upsert(ws: &Workspace, name: &str, content: &str, description: Option<&str>) -> Result<(Plan, SkillWritten)> {
+pub fn plan_upsert(
+    ws: &Workspace,
+    name: &str,
+    content: &str,
+    description: Option<&str>,
+) -> Result<(Plan, SkillWritten)> {
     let mut draft = Draft::new(ws);
     let written = draft_upsert(ws, &mut draft, name, content, description)?;
-    Ok((draft.finish("skills.upsert", name, format!("Upsert skill {name}")), written))
+    Ok((
+        draft.finish("skills.upsert", name, format!("Upsert skill {name}")),
+        written,
+    ))
 }
 
 /// Every file of a project skill folder, for removal.
@@ -253,7 +281,10 @@ mod tests {
     #[test]
     fn render_plain_content() {
         let (text, d) = render("my-skill", "# Hi\n\n\n", Some("Does things")).unwrap();
-        assert_eq!(text, "---\nname: my-skill\ndescription: Does things\n---\n# Hi\n");
+        assert_eq!(
+            text,
+            "---\nname: my-skill\ndescription: Does things\n---\n# Hi\n"
+        );
         assert_eq!(d, "Does things");
     }
 
@@ -262,16 +293,41 @@ mod tests {
         let content = "---\nlicense: MIT\ndescription: From file\nname: s\n---\n\nBody";
         let (text, d) = render("s", content, Some("payload")).unwrap();
         assert_eq!(d, "From file");
-        assert_eq!(text, "---\nname: s\ndescription: From file\nlicense: MIT\n---\nBody\n");
+        assert_eq!(
+            text,
+            "---\nname: s\ndescription: From file\nlicense: MIT\n---\nBody\n"
+        );
     }
 
     #[test]
     fn render_errors() {
-        assert_eq!(render("s", "---\nname: other\n---\nx", Some("d")).unwrap_err().code, Code::InvalidSkillName);
-        assert_eq!(render("Bad_Name", "x", Some("d")).unwrap_err().code, Code::InvalidSkillName);
-        assert_eq!(render("s", "x", None).unwrap_err().code, Code::InvalidDescription);
-        assert_eq!(render("s", "  ", Some("d")).unwrap_err().code, Code::InvalidSkillContent);
-        assert_eq!(render("s", "---\nname: [\n---\n", Some("d")).unwrap_err().code, Code::InvalidFrontmatter);
-        assert_eq!(render("s", "x", Some(&"d".repeat(1025))).unwrap_err().code, Code::InvalidDescription);
+        assert_eq!(
+            render("s", "---\nname: other\n---\nx", Some("d"))
+                .unwrap_err()
+                .code,
+            Code::InvalidSkillName
+        );
+        assert_eq!(
+            render("Bad_Name", "x", Some("d")).unwrap_err().code,
+            Code::InvalidSkillName
+        );
+        assert_eq!(
+            render("s", "x", None).unwrap_err().code,
+            Code::InvalidDescription
+        );
+        assert_eq!(
+            render("s", "  ", Some("d")).unwrap_err().code,
+            Code::InvalidSkillContent
+        );
+        assert_eq!(
+            render("s", "---\nname: [\n---\n", Some("d"))
+                .unwrap_err()
+                .code,
+            Code::InvalidFrontmatter
+        );
+        assert_eq!(
+            render("s", "x", Some(&"d".repeat(1025))).unwrap_err().code,
+            Code::InvalidDescription
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! is built, so one bad entry means nothing is written.
 
 use super::commands::{self, CommandInput, Scope};
-use super::config::{edit_opencode, read_openwork, read_opencode, replace_opencode, write_openwork};
+use super::config::{
+    edit_opencode, read_opencode, read_openwork, replace_opencode, write_openwork,
+};
 use super::input::Fields;
 use super::plan::{Draft, Plan};
 use super::{Workspace, jsonc, now_ms, skills};
@@ -133,9 +135,12 @@ pub fn parse_import(doc: &Map<String, Value>) -> Result<ImportDoc> {
     let mut mode = Modes::default();
     if let Some(modes) = f.object("mode", Code::InvalidPayload)? {
         for (k, v) in modes {
-            let v = v
-                .as_str()
-                .ok_or_else(|| Error::new(Code::InvalidPayload, format!("mode for {k} must be a string")))?;
+            let v = v.as_str().ok_or_else(|| {
+                Error::new(
+                    Code::InvalidPayload,
+                    format!("mode for {k} must be a string"),
+                )
+            })?;
             mode.set(k, v)?;
         }
     }
@@ -145,14 +150,18 @@ pub fn parse_import(doc: &Map<String, Value>) -> Result<ImportDoc> {
             items
                 .iter()
                 .map(|item| {
-                    let obj = item
-                        .as_object()
-                        .ok_or_else(|| Error::new(Code::InvalidPayload, "each skill must be an object"))?;
+                    let obj = item.as_object().ok_or_else(|| {
+                        Error::new(Code::InvalidPayload, "each skill must be an object")
+                    })?;
                     let s = Fields(obj);
                     Ok(SkillIn {
                         name: s.required_str("name", Code::InvalidSkillName)?.to_string(),
-                        content: s.required_str("content", Code::InvalidSkillContent)?.to_string(),
-                        description: s.str("description", Code::InvalidDescription)?.map(str::to_string),
+                        content: s
+                            .required_str("content", Code::InvalidSkillContent)?
+                            .to_string(),
+                        description: s
+                            .str("description", Code::InvalidDescription)?
+                            .map(str::to_string),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?,
@@ -164,9 +173,9 @@ pub fn parse_import(doc: &Map<String, Value>) -> Result<ImportDoc> {
             items
                 .iter()
                 .map(|item| {
-                    let obj = item
-                        .as_object()
-                        .ok_or_else(|| Error::new(Code::InvalidCommand, "each command must be an object"))?;
+                    let obj = item.as_object().ok_or_else(|| {
+                        Error::new(Code::InvalidCommand, "each command must be an object")
+                    })?;
                     let c = Fields(obj);
                     match c.str("content", Code::InvalidCommand)? {
                         Some(content) => CommandInput::from_file(
@@ -210,7 +219,13 @@ pub fn plan_import(ws: &Workspace, doc: &ImportDoc) -> Result<Plan> {
             }
         }
         for s in list {
-            skills::draft_upsert(ws, &mut draft, &s.name, &s.content, s.description.as_deref())?;
+            skills::draft_upsert(
+                ws,
+                &mut draft,
+                &s.name,
+                &s.content,
+                s.description.as_deref(),
+            )?;
         }
     }
     if let Some(list) = &doc.commands {

@@ -17,7 +17,10 @@ fn has_control(s: &str) -> bool {
 pub fn plugin_spec(spec: &str) -> Result<String> {
     let trimmed = spec.trim();
     if trimmed.is_empty() {
-        return Err(Error::new(Code::InvalidPluginSpec, "plugin spec is required"));
+        return Err(Error::new(
+            Code::InvalidPluginSpec,
+            "plugin spec is required",
+        ));
     }
     if trimmed.chars().count() > PLUGIN_SPEC_MAX {
         return Err(Error::new(
@@ -58,16 +61,22 @@ fn is_absolute_path(s: &str) -> bool {
     let b = s.as_bytes();
     s.starts_with('/')
         || s.starts_with('\\')
-        || (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/'))
+        || (b.len() >= 3
+            && b[0].is_ascii_alphabetic()
+            && b[1] == b':'
+            && (b[2] == b'\\' || b[2] == b'/'))
 }
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, 1–64 characters.
 pub fn skill_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= SKILL_NAME_MAX
-        && name
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        && name.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     if ok {
         Ok(())
     } else if name.len() > SKILL_NAME_MAX {
@@ -89,7 +98,10 @@ pub fn skill_name(name: &str) -> Result<()> {
 /// A skill description: 1–1024 characters, not blank.
 pub fn description(text: &str) -> Result<()> {
     if text.trim().is_empty() {
-        return Err(Error::new(Code::InvalidDescription, "description is required"));
+        return Err(Error::new(
+            Code::InvalidDescription,
+            "description is required",
+        ));
     }
     if text.chars().count() > DESCRIPTION_MAX {
         return Err(Error::new(
@@ -105,7 +117,10 @@ pub fn command_name(raw: &str) -> Result<String> {
     let trimmed = raw.trim();
     let name = trimmed.strip_prefix('/').unwrap_or(trimmed);
     if name.is_empty() {
-        return Err(Error::new(Code::InvalidCommandName, "command name is required"));
+        return Err(Error::new(
+            Code::InvalidCommandName,
+            "command name is required",
+        ));
     }
     if name.len() > COMMAND_NAME_MAX {
         return Err(Error::new(
@@ -113,7 +128,10 @@ pub fn command_name(raw: &str) -> Result<String> {
             format!("command name is longer than {COMMAND_NAME_MAX} characters"),
         ));
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         return Err(Error::new(
             Code::InvalidCommandName,
             format!(
@@ -128,7 +146,10 @@ pub fn command_name(raw: &str) -> Result<String> {
 /// `^[A-Za-z0-9_-]+$`, not starting with `-`.
 pub fn mcp_name(name: &str) -> Result<()> {
     if name.is_empty() {
-        return Err(Error::new(Code::InvalidMcpName, "MCP server name is required"));
+        return Err(Error::new(
+            Code::InvalidMcpName,
+            "MCP server name is required",
+        ));
     }
     if name.len() > MCP_NAME_MAX {
         return Err(Error::new(
@@ -136,7 +157,11 @@ pub fn mcp_name(name: &str) -> Result<()> {
             format!("MCP server name is longer than {MCP_NAME_MAX} characters"),
         ));
     }
-    if name.starts_with('-') || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if name.starts_with('-')
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         return Err(Error::new(
             Code::InvalidMcpName,
             format!(
@@ -157,7 +182,14 @@ pub fn mcp_config(config: &Value) -> Result<()> {
     };
     match obj.get("type").and_then(Value::as_str) {
         Some("local") => match obj.get("command").and_then(Value::as_array) {
-            Some(cmd) if !cmd.is_empty() && cmd.iter().all(|c| c.as_str().is_some_and(|s| !s.is_empty())) => Ok(()),
+            Some(cmd)
+                if !cmd.is_empty()
+                    && cmd
+                        .iter()
+                        .all(|c| c.as_str().is_some_and(|s| !s.is_empty())) =>
+            {
+                Ok(())
+            }
             _ => bad("a local MCP server needs a non-empty \"command\" array of strings"),
         },
         Some("remote") => match obj.get("url").and_then(Value::as_str) {
@@ -193,7 +225,10 @@ mod tests {
         assert_eq!(plugin_name("name"), "name");
         assert_eq!(plugin_name("file:///a/b@1.js"), "file:///a/b@1.js");
         assert_eq!(plugin_name("https://x.dev/p@2.js"), "https://x.dev/p@2.js");
-        assert_eq!(plugin_name("git:github.com/a/b@v1"), "git:github.com/a/b@v1");
+        assert_eq!(
+            plugin_name("git:github.com/a/b@v1"),
+            "git:github.com/a/b@v1"
+        );
         assert_eq!(plugin_name("/abs/path@1/p.js"), "/abs/path@1/p.js");
         assert_eq!(plugin_name("@weird"), "@weird");
     }
@@ -201,8 +236,14 @@ mod tests {
     #[test]
     fn plugin_specs() {
         assert_eq!(plugin_spec("  x@1 ").unwrap(), "x@1");
-        assert_eq!(plugin_spec("   ").unwrap_err().code, Code::InvalidPluginSpec);
-        assert_eq!(plugin_spec("a\nb").unwrap_err().code, Code::InvalidPluginSpec);
+        assert_eq!(
+            plugin_spec("   ").unwrap_err().code,
+            Code::InvalidPluginSpec
+        );
+        assert_eq!(
+            plugin_spec("a\nb").unwrap_err().code,
+            Code::InvalidPluginSpec
+        );
         assert!(plugin_spec(&"a".repeat(512)).is_ok());
         assert!(plugin_spec(&"a".repeat(513)).is_err());
     }
@@ -212,8 +253,22 @@ mod tests {
         for ok in ["a", "my-skill", "a1-b2-c3", &"a".repeat(64)] {
             assert!(skill_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "Bad_Name", "-a", "a-", "a--b", "a b", "../x", "ä", &"a".repeat(65)] {
-            assert_eq!(skill_name(bad).unwrap_err().code, Code::InvalidSkillName, "{bad}");
+        for bad in [
+            "",
+            "Bad_Name",
+            "-a",
+            "a-",
+            "a--b",
+            "a b",
+            "../x",
+            "ä",
+            &"a".repeat(65),
+        ] {
+            assert_eq!(
+                skill_name(bad).unwrap_err().code,
+                Code::InvalidSkillName,
+                "{bad}"
+            );
         }
     }
 
@@ -222,7 +277,11 @@ mod tests {
         assert_eq!(command_name(" /review ").unwrap(), "review");
         assert_eq!(command_name("Do_it-2").unwrap(), "Do_it-2");
         for bad in ["", "/", "../x", "a/b", "a.b", "a b", "//x"] {
-            assert_eq!(command_name(bad).unwrap_err().code, Code::InvalidCommandName, "{bad}");
+            assert_eq!(
+                command_name(bad).unwrap_err().code,
+                Code::InvalidCommandName,
+                "{bad}"
+            );
         }
         assert!(command_name(&"a".repeat(128)).is_ok());
         assert!(command_name(&"a".repeat(129)).is_err());
@@ -233,7 +292,11 @@ mod tests {
         assert!(mcp_name("chrome_devtools-1").is_ok());
         assert!(mcp_name("_x").is_ok());
         for bad in ["", "-x", "a.b", "a/b", "../x", "a b"] {
-            assert_eq!(mcp_name(bad).unwrap_err().code, Code::InvalidMcpName, "{bad}");
+            assert_eq!(
+                mcp_name(bad).unwrap_err().code,
+                Code::InvalidMcpName,
+                "{bad}"
+            );
         }
         assert!(mcp_name(&"a".repeat(129)).is_err());
     }
@@ -254,7 +317,11 @@ mod tests {
             json!("x"),
             json!(null),
         ] {
-            assert_eq!(mcp_config(&bad).unwrap_err().code, Code::InvalidMcpConfig, "{bad}");
+            assert_eq!(
+                mcp_config(&bad).unwrap_err().code,
+                Code::InvalidMcpConfig,
+                "{bad}"
+            );
         }
     }
 

@@ -1,0 +1,130 @@
+//! `openwork commands list|add|remove`.
+
+use super::skills::read_content;
+use super::{CmdResult, Ctx, WriteArgs, usage};
+use clap::Subcommand;
+use openwork::workspace::commands::{self, CommandInput, Scope};
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum CommandsCmd {
+    /// List the workspace's commands.
+    List {
+        /// Also list user-wide commands (~/.config/opencode/commands).
+        #[arg(long)]
+        global: bool,
+    },
+    /// Add or replace a command.
+    #[command(
+        after_help = "Examples:\n  openwork commands add review --template 'Review $ARGUMENTS' --description 'Review code'\n  openwork commands add deploy --file deploy.md --agent build --subtask"
+    )]
+    Add {
+        /// Command name (a leading '/' is dropped).
+        #[arg(allow_hyphen_values = true)]
+        name: String,
+        /// The prompt template.
+        #[arg(long, short, conflicts_with = "file")]
+        template: Option<String>,
+        /// Read the template from a file ('-' for standard input).
+        #[arg(long, short, value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[arg(long, short)]
+        description: Option<String>,
+        /// Agent that runs the command.
+        #[arg(long)]
+        agent: Option<String>,
+        /// Model, as provider/model.
+        #[arg(long)]
+        model: Option<String>,
+        /// Run as a subtask.
+        #[arg(long)]
+        subtask: bool,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Remove a command (removing one that is not there is a no-op).
+    Remove {
+        #[arg(allow_hyphen_values = true)]
+        name: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
+    let ws = ctx.workspace()?;
+    match cmd {
+        CommandsCmd::List { global } => {
+            let mut items = commands::list(&ws, Scope::Workspace)?;
+            if global {
+                items.extend(commands::list(&ws, Scope::Global)?);
+            }
+            if ctx.out.json {
+                ctx.out.print_json(&json!({ "items": items }));
+            } else {
+                let rows = items
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            format!("/{}", c.name),
+                            c.description.clone().unwrap_or_default(),
+                            c.agent.clone().unwrap_or_default(),
+                            c.model.clone().unwrap_or_default(),
+                            c.scope.clone(),
+                        ]
+                    })
+                    .collect();
+                ctx.out.table(
+                    &["COMMAND", "DESCRIPTION", "AGENT", "MODEL", "SCOPE"],
+                    rows,
+                    "No commands.",
+                );
+            }
+        }
+        CommandsCmd::Add {
+            name,
+            template,
+            file,
+            description,
+            agent,
+            model,
+            subtask,
+            write,
+        } => {
+            let template = match (template, file) {
+                (Some(t), None) => t,
+                (None, Some(f)) => read_content(Some(&f), "template")?,
+                _ => {
+                    return Err(usage(
+                        "give the template with --template TEXT or --file FILE",
+                    ));
+                }
+            };
+            let input = CommandInput {
+                name,
+                template,
+                description,
+                agent,
+                model,
+                subtask: Some(subtask),
+            };
+            if let Some(plan) = ctx.write(&ws, &write, |ws| commands::plan_upsert(ws, &input))? {
+                ctx.report(&ws, &plan);
+                if ctx.out.json {
+                    ctx.out
+                        .print_json(&json!({ "items": commands::list(&ws, Scope::Workspace)? }));
+                }
+            }
+        }
+        CommandsCmd::Remove { name, write } => {
+            if let Some(plan) = ctx.write(&ws, &write, |ws| commands::plan_delete(ws, &name))? {
+                ctx.report(&ws, &plan);
+                if ctx.out.json {
+                    ctx.out.print_json(&json!({ "ok": true }));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! `openwork config show|patch`.
+
+use super::{CmdResult, Ctx, WriteArgs, usage};
+use clap::Subcommand;
+use openwork::workspace::{config, input};
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print the OpenCode and OpenWork config (as `GET …/config`).
+    Show,
+    /// Set top-level OpenCode keys and/or shallow-merge OpenWork keys.
+    #[command(
+        after_help = "Examples:\n  openwork config patch --opencode '{\"theme\":\"dark\"}'\n  openwork config patch --openwork '{\"defaultModel\":\"anthropic/claude\"}' --dry-run"
+    )]
+    Patch {
+        /// JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept).
+        #[arg(long, value_name = "JSON")]
+        opencode: Option<String>,
+        /// JSON object shallow-merged into .opencode/openwork.json.
+        #[arg(long, value_name = "JSON")]
+        openwork: Option<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
+    let ws = ctx.workspace()?;
+    match cmd {
+        ConfigCmd::Show => {
+            let view = config::show(&ws)?;
+            if ctx.out.json {
+                ctx.out.print_json(&view);
+            } else {
+                ctx.out.info(
+                    &ctx.out
+                        .dim(&format!("# {}", ws.relative(&ws.opencode_config()))),
+                );
+                ctx.out.print_json(&view.opencode);
+                ctx.out.info(
+                    &ctx.out
+                        .dim(&format!("# {}", ws.relative(&ws.openwork_config()))),
+                );
+                ctx.out.print_json(&view.openwork);
+            }
+        }
+        ConfigCmd::Patch {
+            opencode,
+            openwork,
+            write,
+        } => {
+            if opencode.is_none() && openwork.is_none() {
+                return Err(usage("give --opencode JSON and/or --openwork JSON"));
+            }
+            let opencode = opencode
+                .map(|t| input::parse_object(&t, "--opencode"))
+                .transpose()?;
+            let openwork = openwork
+                .map(|t| input::parse_object(&t, "--openwork"))
+                .transpose()?;
+            if let Some(plan) = ctx.write(&ws, &write, |ws| {
+                config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())
+            })? {
+                ctx.report(&ws, &plan);
+                if ctx.out.json {
+                    let view = config::show(&ws)?;
+                    ctx.out.print_json(&serde_json::json!({
+                        "updatedAt": view.updated_at,
+                        "opencode": view.opencode,
+                        "openwork": view.openwork,
+                    }));
+                }
+            }
+        }
+    }
+    Ok(())
+}

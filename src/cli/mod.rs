@@ -1,0 +1,248 @@
+//! Command-line definitions and dispatch. Each subcommand group lives in
+//! its own file; all of them share the global flags, output and error
+//! handling here. Completions and man pages are generated from these same
+//! definitions.
+
+mod approvals;
+mod audit;
+mod commands;
+mod config;
+mod generate;
+mod mcp;
+mod output;
+mod plugins;
+mod serve;
+mod skills;
+mod transfer;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use openwork::workspace::{Actor, Plan, Workspace};
+use openwork::{Code, Error};
+use output::Output;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Examples:
+  openwork plugins add opencode-wakatime
+  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest
+  openwork skills add release-notes --description 'Write release notes' --file notes.md
+  openwork serve --workspace ~/proj            # terminal 1
+  openwork approvals watch                     # terminal 2
+
+Exit status: 0 ok, 1 runtime failure, 2 invalid input, 3 denied or read-only, 4 authentication failed.";
+
+/// Manage an OpenCode workspace's configuration: plugins, MCP servers,
+/// skills, commands and config, offline or through a host-approved server.
+#[derive(Debug, Parser)]
+#[command(name = "openwork", version = version(), about, long_about = None, after_help = AFTER_HELP)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Workspace folder to operate on.
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "OPENWORK_WORKSPACE",
+        value_name = "DIR",
+        default_value = "."
+    )]
+    pub workspace: PathBuf,
+    /// Print machine-readable JSON (the HTTP API's shapes) instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print nothing on success.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Never use colour (also: NO_COLOR=1).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// More detail on stderr (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, add and remove plugins.
+    #[command(subcommand)]
+    Plugins(plugins::PluginsCmd),
+    /// List, add and remove MCP servers.
+    #[command(subcommand)]
+    Mcp(mcp::McpCmd),
+    /// List, show, add and remove skills.
+    #[command(subcommand)]
+    Skills(skills::SkillsCmd),
+    /// List, add and remove commands.
+    #[command(subcommand)]
+    Commands(commands::CommandsCmd),
+    /// Show or patch the OpenCode and OpenWork config.
+    #[command(subcommand)]
+    Config(config::ConfigCmd),
+    /// Export the workspace configuration as one JSON document.
+    Export(transfer::ExportArgs),
+    /// Import a document made by `openwork export`.
+    Import(transfer::ImportArgs),
+    /// Show the audit log, newest first.
+    Audit(audit::AuditArgs),
+    /// Run the HTTP server for remote clients.
+    Serve(Box<serve::ServeArgs>),
+    /// Answer a running server's pending write approvals.
+    #[command(subcommand)]
+    Approvals(approvals::ApprovalsCmd),
+    /// Print a shell completion script.
+    Completions(generate::CompletionsArgs),
+    /// Write man pages.
+    Man(generate::ManArgs),
+}
+
+fn version() -> &'static str {
+    match option_env!("OPENWORK_GIT_COMMIT") {
+        Some(commit) if !commit.is_empty() => {
+            Box::leak(format!("{} ({commit})", env!("CARGO_PKG_VERSION")).into_boxed_str())
+        }
+        _ => env!("CARGO_PKG_VERSION"),
+    }
+}
+
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Flags shared by every command that writes.
+#[derive(Debug, Clone, Args)]
+pub struct WriteArgs {
+    /// Print the diff that would be written and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// What a command run needs: the parsed global flags and where to print.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub out: Output,
+}
+
+impl Ctx {
+    pub fn workspace(&self) -> Result<Workspace, Error> {
+        Workspace::open(&self.global.workspace)
+    }
+
+    /// Plans with `make`, then either prints the diff (`--dry-run`) or
+    /// applies the plan under the workspace lock as the local operator.
+    /// Returns `None` for a dry run.
+    pub fn write(
+        &self,
+        ws: &Workspace,
+        args: &WriteArgs,
+        make: impl FnOnce(&Workspace) -> Result<Plan, Error>,
+    ) -> Result<Option<Plan>, Error> {
+        if args.dry_run {
+            let plan = make(ws)?;
+            self.out.dry_run(ws, &plan);
+            return Ok(None);
+        }
+        let (plan, _) = ws.write(&Actor::cli(), make)?;
+        Ok(Some(plan))
+    }
+
+    /// The one-line report of a write, for people.
+    pub fn report(&self, ws: &Workspace, plan: &Plan) {
+        if self.out.json {
+            return;
+        }
+        if plan.is_noop() {
+            self.out
+                .info(&format!("{}: already so, nothing changed", plan.summary));
+        } else {
+            let files: Vec<String> = plan.edits.iter().map(|e| ws.relative(&e.path)).collect();
+            self.out
+                .success(&format!("{} ({})", plan.summary, files.join(", ")));
+        }
+    }
+}
+
+/// Why a command failed, with the exit code it maps to.
+pub struct Failure {
+    pub error: Error,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure { error, hint: None }
+    }
+}
+
+pub fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        error: Error::new(Code::InvalidPayload, message),
+        hint: None,
+    }
+}
+
+/// SPEC §5: 1 runtime failure, 2 invalid input, 3 denied, 4 auth.
+pub fn exit_code(code: Code) -> u8 {
+    match code {
+        c if c.is_bad_input() => 2,
+        Code::WorkspaceNotFound | Code::WorkspaceUnauthorized => 2,
+        Code::WriteDenied | Code::ReadOnly => 3,
+        Code::Unauthorized => 4,
+        _ => 1,
+    }
+}
+
+pub type CmdResult = Result<(), Failure>;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let out = Output::new(&cli.global);
+    let ctx = Ctx {
+        global: cli.global,
+        out,
+    };
+    let result = match cli.command {
+        Command::Plugins(cmd) => plugins::run(&ctx, cmd),
+        Command::Mcp(cmd) => mcp::run(&ctx, cmd),
+        Command::Skills(cmd) => skills::run(&ctx, cmd),
+        Command::Commands(cmd) => commands::run(&ctx, cmd),
+        Command::Config(cmd) => config::run(&ctx, cmd),
+        Command::Export(args) => transfer::export(&ctx, args),
+        Command::Import(args) => transfer::import(&ctx, args),
+        Command::Audit(args) => audit::run(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, *args),
+        Command::Approvals(cmd) => approvals::run(&ctx, cmd),
+        Command::Completions(args) => generate::completions(&ctx, args),
+        Command::Man(args) => generate::man(&ctx, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            ctx.out
+                .error(failure.error.local_message(), failure.hint.as_deref());
+            ExitCode::from(exit_code(failure.error.code))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! `openwork plugins list|add|remove`.
+
+use super::{CmdResult, Ctx, WriteArgs};
+use clap::Subcommand;
+use openwork::workspace::{plugins, validate};
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCmd {
+    /// List plugins from the config and the plugins folder.
+    List {
+        /// Include user-wide plugins (~/.config/opencode).
+        #[arg(long)]
+        global: bool,
+    },
+    /// Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op.
+    #[command(
+        after_help = "Examples:\n  openwork plugins add opencode-wakatime\n  openwork plugins add @scope/plugin@1.2 file:///opt/p.js"
+    )]
+    Add {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Remove plugins by name (`@scope/name@1.2` matches `@scope/name`).
+    Remove {
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
+    let ws = ctx.workspace()?;
+    match cmd {
+        PluginsCmd::List { global } => {
+            let list = plugins::list(&ws, global)?;
+            if ctx.out.json {
+                ctx.out.print_json(&list);
+            } else {
+                let rows = list
+                    .items
+                    .iter()
+                    .map(|p| vec![p.spec.clone(), p.source.clone(), p.scope.clone()])
+                    .collect();
+                ctx.out
+                    .table(&["PLUGIN", "SOURCE", "SCOPE"], rows, "No plugins.");
+            }
+            return Ok(());
+        }
+        PluginsCmd::Add { specs, write } => {
+            // Every spec is checked before the first one is written.
+            for spec in &specs {
+                validate::plugin_spec(spec)?;
+            }
+            for spec in &specs {
+                if let Some(plan) = ctx.write(&ws, &write, |ws| plugins::plan_add(ws, spec))? {
+                    ctx.report(&ws, &plan);
+                }
+            }
+            if write.dry_run {
+                return Ok(());
+            }
+        }
+        PluginsCmd::Remove { names, write } => {
+            for name in &names {
+                validate::plugin_spec(name)?;
+            }
+            for name in &names {
+                if let Some(plan) = ctx.write(&ws, &write, |ws| plugins::plan_remove(ws, name))? {
+                    ctx.report(&ws, &plan);
+                }
+            }
+            if write.dry_run {
+                return Ok(());
+            }
+        }
+    }
+    if ctx.out.json {
+        ctx.out.print_json(&plugins::list(&ws, false)?);
+    }
+    Ok(())
+}

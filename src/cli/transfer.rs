@@ -1,0 +1,71 @@
+//! `openwork export` and `openwork import`.
+
+use super::skills::read_content;
+use super::{CmdResult, Ctx, Failure, WriteArgs};
+use clap::Args;
+use openwork::Error;
+use openwork::workspace::{files, input, transfer};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  openwork export -o workspace.json\n  openwork -w ../other import workspace.json --mode skills=replace"
+)]
+pub struct ExportArgs {
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export document ('-' for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable).
+    #[arg(long, value_name = "KEY=MODE")]
+    pub mode: Vec<String>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
+    let ws = ctx.workspace()?;
+    let doc = transfer::export(&ws)?;
+    let mut text = serde_json::to_string_pretty(&doc)
+        .map_err(|e| Failure::from(Error::new(openwork::Code::Internal, e.to_string())))?;
+    text.push('\n');
+    match args.output {
+        Some(path) if path.as_os_str() != "-" => {
+            files::write_atomic(&path, text.as_bytes())?;
+            ctx.out.success(&format!(
+                "Exported {} skills and {} commands to {}",
+                doc.skills.len(),
+                doc.commands.len(),
+                path.display()
+            ));
+        }
+        _ => ctx.out.raw(&text),
+    }
+    Ok(())
+}
+
+pub fn import(ctx: &Ctx, args: ImportArgs) -> CmdResult {
+    let ws = ctx.workspace()?;
+    let text = read_content(Some(&args.file), "export document")?;
+    let obj = input::parse_object(&text, "the import document")?;
+    let mut doc = transfer::parse_import(&obj)?;
+    for m in &args.mode {
+        let (k, v) = m
+            .split_once('=')
+            .ok_or_else(|| super::usage(format!("--mode {m:?} is not KEY=merge|replace")))?;
+        doc.mode.set(k.trim(), v.trim())?;
+    }
+    if let Some(plan) = ctx.write(&ws, &args.write, |ws| transfer::plan_import(ws, &doc))? {
+        ctx.report(&ws, &plan);
+        if ctx.out.json {
+            ctx.out.print_json(&serde_json::json!({ "ok": true }));
+        }
+    }
+    Ok(())
+}
