@@ -46,16 +46,10 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Workspace folder to operate on.
-    #[arg(
-        short,
-        long,
-        global = true,
-        env = "OPENWORK_WORKSPACE",
-        value_name = "DIR",
-        default_value = "."
-    )]
-    pub workspace: PathBuf,
+    /// Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else
+    /// the current folder). `serve` takes it several times.
+    #[arg(short, long, global = true, value_name = "DIR", action = clap::ArgAction::Append)]
+    pub workspace: Vec<PathBuf>,
     /// Print machine-readable JSON (the HTTP API's shapes) instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -132,8 +126,22 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The one workspace of an offline command: `--workspace`, else
+    /// `OPENWORK_WORKSPACE`, else the current folder.
     pub fn workspace(&self) -> Result<Workspace, Error> {
-        Workspace::open(&self.global.workspace)
+        let path = match self.global.workspace.as_slice() {
+            [] => std::env::var_os("OPENWORK_WORKSPACE")
+                .filter(|v| !v.is_empty())
+                .map_or_else(|| PathBuf::from("."), PathBuf::from),
+            [one] => one.clone(),
+            _ => {
+                return Err(Error::new(
+                    Code::InvalidPayload,
+                    "give --workspace once (only `openwork serve` takes several)",
+                ));
+            }
+        };
+        Workspace::open(&path)
     }
 
     /// Plans with `make`, then either prints the diff (`--dry-run`) or

@@ -1,0 +1,899 @@
+//! One handler per endpoint of SPEC §4.1. Handlers never touch files: every
+//! read and write is a call into [`crate::workspace`], run on the blocking
+//! pool (the core is synchronous). Each handler answers with a response,
+//! errors included, so a route that matched never falls through to another.
+
+use super::approvals::{Approvals, Outcome, denied};
+use super::auth::Tokens;
+use super::errors::{error_response, json};
+use super::models::{
+    ApprovalRequest, Capabilities, Health, Items, OkReply, Patched, Replied, WorkspaceInfo,
+};
+use super::settings::{ApprovalMode, Settings};
+use crate::workspace::input::{self, Fields};
+use crate::workspace::{
+    Actor, Plan, Workspace, audit, commands, config, mcp, now_ms, plugins, skills, transfer,
+};
+use crate::{Code, Error, Result};
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{RwLock, broadcast, watch};
+use warp::Reply;
+use warp::http::header::{CONTENT_LENGTH, ETAG, HeaderValue, IF_MATCH};
+use warp::http::{HeaderMap, StatusCode};
+use warp::reply::Response;
+
+/// A request body, read only after the request is authenticated.
+pub type BodyStream = Pin<Box<dyn Stream<Item = std::result::Result<Bytes, warp::Error>> + Send>>;
+
+pub type State = Arc<AppState>;
+
+/// One configured workspace.
+pub struct WsEntry {
+    pub ws: Workspace,
+    pub info: WorkspaceInfo,
+    /// Inside an authorized root (else `403 workspace_unauthorized`).
+    pub authorized: bool,
+}
+
+pub struct AppState {
+    pub settings: Settings,
+    pub tokens: Tokens,
+    pub workspaces: Vec<Arc<WsEntry>>,
+    pub approvals: Arc<Approvals>,
+    pub started: Instant,
+    /// Becomes `true` when the server shuts down (ends event streams).
+    pub shutdown: watch::Receiver<bool>,
+    /// Held (shared) by every write while it applies, so that shutdown can
+    /// wait for in-flight writes even when their client went away.
+    pub writes: Arc<RwLock<()>>,
+}
+
+type Answer = Result<Response>;
+
+fn respond(answer: Answer) -> std::result::Result<Response, Infallible> {
+    Ok(answer.unwrap_or_else(|e| error_response(&e)))
+}
+
+fn ok<T: Serialize + ?Sized>(value: &T) -> Answer {
+    Ok(json(StatusCode::OK, value))
+}
+
+/// Runs a synchronous core call on the blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        let mut err = Error::new(Code::Internal, "a worker failed");
+        err.private = Some(format!("blocking task failed: {e}"));
+        err
+    })?
+}
+
+/// A read of one workspace, on the blocking pool.
+async fn read<T: Send + 'static>(
+    entry: &Arc<WsEntry>,
+    f: impl FnOnce(&Workspace) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let entry = entry.clone();
+    blocking(move || f(&entry.ws)).await
+}
+
+impl AppState {
+    /// The workspace of a `/workspace/:id/…` path segment.
+    fn workspace(&self, raw_id: &str) -> Result<Arc<WsEntry>> {
+        let id = decode_segment(raw_id)?;
+        let entry = self
+            .workspaces
+            .iter()
+            .find(|w| w.ws.id() == id)
+            .ok_or_else(|| Error::new(Code::WorkspaceNotFound, "Workspace not found"))?;
+        if !entry.authorized {
+            return Err(Error::new(
+                Code::WorkspaceUnauthorized,
+                "Workspace is not authorized",
+            ));
+        }
+        Ok(entry.clone())
+    }
+
+    /// Plan → (no-op? answer) → read-only? → approval → apply (SPEC §2).
+    /// `make` may run twice in auto mode (never in manual mode, where the
+    /// plan the host approved is exactly the one applied).
+    async fn write<T, F>(&self, entry: &Arc<WsEntry>, actor: Actor, make: F) -> Result<(Plan, T)>
+    where
+        T: Send + 'static,
+        F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,
+    {
+        if self.settings.approval == ApprovalMode::Auto && !self.settings.read_only {
+            // Plan and apply under one holding of the lock: no conflict possible.
+            let gate = self.writes.clone().read_owned().await;
+            let e = entry.clone();
+            return blocking(move || {
+                let _gate = gate;
+                let mut extra = None;
+                let (plan, _) = e.ws.write(&actor, |ws| {
+                    let (plan, t) = make(ws)?;
+                    extra = Some(t);
+                    Ok(plan)
+                })?;
+                let extra = extra.ok_or_else(|| Error::new(Code::Internal, "no plan was made"))?;
+                Ok((plan, extra))
+            })
+            .await;
+        }
+
+        let e = entry.clone();
+        let (plan, extra, diff) = blocking(move || {
+            let (plan, extra) = make(&e.ws)?;
+            let diff = if plan.is_noop() {
+                String::new()
+            } else {
+                plan.diff(e.ws.root())
+            };
+            Ok((plan, extra, diff))
+        })
+        .await?;
+        if plan.is_noop() {
+            return Ok((plan, extra));
+        }
+        if self.settings.read_only {
+            return Err(Error::new(Code::ReadOnly, "Server is read-only"));
+        }
+        let request = ApprovalRequest {
+            id: uuid::Uuid::new_v4().to_string(),
+            workspace_id: plan.workspace_id.clone(),
+            action: plan.action.clone(),
+            summary: plan.summary.clone(),
+            paths: plan
+                .paths()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            created_at: now_ms(),
+            actor: actor.clone(),
+            diff,
+        };
+        let ticket = self.approvals.request(request)?;
+        let id = ticket.id().to_string();
+        match ticket.wait().await {
+            Outcome::Allowed => {
+                let gate = self.writes.clone().read_owned().await;
+                let e = entry.clone();
+                let plan = blocking(move || {
+                    let _gate = gate;
+                    let lock = e.ws.lock()?;
+                    e.ws.apply(&lock, &plan, &actor)?;
+                    Ok(plan)
+                })
+                .await?;
+                Ok((plan, extra))
+            }
+            Outcome::Denied(reason) => Err(denied(&id, reason)),
+        }
+    }
+}
+
+// ===== request pieces =====
+
+/// Decodes a percent-encoded path segment strictly: a `%` must be followed
+/// by two hex digits and the result must be UTF-8 (`+` stays `+`).
+pub fn decode_segment(raw: &str) -> Result<String> {
+    let bad = || Error::new(Code::InvalidPath, "malformed percent-encoding in the path");
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).ok_or_else(bad)?;
+            let hex = std::str::from_utf8(hex).map_err(|_| bad())?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad());
+            }
+            out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| bad())
+}
+
+/// The value of `key` in a query string (form-decoded, lossy), if present.
+fn query_param(query: &str, key: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(&s.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        (decode(k) == key).then(|| decode(v))
+    })
+}
+
+/// Reads a body of at most `limit` bytes: a larger `Content-Length` is
+/// refused before anything is read, a longer stream is cut at the limit.
+async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> Result<Bytes> {
+    let too_large = || {
+        Error::new(
+            Code::PayloadTooLarge,
+            format!("request body is larger than {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(limit as u64) as usize);
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| Error::new(Code::InvalidJson, "Invalid JSON body"))?;
+        if buf.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// The body as a JSON object: anything else is `400 invalid_json`.
+async fn json_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: BodyStream,
+) -> Result<Map<String, Value>> {
+    let bytes = read_body(headers, body, state.settings.body_limit).await?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => input::object(&other).cloned(),
+        Err(e) => Err(Error::new(
+            Code::InvalidJson,
+            format!("Invalid JSON body: {e}"),
+        )),
+    }
+}
+
+fn with_etag(mut resp: Response, etag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        resp.headers_mut().insert(ETAG, v);
+    }
+    resp
+}
+
+/// `If-Match`: `None` when absent, else the listed tags (`*` matches any).
+fn if_match(headers: &HeaderMap) -> Result<Option<Vec<String>>> {
+    let mut tags = Vec::new();
+    let mut seen = false;
+    for value in headers.get_all(IF_MATCH) {
+        seen = true;
+        let text = value
+            .to_str()
+            .map_err(|_| Error::new(Code::InvalidPayload, "malformed If-Match header"))?;
+        tags.extend(
+            text.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        );
+    }
+    Ok(seen.then_some(tags))
+}
+
+fn check_if_match(ws: &Workspace, tags: Option<&[String]>) -> Result<()> {
+    let Some(tags) = tags else {
+        return Ok(());
+    };
+    let current = config::etag(ws)?;
+    if tags.iter().any(|t| t == "*" || *t == current) {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Code::Conflict,
+            "the config changed since it was read (If-Match does not match); read it again",
+        )
+        .with_details(serde_json::json!({ "etag": current })))
+    }
+}
+
+fn include_global(query: &str) -> bool {
+    query_param(query, "includeGlobal").as_deref() == Some("true")
+}
+
+// ===== open and client endpoints =====
+
+pub async fn health(state: State) -> std::result::Result<Response, Infallible> {
+    respond(ok(&Health {
+        ok: true,
+        version: env!("CARGO_PKG_VERSION"),
+        uptime_ms: state.started.elapsed().as_millis() as u64,
+    }))
+}
+
+/// Any `OPTIONS` request: `204`, no auth (CORS headers are added around).
+pub async fn preflight() -> std::result::Result<Response, Infallible> {
+    let mut resp = Response::new(Default::default());
+    *resp.status_mut() = StatusCode::NO_CONTENT;
+    Ok(resp)
+}
+
+pub async fn capabilities(
+    state: State,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond((|| {
+        state.tokens.client(&headers)?;
+        ok(&Capabilities::new(state.settings.read_only))
+    })())
+}
+
+pub async fn workspaces(
+    state: State,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond((|| {
+        state.tokens.client(&headers)?;
+        let items: Vec<&WorkspaceInfo> = state.workspaces.iter().map(|w| &w.info).collect();
+        ok(&Items { items })
+    })())
+}
+
+pub async fn get_config(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            // The tag first: a change in between then only makes a later
+            // If-Match fail, it never pairs an old view with a new tag.
+            let (etag, view) =
+                read(&entry, |ws| Ok((config::etag(ws)?, config::show(ws)?))).await?;
+            Ok(with_etag(ok(&view)?, &etag))
+        }
+        .await,
+    )
+}
+
+pub async fn patch_config(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let tags = if_match(&headers)?;
+            let obj = json_body(&state, &headers, body).await?;
+            let f = Fields(&obj);
+            let opencode = f.object("opencode", Code::InvalidPayload)?.cloned();
+            let openwork = f.object("openwork", Code::InvalidPayload)?.cloned();
+            if opencode.is_none() && openwork.is_none() {
+                return Err(Error::new(
+                    Code::InvalidPayload,
+                    "opencode or openwork updates required",
+                ));
+            }
+            state
+                .write(&entry, actor, move |ws| {
+                    check_if_match(ws, tags.as_deref())?;
+                    Ok((
+                        config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())?,
+                        (),
+                    ))
+                })
+                .await?;
+            let (etag, view) =
+                read(&entry, |ws| Ok((config::etag(ws)?, config::show(ws)?))).await?;
+            let body = Patched {
+                updated_at: view.updated_at,
+                opencode: view.opencode,
+                openwork: view.openwork,
+            };
+            Ok(with_etag(ok(&body)?, &etag))
+        }
+        .await,
+    )
+}
+
+pub async fn list_plugins(
+    state: State,
+    id: String,
+    query: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let global = include_global(&query);
+            ok(&read(&entry, move |ws| plugins::list(ws, global)).await?)
+        }
+        .await,
+    )
+}
+
+pub async fn add_plugin(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let obj = json_body(&state, &headers, body).await?;
+            let spec = Fields(&obj)
+                .required_str("spec", Code::InvalidPluginSpec)?
+                .to_string();
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((plugins::plan_add(ws, &spec)?, ()))
+                })
+                .await?;
+            ok(&read(&entry, |ws| plugins::list(ws, false)).await?)
+        }
+        .await,
+    )
+}
+
+pub async fn remove_plugin(
+    state: State,
+    id: String,
+    name: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let name = decode_segment(&name)?;
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((plugins::plan_remove(ws, &name)?, ()))
+                })
+                .await?;
+            ok(&read(&entry, |ws| plugins::list(ws, false)).await?)
+        }
+        .await,
+    )
+}
+
+pub async fn list_skills(
+    state: State,
+    id: String,
+    query: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let global = include_global(&query);
+            let items = read(&entry, move |ws| skills::list(ws, global)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn upsert_skill(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let obj = json_body(&state, &headers, body).await?;
+            let f = Fields(&obj);
+            let name = f
+                .required_str("name", Code::InvalidSkillName)?
+                .trim()
+                .to_string();
+            let content = f
+                .required_str("content", Code::InvalidSkillContent)?
+                .to_string();
+            let description = f
+                .str("description", Code::InvalidPayload)?
+                .filter(|d| !d.is_empty())
+                .map(str::to_string);
+            let (_, written) = state
+                .write(&entry, actor, move |ws| {
+                    skills::plan_upsert(ws, &name, &content, description.as_deref())
+                })
+                .await?;
+            ok(&written)
+        }
+        .await,
+    )
+}
+
+pub async fn delete_skill(
+    state: State,
+    id: String,
+    name: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let name = decode_segment(&name)?;
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((skills::plan_delete(ws, &name)?, ()))
+                })
+                .await?;
+            let items = read(&entry, |ws| skills::list(ws, false)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn list_mcp(
+    state: State,
+    id: String,
+    query: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let global = include_global(&query);
+            let items = read(&entry, move |ws| mcp::list(ws, global)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn add_mcp(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let obj = json_body(&state, &headers, body).await?;
+            let f = Fields(&obj);
+            let name = f.required_str("name", Code::InvalidMcpName)?.to_string();
+            let config = match obj.get("config") {
+                None | Some(Value::Null) => {
+                    return Err(Error::new(Code::InvalidPayload, "MCP config is required"));
+                }
+                Some(c) => c.clone(),
+            };
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((mcp::plan_add(ws, &name, &config)?, ()))
+                })
+                .await?;
+            let items = read(&entry, |ws| mcp::list(ws, false)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn remove_mcp(
+    state: State,
+    id: String,
+    name: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let name = decode_segment(&name)?;
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((mcp::plan_remove(ws, &name)?, ()))
+                })
+                .await?;
+            let items = read(&entry, |ws| mcp::list(ws, false)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn list_commands(
+    state: State,
+    id: String,
+    query: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let scope = if query_param(&query, "scope").as_deref() == Some("global") {
+                state.tokens.host(&headers)?;
+                commands::Scope::Global
+            } else {
+                commands::Scope::Workspace
+            };
+            let items = read(&entry, move |ws| commands::list(ws, scope)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn upsert_command(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let obj = json_body(&state, &headers, body).await?;
+            let input = commands::CommandInput::from_json(&obj)?;
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((commands::plan_upsert(ws, &input)?, ()))
+                })
+                .await?;
+            let items = read(&entry, |ws| commands::list(ws, commands::Scope::Workspace)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn delete_command(
+    state: State,
+    id: String,
+    name: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let name = decode_segment(&name)?;
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((commands::plan_delete(ws, &name)?, ()))
+                })
+                .await?;
+            ok(&OkReply { ok: true })
+        }
+        .await,
+    )
+}
+
+/// `?limit=N` as the original reads it: a positive finite number, cut to
+/// an integer and to at most 200; anything else means 50.
+pub fn audit_limit(query: &str) -> usize {
+    const DEFAULT: usize = 50;
+    const MAX: usize = 200;
+    match query_param(query, "limit").and_then(|v| v.trim().parse::<f64>().ok()) {
+        Some(n) if n.is_finite() && n > 0.0 => (n.trunc() as usize).clamp(1, MAX),
+        _ => DEFAULT,
+    }
+}
+
+pub async fn audit(
+    state: State,
+    id: String,
+    query: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let limit = audit_limit(&query);
+            let items = read(&entry, move |ws| audit::tail(&ws.audit_log(), limit)).await?;
+            ok(&Items { items })
+        }
+        .await,
+    )
+}
+
+pub async fn export(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            ok(&read(&entry, transfer::export).await?)
+        }
+        .await,
+    )
+}
+
+pub async fn import(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            let actor = state.tokens.client(&headers)?;
+            let entry = state.workspace(&id)?;
+            let obj = json_body(&state, &headers, body).await?;
+            let doc = transfer::parse_import(&obj)?;
+            state
+                .write(&entry, actor, move |ws| {
+                    Ok((transfer::plan_import(ws, &doc)?, ()))
+                })
+                .await?;
+            ok(&OkReply { ok: true })
+        }
+        .await,
+    )
+}
+
+// ===== host endpoints =====
+
+pub async fn list_approvals(
+    state: State,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    respond((|| {
+        state.tokens.host(&headers)?;
+        let pending = state.approvals.list();
+        let items: Vec<&ApprovalRequest> = pending.iter().map(|r| &**r).collect();
+        ok(&Items { items })
+    })())
+}
+
+pub async fn reply_approval(
+    state: State,
+    id: String,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> std::result::Result<Response, Infallible> {
+    respond(
+        async {
+            state.tokens.host(&headers)?;
+            let id = decode_segment(&id)?;
+            let obj = json_body(&state, &headers, body).await?;
+            let allow = match Fields(&obj).required_str("reply", Code::InvalidPayload)? {
+                "allow" => true,
+                "deny" => false,
+                _ => {
+                    return Err(Error::new(
+                        Code::InvalidPayload,
+                        "\"reply\" must be \"allow\" or \"deny\"",
+                    ));
+                }
+            };
+            let allowed = state.approvals.reply(&id, allow)?;
+            ok(&Replied { ok: true, allowed })
+        }
+        .await,
+    )
+}
+
+fn sse_event(event: &super::approvals::Event) -> warp::sse::Event {
+    use super::approvals::Event;
+    let (name, data) = match event {
+        Event::Requested(r) => ("approval.requested", serde_json::to_string(&**r)),
+        Event::Resolved(r) => ("approval.resolved", serde_json::to_string(r)),
+    };
+    match data {
+        Ok(data) => warp::sse::Event::default().event(name).data(data),
+        Err(_) => warp::sse::Event::default().comment("unencodable event"),
+    }
+}
+
+/// `GET /approvals/events`: the pending requests first, then every
+/// request and resolution as it happens, until the server shuts down.
+pub async fn approval_events(
+    state: State,
+    headers: HeaderMap,
+) -> std::result::Result<Response, Infallible> {
+    if let Err(e) = state.tokens.host(&headers) {
+        return Ok(error_response(&e));
+    }
+    use super::approvals::Event;
+    let (pending, rx) = state.approvals.subscribe();
+    let first = futures_util::stream::iter(
+        pending
+            .into_iter()
+            .map(|r| Ok::<_, Infallible>(sse_event(&Event::Requested(r)))),
+    );
+    let live = futures_util::stream::unfold(
+        (rx, state.shutdown.clone()),
+        |(mut rx, mut shutdown)| async move {
+            loop {
+                if *shutdown.borrow() {
+                    return None;
+                }
+                tokio::select! {
+                    event = rx.recv() => match event {
+                        Ok(event) => return Some((Ok(sse_event(&event)), (rx, shutdown))),
+                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    changed = shutdown.changed() => {
+                        if changed.is_err() {
+                            return None;
+                        }
+                    }
+                }
+            }
+        },
+    );
+    let stream = warp::sse::keep_alive()
+        .interval(Duration::from_secs(15))
+        .stream(first.chain(live));
+    Ok(warp::sse::reply(stream).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_decode_strictly() {
+        assert_eq!(decode_segment("%40scope%2Fname").unwrap(), "@scope/name");
+        assert_eq!(decode_segment("a+b").unwrap(), "a+b");
+        assert_eq!(decode_segment("caf%C3%A9").unwrap(), "café");
+        for bad in ["%ZZ", "%ff", "%", "%4", "a%2", "%C3"] {
+            assert_eq!(
+                decode_segment(bad).unwrap_err().code,
+                Code::InvalidPath,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn audit_limits() {
+        assert_eq!(audit_limit(""), 50);
+        assert_eq!(audit_limit("limit=10"), 10);
+        assert_eq!(audit_limit("limit=1000"), 200);
+        assert_eq!(audit_limit("limit=0"), 50);
+        assert_eq!(audit_limit("limit=-3"), 50);
+        assert_eq!(audit_limit("limit=abc"), 50);
+        assert_eq!(audit_limit("limit=2.7"), 2);
+        assert_eq!(audit_limit("limit=1e2"), 100);
+        assert_eq!(audit_limit("x=1&limit=7"), 7);
+    }
+
+    #[test]
+    fn query_params() {
+        assert_eq!(
+            query_param("includeGlobal=true", "includeGlobal").as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            query_param("scope=glo%62al", "scope").as_deref(),
+            Some("global")
+        );
+        assert_eq!(query_param("a=1", "scope"), None);
+        assert_eq!(query_param("", "scope"), None);
+    }
+}

@@ -1,0 +1,238 @@
+//! `openwork serve`: the HTTP API of SPEC §3–§4 on top of the workspace
+//! core. Laid out like warp's `todos` example: [`settings`] resolves the
+//! configuration, [`filters`] maps routes to [`handlers`], which go through
+//! [`auth`] and, for writes, the [`approvals`] gate; [`errors`] turns every
+//! failure into the JSON error of the contract, [`models`] holds the wire
+//! shapes and [`pairing`] the file that lets `openwork approvals` find us.
+
+pub mod approvals;
+pub mod auth;
+pub mod errors;
+pub mod filters;
+pub mod handlers;
+pub mod models;
+pub mod pairing;
+pub mod settings;
+
+use crate::workspace::Workspace;
+use handlers::{AppState, WsEntry};
+use models::{OpencodeInfo, WorkspaceInfo};
+use settings::Settings;
+use std::fmt;
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{RwLock, watch};
+
+/// How long shutdown waits for open requests and in-flight writes.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Why the server could not run.
+#[derive(Debug)]
+pub enum ServeError {
+    /// Bad settings, a missing workspace, a port in use: the CLI exits 2.
+    Settings(String),
+    /// Anything else: exit 1.
+    Runtime(String),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServeError::Settings(m) | ServeError::Runtime(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+impl From<settings::SettingsError> for ServeError {
+    fn from(e: settings::SettingsError) -> Self {
+        ServeError::Settings(e.0)
+    }
+}
+
+fn workspace_entry(
+    settings: &Settings,
+    w: &settings::WorkspaceSetting,
+) -> Result<WsEntry, ServeError> {
+    let ws = Workspace::open(&w.path).map_err(|e| ServeError::Settings(e.message))?;
+    let opencode = (w.base_url.is_some() || w.directory.is_some()).then(|| OpencodeInfo {
+        base_url: w.base_url.clone(),
+        directory: w.directory.clone(),
+    });
+    let info = WorkspaceInfo {
+        id: ws.id().to_string(),
+        name: w.name.clone().unwrap_or_else(|| ws.name().to_string()),
+        path: ws.root().display().to_string(),
+        workspace_type: w.workspace_type.clone(),
+        base_url: w.base_url.clone(),
+        directory: w.directory.clone(),
+        opencode,
+    };
+    Ok(WsEntry {
+        authorized: settings.is_authorized(ws.root()),
+        ws,
+        info,
+    })
+}
+
+/// The address clients on this machine can reach (loopback for a
+/// wildcard bind).
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+/// Resolves when SIGINT or SIGTERM arrives.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Binds, prints the boot lines, serves until SIGINT/SIGTERM, then shuts
+/// down gracefully: pending approvals are denied (`shutdown`), in-flight
+/// writes finish, the pairing file is removed.
+pub async fn run(settings: Settings) -> Result<(), ServeError> {
+    let entries = settings
+        .workspaces
+        .iter()
+        .map(|w| workspace_entry(&settings, w).map(Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let listener = tokio::net::TcpListener::bind((settings.host.as_str(), settings.port))
+        .await
+        .map_err(|e| {
+            ServeError::Settings(format!(
+                "cannot listen on {}:{}: {e}",
+                settings.host, settings.port
+            ))
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Runtime(format!("cannot read the bound address: {e}")))?;
+
+    {
+        let mut out = std::io::stdout().lock();
+        let mut lines = vec![format!("openwork listening on http://{addr}")];
+        if settings.client_token.generated {
+            lines.push(format!("Client token: {}", settings.client_token.value));
+        }
+        if settings.host_token.generated {
+            lines.push(format!("Host token: {}", settings.host_token.value));
+        }
+        for e in &entries {
+            lines.push(format!(
+                "Workspace {} {} {}",
+                e.info.name, e.info.id, e.info.path
+            ));
+        }
+        for line in lines {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = out.flush();
+    }
+    if entries.is_empty() {
+        tracing::warn!("no workspace configured: give --workspace PATH");
+    }
+    for e in entries.iter().filter(|e| !e.authorized) {
+        tracing::warn!(
+            "workspace {} is outside the authorized roots: its requests get 403 workspace_unauthorized",
+            e.info.path
+        );
+    }
+    tracing::info!(
+        approval = settings.approval.as_str(),
+        read_only = settings.read_only,
+        "serving {} workspace(s)",
+        entries.len()
+    );
+
+    let pairing = pairing::PairingFile::write(&pairing::Pairing {
+        url: format!("http://{}", reachable(addr)),
+        host_token: settings.host_token.value.clone(),
+        client_token: settings.client_token.value.clone(),
+        pid: std::process::id(),
+    });
+    let pairing = match pairing {
+        Ok(p) => {
+            tracing::info!("pairing file: {}", p.path().display());
+            Some(p)
+        }
+        Err(e) => {
+            tracing::warn!("could not write the pairing file: {e}");
+            None
+        }
+    };
+
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let approvals = approvals::Approvals::new(settings.approval_timeout, settings.max_pending);
+    let writes = Arc::new(RwLock::new(()));
+    let state = Arc::new(AppState {
+        tokens: auth::Tokens::new(&settings.client_token.value, &settings.host_token.value),
+        settings,
+        workspaces: entries,
+        approvals: approvals.clone(),
+        started: Instant::now(),
+        shutdown: shutdown_rx.clone(),
+        writes: writes.clone(),
+    });
+
+    let mut stopped = shutdown_rx.clone();
+    let server = warp::serve(filters::app(state))
+        .incoming(listener)
+        .graceful(async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        })
+        .run();
+    tokio::pin!(server);
+
+    tokio::select! {
+        _ = &mut server => {}
+        _ = shutdown_signal() => {
+            tracing::info!("shutting down");
+            approvals.shutdown();
+            let _ = shutdown_tx.send(true);
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await.is_err() {
+                tracing::warn!("some requests were still open after {SHUTDOWN_GRACE:?}; closing anyway");
+            }
+        }
+    }
+    // Writes whose client went away still finish before we exit.
+    if tokio::time::timeout(SHUTDOWN_GRACE, writes.write())
+        .await
+        .is_err()
+    {
+        tracing::warn!("a write was still running after {SHUTDOWN_GRACE:?}");
+    }
+    drop(pairing);
+    Ok(())
+}
