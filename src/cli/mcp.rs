@@ -26,7 +26,8 @@ pub enum McpCmd {
         #[arg(allow_hyphen_values = true)]
         name: String,
         /// The server's config: {"type":"local","command":[…]} or {"type":"remote","url":…}.
-        json: String,
+        #[arg(value_name = "JSON")]
+        config: String,
         #[command(flatten)]
         write: WriteArgs,
     },
@@ -181,8 +182,12 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
                 return Ok(());
             }
         }
-        McpCmd::AddJson { name, json, write } => {
-            let config = Value::Object(input::parse_object(&json, "the MCP config")?);
+        McpCmd::AddJson {
+            name,
+            config,
+            write,
+        } => {
+            let config = Value::Object(input::parse_object(&config, "the MCP config")?);
             if let Some(plan) = ctx.write(&ws, &write, |ws| mcp::plan_add(ws, &name, &config))? {
                 ctx.report(&ws, &plan);
             } else {

@@ -210,11 +210,19 @@ impl Workspace {
 
     /// Plans and applies under one holding of the lock, so the two cannot
     /// conflict: how the offline CLI and the server's auto mode write.
+    ///
+    /// A first plan is made without the lock: bad input and no-ops end
+    /// there, so they create nothing, not even the lock file. A write
+    /// that does change something is planned again under the lock.
     pub fn write(
         &self,
         actor: &Actor,
-        make: impl FnOnce(&Workspace) -> Result<Plan>,
+        mut make: impl FnMut(&Workspace) -> Result<Plan>,
     ) -> Result<(Plan, Applied)> {
+        let first = make(self)?;
+        if first.is_noop() {
+            return Ok((first, Applied { entry: None }));
+        }
         let lock = self.lock()?;
         let plan = make(self)?;
         let applied = self.apply(&lock, &plan, actor)?;
