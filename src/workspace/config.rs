@@ -172,10 +172,10 @@ pub(crate) fn write_openwork(
     for (k, v) in patch {
         merged.insert(k.clone(), v.clone());
     }
-    if let Some(bytes) = &current {
-        if parse_openwork(bytes, "").ok().as_ref() == Some(&merged) {
-            return Ok(());
-        }
+    if let Some(bytes) = &current
+        && parse_openwork(bytes, "").ok().as_ref() == Some(&merged)
+    {
+        return Ok(());
     }
     draft.set(
         &path,
