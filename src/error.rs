@@ -112,10 +112,11 @@ impl fmt::Display for Code {
 pub struct Error {
     pub code: Code,
     pub message: String,
-    pub details: Option<Value>,
+    /// Boxed, like `private`, to keep `Result<T, Error>` small.
+    pub details: Option<Box<Value>>,
     /// Extra text for people only (a path, an OS error); never sent to
     /// remote clients because it may reveal the host's layout.
-    pub private: Option<String>,
+    pub private: Option<Box<str>>,
 }
 
 impl Error {
@@ -129,7 +130,7 @@ impl Error {
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -137,14 +138,17 @@ impl Error {
     /// error are kept for the local operator.
     pub fn io(what: &str, path: &std::path::Path, err: std::io::Error) -> Self {
         let mut e = Error::new(Code::Internal, format!("could not {what}"));
-        e.private = Some(format!("could not {what} {}: {err}", path.display()));
+        e.private = Some(format!("could not {what} {}: {err}", path.display()).into());
         if err.kind() == std::io::ErrorKind::PermissionDenied
             || err.kind() == std::io::ErrorKind::ReadOnlyFilesystem
         {
-            e.private = Some(format!(
-                "could not {what} {}: {err} (is the workspace read-only?)",
-                path.display()
-            ));
+            e.private = Some(
+                format!(
+                    "could not {what} {}: {err} (is the workspace read-only?)",
+                    path.display()
+                )
+                .into(),
+            );
         }
         e
     }

@@ -6,6 +6,9 @@ use openwork::workspace::audit;
 use serde_json::json;
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  openwork audit\n  openwork --json audit --limit 200 | jq -r '.items[].summary'"
+)]
 pub struct AuditArgs {
     /// How many entries, newest first.
     #[arg(long, short = 'n', default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]

@@ -8,8 +8,14 @@ use serde_json::json;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  openwork commands add review --template 'Review $ARGUMENTS'\n  openwork commands list --global\n  openwork commands remove review"
+)]
 pub enum CommandsCmd {
     /// List the workspace's commands.
+    #[command(
+        after_help = "Examples:\n  openwork commands list\n  openwork --json commands list --global"
+    )]
     List {
         /// Also list user-wide commands (~/.config/opencode/commands).
         #[arg(long)]
@@ -44,6 +50,7 @@ pub enum CommandsCmd {
         write: WriteArgs,
     },
     /// Remove a command (removing one that is not there is a no-op).
+    #[command(after_help = "Examples:\n  openwork commands remove review")]
     Remove {
         #[arg(allow_hyphen_values = true)]
         name: String,

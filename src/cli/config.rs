@@ -5,8 +5,14 @@ use clap::Subcommand;
 use openwork::workspace::{config, input};
 
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  openwork config show\n  openwork config patch --opencode '{\"theme\":\"dark\"}'"
+)]
 pub enum ConfigCmd {
     /// Print the OpenCode and OpenWork config (as `GET …/config`).
+    #[command(
+        after_help = "Examples:\n  openwork config show\n  openwork --json config show | jq .opencode.mcp"
+    )]
     Show,
     /// Set top-level OpenCode keys and/or shallow-merge OpenWork keys.
     #[command(

@@ -6,8 +6,14 @@ use openwork::workspace::{input, mcp, validate};
 use serde_json::{Map, Value, json};
 
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp list --global\n  openwork mcp remove chrome"
+)]
 pub enum McpCmd {
     /// List MCP servers.
+    #[command(
+        after_help = "Examples:\n  openwork mcp list\n  openwork --json mcp list | jq '.items[] | select(.disabledByTools)'"
+    )]
     List {
         /// Include user-wide servers (~/.config/opencode).
         #[arg(long)]
@@ -20,17 +26,19 @@ pub enum McpCmd {
     Add(AddArgs),
     /// Add (or replace) an MCP server from its JSON config.
     #[command(
-        after_help = "Example:\n  openwork mcp add-json chrome '{\"type\":\"local\",\"command\":[\"npx\",\"-y\",\"chrome-devtools-mcp@latest\"]}'"
+        after_help = "Examples:\n  openwork mcp add-json chrome '{\"type\":\"local\",\"command\":[\"npx\",\"-y\",\"chrome-devtools-mcp@latest\"]}'"
     )]
     AddJson {
         #[arg(allow_hyphen_values = true)]
         name: String,
         /// The server's config: {"type":"local","command":[…]} or {"type":"remote","url":…}.
-        json: String,
+        #[arg(value_name = "JSON")]
+        config: String,
         #[command(flatten)]
         write: WriteArgs,
     },
     /// Remove MCP servers.
+    #[command(after_help = "Examples:\n  openwork mcp remove chrome docs")]
     Remove {
         #[arg(required = true, value_name = "NAME", allow_hyphen_values = true)]
         names: Vec<String>,
@@ -181,8 +189,12 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
                 return Ok(());
             }
         }
-        McpCmd::AddJson { name, json, write } => {
-            let config = Value::Object(input::parse_object(&json, "the MCP config")?);
+        McpCmd::AddJson {
+            name,
+            config,
+            write,
+        } => {
+            let config = Value::Object(input::parse_object(&config, "the MCP config")?);
             if let Some(plan) = ctx.write(&ws, &write, |ws| mcp::plan_add(ws, &name, &config))? {
                 ctx.report(&ws, &plan);
             } else {

@@ -151,7 +151,7 @@ impl Ctx {
         &self,
         ws: &Workspace,
         args: &WriteArgs,
-        make: impl FnOnce(&Workspace) -> Result<Plan, Error>,
+        mut make: impl FnMut(&Workspace) -> Result<Plan, Error>,
     ) -> Result<Option<Plan>, Error> {
         if args.dry_run {
             let plan = make(ws)?;
@@ -159,6 +159,10 @@ impl Ctx {
             return Ok(None);
         }
         let (plan, _) = ws.write(&Actor::cli(), make)?;
+        if !plan.is_noop() {
+            // `-v` shows exactly what was written.
+            self.out.debug(&plan.diff(ws.root()));
+        }
         Ok(Some(plan))
     }
 
@@ -252,5 +256,25 @@ pub fn main() -> ExitCode {
                 .error(failure.error.local_message(), failure.hint.as_deref());
             ExitCode::from(exit_code(failure.error.code))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definitions_are_consistent() {
+        super::command().debug_assert();
+    }
+
+    #[test]
+    fn exit_codes() {
+        use openwork::Code;
+        assert_eq!(super::exit_code(Code::InvalidSkillName), 2);
+        assert_eq!(super::exit_code(Code::InvalidDescription), 2);
+        assert_eq!(super::exit_code(Code::WorkspaceNotFound), 2);
+        assert_eq!(super::exit_code(Code::InvalidJsonc), 1);
+        assert_eq!(super::exit_code(Code::Internal), 1);
+        assert_eq!(super::exit_code(Code::WriteDenied), 3);
+        assert_eq!(super::exit_code(Code::Unauthorized), 4);
     }
 }

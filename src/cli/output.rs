@@ -86,10 +86,6 @@ impl Output {
         }
     }
 
-    pub fn warn(&self, msg: &str) {
-        eprintln!("warning: {msg}");
-    }
-
     pub fn debug(&self, msg: &str) {
         if self.verbose > 0 {
             eprintln!("{msg}");

@@ -5,8 +5,14 @@ use clap::Subcommand;
 use openwork::workspace::{plugins, validate};
 
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  openwork plugins list --global\n  openwork plugins add opencode-wakatime  # idempotent: safe in CI\n  openwork plugins remove opencode-wakatime --dry-run"
+)]
 pub enum PluginsCmd {
     /// List plugins from the config and the plugins folder.
+    #[command(
+        after_help = "Examples:\n  openwork plugins list\n  openwork --json plugins list --global | jq -r '.items[].spec'"
+    )]
     List {
         /// Include user-wide plugins (~/.config/opencode).
         #[arg(long)]
@@ -23,6 +29,9 @@ pub enum PluginsCmd {
         write: WriteArgs,
     },
     /// Remove plugins by name (`@scope/name@1.2` matches `@scope/name`).
+    #[command(
+        after_help = "Examples:\n  openwork plugins remove opencode-wakatime\n  openwork plugins remove @acme/tools  # any version"
+    )]
     Remove {
         #[arg(required = true, value_name = "NAME")]
         names: Vec<String>,

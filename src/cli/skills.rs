@@ -9,14 +9,23 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
+#[command(
+    after_help = "Examples:\n  openwork skills list --global\n  openwork skills add triage --file SKILL.md\n  openwork skills show triage"
+)]
 pub enum SkillsCmd {
     /// List skills (.opencode/skills and .claude/skills up to the git root).
+    #[command(
+        after_help = "Examples:\n  openwork skills list\n  openwork --json skills list --global"
+    )]
     List {
         /// Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills).
         #[arg(long)]
         global: bool,
     },
     /// Print a skill's SKILL.md.
+    #[command(
+        after_help = "Examples:\n  openwork skills show triage\n  openwork --json skills show triage"
+    )]
     Show { name: String },
     /// Add or replace a project skill from a file or standard input.
     #[command(
@@ -35,6 +44,7 @@ pub enum SkillsCmd {
         write: WriteArgs,
     },
     /// Remove a project skill (its whole folder).
+    #[command(after_help = "Examples:\n  openwork skills remove triage --dry-run")]
     Remove {
         #[arg(allow_hyphen_values = true)]
         name: String,

@@ -18,6 +18,9 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  openwork import workspace.json\n  openwork import workspace.json --mode skills=replace --mode commands=replace\n  ssh host openwork export | openwork import -  # copy a workspace's setup"
+)]
 pub struct ImportArgs {
     /// The export document ('-' for standard input).
     #[arg(value_name = "FILE")]

@@ -119,6 +119,23 @@ pub(crate) fn edit_opencode(
     Ok(())
 }
 
+/// Sets top-level keys of the OpenCode config (config patch, import merge).
+pub(crate) fn set_opencode_keys(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    patch: &Map<String, Value>,
+) -> Result<()> {
+    let path = ws.opencode_config();
+    let label = ws.relative(&path);
+    let current = draft.text(&path, Code::InvalidJsonc)?;
+    let entries: Vec<(&str, &Value)> = patch.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let edited = jsonc::set_top_level(current.as_deref().unwrap_or(NEW_CONFIG), &label, &entries)?;
+    if current.as_deref() != Some(edited.as_str()) && !(current.is_none() && edited == NEW_CONFIG) {
+        draft.set(&path, Some(edited.into_bytes()))?;
+    }
+    Ok(())
+}
+
 /// Replaces the OpenCode config with exactly `value` (import `replace`).
 pub(crate) fn replace_opencode(
     ws: &Workspace,
@@ -155,10 +172,10 @@ pub(crate) fn write_openwork(
     for (k, v) in patch {
         merged.insert(k.clone(), v.clone());
     }
-    if let Some(bytes) = &current {
-        if parse_openwork(bytes, "").ok().as_ref() == Some(&merged) {
-            return Ok(());
-        }
+    if let Some(bytes) = &current
+        && parse_openwork(bytes, "").ok().as_ref() == Some(&merged)
+    {
+        return Ok(());
     }
     draft.set(
         &path,
@@ -182,10 +199,7 @@ pub fn plan_patch(
     let mut draft = Draft::new(ws);
     let mut keys: Vec<String> = Vec::new();
     if let Some(patch) = opencode {
-        edit_opencode(ws, &mut draft, |obj| {
-            jsonc::set_keys(obj, patch.iter().map(|(k, v)| (k.as_str(), v)));
-            Ok(())
-        })?;
+        set_opencode_keys(ws, &mut draft, patch)?;
         keys.extend(patch.keys().take(5).map(|k| format!("opencode.{k}")));
     }
     if let Some(patch) = openwork {

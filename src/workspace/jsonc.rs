@@ -7,7 +7,7 @@
 
 use crate::{Code, Error, Result};
 use jsonc_parser::ParseOptions;
-use jsonc_parser::cst::{CstInputValue, CstNode, CstObject, CstObjectProp, CstRootNode};
+use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject, CstObjectProp, CstRootNode};
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -129,26 +129,157 @@ pub fn edit(text: &str, file: &str, f: impl FnOnce(&CstObject) -> Result<()>) ->
     Ok(out)
 }
 
-/// Sets each top-level key (objects and arrays replaced whole), keeping every
-/// other key and comment. Linear in the number of keys: existing properties
-/// are looked up in one index rather than one scan per key.
-pub fn set_keys<'a>(obj: &CstObject, entries: impl IntoIterator<Item = (&'a str, &'a Value)>) {
-    let mut index: HashMap<String, CstObjectProp> = HashMap::new();
-    for prop in obj.properties() {
-        if let Some(name) = prop_name(&prop) {
-            index.entry(name).or_insert(prop);
+/// Above this many new keys, appending through the CST (which re-scans the
+/// object on every append) is replaced by one text splice.
+const SPLICE_THRESHOLD: usize = 16;
+
+/// Sets each top-level key of a JSONC document (objects and arrays are
+/// replaced whole), keeping every other key and comment. Cost is linear in
+/// the size of the document plus the patch: existing properties are found
+/// through one index, and many new keys are spliced in as text after the
+/// first one is appended through the CST (which settles commas, trailing
+/// comma style and indentation for all of them).
+pub fn set_top_level(text: &str, file: &str, entries: &[(&str, &Value)]) -> Result<String> {
+    let mut splice: Option<(String, String)> = None;
+    let mut out = edit(text, file, |obj| {
+        let mut index: HashMap<String, CstObjectProp> = HashMap::new();
+        for prop in obj.properties() {
+            if let Some(name) = prop_name(&prop) {
+                index.entry(name).or_insert(prop);
+            }
         }
-    }
-    for (key, value) in entries {
-        match index.get(key) {
-            Some(prop) => {
+        let mut new: Vec<(&str, &Value)> = Vec::new();
+        let mut seen_new: HashMap<&str, usize> = HashMap::new();
+        for &(key, value) in entries {
+            if let Some(prop) = index.get(key) {
                 if prop.to_serde_value().as_ref() != Some(value) {
                     prop.set_value(to_input(value));
                 }
+            } else if let Some(&i) = seen_new.get(key) {
+                new[i].1 = value;
+            } else {
+                seen_new.insert(key, new.len());
+                new.push((key, value));
             }
-            None => {
-                let prop = obj.append(key, to_input(value));
-                index.insert(key.to_string(), prop);
+        }
+        if new.len() <= SPLICE_THRESHOLD {
+            for (key, value) in new {
+                obj.append(key, to_input(value));
+            }
+            return Ok(());
+        }
+        let marker = format!("openwork-splice-{}", uuid::Uuid::new_v4().simple());
+        let first = obj.append(new[0].0, CstInputValue::String(marker.clone()));
+        let root = first.root_node();
+        let indent = first.indent_text().unwrap_or_else(|| "  ".to_string());
+        let unit = root
+            .as_ref()
+            .and_then(|r| r.single_indent_text())
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| "  ".to_string());
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let fmt = Formatter {
+            unit: &unit,
+            newline,
+            trailing: obj.uses_trailing_commas(),
+        };
+        let mut replacement = String::with_capacity(entries.len() * 32);
+        fmt.value(&mut replacement, new[0].1, &indent);
+        for (key, value) in &new[1..] {
+            replacement.push(',');
+            replacement.push_str(newline);
+            replacement.push_str(&indent);
+            replacement.push_str(&quote_json(key));
+            replacement.push_str(": ");
+            fmt.value(&mut replacement, value, &indent);
+        }
+        splice = Some((quote_json(&marker), replacement));
+        Ok(())
+    })?;
+    if let Some((marker, replacement)) = splice {
+        if out.matches(&marker).count() != 1 {
+            return Err(Error::new(
+                Code::Internal,
+                "could not splice the new keys into the config",
+            ));
+        }
+        out = out.replacen(&marker, &replacement, 1);
+    }
+    Ok(out)
+}
+
+fn quote_json(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// Prints values the way the CST prints inserted values: objects one key
+/// per line; arrays on one line unless they hold a non-empty container.
+struct Formatter<'a> {
+    unit: &'a str,
+    newline: &'a str,
+    /// The document ends multi-line containers with a comma.
+    trailing: bool,
+}
+
+impl Formatter<'_> {
+    fn value(&self, out: &mut String, value: &Value, indent: &str) {
+        match value {
+            Value::Array(items) if !items.is_empty() => {
+                let multiline = items.iter().any(|v| match v {
+                    Value::Array(a) => !a.is_empty(),
+                    Value::Object(o) => !o.is_empty(),
+                    _ => false,
+                });
+                if multiline {
+                    let inner = format!("{indent}{}", self.unit);
+                    out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(self.newline);
+                        out.push_str(&inner);
+                        self.value(out, item, &inner);
+                    }
+                    if self.trailing {
+                        out.push(',');
+                    }
+                    out.push_str(self.newline);
+                    out.push_str(indent);
+                    out.push(']');
+                } else {
+                    out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        self.value(out, item, indent);
+                    }
+                    out.push(']');
+                }
+            }
+            Value::Object(map) if !map.is_empty() => {
+                let inner = format!("{indent}{}", self.unit);
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(self.newline);
+                    out.push_str(&inner);
+                    out.push_str(&quote_json(k));
+                    out.push_str(": ");
+                    self.value(out, v, &inner);
+                }
+                if self.trailing {
+                    out.push(',');
+                }
+                out.push_str(self.newline);
+                out.push_str(indent);
+                out.push('}');
+            }
+            other => {
+                out.push_str(&serde_json::to_string(other).unwrap_or_else(|_| "null".to_string()))
             }
         }
     }
@@ -162,6 +293,18 @@ pub fn remove_key(obj: &CstObject, key: &str) -> bool {
             true
         }
         None => false,
+    }
+}
+
+/// After removing elements from a one-line array, drops the space the
+/// first removed element leaves behind (`[ "b"]` → `["b"]`).
+pub fn tidy_array(array: &CstArray) {
+    let children = array.children();
+    if children.iter().any(CstNode::is_newline) {
+        return;
+    }
+    if let Some(ws) = children.get(1).filter(|c| c.is_whitespace()) {
+        ws.clone().remove();
     }
 }
 
@@ -249,13 +392,11 @@ mod tests {
 
     #[test]
     fn set_keys_keeps_comments() {
-        let out = edit(COMMENTED, "f", |obj| {
-            set_keys(
-                obj,
-                [("theme", &json!("light")), ("share", &json!("manual"))],
-            );
-            Ok(())
-        })
+        let out = set_top_level(
+            COMMENTED,
+            "f",
+            &[("theme", &json!("light")), ("share", &json!("manual"))],
+        )
         .unwrap();
         assert!(out.contains("// the schema"));
         assert!(out.contains("/* plugins we use */"));
@@ -271,23 +412,48 @@ mod tests {
 
     #[test]
     fn unchanged_value_is_byte_identical() {
-        let out = edit(COMMENTED, "f", |obj| {
-            set_keys(obj, [("theme", &json!("dark"))]);
-            Ok(())
-        })
-        .unwrap();
+        let out = set_top_level(COMMENTED, "f", &[("theme", &json!("dark"))]).unwrap();
         assert_eq!(out, COMMENTED);
     }
 
     #[test]
     fn edit_of_blank_file_creates_object() {
-        let out = edit("", "f", |obj| {
-            set_keys(obj, [("plugin", &json!(["x"]))]);
-            Ok(())
-        })
-        .unwrap();
+        let out = set_top_level("", "f", &[("plugin", &json!(["x"]))]).unwrap();
         assert_eq!(parse_object(&out, "f").unwrap()["plugin"], json!(["x"]));
         assert!(out.ends_with('\n'));
+    }
+
+    #[test]
+    fn many_new_keys_are_spliced_like_cst_appends() {
+        let mut patch: Vec<(String, Value)> =
+            (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+        patch.push((
+            "obj".into(),
+            json!({"a": [1, 2], "b": {"c": [{"d": true}]}, "e": {}}),
+        ));
+        patch.push(("theme".into(), json!("light")));
+        let entries: Vec<(&str, &Value)> = patch.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let plain = "{\n    \"a\": 1 // one\n}\n";
+        for doc in [COMMENTED, plain] {
+            let out = set_top_level(doc, "f", &entries).unwrap();
+            let parsed = parse_object(&out, "f").unwrap();
+            for (k, v) in &patch {
+                assert_eq!(&parsed[k], v, "{k}");
+            }
+            for comment in ["// the schema", "// trailing", "// one"] {
+                assert_eq!(doc.contains(comment), out.contains(comment), "{comment}");
+            }
+            // The same values through the CST alone format identically.
+            let via_cst = set_top_level(doc, "f", &entries[38..]).unwrap();
+            let obj_text = |t: &str| t[t.find("\"obj\"").unwrap()..].to_string();
+            assert_eq!(obj_text(&via_cst), obj_text(&out), "{doc}");
+            let k39 = |t: &str| {
+                t.lines()
+                    .find(|l| l.contains("\"k39\""))
+                    .map(str::to_string)
+            };
+            assert_eq!(k39(&via_cst), k39(&out));
+        }
     }
 
     #[test]
@@ -301,5 +467,91 @@ mod tests {
         assert!(out.contains("// the schema"));
         assert!(!out.contains("theme"));
         parse_object(&out, "f").unwrap();
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        fn leaf() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i32>().prop_map(|n| json!(n)),
+                "[a-z /*#\\\\\"\u{e9}]{0,8}".prop_map(Value::String),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = Value> {
+            leaf().prop_recursive(3, 16, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec(("[a-z]{1,5}", inner), 0..4)
+                        .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                ]
+            })
+        }
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Set(usize, Value),
+            Remove(usize),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                (0..12usize, value()).prop_map(|(k, v)| Op::Set(k, v)),
+                (0..12usize).prop_map(Op::Remove),
+            ]
+        }
+
+        /// Eight keys, each with an own-line comment above it and a block
+        /// comment inside its value; `trailing` picks the comma style.
+        fn document(trailing: bool) -> String {
+            let mut text = String::from("{\n  // head\n");
+            for i in 0..8 {
+                text.push_str(&format!(
+                    "  // above{i}\n  \"k{i}\": {{\"x\": /* in{i} */ [{i}]}}"
+                ));
+                if i < 7 || trailing {
+                    text.push(',');
+                }
+                text.push('\n');
+            }
+            text.push_str("  // tail\n}\n");
+            text
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn random_edits_keep_every_untouched_comment(ops in prop::collection::vec(op(), 1..12), trailing in any::<bool>()) {
+                let mut text = document(trailing);
+                let mut touched = [false; 8];
+                for op in &ops {
+                    text = match op {
+                        Op::Set(k, v) => set_top_level(&text, "f", &[(&format!("k{k}"), v)]).unwrap(),
+                        Op::Remove(k) => edit(&text, "f", |obj| { remove_key(obj, &format!("k{k}")); Ok(()) }).unwrap(),
+                    };
+                    let k = match op { Op::Set(k, _) | Op::Remove(k) => *k };
+                    if k < 8 { touched[k] = true; }
+                    let parsed = parse_object(&text, "f");
+                    prop_assert!(parsed.is_ok(), "does not parse: {text}");
+                    if let Op::Set(k, v) = op {
+                        prop_assert_eq!(&parsed.unwrap()[&format!("k{k}")], v);
+                    }
+                }
+                for c in ["// head", "// tail"] {
+                    prop_assert!(text.contains(c), "{c} lost: {text}");
+                }
+                for (i, t) in touched.iter().enumerate() {
+                    prop_assert!(text.contains(&format!("// above{i}\n")), "above{i} lost: {text}");
+                    if !t {
+                        prop_assert!(text.contains(&format!("/* in{i} */")), "in{i} lost: {text}");
+                    }
+                }
+            }
+        }
     }
 }

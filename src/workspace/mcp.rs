@@ -23,10 +23,8 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<McpItem>> {
     let mut items = Vec::new();
     let project = read_opencode(ws)?;
     push_items(&project, "config.project", &mut items);
-    if include_global {
-        if let Some(global) = read_global_opencode(ws) {
-            push_items(&global, "config.global", &mut items);
-        }
+    if include_global && let Some(global) = read_global_opencode(ws) {
+        push_items(&global, "config.global", &mut items);
     }
     Ok(items)
 }
@@ -124,12 +122,11 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
     let mut draft = Draft::new(ws);
     if draft.bytes(&ws.opencode_config())?.is_some() {
         edit_opencode(ws, &mut draft, |obj| {
-            if let Some(prop) = obj.get("mcp") {
-                if let Some(CstNode::Container(c)) = prop.value() {
-                    if let Some(servers) = c.as_object() {
-                        jsonc::remove_key(&servers, name);
-                    }
-                }
+            if let Some(prop) = obj.get("mcp")
+                && let Some(CstNode::Container(c)) = prop.value()
+                && let Some(servers) = c.as_object()
+            {
+                jsonc::remove_key(&servers, name);
             }
             Ok(())
         })?;

@@ -91,7 +91,8 @@ impl Plan {
 /// number of times in memory, and keeps only the files that end up changed.
 pub struct Draft<'a> {
     ws: &'a Workspace,
-    files: Vec<(PathBuf, Option<Vec<u8>>, Option<Vec<u8>>)>,
+    /// Each file as read (`before`) and as the plan has it so far (`after`).
+    files: Vec<FileEdit>,
 }
 
 impl<'a> Draft<'a> {
@@ -103,19 +104,23 @@ impl<'a> Draft<'a> {
     }
 
     fn slot(&mut self, path: &Path) -> Result<usize> {
-        if let Some(i) = self.files.iter().position(|(p, _, _)| p == path) {
+        if let Some(i) = self.files.iter().position(|f| f.path == path) {
             return Ok(i);
         }
         files::check_inside(self.ws.root(), path)?;
         let bytes = files::read_optional(path)?;
-        self.files.push((path.to_path_buf(), bytes.clone(), bytes));
+        self.files.push(FileEdit {
+            path: path.to_path_buf(),
+            before: bytes.clone(),
+            after: bytes,
+        });
         Ok(self.files.len() - 1)
     }
 
     /// The file's content as the plan has it so far.
     pub fn bytes(&mut self, path: &Path) -> Result<Option<&[u8]>> {
         let i = self.slot(path)?;
-        Ok(self.files[i].2.as_deref())
+        Ok(self.files[i].after.as_deref())
     }
 
     /// The content as text; a file that is not UTF-8 is an error with `code`.
@@ -132,7 +137,7 @@ impl<'a> Draft<'a> {
     /// Sets the file's new content (`None` removes it).
     pub fn set(&mut self, path: &Path, content: Option<Vec<u8>>) -> Result<()> {
         let i = self.slot(path)?;
-        self.files[i].2 = content;
+        self.files[i].after = content;
         Ok(())
     }
 
@@ -150,12 +155,7 @@ impl<'a> Draft<'a> {
             edits: self
                 .files
                 .into_iter()
-                .filter(|(_, before, after)| before != after)
-                .map(|(path, before, after)| FileEdit {
-                    path,
-                    before,
-                    after,
-                })
+                .filter(|f| f.before != f.after)
                 .collect(),
         }
     }
@@ -210,11 +210,19 @@ impl Workspace {
 
     /// Plans and applies under one holding of the lock, so the two cannot
     /// conflict: how the offline CLI and the server's auto mode write.
+    ///
+    /// A first plan is made without the lock: bad input and no-ops end
+    /// there, so they create nothing, not even the lock file. A write
+    /// that does change something is planned again under the lock.
     pub fn write(
         &self,
         actor: &Actor,
-        make: impl FnOnce(&Workspace) -> Result<Plan>,
+        mut make: impl FnMut(&Workspace) -> Result<Plan>,
     ) -> Result<(Plan, Applied)> {
+        let first = make(self)?;
+        if first.is_noop() {
+            return Ok((first, Applied { entry: None }));
+        }
         let lock = self.lock()?;
         let plan = make(self)?;
         let applied = self.apply(&lock, &plan, actor)?;

@@ -55,14 +55,12 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
         scope: scope.into(),
         path: None,
     };
-    if include_global {
-        if let Some(global) = read_global_opencode(ws) {
-            items.extend(
-                specs_of(global.get("plugin"))
-                    .into_iter()
-                    .map(|s| config_item(s, "global")),
-            );
-        }
+    if include_global && let Some(global) = read_global_opencode(ws) {
+        items.extend(
+            specs_of(global.get("plugin"))
+                .into_iter()
+                .map(|s| config_item(s, "global")),
+        );
     }
     let project = read_opencode(ws)?;
     items.extend(
@@ -70,16 +68,14 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
             .into_iter()
             .map(|s| config_item(s, "project")),
     );
-    if include_global {
-        if let Some(global) = ws.global() {
-            for file in plugin_files(&global.opencode.join("plugins")) {
-                items.push(PluginItem {
-                    spec: format!("file://{}", file.display()),
-                    source: "dir.global".into(),
-                    scope: "global".into(),
-                    path: Some(file.display().to_string()),
-                });
-            }
+    if include_global && let Some(global) = ws.global() {
+        for file in plugin_files(&global.opencode.join("plugins")) {
+            items.push(PluginItem {
+                spec: format!("file://{}", file.display()),
+                source: "dir.global".into(),
+                scope: "global".into(),
+                path: Some(file.display().to_string()),
+            });
         }
     }
     for file in plugin_files(&ws.plugins_dir()) {

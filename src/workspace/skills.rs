@@ -49,11 +49,9 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
         .into_iter()
         .map(|d| (d, "project"))
         .collect();
-    if include_global {
-        if let Some(g) = ws.global() {
-            roots.push((g.opencode.join("skills"), "global"));
-            roots.push((g.claude.join("skills"), "global"));
-        }
+    if include_global && let Some(g) = ws.global() {
+        roots.push((g.opencode.join("skills"), "global"));
+        roots.push((g.claude.join("skills"), "global"));
     }
     for (dir, scope) in roots {
         for item in read_skill_dir(&dir, scope) {
@@ -139,17 +137,17 @@ pub fn render(name: &str, content: &str, description: Option<&str>) -> Result<(S
     }
     let doc = frontmatter::parse(content)?;
     let front = doc.front.unwrap_or_default();
-    if let Some(own) = front.get("name") {
-        if own.as_str() != Some(name) {
-            return Err(Error::new(
-                Code::InvalidSkillName,
-                format!(
-                    "the frontmatter name {} does not match the skill name {}",
-                    validate::quote(&own.as_str().map_or_else(|| own.to_string(), str::to_string)),
-                    validate::quote(name)
-                ),
-            ));
-        }
+    if let Some(own) = front.get("name")
+        && own.as_str() != Some(name)
+    {
+        return Err(Error::new(
+            Code::InvalidSkillName,
+            format!(
+                "the frontmatter name {} does not match the skill name {}",
+                validate::quote(&own.as_str().map_or_else(|| own.to_string(), str::to_string)),
+                validate::quote(name)
+            ),
+        ));
     }
     let description = match front.get("description") {
         Some(Value::String(d)) => d.clone(),

@@ -4,11 +4,11 @@
 
 use super::commands::{self, CommandInput, Scope};
 use super::config::{
-    edit_opencode, read_opencode, read_openwork, replace_opencode, write_openwork,
+    read_opencode, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
 };
 use super::input::Fields;
 use super::plan::{Draft, Plan};
-use super::{Workspace, jsonc, now_ms, skills};
+use super::{Workspace, now_ms, skills};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -202,10 +202,7 @@ pub fn plan_import(ws: &Workspace, doc: &ImportDoc) -> Result<Plan> {
     let mut draft = Draft::new(ws);
     if let Some(opencode) = &doc.opencode {
         match doc.mode.opencode {
-            Mode::Merge => edit_opencode(ws, &mut draft, |obj| {
-                jsonc::set_keys(obj, opencode.iter().map(|(k, v)| (k.as_str(), v)));
-                Ok(())
-            })?,
+            Mode::Merge => set_opencode_keys(ws, &mut draft, opencode)?,
             Mode::Replace => replace_opencode(ws, &mut draft, opencode)?,
         }
     }

@@ -1,0 +1,299 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_openwork_global_optspecs
+    string join \n w/workspace= json q/quiet no-color v/verbose h/help V/version
+end
+
+function __fish_openwork_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_openwork_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_openwork_using_subcommand
+    set -l cmd (__fish_openwork_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c openwork -n "__fish_openwork_needs_command" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_needs_command" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_needs_command" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_needs_command" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_needs_command" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_needs_command" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "plugins" -d 'List, add and remove plugins'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "mcp" -d 'List, add and remove MCP servers'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "skills" -d 'List, show, add and remove skills'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "commands" -d 'List, add and remove commands'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "config" -d 'Show or patch the OpenCode and OpenWork config'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "export" -d 'Export the workspace configuration as one JSON document'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "import" -d 'Import a document made by `openwork export`'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "audit" -d 'Show the audit log, newest first'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "serve" -d 'Run the HTTP server for remote clients'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "approvals" -d 'Answer a running server\'s pending write approvals'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "man" -d 'Write man pages'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List plugins from the config and the plugins folder'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide plugins (~/.config/opencode)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "list" -d 'List MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "remove" -d 'Remove MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide servers (~/.config/opencode)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'Remote server URL (makes a remote server)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' (repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l timeout -d 'Timeout in milliseconds' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-oauth -d 'Turn off OAuth for a remote server'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l disabled -d 'Add the server switched off'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "list" -d 'List skills (.opencode/skills and .claude/skills up to the git root)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "show" -d 'Print a skill\'s SKILL.md'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "add" -d 'Add or replace a project skill from a file or standard input'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "remove" -d 'Remove a project skill (its whole folder)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s d -l description -d 'Description (the content\'s own frontmatter description wins)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s f -l file -d 'Read the content from this file instead of standard input' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List the workspace\'s commands'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add or replace a command'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove a command (removing one that is not there is a no-op)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l global -d 'Also list user-wide commands (~/.config/opencode/commands)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s t -l template -d 'The prompt template' -r
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s f -l file -d 'Read the template from a file (\'-\' for standard input)' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s d -l description -r
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l agent -d 'Agent that runs the command' -r
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l model -d 'Model, as provider/model' -r
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l subtask -d 'Run as a subtask'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "show" -d 'Print the OpenCode and OpenWork config (as `GET …/config`)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "patch" -d 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l opencode -d 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l openwork -d 'JSON object shallow-merged into .opencode/openwork.json' -r
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s o -l output -d 'Write to this file instead of standard output' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand export" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand export" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand import" -l mode -d 'How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand import" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand import" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand import" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand import" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand import" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand import" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand import" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand import" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s n -l limit -d 'How many entries, newest first' -r
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -f -a "list" -d 'List pending approvals'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand man" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand man" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand man" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand man" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand man" -s V -l version -d 'Print version'

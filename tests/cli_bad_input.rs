@@ -1,0 +1,389 @@
+//! Every bad input to the offline CLI: a clear one-line error, the right
+//! exit code, and not one byte changed in the workspace.
+
+mod fixture;
+
+use fixture::Ws;
+
+const CONFIG: &str = "{\n  // keep\n  \"plugin\": [\"a\"],\n  \"mcp\": {}\n}\n";
+
+fn workspace() -> Ws {
+    let ws = Ws::new();
+    ws.write("opencode.jsonc", CONFIG);
+    ws.write(
+        ".opencode/skills/good/SKILL.md",
+        "---\nname: good\ndescription: Good\n---\nx\n",
+    );
+    ws.write(
+        ".opencode/commands/c.md",
+        "---\nname: c\nmodel: null\nsubtask: false\n---\n\nt\n",
+    );
+    ws.write(
+        "frontmatter-mismatch.md",
+        "---\nname: other\ndescription: d\n---\nbody\n",
+    );
+    ws.write("broken.json", "{\"opencode\": ");
+    ws
+}
+
+/// Runs `args` (with `stdin`), expects `code` and `message` in stderr, and
+/// checks that no file changed.
+fn rejects(args: &[&str], stdin: &str, code: i32, message: &str) {
+    let ws = workspace();
+    let before = ws.snapshot();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{ws}", ws.path().to_str().unwrap()))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = ws.run_stdin(&args, stdin);
+    assert_eq!(out.code, code, "{args:?}\nstderr: {}", out.stderr);
+    assert!(
+        out.stderr.contains(message),
+        "{args:?}: expected {message:?} in\n{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert_eq!(ws.snapshot(), before, "{args:?} changed a file");
+}
+
+#[test]
+fn invalid_names() {
+    rejects(
+        &["skills", "add", "Bad_Name", "-d", "x"],
+        "body",
+        2,
+        "invalid skill name \"Bad_Name\"",
+    );
+    rejects(
+        &["commands", "add", "../x", "-t", "t"],
+        "",
+        2,
+        "invalid command name \"../x\"",
+    );
+    rejects(
+        &["mcp", "add", "-x", "--", "npx", "y"],
+        "",
+        2,
+        "invalid MCP server name \"-x\"",
+    );
+    rejects(&["mcp", "remove", "a/b"], "", 2, "invalid MCP server name");
+    rejects(
+        &["skills", "remove", "../good"],
+        "",
+        2,
+        "invalid skill name",
+    );
+    rejects(
+        &["commands", "remove", "a b"],
+        "",
+        2,
+        "invalid command name",
+    );
+    rejects(
+        &["skills", "add", &"a".repeat(65), "-d", "x"],
+        "body",
+        2,
+        "longer than 64",
+    );
+}
+
+#[test]
+fn empty_or_hostile_plugin_specs() {
+    rejects(&["plugins", "add", ""], "", 2, "plugin spec is required");
+    rejects(&["plugins", "add", "   "], "", 2, "plugin spec is required");
+    rejects(
+        &["plugins", "add", "ok", "bad\nspec"],
+        "",
+        2,
+        "control characters",
+    );
+    rejects(
+        &["plugins", "add", &"p".repeat(513)],
+        "",
+        2,
+        "longer than 512",
+    );
+}
+
+#[test]
+fn mcp_configs() {
+    rejects(
+        &["mcp", "add-json", "x", r#"{"type":"local"}"#],
+        "",
+        2,
+        "needs a non-empty \"command\" array",
+    );
+    rejects(
+        &["mcp", "add-json", "x", r#"{"type":"local","command":[]}"#],
+        "",
+        2,
+        "needs a non-empty \"command\" array",
+    );
+    rejects(
+        &["mcp", "add-json", "x", r#"{"type":"remote"}"#],
+        "",
+        2,
+        "needs a string \"url\"",
+    );
+    rejects(
+        &["mcp", "add-json", "x", r#"{"type":"ftp"}"#],
+        "",
+        2,
+        "must be \"local\" or \"remote\"",
+    );
+    rejects(&["mcp", "add", "x"], "", 2, "give the command after `--`");
+    rejects(
+        &["mcp", "add", "x", "--env", "NOEQUALS", "--", "cmd"],
+        "",
+        2,
+        "is not K=V",
+    );
+    rejects(
+        &["mcp", "add", "x", "--url", "u", "--header", "nocolon"],
+        "",
+        2,
+        "is not 'Key: Value'",
+    );
+}
+
+#[test]
+fn invalid_json_arguments() {
+    rejects(
+        &["mcp", "add-json", "x", "{not json"],
+        "",
+        2,
+        "the MCP config is not valid JSON",
+    );
+    rejects(
+        &["mcp", "add-json", "x", "[1]"],
+        "",
+        2,
+        "must be a JSON object",
+    );
+    rejects(
+        &["config", "patch", "--opencode", "{\"a\":"],
+        "",
+        2,
+        "--opencode is not valid JSON",
+    );
+    rejects(
+        &["config", "patch", "--openwork", "5"],
+        "",
+        2,
+        "--openwork must be a JSON object",
+    );
+    rejects(
+        &["config", "patch"],
+        "",
+        2,
+        "give --opencode JSON and/or --openwork JSON",
+    );
+    rejects(
+        &["import", "{ws}/broken.json"],
+        "",
+        2,
+        "the import document is not valid JSON",
+    );
+    rejects(
+        &["import", "-"],
+        "{\"skills\": 5}",
+        2,
+        "\"skills\" must be an array",
+    );
+    rejects(
+        &["import", "-", "--mode", "skills=wipe"],
+        "{}",
+        2,
+        "must be \"merge\" or \"replace\"",
+    );
+}
+
+#[test]
+fn import_is_all_or_nothing() {
+    // The second skill is invalid: the first one must not be written either,
+    // and `replace` must not have removed the existing skill.
+    let doc = r#"{"skills": [{"name": "fine", "content": "x", "description": "d"}, {"name": "Bad", "content": "x", "description": "d"}],
+                 "opencode": {"theme": "light"}, "mode": {"skills": "replace"}}"#;
+    rejects(&["import", "-"], doc, 2, "invalid skill name \"Bad\"");
+    let doc =
+        r#"{"commands": [{"name": "ok", "template": "t"}, {"content": "no frontmatter name"}]}"#;
+    rejects(&["import", "-"], doc, 2, "command name is required");
+    let doc = r#"{"commands": [{"name": "ok", "template": "t", "subtask": "yes"}]}"#;
+    rejects(&["import", "-"], doc, 2, "\"subtask\" must be a boolean");
+}
+
+#[test]
+fn skill_content_errors() {
+    rejects(
+        &["skills", "add", "new-skill"],
+        "just a body",
+        2,
+        "description is required",
+    );
+    rejects(
+        &[
+            "skills",
+            "add",
+            "new-skill",
+            "--file",
+            "{ws}/frontmatter-mismatch.md",
+        ],
+        "",
+        2,
+        "frontmatter name \"other\" does not match the skill name \"new-skill\"",
+    );
+    rejects(
+        &["skills", "add", "new-skill", "-d", "d"],
+        "---\nname: [\n---\n",
+        2,
+        "frontmatter is not valid YAML",
+    );
+    rejects(
+        &[
+            "skills",
+            "add",
+            "new-skill",
+            "-d",
+            "d",
+            "--file",
+            "{ws}/missing.md",
+        ],
+        "",
+        1,
+        "could not read",
+    );
+}
+
+#[test]
+fn broken_config_is_reported_with_line_and_column_and_never_overwritten() {
+    let ws = Ws::new();
+    ws.write(
+        "opencode.jsonc",
+        "{\n  \"plugin\": [\"a\"],\n  \"theme\" \"dark\"\n}\n",
+    );
+    let before = ws.snapshot();
+    for args in [
+        vec!["plugins", "add", "b"],
+        vec!["mcp", "add-json", "x", r#"{"type":"remote","url":"u"}"#],
+        vec!["config", "patch", "--opencode", r#"{"a":1}"#],
+        vec!["plugins", "list"],
+    ] {
+        let out = ws.run(&args);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("opencode.jsonc does not parse")
+                && out.stderr.contains("line 3, column 11"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(ws.snapshot(), before);
+    }
+    ws.write("opencode.jsonc", "{}\n");
+    ws.write(".opencode/openwork.json", "{oops");
+    let out = ws.run(&["config", "show"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains(".opencode/openwork.json does not parse"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn missing_workspace_folder() {
+    let ws = Ws::new();
+    let missing = ws.file("nope");
+    let out = fixture::Output::from(
+        ws.cmd_in(&missing)
+            .args(["plugins", "add", "x"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+    assert!(!missing.exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let ws = Ws::new();
+    let out = ws.run(&["plugins", "frobnicate"]);
+    assert_eq!(out.code, 2);
+    let out = ws.run(&["audit", "--limit", "zero"]);
+    assert_eq!(out.code, 2);
+    assert!(fixture::snapshot(ws.path()).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_workspace_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = workspace();
+    let before = ws.snapshot();
+    let root_is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    // Read-only for everyone; root ignores permission bits, so as root the
+    // command runs as an unprivileged user.
+    let mode = |m: u32| {
+        for rel in [
+            "",
+            ".opencode",
+            ".opencode/skills",
+            ".opencode/skills/good",
+            ".opencode/commands",
+        ] {
+            std::fs::set_permissions(ws.file(rel), std::fs::Permissions::from_mode(m)).unwrap();
+        }
+        for rel in [
+            "opencode.jsonc",
+            ".opencode/skills/good/SKILL.md",
+            ".opencode/commands/c.md",
+            "frontmatter-mismatch.md",
+            "broken.json",
+        ] {
+            std::fs::set_permissions(ws.file(rel), std::fs::Permissions::from_mode(m & 0o444))
+                .unwrap();
+        }
+    };
+    mode(0o555);
+    std::fs::set_permissions(ws.home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("openwork");
+    let mut cmd = if root_is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd
+        .env("HOME", ws.home.path())
+        .env("NO_COLOR", "1")
+        .arg("-w")
+        .arg(ws.path())
+        .args(["plugins", "add", "x"])
+        .output()
+        .unwrap();
+    mode(0o755);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Permission denied") && stderr.contains("read-only"),
+        "{stderr}"
+    );
+    assert_eq!(ws.snapshot(), before);
+}
