@@ -21,8 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'openwork' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -48,8 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;plugins' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -66,8 +66,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;plugins;list' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Include user-wide plugins (~/.config/opencode)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -82,8 +82,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;plugins;add' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -98,8 +98,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;plugins;remove' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -114,8 +114,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;mcp' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -133,8 +133,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;mcp;list' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Include user-wide servers (~/.config/opencode)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -153,8 +153,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'HTTP header for a remote server, as ''Key: Value'' (repeatable)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment variable for a local server, as K=V (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout in milliseconds')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--no-oauth', '--no-oauth', [CompletionResultType]::ParameterName, 'Turn off OAuth for a remote server')
             [CompletionResult]::new('--disabled', '--disabled', [CompletionResultType]::ParameterName, 'Add the server switched off')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
@@ -171,8 +171,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;mcp;add-json' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -187,8 +187,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;mcp;remove' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -203,8 +203,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;skills' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -222,8 +222,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;skills;list' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -238,8 +238,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;skills;show' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -257,8 +257,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Description (the content''s own frontmatter description wins)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the content from this file instead of standard input')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the content from this file instead of standard input')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -273,8 +273,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;skills;remove' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -289,8 +289,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;commands' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -307,8 +307,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;commands;list' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'Also list user-wide commands (~/.config/opencode/commands)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -331,8 +331,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'description')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent that runs the command')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model, as provider/model')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--subtask', '--subtask', [CompletionResultType]::ParameterName, 'Run as a subtask')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
@@ -348,8 +348,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;commands;remove' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -364,8 +364,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;config' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -381,8 +381,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;config;show' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -398,8 +398,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         'openwork;config;patch' {
             [CompletionResult]::new('--opencode', '--opencode', [CompletionResultType]::ParameterName, 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)')
             [CompletionResult]::new('--openwork', '--openwork', [CompletionResultType]::ParameterName, 'JSON object shallow-merged into .opencode/openwork.json')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -416,8 +416,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         'openwork;export' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to this file instead of standard output')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -432,8 +432,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         }
         'openwork;import' {
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable)')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -450,8 +450,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         'openwork;audit' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many entries, newest first')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many entries, newest first')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -465,8 +465,19 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;serve' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Server config file (JSON). [env: OPENWORK_SERVER_CONFIG]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind (default 127.0.0.1). [env: OPENWORK_HOST]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (default 8787). [env: OPENWORK_PORT]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Client bearer token (default: generated and printed). [env: OPENWORK_TOKEN]')
+            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token for approvals (default: generated and printed). [env: OPENWORK_HOST_TOKEN]')
+            [CompletionResult]::new('--approval', '--approval', [CompletionResultType]::ParameterName, 'manual: every remote write waits for the host; auto: allow at once. [env: OPENWORK_APPROVAL_MODE]')
+            [CompletionResult]::new('--approval-timeout', '--approval-timeout', [CompletionResultType]::ParameterName, 'How long a write waits for approval, in milliseconds (default 30000). [env: OPENWORK_APPROVAL_TIMEOUT_MS]')
+            [CompletionResult]::new('--cors', '--cors', [CompletionResultType]::ParameterName, 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default). [env: OPENWORK_CORS_ORIGINS]')
+            [CompletionResult]::new('--opencode-base-url', '--opencode-base-url', [CompletionResultType]::ParameterName, 'OpenCode server URL of the first workspace. [env: OPENWORK_OPENCODE_BASE_URL]')
+            [CompletionResult]::new('--opencode-directory', '--opencode-directory', [CompletionResultType]::ParameterName, 'OpenCode directory of the first workspace. [env: OPENWORK_OPENCODE_DIRECTORY]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with 403 read_only. [env: OPENWORK_READONLY]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -480,8 +491,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;approvals' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -496,8 +507,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;approvals;list' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -511,8 +522,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;completions' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -526,8 +537,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;man' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')

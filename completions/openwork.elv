@@ -18,8 +18,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
     }
     var completions = [
         &'openwork'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -44,8 +44,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand man 'Write man pages'
         }
         &'openwork;plugins'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -61,8 +61,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
         }
         &'openwork;plugins;list'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --global 'Include user-wide plugins (~/.config/opencode)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -76,8 +76,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;plugins;add'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -91,8 +91,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;plugins;remove'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -106,8 +106,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -124,8 +124,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove MCP servers'
         }
         &'openwork;mcp;list'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --global 'Include user-wide servers (~/.config/opencode)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -143,8 +143,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --header 'HTTP header for a remote server, as ''Key: Value'' (repeatable)'
             cand --env 'Environment variable for a local server, as K=V (repeatable)'
             cand --timeout 'Timeout in milliseconds'
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --no-oauth 'Turn off OAuth for a remote server'
             cand --disabled 'Add the server switched off'
             cand --dry-run 'Print the diff that would be written and change nothing'
@@ -160,8 +160,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp;add-json'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -175,8 +175,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp;remove'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -190,8 +190,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -208,8 +208,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove a project skill (its whole folder)'
         }
         &'openwork;skills;list'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --global 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -223,8 +223,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills;show'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -241,8 +241,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --description 'Description (the content''s own frontmatter description wins)'
             cand -f 'Read the content from this file instead of standard input'
             cand --file 'Read the content from this file instead of standard input'
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -256,8 +256,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills;remove'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -271,8 +271,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;commands'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -288,8 +288,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove a command (removing one that is not there is a no-op)'
         }
         &'openwork;commands;list'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --global 'Also list user-wide commands (~/.config/opencode/commands)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -311,8 +311,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --description 'description'
             cand --agent 'Agent that runs the command'
             cand --model 'Model, as provider/model'
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --subtask 'Run as a subtask'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -327,8 +327,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;commands;remove'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -342,8 +342,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;config'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -358,8 +358,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand patch 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
         }
         &'openwork;config;show'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -374,8 +374,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;config;patch'= {
             cand --opencode 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)'
             cand --openwork 'JSON object shallow-merged into .opencode/openwork.json'
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -391,8 +391,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;export'= {
             cand -o 'Write to this file instead of standard output'
             cand --output 'Write to this file instead of standard output'
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -406,8 +406,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;import'= {
             cand --mode 'How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable)'
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -423,8 +423,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;audit'= {
             cand -n 'How many entries, newest first'
             cand --limit 'How many entries, newest first'
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -437,8 +437,19 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;serve'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand --config 'Server config file (JSON). [env: OPENWORK_SERVER_CONFIG]'
+            cand --host 'Address to bind (default 127.0.0.1). [env: OPENWORK_HOST]'
+            cand --port 'Port to listen on; 0 picks a free one (default 8787). [env: OPENWORK_PORT]'
+            cand --token 'Client bearer token (default: generated and printed). [env: OPENWORK_TOKEN]'
+            cand --host-token 'Host token for approvals (default: generated and printed). [env: OPENWORK_HOST_TOKEN]'
+            cand --approval 'manual: every remote write waits for the host; auto: allow at once. [env: OPENWORK_APPROVAL_MODE]'
+            cand --approval-timeout 'How long a write waits for approval, in milliseconds (default 30000). [env: OPENWORK_APPROVAL_TIMEOUT_MS]'
+            cand --cors 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default). [env: OPENWORK_CORS_ORIGINS]'
+            cand --opencode-base-url 'OpenCode server URL of the first workspace. [env: OPENWORK_OPENCODE_BASE_URL]'
+            cand --opencode-directory 'OpenCode directory of the first workspace. [env: OPENWORK_OPENCODE_DIRECTORY]'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --read-only 'Refuse every write with 403 read_only. [env: OPENWORK_READONLY]'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -451,8 +462,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;approvals'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -466,8 +477,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand list 'List pending approvals'
         }
         &'openwork;approvals;list'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -480,8 +491,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;completions'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -494,8 +505,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;man'= {
-            cand -w 'Workspace folder to operate on'
-            cand --workspace 'Workspace folder to operate on'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'

@@ -24,7 +24,7 @@ function __fish_openwork_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c openwork -n "__fish_openwork_needs_command" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_needs_command" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_needs_command" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_needs_command" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_needs_command" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -43,7 +43,7 @@ complete -c openwork -n "__fish_openwork_needs_command" -f -a "serve" -d 'Run th
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "approvals" -d 'Answer a running server\'s pending write approvals'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "man" -d 'Write man pages'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -53,7 +53,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fis
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List plugins from the config and the plugins folder'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide plugins (~/.config/opencode)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -61,7 +61,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
@@ -69,7 +69,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -77,7 +77,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -88,7 +88,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "remove" -d 'Remove MCP servers'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide servers (~/.config/opencode)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -100,7 +100,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' (repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l timeout -d 'Timeout in milliseconds' -r
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-oauth -d 'Turn off OAuth for a remote server'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l disabled -d 'Add the server switched off'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
@@ -110,7 +110,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s q -l quiet -d 'Print nothing on success'
@@ -118,7 +118,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -126,7 +126,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -137,7 +137,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "show" -d 'Print a skill\'s SKILL.md'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "add" -d 'Add or replace a project skill from a file or standard input'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "remove" -d 'Remove a project skill (its whole folder)'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -145,7 +145,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -154,7 +154,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s d -l description -d 'Description (the content\'s own frontmatter description wins)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s f -l file -d 'Read the content from this file instead of standard input' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
@@ -162,7 +162,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -170,7 +170,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -180,7 +180,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fi
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List the workspace\'s commands'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add or replace a command'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove a command (removing one that is not there is a no-op)'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l global -d 'Also list user-wide commands (~/.config/opencode/commands)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -193,7 +193,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s d -l description -r
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l agent -d 'Agent that runs the command' -r
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l model -d 'Model, as provider/model' -r
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l subtask -d 'Run as a subtask'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -202,7 +202,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -210,7 +210,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -219,7 +219,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "show" -d 'Print the OpenCode and OpenWork config (as `GET …/config`)'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "patch" -d 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -228,7 +228,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l opencode -d 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l openwork -d 'JSON object shallow-merged into .opencode/openwork.json' -r
-complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s q -l quiet -d 'Print nothing on success'
@@ -237,7 +237,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s o -l output -d 'Write to this file instead of standard output' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand export" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand export" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -245,7 +245,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand export" -s v -l verbos
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -l mode -d 'How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand import" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand import" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand import" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s q -l quiet -d 'Print nothing on success'
@@ -254,21 +254,32 @@ complete -c openwork -n "__fish_openwork_using_subcommand import" -s v -l verbos
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s n -l limit -d 'How many entries, newest first' -r
-complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l config -d 'Server config file (JSON). [env: OPENWORK_SERVER_CONFIG]' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1). [env: OPENWORK_HOST]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l port -d 'Port to listen on; 0 picks a free one (default 8787). [env: OPENWORK_PORT]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l token -d 'Client bearer token (default: generated and printed). [env: OPENWORK_TOKEN]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token -d 'Host token for approvals (default: generated and printed). [env: OPENWORK_HOST_TOKEN]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval -d 'manual: every remote write waits for the host; auto: allow at once. [env: OPENWORK_APPROVAL_MODE]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval-timeout -d 'How long a write waits for approval, in milliseconds (default 30000). [env: OPENWORK_APPROVAL_TIMEOUT_MS]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l cors -d 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default). [env: OPENWORK_CORS_ORIGINS]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-base-url -d 'OpenCode server URL of the first workspace. [env: OPENWORK_OPENCODE_BASE_URL]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-directory -d 'OpenCode directory of the first workspace. [env: OPENWORK_OPENCODE_DIRECTORY]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l read-only -d 'Refuse every write with 403 read_only. [env: OPENWORK_READONLY]'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -276,21 +287,21 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __f
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -f -a "list" -d 'List pending approvals'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand completions" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand man" -s w -l workspace -d 'Workspace folder to operate on' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand man" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand man" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand man" -l no-color -d 'Never use colour (also: NO_COLOR=1)'

@@ -57,10 +57,10 @@ pub struct ServeArgs {
 }
 
 fn log_filter(verbose: u8) -> tracing_subscriber::EnvFilter {
-    if let Ok(spec) = std::env::var("OPENWORK_LOG") {
-        if let Ok(filter) = tracing_subscriber::EnvFilter::try_new(spec) {
-            return filter;
-        }
+    if let Ok(spec) = std::env::var("OPENWORK_LOG")
+        && let Ok(filter) = tracing_subscriber::EnvFilter::try_new(spec)
+    {
+        return filter;
     }
     let spec = match verbose {
         // Approvals, warnings and errors; no line per request.

@@ -77,19 +77,23 @@ impl Tokens {
     }
 }
 
+/// A header that is repeated or not printable text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Malformed;
+
 /// The one value of a header: `Ok(None)` when absent, `Err` when it is
 /// repeated or not printable ASCII.
-pub fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ()> {
+pub fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Malformed> {
     let mut values = headers.get_all(name).iter();
     let Some(first) = values.next() else {
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(());
+        return Err(Malformed);
     }
-    let text = first.to_str().map_err(|_| ())?;
+    let text = first.to_str().map_err(|_| Malformed)?;
     if text.chars().any(|c| c.is_control()) {
-        return Err(());
+        return Err(Malformed);
     }
     Ok(Some(text.trim()))
 }

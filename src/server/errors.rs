@@ -68,7 +68,7 @@ pub fn error_response(err: &Error) -> Response {
         &Body {
             code: err.code.as_str(),
             message: &err.message,
-            details: err.details.as_ref(),
+            details: err.details.as_deref(),
         },
     )
 }
@@ -90,7 +90,7 @@ pub async fn handle_rejection(r: warp::Rejection) -> Result<Response, Infallible
         )));
     }
     let mut e = Error::new(Code::Internal, "unhandled rejection");
-    e.private = Some(format!("unhandled rejection: {r:?}"));
+    e.private = Some(format!("unhandled rejection: {r:?}").into());
     Ok(error_response(&e))
 }
 

@@ -69,7 +69,7 @@ fn ok<T: Serialize + ?Sized>(value: &T) -> Answer {
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         let mut err = Error::new(Code::Internal, "a worker failed");
-        err.private = Some(format!("blocking task failed: {e}"));
+        err.private = Some(format!("blocking task failed: {e}").into());
         err
     })?
 }

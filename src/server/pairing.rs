@@ -49,7 +49,7 @@ pub fn find() -> Vec<Pairing> {
             is_running(p.pid).then_some((modified, p))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().map(|(_, p)| p).collect()
 }
 
