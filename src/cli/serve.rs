@@ -63,8 +63,9 @@ fn log_filter(verbose: u8) -> tracing_subscriber::EnvFilter {
         return filter;
     }
     let spec = match verbose {
-        // Approvals, warnings and errors; no line per request.
-        0 => "warn,openwork=info,openwork::http=warn",
+        // Approvals, warnings and errors; no line per request, and no
+        // connection errors (a client that hangs up is not a server fault).
+        0 => "warn,warp=off,openwork=info,openwork::http=warn",
         // One line per request (method, path, status, duration).
         1 => "warn,openwork=debug",
         _ => "debug,openwork=trace",

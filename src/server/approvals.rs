@@ -115,8 +115,9 @@ impl Approvals {
         drop(inner);
         Ok(Ticket {
             id,
-            rx: Some(rx),
+            rx,
             approvals: self.clone(),
+            done: false,
         })
     }
 
@@ -201,8 +202,10 @@ pub fn denied(id: &str, reason: Reason) -> Error {
 /// One writer's wait for the host.
 pub struct Ticket {
     id: String,
-    rx: Option<oneshot::Receiver<Outcome>>,
+    rx: oneshot::Receiver<Outcome>,
     approvals: Arc<Approvals>,
+    /// Set once the wait produced an outcome.
+    done: bool,
 }
 
 impl Ticket {
@@ -212,10 +215,13 @@ impl Ticket {
 
     /// Waits for the host's answer or the timeout.
     pub async fn wait(mut self) -> Outcome {
-        let Some(mut rx) = self.rx.take() else {
-            return Outcome::Denied(Reason::Withdrawn);
-        };
-        match tokio::time::timeout(self.approvals.timeout, &mut rx).await {
+        let outcome = self.outcome().await;
+        self.done = true;
+        outcome
+    }
+
+    async fn outcome(&mut self) -> Outcome {
+        match tokio::time::timeout(self.approvals.timeout, &mut self.rx).await {
             Ok(Ok(outcome)) => outcome,
             // The gate dropped the request without an answer: treat as shutdown.
             Ok(Err(_)) => Outcome::Denied(Reason::Shutdown),
@@ -229,7 +235,9 @@ impl Ticket {
                     Outcome::Denied(Reason::Timeout)
                 } else {
                     // Answered at the very moment of the timeout: the answer stands.
-                    rx.await.unwrap_or(Outcome::Denied(Reason::Timeout))
+                    (&mut self.rx)
+                        .await
+                        .unwrap_or(Outcome::Denied(Reason::Timeout))
                 }
             }
         }
@@ -238,8 +246,9 @@ impl Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        // Still waiting: the client went away, so the host need not decide.
-        if self.rx.is_some() {
+        // Dropped while waiting (the client went away, so its request
+        // future was dropped): the host need not decide any more.
+        if !self.done {
             let mut inner = self.approvals.lock();
             self.approvals
                 .settle(&mut inner, &self.id, Outcome::Denied(Reason::Withdrawn));
@@ -300,6 +309,13 @@ mod tests {
         );
         drop(t1);
         assert_eq!(a.list().len(), 1, "a dropped ticket withdraws its request");
+        // Also when dropped in the middle of its wait.
+        let t3 = a.request(req("c")).unwrap();
+        let waiting = tokio::spawn(t3.wait());
+        tokio::task::yield_now().await;
+        waiting.abort();
+        let _ = waiting.await;
+        assert_eq!(a.list().len(), 1, "an abandoned wait withdraws its request");
 
         let (pending, _) = a.subscribe();
         assert_eq!(pending.len(), 1);

@@ -140,6 +140,24 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         .local_addr()
         .map_err(|e| ServeError::Runtime(format!("cannot read the bound address: {e}")))?;
 
+    // The pairing file exists before the boot lines say we are up.
+    let pairing = pairing::PairingFile::write(&pairing::Pairing {
+        url: format!("http://{}", reachable(addr)),
+        host_token: settings.host_token.value.clone(),
+        client_token: settings.client_token.value.clone(),
+        pid: std::process::id(),
+    });
+    let pairing = match pairing {
+        Ok(p) => {
+            tracing::info!("pairing file: {}", p.path().display());
+            Some(p)
+        }
+        Err(e) => {
+            tracing::warn!("could not write the pairing file: {e}");
+            None
+        }
+    };
+
     {
         let mut out = std::io::stdout().lock();
         let mut lines = vec![format!("openwork listening on http://{addr}")];
@@ -175,23 +193,6 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         "serving {} workspace(s)",
         entries.len()
     );
-
-    let pairing = pairing::PairingFile::write(&pairing::Pairing {
-        url: format!("http://{}", reachable(addr)),
-        host_token: settings.host_token.value.clone(),
-        client_token: settings.client_token.value.clone(),
-        pid: std::process::id(),
-    });
-    let pairing = match pairing {
-        Ok(p) => {
-            tracing::info!("pairing file: {}", p.path().display());
-            Some(p)
-        }
-        Err(e) => {
-            tracing::warn!("could not write the pairing file: {e}");
-            None
-        }
-    };
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let approvals = approvals::Approvals::new(settings.approval_timeout, settings.max_pending);

@@ -1,0 +1,345 @@
+//! Manual approval end to end: held writes, allow/deny/timeout with the
+//! files checked on disk, the event stream, 409 after an edit by hand, the
+//! bound on pending requests, withdrawal, and shutdown.
+
+mod common;
+
+use common::{Server, snapshot, workspace};
+use futures_util::StreamExt;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn manual(ws: &std::path::Path, timeout_ms: &str) -> Server {
+    Server::start(
+        &[ws],
+        &["--approval", "manual", "--approval-timeout", timeout_ms],
+    )
+}
+
+fn log_lines(dir: &std::path::Path) -> usize {
+    std::fs::read_to_string(dir.join(".opencode/openwork/audit.jsonl"))
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn allow_writes_exactly_the_approved_plan() {
+    let dir = workspace();
+    let s = manual(dir.path(), "20000");
+    let path = format!("/workspace/{}/plugins", s.ws_id(0));
+    let before = snapshot(dir.path());
+    let held = tokio::spawn(common::send(
+        s.client(Method::POST, &path)
+            .header("X-OpenWork-Client-Id", "laptop")
+            .json(&json!({"spec": "opencode-wakatime"})),
+    ));
+    let pending = s.wait_pending(1).await;
+    let req = &pending[0];
+    let keys: Vec<&String> = req.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "workspaceId",
+            "action",
+            "summary",
+            "paths",
+            "createdAt",
+            "actor",
+            "diff"
+        ]
+    );
+    assert_eq!(req["workspaceId"], s.ws_id(0).as_str());
+    assert_eq!(req["action"], "plugins.add");
+    assert_eq!(req["summary"], "Add plugin opencode-wakatime");
+    let config = dir.path().join("opencode.jsonc");
+    assert_eq!(req["paths"], json!([config.to_string_lossy()]));
+    assert_eq!(req["actor"]["type"], "remote");
+    assert_eq!(req["actor"]["clientId"], "laptop");
+    let diff = req["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("+  \"plugin\": [\"opencode-wakatime\"]"),
+        "{diff}"
+    );
+    // Nothing is written while the request waits.
+    assert_eq!(snapshot(dir.path()), before);
+
+    let id = req["id"].as_str().unwrap();
+    let answer = s.reply(id, "allow").await;
+    assert_eq!(answer.json, json!({"ok": true, "allowed": true}));
+    let r = held.await.unwrap();
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.json["items"][0]["spec"], "opencode-wakatime");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("\"plugin\": [\"opencode-wakatime\"]") && text.contains("// my settings")
+    );
+    assert_eq!(log_lines(dir.path()), 1);
+    assert!(s.pending().await.is_empty());
+    // Answered already.
+    let again = s.reply(id, "allow").await;
+    assert_eq!((again.status, again.code()), (404, "approval_not_found"));
+    // A write that changes nothing needs no approval.
+    let noop = s.post(&path, &json!({"spec": "opencode-wakatime@2"})).await;
+    assert_eq!(noop.status, 200);
+    assert_eq!(log_lines(dir.path()), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deny_and_timeout_change_nothing() {
+    let dir = workspace();
+    let s = manual(dir.path(), "20000");
+    let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
+    let before = snapshot(dir.path());
+
+    let held = tokio::spawn(common::send(
+        s.client(Method::POST, &w("/skills"))
+            .json(&json!({"name": "s", "content": "x", "description": "d"})),
+    ));
+    let id = s.wait_pending(1).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bad = common::send(
+        s.host(Method::POST, &format!("/approvals/{id}"))
+            .json(&json!({"reply": "maybe"})),
+    )
+    .await;
+    assert_eq!((bad.status, bad.code()), (400, "invalid_payload"));
+    assert_eq!(s.pending().await.len(), 1, "a bad reply decides nothing");
+    let answer = s.reply(&id, "deny").await;
+    assert_eq!(answer.json, json!({"ok": true, "allowed": false}));
+    let r = held.await.unwrap();
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        r.json,
+        json!({"code": "write_denied", "message": "Write request denied",
+               "details": {"requestId": id, "reason": "denied"}})
+    );
+    assert_eq!(snapshot(dir.path()), before);
+
+    drop(s);
+    let s = manual(dir.path(), "300");
+    let r = s
+        .send_json(
+            Method::PATCH,
+            &format!("/workspace/{}/config", s.ws_id(0)),
+            &json!({"opencode": {"theme": "light"}}),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (403, "write_denied"), "{r:?}");
+    assert_eq!(r.json["details"]["reason"], "timeout");
+    assert!(r.json["details"]["requestId"].is_string());
+    assert!(s.pending().await.is_empty());
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_edited_while_waiting_is_a_conflict() {
+    let dir = workspace();
+    let s = manual(dir.path(), "20000");
+    let held = tokio::spawn(common::send(
+        s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
+            .json(&json!({"spec": "late"})),
+    ));
+    let id = s.wait_pending(1).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let config = dir.path().join("opencode.jsonc");
+    let edited = "{\n  // edited by hand\n  \"theme\": \"light\"\n}\n";
+    std::fs::write(&config, edited).unwrap();
+    assert_eq!(s.reply(&id, "allow").await.status, 200);
+    let r = held.await.unwrap();
+    assert_eq!((r.status, r.code()), (409, "conflict"), "{r:?}");
+    assert_eq!(
+        r.json["details"]["paths"],
+        json!([config.to_string_lossy()])
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), edited);
+    assert_eq!(log_lines(dir.path()), 0);
+}
+
+/// Reads SSE frames (`event:` + `data:`) until `n` events arrived (bounded).
+async fn read_events(
+    stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    buf: &mut String,
+    n: usize,
+) -> Vec<(String, Value)> {
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while events.len() < n {
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            let mut name = None;
+            let mut data = String::new();
+            for line in frame.lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    name = Some(v.trim().to_string());
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim_start());
+                }
+            }
+            if let Some(name) = name {
+                events.push((name, serde_json::from_str(&data).unwrap()));
+            }
+        }
+        if events.len() >= n {
+            break;
+        }
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("event in time")
+            .expect("stream open")
+            .expect("chunk");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    events
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_event_stream_reports_requests_and_resolutions() {
+    let dir = workspace();
+    let s = manual(dir.path(), "20000");
+    let path = format!("/workspace/{}/plugins", s.ws_id(0));
+
+    // Host auth is required.
+    let denied = common::send(s.client(Method::GET, "/approvals/events")).await;
+    assert_eq!(denied.status, 401);
+
+    // A request pending before the stream opens is sent first.
+    let first = tokio::spawn(common::send(
+        s.client(Method::POST, &path)
+            .json(&json!({"spec": "first"})),
+    ));
+    let first_id = s.wait_pending(1).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let resp = s
+        .host(Method::GET, "/approvals/events")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        "text/event-stream"
+    );
+    let mut stream = resp.bytes_stream();
+    let mut buf = String::new();
+    let ev = read_events(&mut stream, &mut buf, 1).await;
+    assert_eq!(ev[0].0, "approval.requested");
+    assert_eq!(ev[0].1["id"], first_id.as_str());
+    assert!(ev[0].1["diff"].as_str().unwrap().contains("first"));
+
+    let second = tokio::spawn(common::send(
+        s.client(Method::POST, &path)
+            .json(&json!({"spec": "second"})),
+    ));
+    let ev = read_events(&mut stream, &mut buf, 1).await;
+    assert_eq!(ev[0].0, "approval.requested");
+    assert_eq!(ev[0].1["summary"], "Add plugin second");
+    let second_id = ev[0].1["id"].as_str().unwrap().to_string();
+
+    s.reply(&first_id, "allow").await;
+    s.reply(&second_id, "deny").await;
+    let ev = read_events(&mut stream, &mut buf, 2).await;
+    assert_eq!(
+        ev[0],
+        (
+            "approval.resolved".into(),
+            json!({"id": first_id, "allowed": true, "reason": "allowed"})
+        )
+    );
+    assert_eq!(
+        ev[1],
+        (
+            "approval.resolved".into(),
+            json!({"id": second_id, "allowed": false, "reason": "denied"})
+        )
+    );
+    assert_eq!(first.await.unwrap().status, 200);
+    assert_eq!(second.await.unwrap().status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pending_requests_are_bounded() {
+    let dir = workspace();
+    let s = manual(dir.path(), "60000");
+    let path = format!("/workspace/{}/plugins", s.ws_id(0));
+    let mut held = Vec::new();
+    for i in 0..256 {
+        held.push(tokio::spawn(common::send(
+            s.client(Method::POST, &path)
+                .json(&json!({"spec": format!("p{i}")})),
+        )));
+    }
+    s.wait_pending(256).await;
+    let r = s.post(&path, &json!({"spec": "one-too-many"})).await;
+    assert_eq!((r.status, r.code()), (429, "too_many_pending"), "{r:?}");
+    for item in s.pending().await {
+        s.reply(item["id"].as_str().unwrap(), "deny").await;
+    }
+    for h in held {
+        assert_eq!(h.await.unwrap().status, 403);
+    }
+    assert!(!dir.path().join(".opencode/openwork/audit.jsonl").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_goes_away_withdraws_its_request() {
+    let dir = workspace();
+    let s = manual(dir.path(), "60000");
+    let resp = s
+        .host(Method::GET, "/approvals/events")
+        .send()
+        .await
+        .unwrap();
+    let mut stream = resp.bytes_stream();
+    let mut buf = String::new();
+    let impatient = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let r = impatient
+        .post(format!("{}/workspace/{}/plugins", s.url, s.ws_id(0)))
+        .header("Authorization", format!("Bearer {}", s.client_token))
+        .json(&json!({"spec": "x"}))
+        .send()
+        .await;
+    assert!(r.is_err(), "the client gave up");
+    let ev = read_events(&mut stream, &mut buf, 2).await;
+    assert_eq!(ev[0].0, "approval.requested");
+    assert_eq!(ev[1].0, "approval.resolved");
+    assert_eq!(ev[1].1["reason"], "withdrawn");
+    assert!(s.pending().await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_denies_pending_writes_and_removes_the_pairing_file() {
+    let dir = workspace();
+    let mut s = manual(dir.path(), "60000");
+    let pairing = s.env.state.path().join(format!("servers/{}.json", s.pid()));
+    assert!(pairing.is_file());
+    let before = snapshot(dir.path());
+    let held = tokio::spawn(common::send(
+        s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
+            .json(&json!({"spec": "never"})),
+    ));
+    s.wait_pending(1).await;
+    let status = s.signal_and_wait("TERM");
+    assert_eq!(status.code(), Some(0), "{}", s.stderr());
+    let r = held.await.unwrap();
+    assert_eq!((r.status, r.code()), (403, "write_denied"));
+    assert_eq!(r.json["details"]["reason"], "shutdown");
+    assert!(!pairing.exists());
+    assert_eq!(snapshot(dir.path()), before);
+}
