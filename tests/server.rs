@@ -539,7 +539,8 @@ async fn validation_errors_change_no_file() {
     let deep_obj = format!("{{\"spec\": {deep}}}");
     let raw = |m: Method, p: String, body: Vec<u8>| (m, p, body);
     let js = |m: Method, p: String, v: Value| (m, p, serde_json::to_vec(&v).unwrap());
-    let cases: Vec<((Method, String, Vec<u8>), u16, &str)> = vec![
+    type Case = ((Method, String, Vec<u8>), u16, &'static str);
+    let cases: Vec<Case> = vec![
         (
             raw(Method::POST, w("/plugins"), b"not json".to_vec()),
             400,
