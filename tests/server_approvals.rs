@@ -304,18 +304,14 @@ async fn a_client_that_goes_away_withdraws_its_request() {
         .unwrap();
     let mut stream = resp.bytes_stream();
     let mut buf = String::new();
-    let impatient = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
-    let r = impatient
-        .post(format!("{}/workspace/{}/plugins", s.url, s.ws_id(0)))
-        .header("Authorization", format!("Bearer {}", s.client_token))
-        .json(&json!({"spec": "x"}))
-        .send()
-        .await;
-    assert!(r.is_err(), "the client gave up");
+    // The client gives up while its write waits: its connection closes.
+    let gives_up = tokio::spawn(common::send(
+        s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
+            .json(&json!({"spec": "x"})),
+    ));
+    s.wait_pending(1).await;
+    gives_up.abort();
+    assert!(gives_up.await.is_err());
     let ev = read_events(&mut stream, &mut buf, 2).await;
     assert_eq!(ev[0].0, "approval.requested");
     assert_eq!(ev[1].0, "approval.resolved");

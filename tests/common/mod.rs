@@ -221,6 +221,18 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// The server's stderr once it contains `needle` (or after 5 s).
+    pub fn stderr_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let text = self.stderr();
+            if text.contains(needle) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.http.request(method, format!("{}{}", self.url, path))
     }
