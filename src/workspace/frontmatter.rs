@@ -192,7 +192,7 @@ mod tests {
             prop_oneof![
                 Just(Value::Null),
                 any::<bool>().prop_map(Value::Bool),
-                any::<i64>().prop_map(|n| Value::from(n)),
+                any::<i64>().prop_map(Value::from),
                 // Strings that look like other YAML types, with quotes, colons, hashes, newlines.
                 "[ -~\n\u{e9}\u{4e2d}]{0,40}".prop_map(Value::String),
                 prop_oneof![
