@@ -5,6 +5,7 @@
 //! offline CLI and the HTTP server run exactly the same code for every write.
 
 pub mod error;
+pub mod pairing;
 pub mod workspace;
 
 pub use error::{Code, Error, Result};

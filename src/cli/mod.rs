@@ -96,8 +96,7 @@ pub enum Command {
     /// Run the HTTP server for remote clients.
     Serve(Box<serve::ServeArgs>),
     /// Answer a running server's pending write approvals.
-    #[command(subcommand)]
-    Approvals(approvals::ApprovalsCmd),
+    Approvals(approvals::ApprovalsArgs),
     /// Print a shell completion script.
     Completions(generate::CompletionsArgs),
     /// Write man pages.
@@ -237,7 +236,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => transfer::import(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, *args),
-        Command::Approvals(cmd) => approvals::run(&ctx, cmd),
+        Command::Approvals(args) => approvals::run(&ctx, args),
         Command::Completions(args) => generate::completions(&ctx, args),
         Command::Man(args) => generate::man(&ctx, args),
     };
