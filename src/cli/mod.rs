@@ -6,6 +6,7 @@
 mod approvals;
 mod audit;
 mod commands;
+mod complete;
 mod config;
 mod generate;
 mod mcp;
@@ -213,6 +214,8 @@ pub fn exit_code(code: Code) -> u8 {
 pub type CmdResult = Result<(), Failure>;
 
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash openwork` and friends: answer the shell and exit.
+    clap_complete::CompleteEnv::with_factory(command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
