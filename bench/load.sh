@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load test of `openwork serve` with wrk, against 127.0.0.1 only and for a
-# bounded time. Builds the release binary, generates two workspaces (20
-# plugins, 10 MCP servers, 30 skills, 30 commands; audit logs of 10,000 and
-# 1,000,000 lines), starts one server on both in auto mode, runs wrk on each
-# read endpoint and prints req/s, p99 latency and the server's RSS.
+# bounded time. Builds the release binary, generates two workspaces with
+# examples/gen_workspace.rs (medium: 20 plugins, 10 MCP servers, 30 skills,
+# 30 commands, a 10,000-line audit log; large: a 1,000,000-line audit log),
+# starts one server on both in auto mode, runs wrk on each read endpoint and
+# prints req/s, p99 latency and the server's RSS.
 #
 #   bench/load.sh                      # 10 s per endpoint, 32 connections
 #   DURATION=5s CONNS=64 bench/load.sh
@@ -25,8 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-target/release/examples/gen_workspace "$work/ws" 10000 >/dev/null
-target/release/examples/gen_workspace "$work/ws-big" 1000000 >/dev/null
+target/release/examples/gen_workspace "$work/ws" medium 2>/dev/null
+target/release/examples/gen_workspace "$work/ws-big" large 2>/dev/null
 
 mkdir -p "$work/home" "$work/state"
 HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" OPENWORK_STATE_DIR="$work/state" \

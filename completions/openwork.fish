@@ -279,14 +279,21 @@ complete -c openwork -n "__fish_openwork_using_subcommand serve" -l no-color -d 
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list" -f -a "list" -d 'List pending approvals'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -f -a "list" -d 'List pending approvals'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -f -a "allow" -d 'Allow a pending write (a unique id prefix is enough)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -f -a "deny" -d 'Deny a pending write (a unique id prefix is enough)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -f -a "watch" -d 'Follow requests as they come and answer each one'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -294,6 +301,36 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l action -d 'Only decide requests of this action (e.g. plugins.add; repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l allow-all -d 'Allow every request (of the --action kinds, if given) without asking'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l deny-all -d 'Deny every request (of the --action kinds, if given) without asking'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'

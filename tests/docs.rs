@@ -194,3 +194,41 @@ fn fish_completes_subcommands() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `COMPLETE=$SHELL openwork` completes the names that exist in the
+/// workspace named on the command line being completed.
+#[test]
+fn dynamic_completion_offers_workspace_names() {
+    let ws = tempfile::tempdir().unwrap();
+    let w = ws.path();
+    std::fs::write(w.join("opencode.jsonc"), r#"{"plugin": ["@acme/tools@1.2"], "mcp": {"chrome": {"type": "local", "command": ["x"]}}}"#).unwrap();
+    std::fs::create_dir_all(w.join(".opencode/skills/triage")).unwrap();
+    std::fs::write(
+        w.join(".opencode/skills/triage/SKILL.md"),
+        "---\nname: triage\ndescription: Sort issues\n---\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(w.join(".opencode/commands")).unwrap();
+    std::fs::write(
+        w.join(".opencode/commands/review.md"),
+        "---\nname: review\n---\nGo\n",
+    )
+    .unwrap();
+    let complete = |words: &[&str]| {
+        let out = Command::new(bin())
+            .env("COMPLETE", "fish")
+            .arg("--")
+            .arg("openwork")
+            .arg("-w")
+            .arg(w)
+            .args(words)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(complete(&["plugins", "remove", ""]).contains("@acme/tools\t@acme/tools@1.2"));
+    assert!(complete(&["mcp", "remove", ""]).contains("chrome\tlocal"));
+    assert!(complete(&["skills", "show", ""]).contains("triage\tSort issues"));
+    assert!(complete(&["skills", "remove", "tr"]).contains("triage"));
+    assert!(complete(&["commands", "remove", ""]).contains("review"));
+}

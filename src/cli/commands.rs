@@ -52,7 +52,7 @@ pub enum CommandsCmd {
     /// Remove a command (removing one that is not there is a no-op).
     #[command(after_help = "Examples:\n  openwork commands remove review")]
     Remove {
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::command_names))]
         name: String,
         #[command(flatten)]
         write: WriteArgs,

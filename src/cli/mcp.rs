@@ -40,7 +40,7 @@ pub enum McpCmd {
     /// Remove MCP servers.
     #[command(after_help = "Examples:\n  openwork mcp remove chrome docs")]
     Remove {
-        #[arg(required = true, value_name = "NAME", allow_hyphen_values = true)]
+        #[arg(required = true, value_name = "NAME", allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
         names: Vec<String>,
         #[command(flatten)]
         write: WriteArgs,

@@ -6,6 +6,7 @@
 mod approvals;
 mod audit;
 mod commands;
+mod complete;
 mod config;
 mod generate;
 mod mcp;
@@ -90,8 +91,7 @@ pub enum Command {
     /// Run the HTTP server for remote clients.
     Serve(Box<serve::ServeArgs>),
     /// Answer a running server's pending write approvals.
-    #[command(subcommand)]
-    Approvals(approvals::ApprovalsCmd),
+    Approvals(approvals::ApprovalsArgs),
     /// Print a shell completion script.
     Completions(generate::CompletionsArgs),
     /// Write man pages.
@@ -222,6 +222,8 @@ pub fn exit_code(code: Code) -> u8 {
 pub type CmdResult = Result<(), Failure>;
 
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash openwork` and friends: answer the shell and exit.
+    clap_complete::CompleteEnv::with_factory(command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -245,7 +247,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => transfer::import(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, *args),
-        Command::Approvals(cmd) => approvals::run(&ctx, cmd),
+        Command::Approvals(args) => approvals::run(&ctx, args),
         Command::Completions(args) => generate::completions(&ctx, args),
         Command::Man(args) => generate::man(&ctx, args),
     };

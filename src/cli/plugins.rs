@@ -33,7 +33,7 @@ pub enum PluginsCmd {
         after_help = "Examples:\n  openwork plugins remove opencode-wakatime\n  openwork plugins remove @acme/tools  # any version"
     )]
     Remove {
-        #[arg(required = true, value_name = "NAME")]
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::plugin_names))]
         names: Vec<String>,
         #[command(flatten)]
         write: WriteArgs,

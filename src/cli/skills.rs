@@ -26,7 +26,10 @@ pub enum SkillsCmd {
     #[command(
         after_help = "Examples:\n  openwork skills show triage\n  openwork --json skills show triage"
     )]
-    Show { name: String },
+    Show {
+        #[arg(add = clap_complete::ArgValueCandidates::new(super::complete::skill_names))]
+        name: String,
+    },
     /// Add or replace a project skill from a file or standard input.
     #[command(
         after_help = "Examples:\n  openwork skills add release-notes --description 'Write release notes' --file notes.md\n  cat SKILL.md | openwork skills add release-notes"
@@ -46,7 +49,7 @@ pub enum SkillsCmd {
     /// Remove a project skill (its whole folder).
     #[command(after_help = "Examples:\n  openwork skills remove triage --dry-run")]
     Remove {
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::skill_names))]
         name: String,
         #[command(flatten)]
         write: WriteArgs,

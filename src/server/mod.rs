@@ -3,7 +3,8 @@
 //! configuration, [`filters`] maps routes to [`handlers`], which go through
 //! [`auth`] and, for writes, the [`approvals`] gate; [`errors`] turns every
 //! failure into the JSON error of the contract, [`models`] holds the wire
-//! shapes and [`pairing`] the file that lets `openwork approvals` find us.
+//! shapes. The pairing file that lets `openwork approvals` find us is
+//! [`crate::pairing`], shared with that command.
 
 pub mod approvals;
 pub mod auth;
@@ -11,9 +12,9 @@ pub mod errors;
 pub mod filters;
 pub mod handlers;
 pub mod models;
-pub mod pairing;
 pub mod settings;
 
+use crate::pairing;
 use crate::workspace::Workspace;
 use handlers::{AppState, WsEntry};
 use models::{OpencodeInfo, WorkspaceInfo};

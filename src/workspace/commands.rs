@@ -112,14 +112,19 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
     };
     Ok(md_files(&dir)
         .iter()
-        .filter_map(|p| read_item(p, scope))
+        .filter_map(|p| {
+            ws.cached(p, "command", |bytes| read_item(p, bytes, scope))
+                .ok()
+                .flatten()
+                .and_then(|item| item.as_ref().clone())
+        })
         .collect())
 }
 
 /// One command file as an item; unreadable or invalid files are skipped.
-fn read_item(path: &Path, scope: Scope) -> Option<CommandItem> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let doc = frontmatter::parse(&text).ok()?;
+fn read_item(path: &Path, bytes: &[u8], scope: Scope) -> Option<CommandItem> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let doc = frontmatter::parse(text).ok()?;
     let front = doc.front.unwrap_or_default();
     let stem = path.file_stem()?.to_str()?;
     let name = str_field(&front, "name").unwrap_or(stem);

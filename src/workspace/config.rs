@@ -12,7 +12,7 @@ use std::path::Path;
 /// The project's OpenCode config as a value (`{}` when there is no file).
 pub fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
     let path = ws.opencode_config();
-    read_jsonc_file(&path, &ws.relative(&path))
+    read_jsonc_file(ws, &path, &ws.relative(&path))
 }
 
 /// The user-wide OpenCode config, if there is a readable one. A broken
@@ -20,26 +20,29 @@ pub fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
 pub fn read_global_opencode(ws: &Workspace) -> Option<Map<String, Value>> {
     let dir = &ws.global()?.opencode;
     let path = super::config_file_in(dir)?;
-    read_jsonc_file(&path, &path.display().to_string()).ok()
+    read_jsonc_file(ws, &path, &path.display().to_string()).ok()
 }
 
-fn read_jsonc_file(path: &Path, label: &str) -> Result<Map<String, Value>> {
-    match super::files::read_optional(path)? {
+fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<String, Value>> {
+    let parsed = ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
+        Ok(text) => jsonc::parse_object(text, label),
+        Err(_) => Err(Error::new(
+            Code::InvalidJsonc,
+            format!("{label} is not valid UTF-8"),
+        )),
+    })?;
+    match parsed {
         None => Ok(Map::new()),
-        Some(bytes) => {
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Error::new(Code::InvalidJsonc, format!("{label} is not valid UTF-8"))
-            })?;
-            jsonc::parse_object(&text, label)
-        }
+        Some(result) => (*result).clone(),
     }
 }
 
 pub fn read_openwork(ws: &Workspace) -> Result<Map<String, Value>> {
     let path = ws.openwork_config();
-    match super::files::read_optional(&path)? {
+    let label = ws.relative(&path);
+    match ws.cached(&path, "json", |bytes| parse_openwork(bytes, &label))? {
         None => Ok(Map::new()),
-        Some(bytes) => parse_openwork(&bytes, &ws.relative(&path)),
+        Some(result) => (*result).clone(),
     }
 }
 
@@ -82,12 +85,9 @@ pub fn show(ws: &Workspace) -> Result<ConfigView> {
 pub fn etag(ws: &Workspace) -> Result<String> {
     let mut h = Sha256::new();
     for path in [ws.opencode_config(), ws.openwork_config()] {
-        match super::files::read_optional(&path)? {
-            Some(bytes) => {
-                h.update((bytes.len() as u64).to_le_bytes());
-                h.update(&bytes);
-            }
-            None => h.update(u64::MAX.to_le_bytes()),
+        match ws.cached(&path, "sha256", |bytes| Sha256::digest(bytes))? {
+            Some(digest) => h.update(*digest),
+            None => h.update([0u8; 32]),
         }
     }
     let hex: String = h

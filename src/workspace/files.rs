@@ -79,6 +79,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Whether `name` is an atomic-write temporary of `base`: `.<base>.XXXXXX`.
+fn is_temp_of(name: &str, base: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(base))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|suffix| {
+            suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Removes temporaries that a writer killed in the middle of a commit left
+/// beside `path`. Only called under the workspace lock, when no other
+/// writer of ours can be mid-write.
+pub fn clean_stale_temps(path: &Path) {
+    let (Some(dir), Some(base)) = (path.parent(), path.file_name().and_then(|b| b.to_str())) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_str().is_some_and(|n| is_temp_of(n, base))
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Removes a file (a missing one is fine) and then each folder above it
 /// that became empty, up to but excluding `stop`.
 pub fn remove(path: &Path, stop: &Path) -> Result<()> {
@@ -142,6 +172,34 @@ mod tests {
             Code::InvalidPath
         );
         assert!(check_inside(root, &root.join(".opencode/skills/ok/SKILL.md")).is_ok());
+    }
+
+    #[test]
+    fn stale_temps_are_cleaned_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("opencode.jsonc");
+        for name in [
+            ".opencode.jsonc.aB3xY9",
+            ".opencode.jsonc.toolong1",
+            "opencode.jsonc",
+            ".other.aB3xY9",
+        ] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        clean_stale_temps(&p);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".opencode.jsonc.toolong1",
+                ".other.aB3xY9",
+                "opencode.jsonc"
+            ]
+        );
     }
 
     #[test]

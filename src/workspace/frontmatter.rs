@@ -183,4 +183,49 @@ mod tests {
         assert_eq!(doc.front.unwrap(), front);
         assert_eq!(doc.body, "body\n");
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn scalar() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                // Strings that look like other YAML types, with quotes, colons, hashes, newlines.
+                "[ -~\n\u{e9}\u{4e2d}]{0,40}".prop_map(Value::String),
+                prop_oneof![
+                    Just("yes"),
+                    Just("null"),
+                    Just("1.5"),
+                    Just("~"),
+                    Just("- x"),
+                    Just("a: b"),
+                    Just("#c")
+                ]
+                .prop_map(|s| Value::String(s.to_string())),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn parse_never_panics(text in "(---\n)?[ -~\n]{0,200}(\n---\n)?[ -~\n]{0,50}") {
+                let _ = parse(&text);
+            }
+
+            #[test]
+            fn render_then_parse_round_trips(
+                entries in prop::collection::vec(("[a-z][a-z0-9_]{0,8}", scalar()), 0..6),
+                body in "[ -~\n]{0,80}",
+            ) {
+                let front: Map<String, Value> = entries.into_iter().collect();
+                let text = render(&front, &body).unwrap();
+                let doc = parse(&text).unwrap();
+                prop_assert_eq!(doc.front.unwrap_or_default(), front);
+                prop_assert_eq!(doc.body, body);
+            }
+        }
+    }
 }

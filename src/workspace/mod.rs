@@ -2,6 +2,7 @@
 //! validated, edited as a [`plan::Plan`] and written under the lock.
 
 pub mod audit;
+pub mod cache;
 pub mod commands;
 pub mod config;
 pub mod files;
@@ -30,6 +31,8 @@ pub struct Workspace {
     id: String,
     name: String,
     global: Option<GlobalDirs>,
+    /// Shared by clones, so a server's many handles read through one cache.
+    cache: std::sync::Arc<cache::Cache>,
 }
 
 impl Workspace {
@@ -61,6 +64,7 @@ impl Workspace {
             root,
             name,
             global: GlobalDirs::from_env(),
+            cache: Default::default(),
         })
     }
 
@@ -81,6 +85,18 @@ impl Workspace {
     }
     pub fn global(&self) -> Option<&GlobalDirs> {
         self.global.as_ref()
+    }
+
+    /// Parses `path` through the workspace's read cache (see [`cache`]).
+    pub fn cached<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> Result<Option<std::sync::Arc<T>>> {
+        self.cache
+            .load(path, kind, parse)
+            .map_err(|e| Error::io("read", path, e))
     }
 
     /// `opencode.jsonc` if it exists, else `opencode.json` if that exists,
@@ -206,6 +222,31 @@ mod tests {
         assert_eq!(id.len(), 15);
         let expected = format!("{:x}", Sha256::digest(b"/tmp/ws"));
         assert_eq!(&id[3..], &expected[..12]);
+    }
+
+    /// One long-lived handle (as in the server) sees its own writes and
+    /// edits by hand at once, even same-size edits in place.
+    #[test]
+    fn cached_reads_are_never_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap().with_global(None);
+        let skill = dir.path().join(".opencode/skills/s/SKILL.md");
+        std::fs::create_dir_all(skill.parent().unwrap()).unwrap();
+        for round in 0..20 {
+            let desc = format!("Description {round:02}");
+            std::fs::write(&skill, format!("---\nname: s\ndescription: {desc}\n---\n")).unwrap();
+            assert_eq!(skills::list(&ws, false).unwrap()[0].description, desc);
+        }
+        std::fs::write(dir.path().join("opencode.jsonc"), "{\"plugin\": [\"a\"]}").unwrap();
+        assert_eq!(plugins::list(&ws, false).unwrap().items.len(), 1);
+        ws.write(&Actor::cli(), |ws| plugins::plan_add(ws, "b"))
+            .unwrap();
+        assert_eq!(plugins::list(&ws, false).unwrap().items.len(), 2);
+        std::fs::write(dir.path().join("opencode.jsonc"), "{\"plugin\": [\"c\"]}").unwrap();
+        assert_eq!(plugins::list(&ws, false).unwrap().items[0].spec, "c");
+        let etag = config::etag(&ws).unwrap();
+        std::fs::write(dir.path().join("opencode.jsonc"), "{\"plugin\": [\"d\"]}").unwrap();
+        assert_ne!(config::etag(&ws).unwrap(), etag);
     }
 
     #[test]

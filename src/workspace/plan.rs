@@ -190,6 +190,7 @@ impl Workspace {
             .with_details(json!({ "paths": changed })));
         }
         for edit in &plan.edits {
+            files::clean_stale_temps(&edit.path);
             match &edit.after {
                 Some(bytes) => files::write_atomic(&edit.path, bytes)?,
                 None => files::remove(&edit.path, &self.dot_opencode())?,
@@ -206,6 +207,39 @@ impl Workspace {
         };
         audit::append(&self.audit_log(), &entry)?;
         Ok(Applied { entry: Some(entry) })
+    }
+
+    /// Removes temporaries left by a writer killed mid-commit beside the
+    /// files openwork writes (the server calls this when it starts).
+    pub fn clean_stale_temps(&self) -> Result<()> {
+        let _lock = self.lock()?;
+        for path in [
+            self.root().join("opencode.jsonc"),
+            self.root().join("opencode.json"),
+            self.openwork_config(),
+        ] {
+            files::clean_stale_temps(&path);
+        }
+        for dir in [self.skills_dir(), self.commands_dir()] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    files::clean_stale_temps(&path.join("SKILL.md"));
+                } else if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                    // `.review.md.XXXXXX` → `review.md`
+                    if let Some(base) = name
+                        .strip_prefix('.')
+                        .and_then(|n| n.get(..n.len().saturating_sub(7)))
+                    {
+                        files::clean_stale_temps(&dir.join(base));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Plans and applies under one holding of the lock, so the two cannot

@@ -54,7 +54,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
         roots.push((g.claude.join("skills"), "global"));
     }
     for (dir, scope) in roots {
-        for item in read_skill_dir(&dir, scope) {
+        for item in read_skill_dir(ws, &dir, scope) {
             if !items.iter().any(|i| i.name == item.name) {
                 items.push(item);
             }
@@ -64,7 +64,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
 }
 
 /// Valid skills of one folder, by name. Links and invalid entries are skipped.
-fn read_skill_dir(dir: &Path, scope: &str) -> Vec<SkillItem> {
+fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<SkillItem> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -78,11 +78,15 @@ fn read_skill_dir(dir: &Path, scope: &str) -> Vec<SkillItem> {
         .into_iter()
         .filter_map(|name| {
             let path = dir.join(&name).join("SKILL.md");
-            if files::is_symlink(&path) {
-                return None;
-            }
-            let text = std::fs::read_to_string(&path).ok()?;
-            let description = valid_description(&name, &text)?;
+            // Links are not followed: the cache reads regular files only.
+            let parsed = ws
+                .cached(&path, "skill", |bytes| {
+                    std::str::from_utf8(bytes)
+                        .ok()
+                        .and_then(|text| valid_description(&name, text))
+                })
+                .ok()??;
+            let description = parsed.as_ref().clone()?;
             Some(SkillItem {
                 name,
                 path: path.display().to_string(),

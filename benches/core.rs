@@ -1,0 +1,67 @@
+//! Core operations without a server, so regressions show up in
+//! `cargo bench`: listing skills, planning a plugin add on a large
+//! commented config, tailing the audit log, a 20,000-key config patch.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use openwork::bench::{Size, generate};
+use openwork::workspace::{Workspace, audit, config, plugins, skills};
+use serde_json::{Map, Value};
+use std::hint::black_box;
+
+fn workspace(size: &Size) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), size).expect("generate");
+    let ws = Workspace::open(dir.path()).expect("open").with_global(None);
+    (dir, ws)
+}
+
+fn benches(c: &mut Criterion) {
+    let (_m, medium) = workspace(&Size::MEDIUM);
+    c.bench_function("skills::list (30 skills)", |b| {
+        b.iter(|| black_box(skills::list(&medium, false).expect("list")))
+    });
+    c.bench_function("audit::tail 50 of 10,000 lines", |b| {
+        b.iter(|| black_box(audit::tail(&medium.audit_log(), 50).expect("tail")))
+    });
+
+    // A config of about 500 lines: 80 plugins and 70 MCP servers, all commented.
+    let big = Size {
+        plugins: 80,
+        mcp: 70,
+        skills: 0,
+        commands: 0,
+        plugin_files: 0,
+        audit_lines: 0,
+    };
+    let (_b, big_ws) = workspace(&big);
+    c.bench_function("plugins::plan_add on a 500-line commented config", |b| {
+        b.iter(|| black_box(plugins::plan_add(&big_ws, "new-plugin@1.0.0").expect("plan")))
+    });
+
+    let mut patch = Map::new();
+    for i in 0..20_000 {
+        patch.insert(format!("key_{i:05}"), Value::String(format!("v{i}")));
+    }
+    c.bench_function("config::plan_patch 20,000 new keys", |b| {
+        b.iter(|| black_box(config::plan_patch(&medium, Some(&patch), None).expect("plan")))
+    });
+
+    let (_l, large) = workspace(&Size {
+        skills: 200,
+        commands: 200,
+        ..Size::LARGE
+    });
+    c.bench_function("audit::tail 50 of 1,000,000 lines", |b| {
+        b.iter(|| black_box(audit::tail(&large.audit_log(), 50).expect("tail")))
+    });
+    c.bench_function("skills::list (200 skills)", |b| {
+        b.iter(|| black_box(skills::list(&large, false).expect("list")))
+    });
+}
+
+criterion_group! {
+    name = core;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = benches
+}
+criterion_main!(core);

@@ -1,0 +1,121 @@
+//! Synthetic workspaces for benchmarks and load tests: an `opencode.jsonc`
+//! with comments, plugins, local and remote MCP servers and a `tools` block,
+//! skills, commands, plugin files, a `.git` folder and an audit log.
+#![doc(hidden)]
+
+use crate::workspace::{Actor, AuditEntry, workspace_id};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub plugins: usize,
+    pub mcp: usize,
+    pub skills: usize,
+    pub commands: usize,
+    pub plugin_files: usize,
+    pub audit_lines: usize,
+}
+
+impl Size {
+    /// 20 plugins, 10 MCP servers, 30 skills, 30 commands, 10,000 audit lines.
+    pub const MEDIUM: Size = Size {
+        plugins: 20,
+        mcp: 10,
+        skills: 30,
+        commands: 30,
+        plugin_files: 4,
+        audit_lines: 10_000,
+    };
+    /// 200 skills, 200 commands, 1,000,000 audit lines.
+    pub const LARGE: Size = Size {
+        plugins: 20,
+        mcp: 10,
+        skills: 200,
+        commands: 200,
+        plugin_files: 4,
+        audit_lines: 1_000_000,
+    };
+}
+
+/// The config text alone (about `10 + plugins + 6 × mcp` lines).
+pub fn opencode_config(size: &Size) -> String {
+    let mut s = String::from(
+        "{\n  // Generated benchmark workspace.\n  \"$schema\": \"https://opencode.ai/config.json\",\n  \"theme\": \"dark\", /* kept */\n  \"plugin\": [\n",
+    );
+    for i in 0..size.plugins {
+        s.push_str(&format!(
+            "    \"opencode-plugin-{i}@1.{i}.0\", // plugin {i}\n"
+        ));
+    }
+    s.push_str("  ],\n  \"mcp\": {\n");
+    for i in 0..size.mcp {
+        if i % 2 == 0 {
+            s.push_str(&format!(
+                "    // local server {i}\n    \"local-{i}\": {{\n      \"type\": \"local\",\n      \"command\": [\"npx\", \"-y\", \"mcp-server-{i}@latest\"],\n      \"enabled\": true\n    }},\n"
+            ));
+        } else {
+            s.push_str(&format!(
+                "    // remote server {i}\n    \"remote-{i}\": {{\n      \"type\": \"remote\",\n      \"url\": \"https://mcp{i}.example.com/mcp\",\n      \"headers\": {{ \"Authorization\": \"Bearer x\" }}\n    }},\n"
+            ));
+        }
+    }
+    s.push_str("  },\n  \"tools\": { \"deny\": [\"mcp.local-0\"], \"remote-1_*\": false },\n}\n");
+    s
+}
+
+/// Writes a workspace of `size` into `root` (which must exist).
+pub fn generate(root: &Path, size: &Size) -> std::io::Result<()> {
+    std::fs::create_dir_all(root.join(".git"))?;
+    std::fs::write(root.join("opencode.jsonc"), opencode_config(size))?;
+    let dot = root.join(".opencode");
+    std::fs::create_dir_all(dot.join("commands"))?;
+    std::fs::create_dir_all(dot.join("plugins"))?;
+    std::fs::create_dir_all(dot.join("openwork"))?;
+    std::fs::write(dot.join("openwork.json"), "{\n  \"generated\": true\n}\n")?;
+    for i in 0..size.skills {
+        let dir = dot.join("skills").join(format!("skill-{i}"));
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(
+            dir.join("SKILL.md"),
+            format!(
+                "---\nname: skill-{i}\ndescription: Benchmark skill number {i}, used when testing.\nlicense: MIT\n---\n# Skill {i}\n\nStep one.\nStep two.\n"
+            ),
+        )?;
+    }
+    for i in 0..size.commands {
+        std::fs::write(
+            dot.join("commands").join(format!("cmd-{i}.md")),
+            format!(
+                "---\nname: cmd-{i}\ndescription: Benchmark command {i}\nmodel: null\nsubtask: false\n---\n\nRun step {i} on $ARGUMENTS\n"
+            ),
+        )?;
+    }
+    for i in 0..size.plugin_files {
+        std::fs::write(
+            dot.join("plugins").join(format!("local-{i}.ts")),
+            "export default async () => ({})\n",
+        )?;
+    }
+    let abs = crate::workspace::absolute(root).map_err(|e| std::io::Error::other(e.message))?;
+    let id = workspace_id(&abs);
+    let mut log = BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(dot.join("openwork/audit.jsonl"))?,
+    );
+    let start = 1_700_000_000_000u64;
+    for i in 0..size.audit_lines {
+        let entry = AuditEntry {
+            id: format!("00000000-0000-4000-8000-{i:012}"),
+            workspace_id: id.clone(),
+            actor: Actor::cli(),
+            action: "plugins.add".into(),
+            target: "opencode.jsonc".into(),
+            summary: format!("Add plugin generated-{i}"),
+            timestamp: start + i as u64,
+        };
+        serde_json::to_writer(&mut log, &entry).map_err(std::io::Error::other)?;
+        log.write_all(b"\n")?;
+    }
+    log.flush()
+}

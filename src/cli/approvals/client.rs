@@ -1,0 +1,199 @@
+//! The host API over HTTP: list, answer, and follow approvals.
+
+use super::discover::Target;
+use crate::cli::Failure;
+use openwork::{Code, Error};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub struct Client {
+    http: reqwest::Client,
+    pub target: Target,
+}
+
+/// A workspace as `GET /workspaces` describes it.
+#[derive(Debug, Clone)]
+pub struct WorkspaceName {
+    pub name: String,
+    pub path: String,
+}
+
+impl Client {
+    pub fn new(target: Target) -> Result<Client, Failure> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .no_proxy()
+            .build()
+            .map_err(|e| {
+                Failure::from(Error::new(
+                    Code::Internal,
+                    format!("could not start the HTTP client: {e}"),
+                ))
+            })?;
+        Ok(Client { http, target })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.target.url)
+    }
+
+    fn unreachable(&self, err: &reqwest::Error) -> Failure {
+        let why = if err.is_connect() {
+            "connection refused or host unreachable".to_string()
+        } else if err.is_timeout() {
+            "timed out".to_string()
+        } else {
+            err.to_string()
+        };
+        Failure::from(Error::new(
+            Code::Internal,
+            format!(
+                "cannot reach the openwork server at {} (found via {}): {why}",
+                self.target.url, self.target.source
+            ),
+        ))
+        .with_hint("is `openwork serve` running?")
+    }
+
+    /// Turns an error answer into a failure with the right exit code.
+    async fn failure(&self, resp: reqwest::Response) -> Failure {
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        let message = body
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let code = body.get("code").and_then(Value::as_str).unwrap_or("");
+        match (status.as_u16(), code) {
+            (401, _) => Failure::from(Error::new(
+                Code::Unauthorized,
+                format!("the server at {} refused the host token (found via {})", self.target.url, self.target.source),
+            ))
+            .with_hint("the host token is printed by `openwork serve` on start, or use the pairing file (no flags)"),
+            (404, "approval_not_found") => Failure::from(Error::new(
+                Code::ApprovalNotFound,
+                "that approval was already answered, timed out, or never existed",
+            )),
+            _ => Failure::from(Error::new(
+                Code::Internal,
+                format!("the server answered {status}: {}", if message.is_empty() { code } else { &message }),
+            )),
+        }
+    }
+
+    async fn get(&self, path: &str, host: bool) -> Result<reqwest::Response, Failure> {
+        let mut req = self
+            .http
+            .get(self.url(path))
+            .timeout(Duration::from_secs(15));
+        if host {
+            req = req.header("X-OpenWork-Host-Token", &self.target.host_token);
+        } else if let Some(t) = &self.target.client_token {
+            req = req
+                .bearer_auth(t)
+                .header("X-OpenWork-Client-Id", "openwork-approvals");
+        }
+        let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            Err(self.failure(resp).await)
+        }
+    }
+
+    pub async fn list(&self) -> Result<Vec<Value>, Failure> {
+        let body: Value = self
+            .get("/approvals", true)
+            .await?
+            .json()
+            .await
+            .map_err(|e| {
+                Failure::from(Error::new(
+                    Code::Internal,
+                    format!("the server's answer is not JSON: {e}"),
+                ))
+            })?;
+        Ok(body
+            .get("items")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    pub async fn reply(&self, id: &str, allow: bool) -> Result<Value, Failure> {
+        let resp = self
+            .http
+            .post(self.url(&format!(
+                "/approvals/{}",
+                percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
+            )))
+            .timeout(Duration::from_secs(15))
+            .header("X-OpenWork-Host-Token", &self.target.host_token)
+            .json(&json!({ "reply": if allow { "allow" } else { "deny" } }))
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&e))?;
+        if !resp.status().is_success() {
+            return Err(self.failure(resp).await);
+        }
+        Ok(resp
+            .json()
+            .await
+            .unwrap_or(json!({ "ok": true, "allowed": allow })))
+    }
+
+    /// Names of the server's workspaces by id (best effort: needs the client
+    /// token, which only the pairing file gives).
+    pub async fn workspaces(&self) -> HashMap<String, WorkspaceName> {
+        let mut out = HashMap::new();
+        if self.target.client_token.is_none() {
+            return out;
+        }
+        let Ok(resp) = self.get("/workspaces", false).await else {
+            return out;
+        };
+        let Ok(body) = resp.json::<Value>().await else {
+            return out;
+        };
+        for item in body
+            .get("items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(id), Some(name), Some(path)) = (
+                item.get("id").and_then(Value::as_str),
+                item.get("name").and_then(Value::as_str),
+                item.get("path").and_then(Value::as_str),
+            ) {
+                out.insert(
+                    id.to_string(),
+                    WorkspaceName {
+                        name: name.to_string(),
+                        path: path.to_string(),
+                    },
+                );
+            }
+        }
+        out
+    }
+
+    /// Opens the event stream (no overall timeout: it is meant to stay open).
+    pub async fn events(&self) -> Result<reqwest::Response, Failure> {
+        let resp = self
+            .http
+            .get(self.url("/approvals/events"))
+            .header("X-OpenWork-Host-Token", &self.target.host_token)
+            .header("Accept", "text/event-stream")
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&e))?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            Err(self.failure(resp).await)
+        }
+    }
+}

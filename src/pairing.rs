@@ -1,0 +1,235 @@
+//! The pairing file (SPEC §3): `{url, hostToken, clientToken, pid}`, one
+//! per running server, readable by its owner only. `openwork serve` writes
+//! it; `openwork approvals` reads it, so that the two work together with no
+//! flags. Lives in `<state dir>/openwork/servers/<pid>.json`
+//! (`$OPENWORK_STATE_DIR/servers` when that is set).
+
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pairing {
+    pub url: String,
+    pub host_token: String,
+    pub client_token: String,
+    pub pid: u32,
+}
+
+pub fn dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("OPENWORK_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d).join("servers"));
+    }
+    let base = directories::BaseDirs::new()?;
+    let root = base
+        .state_dir()
+        .unwrap_or_else(|| base.data_local_dir())
+        .to_path_buf();
+    Some(root.join("openwork").join("servers"))
+}
+
+/// One pairing file found on disk, and whether it can be used.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    Live(PathBuf, Pairing),
+    /// Its server is gone (killed without cleaning up).
+    Stale(PathBuf, u32),
+    /// Unreadable, malformed, or readable by others: never trusted.
+    Refused(PathBuf, String),
+}
+
+/// Every pairing file, newest first.
+pub fn scan() -> Vec<Entry> {
+    dir().map(|d| scan_in(&d)).unwrap_or_default()
+}
+
+pub fn scan_in(dir: &Path) -> Vec<Entry> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(std::time::SystemTime, Entry)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(|e| {
+            let path = e.path();
+            let modified = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            (modified, read_entry(&path))
+        })
+        .collect();
+    found.sort_by_key(|e| std::cmp::Reverse(e.0));
+    found.into_iter().map(|(_, e)| e).collect()
+}
+
+fn read_entry(path: &Path) -> Entry {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::metadata(path) {
+            Ok(m) if m.mode() & 0o077 != 0 => {
+                return Entry::Refused(
+                    path.to_path_buf(),
+                    format!(
+                        "its mode is {:o}, wider than 600; other users could read its tokens",
+                        m.mode() & 0o777
+                    ),
+                );
+            }
+            Ok(_) => {}
+            Err(e) => return Entry::Refused(path.to_path_buf(), e.to_string()),
+        }
+    }
+    let pairing: Pairing = match std::fs::read(path).map(|b| serde_json::from_slice(&b)) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return Entry::Refused(path.to_path_buf(), format!("it does not parse: {e}")),
+        Err(e) => return Entry::Refused(path.to_path_buf(), e.to_string()),
+    };
+    if is_running(pairing.pid) {
+        Entry::Live(path.to_path_buf(), pairing)
+    } else {
+        Entry::Stale(path.to_path_buf(), pairing.pid)
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn is_running(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_running(_pid: u32) -> bool {
+    true
+}
+
+/// A written pairing file; removed when dropped.
+#[derive(Debug)]
+pub struct PairingFile {
+    path: PathBuf,
+}
+
+impl PairingFile {
+    /// Writes the file atomically with mode 0600 (its folder 0700).
+    pub fn write(pairing: &Pairing) -> std::io::Result<PairingFile> {
+        let dir = dir().ok_or_else(|| std::io::Error::other("no home folder to keep state in"))?;
+        create_private_dir(&dir)?;
+        let path = dir.join(format!("{}.json", pairing.pid));
+        let tmp = dir.join(format!(".{}.json.tmp", pairing.pid));
+        let bytes = serde_json::to_vec_pretty(pairing).map_err(std::io::Error::other)?;
+        {
+            let mut file = private_file(&tmp)?;
+            file.write_all(&bytes)?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&tmp, &path)?;
+        Ok(PairingFile { path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for PairingFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let _ = std::fs::remove_file(path);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::create(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn write(dir: &Path, name: &str, pairing: &Pairing, mode: u32) {
+        let p = dir.join(name);
+        std::fs::write(&p, serde_json::to_vec(pairing).unwrap()).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[test]
+    fn live_stale_and_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = Pairing {
+            url: "http://127.0.0.1:1".into(),
+            host_token: "h".into(),
+            client_token: "c".into(),
+            pid: std::process::id(),
+        };
+        write(dir.path(), "live.json", &me, 0o600);
+        write(dir.path(), "open.json", &me, 0o644);
+        write(
+            dir.path(),
+            "dead.json",
+            &Pairing {
+                pid: u32::MAX - 1,
+                ..me.clone()
+            },
+            0o600,
+        );
+        std::fs::write(dir.path().join("junk.json"), "{").unwrap();
+        std::fs::set_permissions(
+            dir.path().join("junk.json"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        let mut live = 0;
+        let mut stale = 0;
+        let mut refused = Vec::new();
+        for e in scan_in(dir.path()) {
+            match e {
+                Entry::Live(_, p) => {
+                    assert_eq!(p, me);
+                    live += 1;
+                }
+                Entry::Stale(_, pid) => {
+                    assert_eq!(pid, u32::MAX - 1);
+                    stale += 1;
+                }
+                Entry::Refused(path, why) => {
+                    refused.push((path.file_name().unwrap().to_owned(), why))
+                }
+            }
+        }
+        assert_eq!((live, stale), (1, 1));
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        assert!(
+            refused
+                .iter()
+                .any(|(n, why)| n == "open.json" && why.contains("644"))
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! A parse cache for workspace files, so a long-running server does not
+//! re-read and re-parse unchanged files on every request.
+//!
+//! An entry is keyed by the file's identity and stamp (device, inode,
+//! size, mtime) and checked with one `stat` per read. Our own writes replace
+//! files by rename (a new inode), so they are always seen. For edits by
+//! hand in place, git's "racy" rule applies: a file modified within
+//! [`RACY`] of being read is not cached, because a second same-size edit in
+//! the same mtime tick would otherwise be invisible.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+const RACY: Duration = Duration::from_millis(50);
+/// Past this many entries the cache starts over (bounded memory).
+const MAX_ENTRIES: usize = 4096;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: SystemTime,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        let (dev, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (dev, ino) = (0, 0);
+        Some(Stamp {
+            dev,
+            ino,
+            len: meta.len(),
+            mtime: meta.modified().ok()?,
+        })
+    }
+}
+
+struct Entry {
+    stamp: Stamp,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<HashMap<(PathBuf, &'static str), Entry>>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cache")
+    }
+}
+
+impl Cache {
+    /// `parse(bytes)` of the regular file at `path` (not followed if it is a
+    /// link), from the cache when the file is unchanged. `None` when the
+    /// file does not exist or is not a regular file. `kind` separates
+    /// different parses of the same file.
+    pub fn load<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> std::io::Result<Option<Arc<T>>> {
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_file() => m,
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let stamp = Stamp::of(&meta);
+        let key = (path.to_path_buf(), kind);
+        if let Some(stamp) = stamp {
+            let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(e) = entries.get(&key).filter(|e| e.stamp == stamp)
+                && let Ok(v) = Arc::clone(&e.value).downcast::<T>()
+            {
+                return Ok(Some(v));
+            }
+        }
+        let bytes = std::fs::read(path)?;
+        let value = Arc::new(parse(&bytes));
+        let now = SystemTime::now();
+        let settled = |s: &Stamp| {
+            now.duration_since(s.mtime).is_ok_and(|age| age > RACY) && s.len == bytes.len() as u64
+        };
+        if let Some(stamp) = stamp.filter(settled) {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(
+                key,
+                Entry {
+                    stamp,
+                    value: value.clone(),
+                },
+            );
+        }
+        Ok(Some(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, "one").unwrap();
+        // Make the file old enough to be cached.
+        let old = SystemTime::now() - Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let cache = Cache::default();
+        let calls = std::cell::Cell::new(0);
+        let parse = |b: &[u8]| {
+            calls.set(calls.get() + 1);
+            String::from_utf8_lossy(b).into_owned()
+        };
+        assert_eq!(*cache.load(&p, "t", parse).unwrap().unwrap(), "one");
+        assert_eq!(*cache.load(&p, "t", parse).unwrap().unwrap(), "one");
+        assert_eq!(calls.get(), 1, "second read is a hit");
+        // Replaced by rename, as openwork writes: a new inode.
+        let tmp = dir.path().join("g");
+        std::fs::write(&tmp, "two").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&tmp)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        std::fs::rename(&tmp, &p).unwrap();
+        assert_eq!(*cache.load(&p, "t", parse).unwrap().unwrap(), "two");
+        std::fs::remove_file(&p).unwrap();
+        assert!(cache.load(&p, "t", parse).unwrap().is_none());
+    }
+
+    #[test]
+    fn racy_files_are_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, "aaa").unwrap();
+        let cache = Cache::default();
+        assert_eq!(
+            *cache.load(&p, "t", |b| b.to_vec()).unwrap().unwrap(),
+            b"aaa"
+        );
+        // Same size, in place, within the same instant: must still be seen.
+        std::fs::write(&p, "bbb").unwrap();
+        assert_eq!(
+            *cache.load(&p, "t", |b| b.to_vec()).unwrap().unwrap(),
+            b"bbb"
+        );
+    }
+}
