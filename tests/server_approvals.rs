@@ -339,3 +339,40 @@ async fn shutdown_denies_pending_writes_and_removes_the_pairing_file() {
     assert!(!pairing.exists());
     assert_eq!(snapshot(dir.path()), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openwork_approvals_finds_the_server_through_the_pairing_file() {
+    let dir = workspace();
+    let s = manual(dir.path(), "20000");
+    let held = tokio::spawn(common::send(
+        s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
+            .json(&json!({"spec": "paired"})),
+    ));
+    let id = s.wait_pending(1).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let env = common::Env {
+        home: tempfile::tempdir().unwrap(),
+        state: tempfile::tempdir().unwrap(),
+    };
+    // Same state folder as the server, nothing else: no URL, no token given.
+    let state = s.env.state.path().to_path_buf();
+    let (code, out, err) = tokio::task::spawn_blocking(move || {
+        let vars = [("OPENWORK_STATE_DIR", state.to_str().unwrap())];
+        let listed = common::run_cli(&env, &["approvals", "list", "--json"], &vars);
+        assert_eq!(listed.0, Some(0), "{listed:?}");
+        assert!(listed.1.contains("Add plugin paired"), "{listed:?}");
+        common::run_cli(&env, &["approvals", "allow", &id], &vars)
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(0), "{out} {err}");
+    let r = held.await.unwrap();
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(
+        std::fs::read_to_string(dir.path().join("opencode.jsonc"))
+            .unwrap()
+            .contains("paired")
+    );
+}
