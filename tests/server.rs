@@ -251,6 +251,8 @@ async fn every_endpoint_answers_with_its_shape() {
         (Method::GET, "/nope".to_string()),
         (Method::PUT, "/health".to_string()),
         (Method::GET, w("/plugins/x/y")),
+        (Method::GET, "/health/".to_string()),
+        (Method::GET, w("/plugins/")),
     ] {
         let r = common::send(s.client(m, &p)).await;
         assert_eq!(r.status, 404);

@@ -251,9 +251,7 @@ pub fn routes(state: State) -> Route {
         .or(reply_approval)
         .unify()
         .boxed();
-    preflight
-        .or(health)
-        .unify()
+    let api = health
         .or(capabilities)
         .unify()
         .or(workspaces)
@@ -261,8 +259,23 @@ pub fn routes(state: State) -> Route {
         .or(workspace_routes)
         .unify()
         .or(host_routes)
-        .unify()
-        .boxed()
+        .unify();
+    preflight.or(no_trailing_slash().and(api)).unify().boxed()
+}
+
+/// As in the original server, `/health/` is not `/health`: a trailing
+/// slash is an unknown route.
+fn no_trailing_slash() -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::path::full()
+        .and_then(|path: warp::path::FullPath| async move {
+            let p = path.as_str();
+            if p.len() > 1 && p.ends_with('/') {
+                Err(warp::reject::not_found())
+            } else {
+                Ok(())
+            }
+        })
+        .untuple_one()
 }
 
 /// The CORS policy of SPEC §4.
