@@ -4,7 +4,7 @@ use super::config::{edit_opencode, read_global_opencode, read_opencode};
 use super::plan::{Draft, Plan};
 use super::{Workspace, jsonc, validate};
 use crate::{Code, Error, Result};
-use globset::GlobBuilder;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use jsonc_parser::cst::CstNode;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -33,56 +33,77 @@ fn push_items(config: &Map<String, Value>, source: &str, items: &mut Vec<McpItem
     let Some(servers) = config.get("mcp").and_then(Value::as_object) else {
         return;
     };
-    let tools = config.get("tools");
+    let filter = ToolsFilter::new(config.get("tools"));
     for (name, server) in servers {
         items.push(McpItem {
             name: name.clone(),
             config: server.clone(),
             source: source.to_string(),
-            disabled_by_tools: disabled_by_tools(tools, name).then_some(true),
+            disabled_by_tools: filter.disables(name).then_some(true),
         });
     }
 }
 
-fn glob_matches(pattern: &str, candidates: &[String]) -> bool {
-    match GlobBuilder::new(pattern).literal_separator(false).build() {
-        Ok(glob) => {
-            let m = glob.compile_matcher();
-            candidates.iter().any(|c| m.is_match(c))
+/// The `tools` setting's globs, compiled once per listing: `tools.deny`
+/// globs matched against a server's names, and OpenCode's own form, a
+/// `tools` key (a glob over tool names `<server>_<tool>`) set to `false`.
+pub struct ToolsFilter {
+    deny: GlobSet,
+    off: GlobSet,
+}
+
+impl ToolsFilter {
+    pub fn new(tools: Option<&Value>) -> ToolsFilter {
+        let mut deny = GlobSetBuilder::new();
+        let mut off = GlobSetBuilder::new();
+        if let Some(tools) = tools.and_then(Value::as_object) {
+            let globs = tools
+                .get("deny")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
+            for g in globs {
+                if let Ok(glob) = GlobBuilder::new(g).literal_separator(false).build() {
+                    deny.add(glob);
+                }
+            }
+            for (k, v) in tools {
+                if k != "deny"
+                    && *v == Value::Bool(false)
+                    && let Ok(glob) = GlobBuilder::new(k).literal_separator(false).build()
+                {
+                    off.add(glob);
+                }
+            }
         }
-        Err(_) => false,
+        ToolsFilter {
+            deny: deny.build().unwrap_or_else(|_| GlobSet::empty()),
+            off: off.build().unwrap_or_else(|_| GlobSet::empty()),
+        }
+    }
+
+    pub fn disables(&self, name: &str) -> bool {
+        if !self.deny.is_empty() {
+            let candidates = [
+                format!("mcp.{name}"),
+                format!("mcp.{name}.*"),
+                format!("mcp:{name}"),
+                format!("mcp:{name}:*"),
+                "mcp.*".to_string(),
+                "mcp:*".to_string(),
+            ];
+            if candidates.iter().any(|c| self.deny.is_match(c)) {
+                return true;
+            }
+        }
+        !self.off.is_empty() && self.off.is_match(format!("{name}_*"))
     }
 }
 
-/// Whether the `tools` setting switches this server's tools off: a
-/// `tools.deny` glob matching one of the server's names, or OpenCode's own
-/// form, a `tools` key (a glob over tool names `<server>_<tool>`) set to `false`.
+/// Whether the `tools` setting switches this server's tools off.
 pub fn disabled_by_tools(tools: Option<&Value>, name: &str) -> bool {
-    let Some(tools) = tools.and_then(Value::as_object) else {
-        return false;
-    };
-    if let Some(deny) = tools.get("deny").and_then(Value::as_array) {
-        let candidates = [
-            format!("mcp.{name}"),
-            format!("mcp.{name}.*"),
-            format!("mcp:{name}"),
-            format!("mcp:{name}:*"),
-            "mcp.*".to_string(),
-            "mcp:*".to_string(),
-        ];
-        if deny
-            .iter()
-            .filter_map(Value::as_str)
-            .any(|g| glob_matches(g, &candidates))
-        {
-            return true;
-        }
-    }
-    let tool_names = [format!("{name}_*")];
-    tools
-        .iter()
-        .filter(|(k, v)| k.as_str() != "deny" && **v == Value::Bool(false))
-        .any(|(k, _)| glob_matches(k, &tool_names))
+    ToolsFilter::new(tools).disables(name)
 }
 
 fn not_an_object() -> Error {
