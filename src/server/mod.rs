@@ -93,6 +93,32 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// Removes the temporaries a writer killed mid-commit (a previous server,
+/// an offline `openwork` run) left in the workspaces we may write to.
+/// A read-only server, or a workspace outside the authorized roots, is
+/// left alone: the next writer cleans them anyway.
+async fn clean_stale_temps(entries: &[Arc<WsEntry>], read_only: bool) {
+    if read_only {
+        return;
+    }
+    for e in entries.iter().filter(|e| e.authorized) {
+        let entry = e.clone();
+        match tokio::task::spawn_blocking(move || entry.ws.clean_stale_temps()).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(
+                "removed {n} temporary file(s) left by an interrupted write in {}",
+                e.info.path
+            ),
+            Ok(Err(err)) => tracing::warn!(
+                "could not clean temporary files in {}: {}",
+                e.info.path,
+                err.local_message()
+            ),
+            Err(err) => tracing::warn!("could not clean temporary files: {err}"),
+        }
+    }
+}
+
 /// Resolves when SIGINT or SIGTERM arrives.
 async fn shutdown_signal() {
     #[cfg(unix)]
@@ -128,6 +154,8 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         .iter()
         .map(|w| workspace_entry(&settings, w).map(Arc::new))
         .collect::<Result<Vec<_>, _>>()?;
+
+    clean_stale_temps(&entries, settings.read_only).await;
 
     let listener = tokio::net::TcpListener::bind((settings.host.as_str(), settings.port))
         .await

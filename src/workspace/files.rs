@@ -89,24 +89,36 @@ fn is_temp_of(name: &str, base: &str) -> bool {
         })
 }
 
-/// Removes temporaries that a writer killed in the middle of a commit left
-/// beside `path`. Only called under the workspace lock, when no other
-/// writer of ours can be mid-write.
-pub fn clean_stale_temps(path: &Path) {
+/// Temporaries that a writer killed in the middle of a commit left beside
+/// `path` (regular files named `.<name>.XXXXXX`).
+pub fn stale_temps(path: &Path) -> Vec<std::path::PathBuf> {
     let (Some(dir), Some(base)) = (path.parent(), path.file_name().and_then(|b| b.to_str())) else {
-        return;
+        return Vec::new();
     };
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if name.to_str().is_some_and(|n| is_temp_of(n, base))
-            && entry.file_type().is_ok_and(|t| t.is_file())
-        {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    entries
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| is_temp_of(n, base))
+                && entry.file_type().is_ok_and(|t| t.is_file())
+        })
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// Removes the [`stale_temps`] of `path`. Only called under the workspace
+/// lock, when no other writer of ours can be mid-write. Returns how many
+/// were removed.
+pub fn clean_stale_temps(path: &Path) -> usize {
+    stale_temps(path)
+        .iter()
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .count()
 }
 
 /// Removes a file (a missing one is fine) and then each folder above it
