@@ -217,8 +217,14 @@ fn query_param(query: &str, key: &str) -> Option<String> {
     })
 }
 
+/// How long a body may pause between two chunks, and take in all: a
+/// client that stalls mid-body does not hold its connection for ever.
+const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Reads a body of at most `limit` bytes: a larger `Content-Length` is
-/// refused before anything is read, a longer stream is cut at the limit.
+/// refused before anything is read, a longer stream is cut at the limit,
+/// and a stalled one is given up (`400 invalid_json`).
 async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> Result<Bytes> {
     let too_large = || {
         Error::new(
@@ -233,8 +239,18 @@ async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> R
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(limit as u64) as usize);
-    while let Some(chunk) = body.next().await {
+    // Grown as the bytes come, not reserved on the client's word.
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
+    let deadline = tokio::time::Instant::now() + BODY_TOTAL_TIMEOUT;
+    loop {
+        let pause = (tokio::time::Instant::now() + BODY_IDLE_TIMEOUT).min(deadline);
+        let Ok(next) = tokio::time::timeout_at(pause, body.next()).await else {
+            return Err(Error::new(
+                Code::InvalidJson,
+                "the request body stopped arriving; send it whole",
+            ));
+        };
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|_| Error::new(Code::InvalidJson, "Invalid JSON body"))?;
         if buf.len() + chunk.len() > limit {
             return Err(too_large());

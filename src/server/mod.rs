@@ -3,11 +3,14 @@
 //! configuration, [`filters`] maps routes to [`handlers`], which go through
 //! [`auth`] and, for writes, the [`approvals`] gate; [`errors`] turns every
 //! failure into the JSON error of the contract, [`models`] holds the wire
-//! shapes. The pairing file that lets `openwork approvals` find us is
-//! [`crate::pairing`], shared with that command.
+//! shapes. [`conn`] is the connection loop under it all (header read
+//! timeout, connection cap, graceful shutdown). The pairing file that lets
+//! `openwork approvals` find us is [`crate::pairing`], shared with that
+//! command.
 
 pub mod approvals;
 pub mod auth;
+pub mod conn;
 pub mod errors;
 pub mod filters;
 pub mod handlers;
@@ -236,13 +239,7 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         writes: writes.clone(),
     });
 
-    let mut stopped = shutdown_rx.clone();
-    let server = warp::serve(filters::app(state))
-        .incoming(listener)
-        .graceful(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        })
-        .run();
+    let server = conn::serve(listener, filters::app(state), shutdown_rx.clone());
     tokio::pin!(server);
 
     tokio::select! {

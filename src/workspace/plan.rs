@@ -292,7 +292,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::open(dir.path()).unwrap().with_global(None);
         assert_eq!(ws.clean_stale_temps().unwrap(), 0);
-        assert!(!ws.dot_opencode().exists(), "a clean workspace is untouched");
+        assert!(
+            !ws.dot_opencode().exists(),
+            "a clean workspace is untouched"
+        );
 
         let keep = [
             "opencode.jsonc",
