@@ -534,3 +534,39 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
     assert!(!root.join(".opencode/openwork").exists());
     assert!(s.pending().await.is_empty());
 }
+
+/// A write that rewrites a large config completely (20,000 keys replaced
+/// by 20,000 others, a 320 KB body) is planned, diffed and put before the
+/// host at once: the diff shown for approval is bounded in time, not
+/// quadratic (before, this one request kept a core busy for a minute).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let old: serde_json::Map<String, Value> =
+        (0..20_000).map(|i| (format!("a{i}"), json!(i))).collect();
+    let new: serde_json::Map<String, Value> =
+        (0..20_000).map(|i| (format!("b{i}"), json!(i))).collect();
+    write(
+        &dir.path().join("opencode.jsonc"),
+        &serde_json::to_string_pretty(&old).unwrap(),
+    );
+    let s = Server::start(
+        &[dir.path()],
+        &["--approval", "manual", "--approval-timeout", "60000"],
+    );
+    let before = snapshot(dir.path());
+    let held = tokio::spawn(common::send(
+        s.client(Method::POST, &format!("/workspace/{}/import", s.ws_id(0)))
+            .json(&json!({"opencode": new, "mode": {"opencode": "replace"}})),
+    ));
+    // The request reaches the host with its diff well within the helper's
+    // bound (15 s); a quadratic diff takes far longer than that.
+    let pending = s.wait_pending(1).await;
+    let diff = pending[0]["diff"].as_str().unwrap();
+    assert!(diff.contains("-  \"a19999\": 19999") && diff.contains("+  \"b19999\": 19999"));
+    let r = s.reply(pending[0]["id"].as_str().unwrap(), "deny").await;
+    assert_eq!(r.status, 200);
+    let r = held.await.unwrap();
+    assert_eq!((r.status, r.code()), (403, "write_denied"));
+    assert_eq!(snapshot(dir.path()), before);
+}

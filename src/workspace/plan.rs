@@ -10,6 +10,9 @@ use crate::{Code, Error, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+/// How long [`Plan::diff`] looks for a minimal diff of one file.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// One file's change. `None` means "does not exist" (before: to be created;
 /// after: to be removed).
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +76,13 @@ impl Plan {
             } else {
                 "/dev/null".into()
             };
-            let diff = similar::TextDiff::from_lines(before, after);
+            // Myers' diff costs O(N·D): for large, very different files
+            // that is quadratic, so it is given a deadline after which it
+            // settles for a coarser (still exact) diff. Linear cost, same
+            // bytes; only the hunks may be bigger.
+            let diff = similar::TextDiff::configure()
+                .timeout(DIFF_TIMEOUT)
+                .diff_lines(before, after);
             out.push_str(
                 &diff
                     .unified_diff()
