@@ -12,7 +12,7 @@ use super::models::{
 use super::settings::{ApprovalMode, Settings};
 use crate::workspace::input::{self, Fields};
 use crate::workspace::{
-    Actor, Plan, Workspace, audit, commands, config, mcp, now_ms, plugins, skills, transfer,
+    Actor, Plan, Workspace, commands, config, mcp, now_ms, plugins, skills, transfer,
 };
 use crate::{Code, Error, Result};
 use bytes::{Bytes, BytesMut};
@@ -92,7 +92,9 @@ impl AppState {
             .iter()
             .find(|w| w.ws.id() == id)
             .ok_or_else(|| Error::new(Code::WorkspaceNotFound, "Workspace not found"))?;
-        if !entry.authorized {
+        // Checked again on each request: a workspace folder replaced by a
+        // link to somewhere else since the boot is refused too.
+        if !entry.authorized || !self.settings.is_authorized(entry.ws.root()) {
             return Err(Error::new(
                 Code::WorkspaceUnauthorized,
                 "Workspace is not authorized",
@@ -725,7 +727,7 @@ pub async fn audit(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let limit = audit_limit(&query);
-            let items = read(&entry, move |ws| audit::tail(&ws.audit_log(), limit)).await?;
+            let items = read(&entry, move |ws| ws.audit_tail(limit)).await?;
             ok(&Items { items })
         }
         .await,

@@ -87,13 +87,26 @@ impl Workspace {
         self.global.as_ref()
     }
 
+    /// Whether `path` can be read without following a link: always for
+    /// paths outside the workspace (global config, parent folders), and
+    /// for paths inside it only when no component below the root is a
+    /// symbolic link. What openwork reads of the workspace, it reads there,
+    /// never somewhere a link points to.
+    pub fn reachable(&self, path: &Path) -> bool {
+        !path.starts_with(&self.root) || files::check_inside(&self.root, path).is_ok()
+    }
+
     /// Parses `path` through the workspace's read cache (see [`cache`]).
+    /// A path of the workspace reached through a link reads as absent.
     pub fn cached<T: Send + Sync + 'static>(
         &self,
         path: &Path,
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> Result<Option<std::sync::Arc<T>>> {
+        if !self.reachable(path) {
+            return Ok(None);
+        }
         self.cache
             .load(path, kind, parse)
             .map_err(|e| Error::io("read", path, e))
@@ -124,6 +137,15 @@ impl Workspace {
     }
     pub fn audit_log(&self) -> PathBuf {
         self.state_dir().join("audit.jsonl")
+    }
+    /// The newest `limit` audit entries, newest first (none when the log
+    /// is reached through a link).
+    pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let log = self.audit_log();
+        if !self.reachable(&log) {
+            return Ok(Vec::new());
+        }
+        audit::tail(&log, limit)
     }
     pub fn lock_file(&self) -> PathBuf {
         self.state_dir().join(".lock")

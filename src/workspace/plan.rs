@@ -184,6 +184,8 @@ impl Workspace {
         if plan.is_noop() {
             return Ok(Applied { entry: None });
         }
+        // The audit log is written too: never through a link.
+        files::check_inside(self.root(), &self.audit_log())?;
         let mut changed = Vec::new();
         for edit in &plan.edits {
             files::check_inside(self.root(), &edit.path)?;

@@ -65,6 +65,11 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
 
 /// Valid skills of one folder, by name. Links and invalid entries are skipped.
 fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<SkillItem> {
+    // A skills folder of the workspace that is (or is under) a link is
+    // not read: it would list what lies outside.
+    if !ws.reachable(dir) {
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -116,8 +121,10 @@ pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
         .into_iter()
         .find(|s| s.name == name)
         .ok_or_else(|| not_found(name))?;
-    let text = std::fs::read_to_string(&item.path)
-        .map_err(|e| Error::io("read", Path::new(&item.path), e))?;
+    let path = Path::new(&item.path);
+    let bytes = files::read_no_follow(path).map_err(|e| Error::io("read", path, e))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::new(Code::InvalidSkillContent, "SKILL.md is not valid UTF-8"))?;
     Ok((item, text))
 }
 
@@ -264,6 +271,9 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
 /// Every folder of `.opencode/skills` (links excluded), valid or not: what
 /// an import `replace` removes.
 pub(crate) fn project_folders(ws: &Workspace) -> Vec<String> {
+    if !ws.reachable(&ws.skills_dir()) {
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(ws.skills_dir()) else {
         return Vec::new();
     };

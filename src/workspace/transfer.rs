@@ -42,8 +42,12 @@ pub struct CommandExport {
 pub fn export(ws: &Workspace) -> Result<ExportDoc> {
     let mut skill_docs = Vec::new();
     for item in skills::list(ws, false)? {
-        // A skill that vanished between listing and reading is simply not exported.
-        if let Ok(content) = std::fs::read_to_string(&item.path) {
+        // A skill that vanished (or became a link) between listing and
+        // reading is simply not exported.
+        if let Ok(content) = super::files::read_no_follow(std::path::Path::new(&item.path))
+            .map(String::from_utf8)
+            .and_then(|r| r.map_err(std::io::Error::other))
+        {
             skill_docs.push(SkillExport {
                 name: item.name,
                 description: item.description,
