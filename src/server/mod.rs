@@ -15,6 +15,7 @@ pub mod errors;
 pub mod filters;
 pub mod handlers;
 pub mod models;
+pub mod payloads;
 pub mod settings;
 
 use crate::pairing;
