@@ -4,12 +4,12 @@
 //! errors included, so a route that matched never falls through to another.
 
 use super::approvals::{Approvals, Outcome, denied};
-use super::payloads;
 use super::auth::Tokens;
 use super::errors::{error_response, json};
 use super::models::{
     ApprovalRequest, Capabilities, Health, Items, OkReply, Patched, Replied, WorkspaceInfo,
 };
+use super::payloads;
 use super::settings::{ApprovalMode, Settings};
 use crate::workspace::{
     Actor, Plan, Workspace, commands, config, mcp, now_ms, plugins, skills, transfer,

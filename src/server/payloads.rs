@@ -98,10 +98,7 @@ pub fn mcp(obj: &Map<String, Value>) -> Result<(String, Value)> {
         .required_str("name", Code::InvalidMcpName)?
         .to_string();
     match obj.get("config") {
-        None | Some(Value::Null) => Err(Error::new(
-            Code::InvalidPayload,
-            "MCP config is required",
-        )),
+        None | Some(Value::Null) => Err(Error::new(Code::InvalidPayload, "MCP config is required")),
         Some(c) => Ok((name, c.clone())),
     }
 }
