@@ -570,3 +570,36 @@ async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
     assert_eq!((r.status, r.code()), (403, "write_denied"));
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// A config with a key twice (found by fuzzing the JSONC edit path): every
+/// reader takes the last one, an edit would change the first — a write
+/// acknowledged with no effect. So writes are refused with the place of
+/// the repeat, reads still work, and the file is left as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_with_a_repeated_key_is_reported_not_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("opencode.jsonc"),
+        "{\n  \"plugin\": [\"first\"],\n  // the one that counts\n  \"plugin\": [\"last\"],\n}\n",
+    );
+    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let before = snapshot(dir.path());
+    let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
+    let listed = s.get(&w("/plugins")).await;
+    assert_eq!(listed.json["items"][0]["spec"], "last", "{listed:?}");
+    for r in [
+        s.post(&w("/plugins"), &json!({"spec": "new"})).await,
+        s.delete(&w("/plugins/last")).await,
+        s.send_json(
+            Method::PATCH,
+            &w("/config"),
+            &json!({"opencode": {"theme": "x"}}),
+        )
+        .await,
+    ] {
+        assert_eq!((r.status, r.code()), (422, "invalid_jsonc"), "{r:?}");
+        assert_eq!(r.json["details"][0]["code"], "DuplicateKey");
+        assert_eq!(r.json["details"][0]["line"], 4);
+    }
+    assert_eq!(snapshot(dir.path()), before);
+}
