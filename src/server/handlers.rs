@@ -157,6 +157,7 @@ impl AppState {
             created_at: now_ms(),
             actor: actor.clone(),
             diff,
+            expires_at: now_ms() + self.settings.approval_timeout.as_millis() as u64,
         };
         let ticket = self.approvals.request(request)?;
         let id = ticket.id().to_string();
