@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-1}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
 cargo build --release --quiet --bin openwork --example gen_workspace

@@ -74,13 +74,14 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
     })?
 }
 
-/// A read of one workspace, on the blocking pool.
+/// A read of one workspace, run in place: reads are a handful of `stat`s
+/// and small reads through the parse cache (tens of µs), cheaper than a
+/// hand-off to the blocking pool, which costs as much again per request.
 async fn read<T: Send + 'static>(
     entry: &Arc<WsEntry>,
     f: impl FnOnce(&Workspace) -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    let entry = entry.clone();
-    blocking(move || f(&entry.ws)).await
+    f(&entry.ws)
 }
 
 impl AppState {
