@@ -61,6 +61,16 @@ fn respond(answer: Answer) -> std::result::Result<Response, Infallible> {
     Ok(answer.unwrap_or_else(|e| error_response(&e)))
 }
 
+/// A 200 answer whose body is JSON text made elsewhere.
+fn raw_json(body: String) -> Response {
+    let mut resp = Response::new(body.into());
+    resp.headers_mut().insert(
+        warp::http::header::CONTENT_TYPE,
+        warp::http::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
 fn ok<T: Serialize + ?Sized>(value: &T) -> Answer {
     Ok(json(StatusCode::OK, value))
 }
@@ -711,8 +721,9 @@ pub async fn audit(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let limit = audit_limit(&query);
-            let items = read(&entry, move |ws| audit::tail(&ws.audit_log(), limit)).await?;
-            ok(&Items { items })
+            let items = read(&entry, move |ws| audit::tail_json(&ws.audit_log(), limit)).await?;
+            // `items` is a JSON array already (see `audit::tail_json`).
+            Ok(raw_json(format!("{{\"items\":{items}}}")))
         }
         .await,
     )

@@ -196,14 +196,15 @@ fn md_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut paths: Vec<PathBuf> = entries
+    let mut names: Vec<std::ffi::OsString> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|e| e.file_name())
+        .filter(|n| n.as_encoded_bytes().ends_with(b".md"))
         .collect();
-    paths.sort();
-    paths
+    // Sorting names, not whole paths, keeps this cheap.
+    names.sort_unstable();
+    names.into_iter().map(|n| dir.join(n)).collect()
 }
 
 pub fn command_file(ws: &Workspace, name: &str) -> PathBuf {
