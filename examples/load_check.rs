@@ -8,7 +8,7 @@
 //!   load_check startup BIN WS_PATH RUNS
 //!     spawn → first 200 on /health, median of RUNS.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -171,10 +171,10 @@ async fn startup(bin: String, ws: String, runs: usize) {
             .expect("spawn");
         let url = format!("http://127.0.0.1:{port}/health");
         loop {
-            if let Ok(r) = http.get(&url).send().await {
-                if r.status() == 200 {
-                    break;
-                }
+            if let Ok(r) = http.get(&url).send().await
+                && r.status() == 200
+            {
+                break;
             }
             assert!(
                 t.elapsed() < Duration::from_secs(10),
@@ -220,7 +220,6 @@ async fn main() {
             eprintln!(
                 "usage: load_check writes URL TOKEN WS_ID WS_PATH SECONDS CONNS | startup BIN WS_PATH RUNS"
             );
-            let _: Value = Value::Null;
             std::process::exit(2);
         }
     }
