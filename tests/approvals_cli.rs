@@ -422,3 +422,67 @@ async fn allow_and_deny_by_prefix_unknown_ids_and_wrong_tokens() {
     let (code, _, err) = common::run_cli(env, &["approvals", "allow", &id], &[]);
     assert_eq!(code, Some(1), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_ends_watch_with_exit_0() {
+    let ws = workspace();
+    let s = Server::start(&[ws.path()], &["--approval", "manual"]);
+    let mut cmd = s.env.command();
+    // Not a terminal: JSON lines on stdout, the status on stderr.
+    cmd.args(["approvals", "watch"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut watcher = Killed(cmd.spawn().unwrap());
+    let mut err = BufReader::new(watcher.0.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Watching"), "{line}");
+    let pid = watcher.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status =
+        common::wait_timeout(&mut watcher.0, Duration::from_secs(10)).expect("watch did not stop");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn stale_and_unsafe_pairing_files_are_ignored_and_said() {
+    let env = Env::new();
+    let servers = env.state.path().join("servers");
+    std::fs::create_dir_all(&servers).unwrap();
+    let pairing = |pid: u32| {
+        json!({"url": "http://127.0.0.1:9", "hostToken": "h", "clientToken": "c", "pid": pid})
+            .to_string()
+    };
+    // A server that died without cleaning up: its pid is not running.
+    std::fs::write(servers.join("999999999.json"), pairing(999_999_999)).unwrap();
+    std::fs::set_permissions(
+        servers.join("999999999.json"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let (code, _, err) = common::run_cli(&env, &["-v", "approvals", "list"], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("is not running"), "{err}");
+    assert!(err.contains("no running openwork server found"), "{err}");
+    // A live pid but a file others can read: refused, said without -v.
+    let me = std::process::id();
+    std::fs::write(servers.join(format!("{me}.json")), pairing(me)).unwrap();
+    std::fs::set_permissions(
+        servers.join(format!("{me}.json")),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    let (code, _, err) = common::run_cli(&env, &["approvals", "list"], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("ignoring pairing file") && err.contains("644"),
+        "{err}"
+    );
+}
