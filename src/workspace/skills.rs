@@ -9,6 +9,7 @@ use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkillItem {
@@ -44,7 +45,18 @@ fn project_skill_dirs(ws: &Workspace) -> Vec<PathBuf> {
 }
 
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
-    let mut items: Vec<SkillItem> = Vec::new();
+    Ok(list_with_content(ws, include_global)?
+        .into_iter()
+        .map(|(item, _)| item)
+        .collect())
+}
+
+/// The listing with each SKILL.md's text (for export), from the same cache.
+pub fn list_with_content(
+    ws: &Workspace,
+    include_global: bool,
+) -> Result<Vec<(SkillItem, Arc<str>)>> {
+    let mut items: Vec<(SkillItem, Arc<str>)> = Vec::new();
     let mut roots: Vec<(PathBuf, &str)> = project_skill_dirs(ws)
         .into_iter()
         .map(|d| (d, "project"))
@@ -55,7 +67,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
     }
     for (dir, scope) in roots {
         for item in read_skill_dir(ws, &dir, scope) {
-            if !items.iter().any(|i| i.name == item.name) {
+            if !items.iter().any(|(i, _)| i.name == item.0.name) {
                 items.push(item);
             }
         }
@@ -63,8 +75,14 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
     Ok(items)
 }
 
+/// A valid SKILL.md as the cache keeps it.
+struct ParsedSkill {
+    description: String,
+    content: Arc<str>,
+}
+
 /// Valid skills of one folder, by name. Links and invalid entries are skipped.
-fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<SkillItem> {
+fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<(SkillItem, Arc<str>)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -73,7 +91,7 @@ fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<SkillItem> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
-    names.sort();
+    names.sort_unstable();
     names
         .into_iter()
         .filter_map(|name| {
@@ -81,18 +99,21 @@ fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<SkillItem> {
             // Links are not followed: the cache reads regular files only.
             let parsed = ws
                 .cached(&path, "skill", |bytes| {
-                    std::str::from_utf8(bytes)
-                        .ok()
-                        .and_then(|text| valid_description(&name, text))
+                    let text = std::str::from_utf8(bytes).ok()?;
+                    Some(ParsedSkill {
+                        description: valid_description(&name, text)?,
+                        content: Arc::from(text),
+                    })
                 })
                 .ok()??;
-            let description = parsed.as_ref().clone()?;
-            Some(SkillItem {
+            let parsed = parsed.as_ref().as_ref()?;
+            let item = SkillItem {
                 name,
                 path: path.display().to_string(),
-                description,
+                description: parsed.description.clone(),
                 scope: scope.to_string(),
-            })
+            };
+            Some((item, parsed.content.clone()))
         })
         .collect()
 }
@@ -112,13 +133,12 @@ fn valid_description(name: &str, text: &str) -> Option<String> {
 /// A project skill by name, with the SKILL.md text (for `skills show`).
 pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
     validate::skill_name(name)?;
-    let item = list(ws, true)?
+    // The text comes from the same read as the listing: never through a link.
+    let (item, text) = list_with_content(ws, true)?
         .into_iter()
-        .find(|s| s.name == name)
+        .find(|(s, _)| s.name == name)
         .ok_or_else(|| not_found(name))?;
-    let text = std::fs::read_to_string(&item.path)
-        .map_err(|e| Error::io("read", Path::new(&item.path), e))?;
-    Ok((item, text))
+    Ok((item, text.to_string()))
 }
 
 fn not_found(name: &str) -> Error {

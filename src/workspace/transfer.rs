@@ -40,17 +40,14 @@ pub struct CommandExport {
 }
 
 pub fn export(ws: &Workspace) -> Result<ExportDoc> {
-    let mut skill_docs = Vec::new();
-    for item in skills::list(ws, false)? {
-        // A skill that vanished between listing and reading is simply not exported.
-        if let Ok(content) = std::fs::read_to_string(&item.path) {
-            skill_docs.push(SkillExport {
-                name: item.name,
-                description: item.description,
-                content,
-            });
-        }
-    }
+    let skill_docs: Vec<SkillExport> = skills::list_with_content(ws, false)?
+        .into_iter()
+        .map(|(item, content)| SkillExport {
+            name: item.name,
+            description: item.description,
+            content: content.to_string(),
+        })
+        .collect();
     Ok(ExportDoc {
         workspace_id: ws.id().to_string(),
         exported_at: now_ms(),
