@@ -387,3 +387,47 @@ fn read_only_workspace_folder() {
     );
     assert_eq!(ws.snapshot(), before);
 }
+
+/// A complete rewrite of a large config (20,000 keys replaced by 20,000
+/// others) is written at once, and its `--dry-run` diff shown at once: the
+/// diff's cost is bounded (it used to be computed, quadratically, on every
+/// write, even without `-v`: about a minute for this one).
+#[test]
+fn a_complete_rewrite_of_a_large_config_costs_linear_time() {
+    let ws = Ws::new();
+    let old: serde_json::Map<String, serde_json::Value> = (0..20_000)
+        .map(|i| (format!("a{i}"), serde_json::json!(i)))
+        .collect();
+    let new: serde_json::Map<String, serde_json::Value> = (0..20_000)
+        .map(|i| (format!("b{i}"), serde_json::json!(i)))
+        .collect();
+    ws.write(
+        "opencode.jsonc",
+        &serde_json::to_string_pretty(&old).unwrap(),
+    );
+    ws.write(
+        "import.json",
+        &serde_json::json!({ "opencode": new }).to_string(),
+    );
+    let bound = std::time::Duration::from_secs(20);
+    let args = ["import", "import.json", "--mode", "opencode=replace"];
+    let dry = ws
+        .cmd()
+        .current_dir(ws.path())
+        .args(args)
+        .arg("--dry-run")
+        .timeout(bound)
+        .output()
+        .unwrap();
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("+  \"b19999\": 19999"));
+    let done = ws
+        .cmd()
+        .current_dir(ws.path())
+        .args(args)
+        .timeout(bound)
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{done:?}");
+    assert!(ws.read("opencode.jsonc").contains("\"b19999\": 19999"));
+}

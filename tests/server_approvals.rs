@@ -303,6 +303,7 @@ async fn pending_requests_are_bounded() {
 async fn a_client_that_goes_away_withdraws_its_request() {
     let dir = workspace();
     let s = manual(dir.path(), "60000");
+    let before = snapshot(dir.path());
     let resp = s
         .host(Method::GET, "/approvals/events")
         .send()
@@ -323,6 +324,13 @@ async fn a_client_that_goes_away_withdraws_its_request() {
     assert_eq!(ev[1].0, "approval.resolved");
     assert_eq!(ev[1].1["reason"], "withdrawn");
     assert!(s.pending().await.is_empty());
+    // Withdrawn means never written: no file, no audit entry.
+    assert_eq!(snapshot(dir.path()), before);
+    // And the host can no longer allow it.
+    let id = ev[0].1["id"].as_str().unwrap();
+    let r = s.reply(id, "allow").await;
+    assert_eq!((r.status, r.code()), (404, "approval_not_found"));
+    assert_eq!(snapshot(dir.path()), before);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,6 @@
 
 use super::{CmdResult, Ctx};
 use clap::Args;
-use openwork::workspace::audit;
 use serde_json::json;
 
 #[derive(Debug, Args)]
@@ -17,7 +16,7 @@ pub struct AuditArgs {
 
 pub fn run(ctx: &Ctx, args: AuditArgs) -> CmdResult {
     let ws = ctx.workspace()?;
-    let items = audit::tail(&ws.audit_log(), args.limit as usize)?;
+    let items = ws.audit_tail(args.limit as usize)?;
     if ctx.out.json {
         ctx.out.print_json(&json!({ "items": items }));
         return Ok(());

@@ -159,7 +159,7 @@ impl Ctx {
             return Ok(None);
         }
         let (plan, _) = ws.write(&Actor::cli(), make)?;
-        if !plan.is_noop() {
+        if !plan.is_noop() && self.out.verbose > 0 {
             // `-v` shows exactly what was written.
             self.out.debug(&plan.diff(ws.root()));
         }

@@ -124,6 +124,27 @@ mod tests {
         h
     }
 
+    /// Tokens are compared with `subtle`'s constant-time equality on their
+    /// SHA-256 digests, never with `==` on the text, so neither a token's
+    /// content nor its length shows in the time a check takes. (Timing
+    /// cannot be asserted reliably in a test; the construction can.)
+    #[test]
+    fn tokens_are_compared_in_constant_time() {
+        let src = include_str!("auth.rs");
+        assert!(src.contains("use subtle::ConstantTimeEq;"));
+        for f in ["is_client", "is_host"] {
+            let start = src.find(&format!("fn {f}(")).expect("fn");
+            let body = &src[start..start + src[start..].find("\n    }\n").expect("end")];
+            assert!(body.contains("digest(token).ct_eq("), "{body}");
+            assert!(!body.contains("=="), "{body}");
+        }
+        // Only the two digests are kept, whatever the tokens' lengths.
+        assert_eq!(std::mem::size_of::<Tokens>(), 64);
+        let t = Tokens::new("a", &"b".repeat(10_000));
+        assert!(t.is_client("a") && t.is_host(&"b".repeat(10_000)));
+        assert!(!t.is_client("") && !t.is_client("aa") && !t.is_host("b"));
+    }
+
     #[test]
     fn bearer_parsing() {
         assert_eq!(bearer("Bearer abc"), Some("abc"));

@@ -16,7 +16,7 @@ use warp::filters::BoxedFilter;
 use warp::http::HeaderMap;
 use warp::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    HeaderValue, ORIGIN, VARY,
+    CONNECTION, CONTENT_LENGTH, HeaderValue, ORIGIN, TRANSFER_ENCODING, VARY,
 };
 use warp::reply::Response;
 use warp::{Filter, Rejection};
@@ -328,6 +328,25 @@ impl Cors {
     }
 }
 
+/// An error answered to a request that carries a body may leave that body
+/// unread (a `413` refuses it before reading, a `401` never looks at it).
+/// The connection cannot then serve another request, so say so: with
+/// `Connection: close` a client opens a new one instead of sending its
+/// next request into a connection the server is closing.
+fn close_if_body_unread(request: &HeaderMap, response: &mut Response) {
+    let has_body = request.contains_key(TRANSFER_ENCODING)
+        || request
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
+    let status = response.status();
+    if has_body && (status.is_client_error() || status.is_server_error()) {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+}
+
 /// The whole application: routes, JSON 404s, CORS and request logging.
 pub fn app(state: State) -> BoxedFilter<(Response,)> {
     let cors = Arc::new(Cors::new(&state.settings.cors_origins));
@@ -345,6 +364,7 @@ pub fn app(state: State) -> BoxedFilter<(Response,)> {
                   request: HeaderMap,
                   mut response: Response| {
                 cors.apply(&request, &mut response);
+                close_if_body_unread(&request, &mut response);
                 // The path only: no query string, and never a header.
                 tracing::info!(
                     target: "openwork::http",

@@ -9,10 +9,10 @@ use super::errors::{error_response, json};
 use super::models::{
     ApprovalRequest, Capabilities, Health, Items, OkReply, Patched, Replied, WorkspaceInfo,
 };
+use super::payloads;
 use super::settings::{ApprovalMode, Settings};
-use crate::workspace::input::{self, Fields};
 use crate::workspace::{
-    Actor, Plan, Workspace, audit, commands, config, mcp, now_ms, plugins, skills, transfer,
+    Actor, Plan, Workspace, commands, config, mcp, now_ms, plugins, skills, transfer,
 };
 use crate::{Code, Error, Result};
 use bytes::{Bytes, BytesMut};
@@ -97,13 +97,15 @@ async fn read<T: Send + 'static>(
 impl AppState {
     /// The workspace of a `/workspace/:id/…` path segment.
     fn workspace(&self, raw_id: &str) -> Result<Arc<WsEntry>> {
-        let id = decode_segment(raw_id)?;
+        let id = payloads::segment(raw_id)?;
         let entry = self
             .workspaces
             .iter()
             .find(|w| w.ws.id() == id)
             .ok_or_else(|| Error::new(Code::WorkspaceNotFound, "Workspace not found"))?;
-        if !entry.authorized {
+        // Checked again on each request: a workspace folder replaced by a
+        // link to somewhere else since the boot is refused too.
+        if !entry.authorized || !self.settings.is_authorized(entry.ws.root()) {
             return Err(Error::new(
                 Code::WorkspaceUnauthorized,
                 "Workspace is not authorized",
@@ -192,30 +194,6 @@ impl AppState {
 
 // ===== request pieces =====
 
-/// Decodes a percent-encoded path segment strictly: a `%` must be followed
-/// by two hex digits and the result must be UTF-8 (`+` stays `+`).
-pub fn decode_segment(raw: &str) -> Result<String> {
-    let bad = || Error::new(Code::InvalidPath, "malformed percent-encoding in the path");
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or_else(bad)?;
-            let hex = std::str::from_utf8(hex).map_err(|_| bad())?;
-            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(bad());
-            }
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| bad())?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| bad())
-}
-
 /// The value of `key` in a query string (form-decoded, lossy), if present.
 fn query_param(query: &str, key: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
@@ -229,8 +207,14 @@ fn query_param(query: &str, key: &str) -> Option<String> {
     })
 }
 
+/// How long a body may pause between two chunks, and take in all: a
+/// client that stalls mid-body does not hold its connection for ever.
+const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Reads a body of at most `limit` bytes: a larger `Content-Length` is
-/// refused before anything is read, a longer stream is cut at the limit.
+/// refused before anything is read, a longer stream is cut at the limit,
+/// and a stalled one is given up (`400 invalid_json`).
 async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> Result<Bytes> {
     let too_large = || {
         Error::new(
@@ -245,8 +229,18 @@ async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> R
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(limit as u64) as usize);
-    while let Some(chunk) = body.next().await {
+    // Grown as the bytes come, not reserved on the client's word.
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
+    let deadline = tokio::time::Instant::now() + BODY_TOTAL_TIMEOUT;
+    loop {
+        let pause = (tokio::time::Instant::now() + BODY_IDLE_TIMEOUT).min(deadline);
+        let Ok(next) = tokio::time::timeout_at(pause, body.next()).await else {
+            return Err(Error::new(
+                Code::InvalidJson,
+                "the request body stopped arriving; send it whole",
+            ));
+        };
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|_| Error::new(Code::InvalidJson, "Invalid JSON body"))?;
         if buf.len() + chunk.len() > limit {
             return Err(too_large());
@@ -263,14 +257,7 @@ async fn json_body(
     body: BodyStream,
 ) -> Result<Map<String, Value>> {
     let bytes = read_body(headers, body, state.settings.body_limit).await?;
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => input::object(&other).cloned(),
-        Err(e) => Err(Error::new(
-            Code::InvalidJson,
-            format!("Invalid JSON body: {e}"),
-        )),
-    }
+    payloads::object(&bytes)
 }
 
 fn with_etag(mut resp: Response, etag: &str) -> Response {
@@ -388,15 +375,7 @@ pub async fn patch_config(
             let entry = state.workspace(&id)?;
             let tags = if_match(&headers)?;
             let obj = json_body(&state, &headers, body).await?;
-            let f = Fields(&obj);
-            let opencode = f.object("opencode", Code::InvalidPayload)?.cloned();
-            let openwork = f.object("openwork", Code::InvalidPayload)?.cloned();
-            if opencode.is_none() && openwork.is_none() {
-                return Err(Error::new(
-                    Code::InvalidPayload,
-                    "opencode or openwork updates required",
-                ));
-            }
+            let (opencode, openwork) = payloads::config_patch(&obj)?;
             state
                 .write(&entry, actor, move |ws| {
                     check_if_match(ws, tags.as_deref())?;
@@ -447,9 +426,7 @@ pub async fn add_plugin(
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let obj = json_body(&state, &headers, body).await?;
-            let spec = Fields(&obj)
-                .required_str("spec", Code::InvalidPluginSpec)?
-                .to_string();
+            let spec = payloads::plugin(&obj)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((plugins::plan_add(ws, &spec)?, ()))
@@ -471,7 +448,7 @@ pub async fn remove_plugin(
         async {
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
-            let name = decode_segment(&name)?;
+            let name = payloads::segment(&name)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((plugins::plan_remove(ws, &name)?, ()))
@@ -512,21 +489,10 @@ pub async fn upsert_skill(
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let obj = json_body(&state, &headers, body).await?;
-            let f = Fields(&obj);
-            let name = f
-                .required_str("name", Code::InvalidSkillName)?
-                .trim()
-                .to_string();
-            let content = f
-                .required_str("content", Code::InvalidSkillContent)?
-                .to_string();
-            let description = f
-                .str("description", Code::InvalidPayload)?
-                .filter(|d| !d.is_empty())
-                .map(str::to_string);
+            let b = payloads::skill(&obj)?;
             let (_, written) = state
                 .write(&entry, actor, move |ws| {
-                    skills::plan_upsert(ws, &name, &content, description.as_deref())
+                    skills::plan_upsert(ws, &b.name, &b.content, b.description.as_deref())
                 })
                 .await?;
             ok(&written)
@@ -545,7 +511,7 @@ pub async fn delete_skill(
         async {
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
-            let name = decode_segment(&name)?;
+            let name = payloads::segment(&name)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((skills::plan_delete(ws, &name)?, ()))
@@ -587,14 +553,7 @@ pub async fn add_mcp(
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let obj = json_body(&state, &headers, body).await?;
-            let f = Fields(&obj);
-            let name = f.required_str("name", Code::InvalidMcpName)?.to_string();
-            let config = match obj.get("config") {
-                None | Some(Value::Null) => {
-                    return Err(Error::new(Code::InvalidPayload, "MCP config is required"));
-                }
-                Some(c) => c.clone(),
-            };
+            let (name, config) = payloads::mcp(&obj)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((mcp::plan_add(ws, &name, &config)?, ()))
@@ -617,7 +576,7 @@ pub async fn remove_mcp(
         async {
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
-            let name = decode_segment(&name)?;
+            let name = payloads::segment(&name)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((mcp::plan_remove(ws, &name)?, ()))
@@ -664,7 +623,7 @@ pub async fn upsert_command(
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let obj = json_body(&state, &headers, body).await?;
-            let input = commands::CommandInput::from_json(&obj)?;
+            let input = payloads::command(&obj)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((commands::plan_upsert(ws, &input)?, ()))
@@ -687,7 +646,7 @@ pub async fn delete_command(
         async {
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
-            let name = decode_segment(&name)?;
+            let name = payloads::segment(&name)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((commands::plan_delete(ws, &name)?, ()))
@@ -721,7 +680,7 @@ pub async fn audit(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let limit = audit_limit(&query);
-            let items = read(&entry, move |ws| audit::tail_json(&ws.audit_log(), limit)).await?;
+            let items = read(&entry, move |ws| ws.audit_tail_json(limit)).await?;
             // `items` is a JSON array already (see `audit::tail_json`).
             Ok(raw_json(format!("{{\"items\":{items}}}")))
         }
@@ -755,7 +714,7 @@ pub async fn import(
             let actor = state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let obj = json_body(&state, &headers, body).await?;
-            let doc = transfer::parse_import(&obj)?;
+            let doc = payloads::import(&obj)?;
             state
                 .write(&entry, actor, move |ws| {
                     Ok((transfer::plan_import(ws, &doc)?, ()))
@@ -790,18 +749,9 @@ pub async fn reply_approval(
     respond(
         async {
             state.tokens.host(&headers)?;
-            let id = decode_segment(&id)?;
+            let id = payloads::segment(&id)?;
             let obj = json_body(&state, &headers, body).await?;
-            let allow = match Fields(&obj).required_str("reply", Code::InvalidPayload)? {
-                "allow" => true,
-                "deny" => false,
-                _ => {
-                    return Err(Error::new(
-                        Code::InvalidPayload,
-                        "\"reply\" must be \"allow\" or \"deny\"",
-                    ));
-                }
-            };
+            let allow = payloads::reply(&obj)?;
             let allowed = state.approvals.reply(&id, allow)?;
             ok(&Replied { ok: true, allowed })
         }
@@ -868,20 +818,6 @@ pub async fn approval_events(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn segments_decode_strictly() {
-        assert_eq!(decode_segment("%40scope%2Fname").unwrap(), "@scope/name");
-        assert_eq!(decode_segment("a+b").unwrap(), "a+b");
-        assert_eq!(decode_segment("caf%C3%A9").unwrap(), "café");
-        for bad in ["%ZZ", "%ff", "%", "%4", "a%2", "%C3"] {
-            assert_eq!(
-                decode_segment(bad).unwrap_err().code,
-                Code::InvalidPath,
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn audit_limits() {

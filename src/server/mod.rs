@@ -3,15 +3,19 @@
 //! configuration, [`filters`] maps routes to [`handlers`], which go through
 //! [`auth`] and, for writes, the [`approvals`] gate; [`errors`] turns every
 //! failure into the JSON error of the contract, [`models`] holds the wire
-//! shapes. The pairing file that lets `openwork approvals` find us is
-//! [`crate::pairing`], shared with that command.
+//! shapes. [`conn`] is the connection loop under it all (header read
+//! timeout, connection cap, graceful shutdown). The pairing file that lets
+//! `openwork approvals` find us is [`crate::pairing`], shared with that
+//! command.
 
 pub mod approvals;
 pub mod auth;
+pub mod conn;
 pub mod errors;
 pub mod filters;
 pub mod handlers;
 pub mod models;
+pub mod payloads;
 pub mod settings;
 
 use crate::pairing;
@@ -93,6 +97,32 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// Removes the temporaries a writer killed mid-commit (a previous server,
+/// an offline `openwork` run) left in the workspaces we may write to.
+/// A read-only server, or a workspace outside the authorized roots, is
+/// left alone: the next writer cleans them anyway.
+async fn clean_stale_temps(entries: &[Arc<WsEntry>], read_only: bool) {
+    if read_only {
+        return;
+    }
+    for e in entries.iter().filter(|e| e.authorized) {
+        let entry = e.clone();
+        match tokio::task::spawn_blocking(move || entry.ws.clean_stale_temps()).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(
+                "removed {n} temporary file(s) left by an interrupted write in {}",
+                e.info.path
+            ),
+            Ok(Err(err)) => tracing::warn!(
+                "could not clean temporary files in {}: {}",
+                e.info.path,
+                err.local_message()
+            ),
+            Err(err) => tracing::warn!("could not clean temporary files: {err}"),
+        }
+    }
+}
+
 /// Resolves when SIGINT or SIGTERM arrives.
 async fn shutdown_signal() {
     #[cfg(unix)]
@@ -128,6 +158,8 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         .iter()
         .map(|w| workspace_entry(&settings, w).map(Arc::new))
         .collect::<Result<Vec<_>, _>>()?;
+
+    clean_stale_temps(&entries, settings.read_only).await;
 
     let listener = tokio::net::TcpListener::bind((settings.host.as_str(), settings.port))
         .await
@@ -208,13 +240,7 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         writes: writes.clone(),
     });
 
-    let mut stopped = shutdown_rx.clone();
-    let server = warp::serve(filters::app(state))
-        .incoming(listener)
-        .graceful(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        })
-        .run();
+    let server = conn::serve(listener, filters::app(state), shutdown_rx.clone());
     tokio::pin!(server);
 
     tokio::select! {

@@ -298,9 +298,18 @@ pub fn resolve_with(
 }
 
 impl Settings {
-    /// Whether `path` is one of the authorized roots or inside one (lexically).
+    /// Whether `path` is one of the authorized roots or inside one, once
+    /// symbolic links are resolved on both sides: a workspace that is a
+    /// link to a folder outside every root is not authorized, whatever its
+    /// path says. A path that cannot be resolved (gone) is not authorized.
     pub fn is_authorized(&self, path: &Path) -> bool {
-        self.authorized_roots.iter().any(|r| path.starts_with(r))
+        let Ok(real) = std::fs::canonicalize(path) else {
+            return false;
+        };
+        self.authorized_roots
+            .iter()
+            .filter_map(|r| std::fs::canonicalize(r).ok())
+            .any(|r| real.starts_with(r))
     }
 }
 
@@ -753,6 +762,19 @@ mod tests {
         assert_eq!(s.authorized_roots, vec![h.path().to_path_buf()]);
         assert!(s.is_authorized(&a));
         assert!(!s.is_authorized(Path::new("/elsewhere")));
+        // Links are resolved: a link inside a root to a folder outside it
+        // is outside; a link to a root is that root.
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            let link = h.path().join("link");
+            std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+            assert!(!s.is_authorized(&link));
+            assert!(!s.is_authorized(&link.join(".")));
+            let via = outside.path().join("to-home");
+            std::os::unix::fs::symlink(h.path(), &via).unwrap();
+            assert!(s.is_authorized(&via.join("a")));
+        }
     }
 
     #[test]

@@ -91,7 +91,17 @@ impl Cache {
                 return Ok(Some(v));
             }
         }
-        let bytes = std::fs::read(path)?;
+        let bytes = match super::files::read_no_follow(path) {
+            Ok(bytes) => bytes,
+            // Replaced by a link or removed since the `stat`: not a file.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    || e.kind() == std::io::ErrorKind::InvalidInput =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
         let value = Arc::new(parse(&bytes));
         let now = SystemTime::now();
         let settled = |s: &Stamp| {

@@ -110,10 +110,15 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
     let Some(dir) = dir_for(ws, scope) else {
         return Ok(Vec::new());
     };
+    // A commands folder of the workspace reached through a link is not read.
+    if !ws.reachable(&dir) {
+        return Ok(Vec::new());
+    }
     Ok(md_files(&dir)
         .iter()
         .filter_map(|p| {
-            ws.cached(p, "command", |bytes| read_item(p, bytes, scope))
+            // `dir` was checked above; the cache does not follow a link at the file.
+            ws.cached_child(p, "command", |bytes| read_item(p, bytes, scope))
                 .ok()
                 .flatten()
                 .and_then(|item| item.as_ref().clone())
@@ -188,6 +193,9 @@ pub fn render(input: &CommandInput) -> Result<(String, String)> {
 /// Every `*.md` file of the project's commands folder (links excluded),
 /// whatever name its frontmatter gives: what an import `replace` removes.
 pub(crate) fn project_files(ws: &Workspace) -> Vec<PathBuf> {
+    if !ws.reachable(&ws.commands_dir()) {
+        return Vec::new();
+    }
     md_files(&ws.commands_dir())
 }
 

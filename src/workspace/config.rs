@@ -2,7 +2,7 @@
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
 use super::plan::{Draft, Plan};
-use super::{Workspace, audit, jsonc};
+use super::{Workspace, jsonc};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -76,7 +76,7 @@ pub fn show(ws: &Workspace) -> Result<ConfigView> {
     Ok(ConfigView {
         opencode: read_opencode(ws)?,
         openwork: read_openwork(ws)?,
-        updated_at: audit::last_timestamp(&ws.audit_log())?,
+        updated_at: ws.audit_tail(1)?.first().map(|e| e.timestamp),
     })
 }
 

@@ -19,6 +19,34 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
+/// The bytes of the regular file at `path`, never through a link in its
+/// last component (`O_NOFOLLOW`: a link there is an error, even one put
+/// in place after the caller looked). A link or anything else that is not
+/// a regular file is `ErrorKind::InvalidInput`.
+pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(nix::libc::O_NOFOLLOW);
+    }
+    let not_a_file = || std::io::Error::new(ErrorKind::InvalidInput, "not a regular file");
+    let mut file = match options.open(path) {
+        Ok(f) => f,
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(nix::libc::ELOOP) => return Err(not_a_file()),
+        Err(e) => return Err(e),
+    };
+    if !file.metadata()?.is_file() {
+        return Err(not_a_file());
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 pub fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
@@ -89,24 +117,36 @@ fn is_temp_of(name: &str, base: &str) -> bool {
         })
 }
 
-/// Removes temporaries that a writer killed in the middle of a commit left
-/// beside `path`. Only called under the workspace lock, when no other
-/// writer of ours can be mid-write.
-pub fn clean_stale_temps(path: &Path) {
+/// Temporaries that a writer killed in the middle of a commit left beside
+/// `path` (regular files named `.<name>.XXXXXX`).
+pub fn stale_temps(path: &Path) -> Vec<std::path::PathBuf> {
     let (Some(dir), Some(base)) = (path.parent(), path.file_name().and_then(|b| b.to_str())) else {
-        return;
+        return Vec::new();
     };
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if name.to_str().is_some_and(|n| is_temp_of(n, base))
-            && entry.file_type().is_ok_and(|t| t.is_file())
-        {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    entries
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| is_temp_of(n, base))
+                && entry.file_type().is_ok_and(|t| t.is_file())
+        })
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// Removes the [`stale_temps`] of `path`. Only called under the workspace
+/// lock, when no other writer of ours can be mid-write. Returns how many
+/// were removed.
+pub fn clean_stale_temps(path: &Path) -> usize {
+    stale_temps(path)
+        .iter()
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .count()
 }
 
 /// Removes a file (a missing one is fine) and then each folder above it

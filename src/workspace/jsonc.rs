@@ -119,6 +119,7 @@ pub fn edit(text: &str, file: &str, f: impl FnOnce(&CstObject) -> Result<()>) ->
     let source = if text.trim().is_empty() { "{}\n" } else { text };
     // Validate with the strict options first: the CST parser is lenient.
     parse_object(source, file)?;
+    refuse_duplicate_keys(source, file)?;
     let root = CstRootNode::parse(source, &options()).map_err(|e| parse_error(&e, source, file))?;
     let obj = root.object_value().ok_or_else(|| not_an_object(file))?;
     f(&obj)?;
@@ -127,6 +128,53 @@ pub fn edit(text: &str, file: &str, f: impl FnOnce(&CstObject) -> Result<()>) ->
         out.push('\n');
     }
     Ok(out)
+}
+
+/// An object with the same key twice is read by OpenCode (as by us) with
+/// the last one winning, while an edit would change the first: a write
+/// that is acknowledged and has no effect. So a document with a repeated
+/// key is not edited at all (`422 invalid_jsonc` with where the repeat
+/// is); reads still work.
+fn refuse_duplicate_keys(text: &str, file: &str) -> Result<()> {
+    use jsonc_parser::ast;
+    use std::collections::HashSet;
+    fn walk<'a>(value: &'a ast::Value<'a>) -> Option<(&'a str, jsonc_parser::common::Range)> {
+        match value {
+            ast::Value::Object(obj) => {
+                let mut seen = HashSet::new();
+                for prop in &obj.properties {
+                    if !seen.insert(prop.name.as_str()) {
+                        return Some((prop.name.as_str(), prop.range));
+                    }
+                }
+                obj.properties.iter().find_map(|p| walk(&p.value))
+            }
+            ast::Value::Array(arr) => arr.elements.iter().find_map(walk),
+            _ => None,
+        }
+    }
+    let Ok(parsed) = jsonc_parser::parse_to_ast(text, &Default::default(), &options()) else {
+        return Ok(());
+    };
+    let Some((key, range)) = parsed.value.as_ref().and_then(walk) else {
+        return Ok(());
+    };
+    let (line, column) = line_col(text, range.start);
+    Err(Error::new(
+        Code::InvalidJsonc,
+        format!(
+            "{file} has the key {} more than once (again at line {line}, column {column}); \
+             remove one: openwork does not guess which one counts",
+            quote_json(key)
+        ),
+    )
+    .with_details(json!([{
+        "code": "DuplicateKey",
+        "offset": range.start,
+        "length": range.end.saturating_sub(range.start),
+        "line": line,
+        "column": column,
+    }])))
 }
 
 /// Above this many new keys, appending through the CST (which re-scans the
@@ -454,6 +502,34 @@ mod tests {
             };
             assert_eq!(k39(&via_cst), k39(&out));
         }
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/jsonc_edit.rs`): with a key
+    /// twice, the edit changed the first while every reader takes the last.
+    #[test]
+    fn documents_with_a_repeated_key_are_not_edited() {
+        for text in [
+            "{\"plugin\": [\"a\"], \"plugin\": [\"b\"]}",
+            "{\"mcp\": {\"x\": {}, \"x\": {}}}",
+            "{\"a\": [{\"k\": 1, \"k\": 2}]}",
+        ] {
+            let e = set_top_level(text, "f", &[("plugin", &json!(["c"]))]).unwrap_err();
+            assert_eq!(e.code, Code::InvalidJsonc, "{text}");
+            assert_eq!(e.details.as_ref().unwrap()[0]["code"], "DuplicateKey");
+            assert!(e.message.contains("more than once"), "{}", e.message);
+            assert!(parse_object(text, "f").is_ok(), "reads still work");
+        }
+        let e = edit("{\n  \"a\": 1,\n  \"a\": 2\n}", "f", |_| Ok(())).unwrap_err();
+        assert_eq!(e.details.unwrap()[0]["line"], 3);
+        // The same key in different objects is fine.
+        assert!(
+            set_top_level(
+                "{\"a\": {\"k\": 1}, \"b\": {\"k\": 1}}",
+                "f",
+                &[("c", &json!(1))]
+            )
+            .is_ok()
+        );
     }
 
     #[test]

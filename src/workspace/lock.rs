@@ -14,8 +14,11 @@ pub struct LockGuard {
 
 impl Workspace {
     /// Blocks until this process holds the workspace's lock.
+    /// The state folder must be the workspace's own: a link there would
+    /// make the lock file (and the audit log) land outside it.
     pub fn lock(&self) -> Result<LockGuard> {
         let dir = self.state_dir();
+        super::files::check_inside(self.root(), &self.lock_file())?;
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("create the folder", &dir, e))?;
         let path = self.lock_file();
         let file = OpenOptions::new()

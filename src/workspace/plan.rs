@@ -10,6 +10,9 @@ use crate::{Code, Error, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
+/// How long [`Plan::diff`] looks for a minimal diff of one file.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// One file's change. `None` means "does not exist" (before: to be created;
 /// after: to be removed).
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +76,13 @@ impl Plan {
             } else {
                 "/dev/null".into()
             };
-            let diff = similar::TextDiff::from_lines(before, after);
+            // Myers' diff costs O(N·D): for large, very different files
+            // that is quadratic, so it is given a deadline after which it
+            // settles for a coarser (still exact) diff. Linear cost, same
+            // bytes; only the hunks may be bigger.
+            let diff = similar::TextDiff::configure()
+                .timeout(DIFF_TIMEOUT)
+                .diff_lines(before, after);
             out.push_str(
                 &diff
                     .unified_diff()
@@ -175,6 +184,8 @@ impl Workspace {
         if plan.is_noop() {
             return Ok(Applied { entry: None });
         }
+        // The audit log is written too: never through a link.
+        files::check_inside(self.root(), &self.audit_log())?;
         let mut changed = Vec::new();
         for edit in &plan.edits {
             files::check_inside(self.root(), &edit.path)?;
@@ -209,37 +220,54 @@ impl Workspace {
         Ok(Applied { entry: Some(entry) })
     }
 
-    /// Removes temporaries left by a writer killed mid-commit beside the
-    /// files openwork writes (the server calls this when it starts).
-    pub fn clean_stale_temps(&self) -> Result<()> {
-        let _lock = self.lock()?;
-        for path in [
+    /// The files openwork writes that may have stale temporaries beside
+    /// them: the two config files, `openwork.json`, every project skill's
+    /// `SKILL.md` and every command file (present or only left as a
+    /// temporary).
+    fn temp_candidates(&self) -> Vec<PathBuf> {
+        let mut out = vec![
             self.root().join("opencode.jsonc"),
             self.root().join("opencode.json"),
             self.openwork_config(),
-        ] {
-            files::clean_stale_temps(&path);
-        }
+        ];
         for dir in [self.skills_dir(), self.commands_dir()] {
+            // Never through a link out of the workspace.
+            if files::check_inside(self.root(), &dir).is_err() {
+                continue;
+            }
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
             for entry in entries.flatten() {
                 let path = entry.path();
                 if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    files::clean_stale_temps(&path.join("SKILL.md"));
+                    out.push(path.join("SKILL.md"));
                 } else if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
                     // `.review.md.XXXXXX` → `review.md`
                     if let Some(base) = name
                         .strip_prefix('.')
                         .and_then(|n| n.get(..n.len().saturating_sub(7)))
+                        .filter(|b| !b.is_empty())
                     {
-                        files::clean_stale_temps(&dir.join(base));
+                        out.push(dir.join(base));
                     }
                 }
             }
         }
-        Ok(())
+        out
+    }
+
+    /// Removes temporaries left by a writer killed mid-commit beside the
+    /// files openwork writes (the server calls this when it starts).
+    /// Takes the lock only when there is something to remove, so a clean
+    /// workspace is not touched at all. Returns how many were removed.
+    pub fn clean_stale_temps(&self) -> Result<usize> {
+        let candidates = self.temp_candidates();
+        if candidates.iter().all(|p| files::stale_temps(p).is_empty()) {
+            return Ok(0);
+        }
+        let _lock = self.lock()?;
+        Ok(candidates.iter().map(|p| files::clean_stale_temps(p)).sum())
     }
 
     /// Plans and applies under one holding of the lock, so the two cannot
@@ -261,5 +289,51 @@ impl Workspace {
         let plan = make(self)?;
         let applied = self.apply(&lock, &plan, actor)?;
         Ok((plan, applied))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a writer killed between linking its temporary and renaming it
+    /// leaves is removed; a clean workspace is not touched (no lock file).
+    #[test]
+    fn stale_temps_of_every_written_file_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap().with_global(None);
+        assert_eq!(ws.clean_stale_temps().unwrap(), 0);
+        assert!(
+            !ws.dot_opencode().exists(),
+            "a clean workspace is untouched"
+        );
+
+        let keep = [
+            "opencode.jsonc",
+            ".opencode/skills/s/SKILL.md",
+            ".opencode/commands/review.md",
+            ".opencode/commands/.hidden.md",
+            ".opencode/notes.txt.aB3xY9",
+        ];
+        let stale = [
+            ".opencode.jsonc.aB3xY9",
+            ".opencode.json.Zz0Zz0",
+            ".opencode/.openwork.json.q1w2e3",
+            ".opencode/skills/s/.SKILL.md.r4t5y6",
+            ".opencode/commands/.review.md.u7i8o9",
+            ".opencode/commands/.gone.md.p0o9i8",
+        ];
+        for rel in keep.iter().chain(&stale) {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        assert_eq!(ws.clean_stale_temps().unwrap(), stale.len());
+        for rel in keep {
+            assert!(dir.path().join(rel).exists(), "{rel} was removed");
+        }
+        for rel in stale {
+            assert!(!dir.path().join(rel).exists(), "{rel} is left");
+        }
     }
 }

@@ -83,6 +83,11 @@ struct ParsedSkill {
 
 /// Valid skills of one folder, by name. Links and invalid entries are skipped.
 fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<(SkillItem, Arc<str>)> {
+    // A skills folder of the workspace that is (or is under) a link is
+    // not read: it would list what lies outside.
+    if !ws.reachable(dir) {
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -96,9 +101,11 @@ fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<(SkillItem, Ar
         .into_iter()
         .filter_map(|name| {
             let path = dir.join(&name).join("SKILL.md");
-            // Links are not followed: the cache reads regular files only.
+            // `dir` was checked above and `name` is a real folder (readdir
+            // does not follow links); the cache neither follows a link at
+            // SKILL.md itself.
             let parsed = ws
-                .cached(&path, "skill", |bytes| {
+                .cached_child(&path, "skill", |bytes| {
                     let text = std::str::from_utf8(bytes).ok()?;
                     Some(ParsedSkill {
                         description: valid_description(&name, text)?,
@@ -284,6 +291,9 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
 /// Every folder of `.opencode/skills` (links excluded), valid or not: what
 /// an import `replace` removes.
 pub(crate) fn project_folders(ws: &Workspace) -> Vec<String> {
+    if !ws.reachable(&ws.skills_dir()) {
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(ws.skills_dir()) else {
         return Vec::new();
     };

@@ -200,6 +200,9 @@ impl Server {
             http: reqwest::Client::builder()
                 .no_proxy()
                 .timeout(Duration::from_secs(30))
+                // Below the server's idle timeout (10 s), so a request never
+                // races the server closing an idle connection.
+                .pool_idle_timeout(Duration::from_secs(5))
                 .build()
                 .expect("client"),
         }

@@ -1,0 +1,297 @@
+//! Limits of `openwork serve`: a connection that never completes its
+//! headers or its body (or sits idle) is closed; a flood of slow and idle connections
+//! is capped under the descriptor limit and does not stop other clients
+//! from being served; a thousand writes waiting for approval keep memory
+//! bounded, with the 257th pending one refused.
+
+mod common;
+
+use common::{Server, snapshot, workspace};
+use reqwest::Method;
+use serde_json::json;
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The server's open file descriptors.
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// The soft limit on open files of a process.
+fn soft_nofile(pid: u32) -> usize {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("limits");
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .expect("Max open files");
+    line.split_whitespace()
+        .nth(3)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS")
+}
+
+/// Reads until the server closes the connection. `Ok` when it did (within
+/// the socket's read timeout), `Err` when the read timed out instead.
+fn until_closed(s: &mut TcpStream) -> Result<Vec<u8>, std::io::Error> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return Ok(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            // A reset is a close too.
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok(got),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[test]
+fn connections_that_stall_before_their_request_is_complete_are_closed() {
+    let dir = workspace();
+    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let connect = || {
+        let c = TcpStream::connect(s.addr()).expect("connect");
+        // Far above the server's header timeout: a hang fails the test.
+        c.set_read_timeout(Some(Duration::from_secs(45)))
+            .expect("timeout");
+        c
+    };
+    // Says nothing at all.
+    let mut silent = connect();
+    // Starts a request and never finishes its headers.
+    let mut partial = connect();
+    partial
+        .write_all(b"POST /workspace/x/plugins HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-")
+        .expect("write");
+    // Completes one request, then keeps the connection open and idle.
+    let mut idle = connect();
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("write");
+    // An authenticated write whose body stops half way.
+    let mut stalled = connect();
+    let head = format!(
+        "POST /workspace/{}/plugins HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"spec\": ",
+        s.ws_id(0),
+        s.client_token
+    );
+    stalled.write_all(head.as_bytes()).expect("write");
+
+    for (what, conn) in [
+        ("silent", &mut silent),
+        ("partial", &mut partial),
+        ("idle", &mut idle),
+        ("stalled", &mut stalled),
+    ] {
+        match until_closed(conn) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                match what {
+                    "idle" => assert!(text.starts_with("HTTP/1.1 200"), "{text}"),
+                    "stalled" => assert!(
+                        text.starts_with("HTTP/1.1 400") && text.contains("\"invalid_json\""),
+                        "{text}"
+                    ),
+                    _ => assert!(!text.contains(" 200 "), "{what}: {text}"),
+                }
+            }
+            Err(e) => panic!("the {what} connection was never closed by the server: {e}"),
+        }
+    }
+    // Nothing was written, and the server is still fine.
+    assert!(!dir.path().join(".opencode").exists());
+    let health = raw_health(&s.addr());
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+}
+
+fn raw_health(addr: &str) -> String {
+    common::raw_http(
+        addr,
+        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        b"",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_slow_and_idle_connections_does_not_stop_other_clients() {
+    let dir = workspace();
+    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let pid = s.pid();
+    let cap = 512.min(soft_nofile(pid).saturating_sub(128)).max(8);
+    let base_fds = open_fds(pid);
+
+    // More attackers than the server serves at once: half silent, half
+    // sending a header that never ends.
+    let addr = s.addr();
+    let attackers = tokio::task::spawn_blocking(move || {
+        let mut conns = Vec::new();
+        for i in 0..cap + 64 {
+            let Ok(sock) = addr
+                .parse()
+                .map(|a| TcpStream::connect_timeout(&a, Duration::from_secs(5)))
+            else {
+                continue;
+            };
+            let Ok(mut c) = sock else { continue };
+            if i % 2 == 1 {
+                let _ = c.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+            }
+            conns.push(c);
+        }
+        conns
+    })
+    .await
+    .unwrap();
+    assert!(
+        attackers.len() >= cap,
+        "only {} connections opened",
+        attackers.len()
+    );
+
+    // The server takes up to its cap and no more descriptors than that.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while open_fds(pid) < base_fds + cap && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let peak = open_fds(pid);
+    assert!(
+        peak <= base_fds + cap + 16,
+        "{peak} descriptors open for a cap of {cap} (base {base_fds})"
+    );
+
+    // Meanwhile other clients are served, writes included (once the
+    // attackers' header time ran out).
+    let fds_while = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sampler = {
+        let fds_while = fds_while.clone();
+        tokio::spawn(async move {
+            for _ in 0..200 {
+                fds_while.lock().unwrap().push(open_fds(pid));
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+    };
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let ws = format!("{}/workspace/{}", s.url, s.ws_id(0));
+    let auth = format!("Bearer {}", s.client_token);
+    let mut checks = Vec::new();
+    for i in 0..4 {
+        let (http, url) = (http.clone(), format!("{}/health", s.url));
+        checks.push(tokio::spawn(async move {
+            let r = http.get(url).send().await.expect("health answered");
+            (format!("health {i}"), r.status().as_u16())
+        }));
+    }
+    {
+        let (http, ws, auth) = (http.clone(), ws.clone(), auth.clone());
+        checks.push(tokio::spawn(async move {
+            let r = http
+                .post(format!("{ws}/plugins"))
+                .header("Authorization", auth)
+                .json(&json!({"spec": "served-anyway"}))
+                .send()
+                .await
+                .expect("write answered");
+            ("write".to_string(), r.status().as_u16())
+        }));
+    }
+    for c in checks {
+        let (what, status) = c.await.unwrap();
+        assert_eq!(status, 200, "{what}");
+    }
+    sampler.abort();
+    let max_while = fds_while.lock().unwrap().iter().copied().max().unwrap_or(0);
+    assert!(max_while <= base_fds + cap + 16, "{max_while} descriptors");
+    let text = std::fs::read_to_string(dir.path().join("opencode.jsonc")).unwrap();
+    assert!(text.contains("served-anyway"), "{text}");
+    drop(attackers);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_writes_awaiting_approval_keep_memory_bounded() {
+    let dir = workspace();
+    let s = Arc::new(Server::start(
+        &[dir.path()],
+        &["--approval", "manual", "--approval-timeout", "120000"],
+    ));
+    let before = snapshot(dir.path());
+    let pid = s.pid();
+    // Warm up the allocator and the blocking pool with a few reads.
+    for _ in 0..20 {
+        assert_eq!(
+            s.get(&format!("/workspace/{}/plugins", s.ws_id(0)))
+                .await
+                .status,
+            200
+        );
+    }
+    let rss_before = rss_kib(pid);
+
+    // A thousand writes, each with a sizeable spec; at most 300 in flight
+    // from this side (held ones keep their permit).
+    let path = format!("/workspace/{}/plugins", s.ws_id(0));
+    let permits = Arc::new(tokio::sync::Semaphore::new(300));
+    let mut tasks = Vec::new();
+    for i in 0..1000 {
+        let (s, path, permits) = (s.clone(), path.clone(), permits.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await.unwrap();
+            let spec = format!("held-{i}-{}", "x".repeat(400));
+            common::send(s.client(Method::POST, &path).json(&json!({ "spec": spec }))).await
+        }));
+    }
+    // 256 wait for the host; every other one is refused at once.
+    s.wait_pending(256).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while tasks.iter().filter(|t| t.is_finished()).count() < 744 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "refusals did not all come"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let rss_held = rss_kib(pid);
+    eprintln!("RSS {rss_before} KiB before, {rss_held} KiB with 256 held and 744 refused");
+    assert!(
+        rss_held < rss_before + 64 * 1024,
+        "memory grew from {rss_before} KiB to {rss_held} KiB"
+    );
+    assert_eq!(s.pending().await.len(), 256);
+
+    for item in s.pending().await {
+        let r = s.reply(item["id"].as_str().unwrap(), "deny").await;
+        assert_eq!(r.status, 200);
+    }
+    let mut refused = 0;
+    let mut denied = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        match (r.status, r.code()) {
+            (429, "too_many_pending") => refused += 1,
+            (403, "write_denied") => denied += 1,
+            _ => panic!("unexpected answer {r:?}"),
+        }
+    }
+    assert_eq!((denied, refused), (256, 744));
+    assert!(s.pending().await.is_empty());
+    assert_eq!(snapshot(dir.path()), before, "no file changed");
+}
