@@ -23,6 +23,10 @@ impl Client {
     pub fn new(target: Target) -> Result<Client, Failure> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            // The server closes connections idle for 10 s: let go of them
+            // first, so an answer given after a long look at a diff never
+            // goes into a connection that is closing.
+            .pool_idle_timeout(Duration::from_secs(5))
             .no_proxy()
             .build()
             .map_err(|e| {
