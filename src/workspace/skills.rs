@@ -85,19 +85,7 @@ struct ParsedSkill {
 fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<(SkillItem, Arc<str>)> {
     // A skills folder of the workspace that is (or is under) a link is
     // not read: it would list what lies outside.
-    if !ws.reachable(dir) {
-        return Vec::new();
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .collect();
-    names.sort_unstable();
-    names
+    folders(ws, dir)
         .into_iter()
         .filter_map(|name| {
             let path = dir.join(&name).join("SKILL.md");
@@ -291,10 +279,16 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
 /// Every folder of `.opencode/skills` (links excluded), valid or not: what
 /// an import `replace` removes.
 pub(crate) fn project_folders(ws: &Workspace) -> Vec<String> {
-    if !ws.reachable(&ws.skills_dir()) {
+    folders(ws, &ws.skills_dir())
+}
+
+/// Names of the real sub-folders of `dir` (readdir does not follow links),
+/// sorted; nothing when `dir` itself is reached through a link.
+fn folders(ws: &Workspace, dir: &Path) -> Vec<String> {
+    if !ws.reachable(dir) {
         return Vec::new();
     }
-    let Ok(entries) = std::fs::read_dir(ws.skills_dir()) else {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
@@ -302,7 +296,7 @@ pub(crate) fn project_folders(ws: &Workspace) -> Vec<String> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
-    names.sort();
+    names.sort_unstable();
     names
 }
 
