@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Load test of `openwork serve` with wrk, against 127.0.0.1 only and for a
-# bounded time. Builds the release binary, generates two workspaces with
+# Load test of `openwork serve`, against 127.0.0.1 only and bounded in time.
+# Builds the release binary, generates two workspaces with
 # examples/gen_workspace.rs (medium: 20 plugins, 10 MCP servers, 30 skills,
-# 30 commands, a 10,000-line audit log; large: a 1,000,000-line audit log),
-# starts one server on both in auto mode, runs wrk on each read endpoint and
-# prints req/s, p99 latency and the server's RSS.
+# 30 commands, 10,000 audit lines; large: 200 skills, 200 commands,
+# 1,000,000 audit lines), serves both in auto mode and prints, for every
+# read endpoint on each: req/s, p50, p99, the ratio to /health of the same
+# run and (large) how much slower than medium; RSS idle and at peak; a
+# write load (8 connections) verified on disk afterwards; and start-up time
+# (spawn -> first 200 on /health, median of 5).
 #
-#   bench/load.sh                      # 10 s per endpoint, 32 connections
+#   bench/load.sh                      # wrk -t1 -c32, 10 s per endpoint
 #   DURATION=5s CONNS=64 bench/load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-1}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
-cargo build --release --quiet --bin openwork --example gen_workspace
+cargo build --release --quiet --bin openwork --example gen_workspace --example load_check
 bin=target/release/openwork
 work=$(mktemp -d)
 server_pid=
@@ -49,23 +52,40 @@ echo "server $url (pid $server_pid), wrk -t$THREADS -c$CONNS -d$DURATION"
 echo "RSS idle: $(( $(rss VmRSS) / 1024 )) MiB"
 
 auth="Authorization: Bearer bench-client-token"
-printf '%-34s %12s %10s\n' endpoint req/s p99
-run() {
-  local name=$1 path=$2 out
-  # Warm up briefly, then measure.
-  wrk -t1 -c4 -d1s -H "$auth" "$url$path" >/dev/null
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "$auth" "$url$path")
-  if echo "$out" | grep -q "Non-2xx"; then echo "$name: non-2xx answers" >&2; echo "$out" >&2; exit 1; fi
-  printf '%-34s %12s %10s\n' "$name" \
-    "$(echo "$out" | awk '/^Requests\/sec/{print $2}')" \
-    "$(echo "$out" | awk '$1=="99%"{print $2}')"
+declare -A rate
+measure() { # name path -> "req/s p50 p99"
+  local out
+  wrk -t1 -c4 -d1s -H "$auth" "$url$2" >/dev/null
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "$auth" "$url$2")
+  if echo "$out" | grep -q "Non-2xx"; then echo "$1: non-2xx answers" >&2; echo "$out" >&2; exit 1; fi
+  echo "$(echo "$out" | awk '/^Requests\/sec/{print $2}') $(echo "$out" | awk '$1=="50%"{print $2}') $(echo "$out" | awk '$1=="99%"{print $2}')"
 }
-run "/health" "/health"
-run "/plugins" "/workspace/$ws/plugins"
-run "/skills" "/workspace/$ws/skills"
-run "/config" "/workspace/$ws/config"
-run "/commands" "/workspace/$ws/commands"
-run "/mcp" "/workspace/$ws/mcp"
-run "/audit?limit=50 (10k lines)" "/workspace/$ws/audit?limit=50"
-run "/audit?limit=50 (1M lines)" "/workspace/$big/audit?limit=50"
-echo "RSS now: $(( $(rss VmRSS) / 1024 )) MiB, peak (VmHWM): $(( $(rss VmHWM) / 1024 )) MiB"
+printf '%-24s %-7s %10s %9s %9s %9s %10s\n' endpoint size req/s p50 p99 "/health" "vs medium"
+row() { # name size path
+  read -r r p50 p99 <<<"$(measure "$1" "$3")"
+  rate["$1 $2"]=$r
+  local h=${rate["/health -"]:-$r} m=${rate["$1 medium"]:-}
+  local vsm="-"
+  [ "$2" = large ] && [ -n "$m" ] && vsm=$(awk -v a="$m" -v b="$r" 'BEGIN{printf "%.2fx", a/b}')
+  printf '%-24s %-7s %10.0f %9s %9s %8.0f%% %10s\n' "$1" "$2" "$r" "$p50" "$p99" "$(awk -v a="$r" -v b="$h" 'BEGIN{print 100*a/b}')" "$vsm"
+}
+row /health - /health
+row /capabilities - /capabilities
+row /workspaces - /workspaces
+for size in medium large; do
+  id=$ws; [ "$size" = large ] && id=$big
+  for ep in config plugins skills mcp commands "audit?limit=50" export; do
+    row "/${ep}" "$size" "/workspace/$id/$ep"
+  done
+done
+echo "RSS after reads: $(( $(rss VmRSS) / 1024 )) MiB, peak (VmHWM): $(( $(rss VmHWM) / 1024 )) MiB"
+
+# Writes in auto mode: 8 connections, unique commands and alternating
+# plugin add/remove, then every acknowledged write checked on disk.
+target/release/examples/load_check writes "$url" bench-client-token "$ws" "$work/ws" \
+  "${DURATION%s}" "${WRITE_CONNS:-8}"
+echo "RSS after writes: $(( $(rss VmRSS) / 1024 )) MiB, peak (VmHWM): $(( $(rss VmHWM) / 1024 )) MiB"
+
+kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+HOME="$work/home" OPENWORK_STATE_DIR="$work/state" \
+  target/release/examples/load_check startup "$PWD/$bin" "$work/ws" 5

@@ -23,6 +23,9 @@ fn benches(c: &mut Criterion) {
     c.bench_function("audit::tail 50 of 10,000 lines", |b| {
         b.iter(|| black_box(audit::tail(&medium.audit_log(), 50).expect("tail")))
     });
+    c.bench_function("audit::tail_json 50 of 10,000 lines (the server's)", |b| {
+        b.iter(|| black_box(audit::tail_json(&medium.audit_log(), 50).expect("tail")))
+    });
 
     // A config of about 500 lines: 80 plugins and 70 MCP servers, all commented.
     let big = Size {
@@ -54,6 +57,10 @@ fn benches(c: &mut Criterion) {
     c.bench_function("audit::tail 50 of 1,000,000 lines", |b| {
         b.iter(|| black_box(audit::tail(&large.audit_log(), 50).expect("tail")))
     });
+    c.bench_function(
+        "audit::tail_json 50 of 1,000,000 lines (the server's)",
+        |b| b.iter(|| black_box(audit::tail_json(&large.audit_log(), 50).expect("tail"))),
+    );
     c.bench_function("skills::list (200 skills)", |b| {
         b.iter(|| black_box(skills::list(&large, false).expect("list")))
     });

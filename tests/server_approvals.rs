@@ -47,8 +47,14 @@ async fn allow_writes_exactly_the_approved_plan() {
             "paths",
             "createdAt",
             "actor",
-            "diff"
+            "diff",
+            "expiresAt"
         ]
+    );
+    let expires = req["expiresAt"].as_u64().unwrap() - req["createdAt"].as_u64().unwrap();
+    assert!(
+        (19_000..=20_000).contains(&expires),
+        "expires {expires} ms after creation"
     );
     assert_eq!(req["workspaceId"], s.ws_id(0).as_str());
     assert_eq!(req["action"], "plugins.add");

@@ -271,6 +271,7 @@ mod tests {
             created_at: 1,
             actor: Actor::remote("t", None),
             diff: String::new(),
+            expires_at: 2,
         }
     }
 

@@ -109,6 +109,9 @@ pub struct ApprovalRequest {
     pub created_at: u64,
     pub actor: Actor,
     pub diff: String,
+    /// When the request times out (ms since the epoch) [beyond]: lets
+    /// `approvals watch` show the seconds left.
+    pub expires_at: u64,
 }
 
 /// The `approval.resolved` event.

@@ -5,6 +5,7 @@
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -99,23 +100,90 @@ fn ends_with_newline(path: &Path, len: u64) -> bool {
 /// The newest `limit` entries, newest first. Lines that do not parse (a
 /// torn write, an edit by hand) are skipped.
 pub fn tail(path: &Path, limit: usize) -> Result<Vec<AuditEntry>> {
-    let mut out = Vec::with_capacity(limit.min(1024));
+    let mut out = Vec::new();
+    scan_back(path, limit, |line| {
+        match serde_json::from_slice::<AuditEntry>(line) {
+            Ok(entry) => {
+                out.push(entry);
+                true
+            }
+            Err(_) => false,
+        }
+    })?;
+    Ok(out)
+}
+
+/// The same entries as [`tail`], as a JSON array of the lines' exact text:
+/// for the server, which passes them through rather than parsing every
+/// field into owned strings and printing them again. A line goes in only
+/// if it parses whole as an entry, so the array is valid JSON.
+pub fn tail_json(path: &Path, limit: usize) -> Result<String> {
+    let mut out = String::with_capacity(limit.min(200) * 256 + 2);
+    out.push('[');
+    scan_back(path, limit, |line| {
+        let Ok(text) = std::str::from_utf8(line) else {
+            return false;
+        };
+        if serde_json::from_str::<EntryShape<'_>>(text).is_err() {
+            return false;
+        }
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(text);
+        true
+    })?;
+    out.push(']');
+    Ok(out)
+}
+
+/// The fields of an [`AuditEntry`], borrowed where the text allows.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct EntryShape<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    workspace_id: Cow<'a, str>,
+    actor: serde::de::IgnoredAny,
+    #[serde(borrow)]
+    action: Cow<'a, str>,
+    #[serde(borrow)]
+    target: Cow<'a, str>,
+    #[serde(borrow)]
+    summary: Cow<'a, str>,
+    timestamp: u64,
+}
+
+/// Reads the log backwards, handing each non-blank line (newest first) to
+/// `take` until it has accepted `limit` of them. The first read is sized
+/// for `limit` typical lines, later ones grow, so the cost follows `limit`
+/// and never the size of the log.
+fn scan_back(path: &Path, limit: usize, mut take: impl FnMut(&[u8]) -> bool) -> Result<()> {
     if limit == 0 {
-        return Ok(out);
+        return Ok(());
     }
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(out),
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io("read the audit log", path, e)),
     };
     let mut pos = file
         .seek(SeekFrom::End(0))
         .map_err(|e| Error::io("read the audit log", path, e))?;
-    const CHUNK: u64 = 64 * 1024;
+    let mut chunk = (limit as u64 * 320).clamp(4096, 256 * 1024);
+    let mut taken = 0;
     // Bytes of an incomplete line that began before the chunk just read.
     let mut carry: Vec<u8> = Vec::new();
-    while pos > 0 && out.len() < limit {
-        let start = pos.saturating_sub(CHUNK);
+    let mut offer = |line: &[u8], taken: &mut usize| {
+        let line = line.trim_ascii();
+        if !line.is_empty() && take(line) {
+            *taken += 1;
+        }
+    };
+    while pos > 0 {
+        let start = pos.saturating_sub(chunk);
         let mut buf = vec![0u8; (pos - start) as usize];
         file.seek(SeekFrom::Start(start))
             .and_then(|_| file.read_exact(&mut buf))
@@ -126,28 +194,17 @@ pub fn tail(path: &Path, limit: usize) -> Result<Vec<AuditEntry>> {
         // complete only when we reached the start of the file.
         let mut end = buf.len();
         while let Some(nl) = buf[..end].iter().rposition(|&b| b == b'\n') {
-            push_line(&buf[nl + 1..end], &mut out);
+            offer(&buf[nl + 1..end], &mut taken);
             end = nl;
-            if out.len() >= limit {
-                return Ok(out);
+            if taken >= limit {
+                return Ok(());
             }
         }
         carry = buf[..end].to_vec();
+        chunk = (chunk * 4).min(1 << 20);
     }
-    if pos == 0 && out.len() < limit {
-        push_line(&carry, &mut out);
-    }
-    Ok(out)
-}
-
-fn push_line(line: &[u8], out: &mut Vec<AuditEntry>) {
-    let trimmed = line.trim_ascii();
-    if trimmed.is_empty() {
-        return;
-    }
-    if let Ok(entry) = serde_json::from_slice::<AuditEntry>(trimmed) {
-        out.push(entry);
-    }
+    offer(&carry, &mut taken);
+    Ok(())
 }
 
 /// The timestamp of the newest entry, if any.
@@ -204,6 +261,27 @@ mod tests {
         append(&p, &entry(2)).unwrap();
         let got = tail(&p, 5).unwrap();
         assert_eq!(got.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [2, 1]);
+    }
+
+    #[test]
+    fn json_tail_matches_parsed_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("audit.jsonl");
+        for i in 0..500 {
+            append(&p, &entry(i)).unwrap();
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .unwrap()
+            .write_all(b"{\"not\": \"an entry\"}\n")
+            .unwrap();
+        for limit in [1, 7, 50, 200, 1000] {
+            let parsed = tail(&p, limit).unwrap();
+            let raw: Vec<AuditEntry> =
+                serde_json::from_str(&tail_json(&p, limit).unwrap()).unwrap();
+            assert_eq!(parsed, raw);
+        }
     }
 
     #[test]

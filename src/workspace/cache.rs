@@ -45,13 +45,16 @@ impl Stamp {
 }
 
 struct Entry {
+    kind: &'static str,
     stamp: Stamp,
     value: Arc<dyn Any + Send + Sync>,
 }
 
+/// Keyed by path alone (each file has one kind of parse in practice), so a
+/// lookup borrows the caller's path instead of allocating a key.
 #[derive(Default)]
 pub struct Cache {
-    entries: Mutex<HashMap<(PathBuf, &'static str), Entry>>,
+    entries: Mutex<HashMap<PathBuf, Entry>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -78,10 +81,11 @@ impl Cache {
             Err(e) => return Err(e),
         };
         let stamp = Stamp::of(&meta);
-        let key = (path.to_path_buf(), kind);
         if let Some(stamp) = stamp {
             let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(e) = entries.get(&key).filter(|e| e.stamp == stamp)
+            if let Some(e) = entries
+                .get(path)
+                .filter(|e| e.stamp == stamp && e.kind == kind)
                 && let Ok(v) = Arc::clone(&e.value).downcast::<T>()
             {
                 return Ok(Some(v));
@@ -109,8 +113,9 @@ impl Cache {
                 entries.clear();
             }
             entries.insert(
-                key,
+                path.to_path_buf(),
                 Entry {
+                    kind,
                     stamp,
                     value: value.clone(),
                 },

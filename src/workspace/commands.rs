@@ -117,7 +117,8 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
     Ok(md_files(&dir)
         .iter()
         .filter_map(|p| {
-            ws.cached(p, "command", |bytes| read_item(p, bytes, scope))
+            // `dir` was checked above; the cache does not follow a link at the file.
+            ws.cached_child(p, "command", |bytes| read_item(p, bytes, scope))
                 .ok()
                 .flatten()
                 .and_then(|item| item.as_ref().clone())
@@ -203,14 +204,15 @@ fn md_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut paths: Vec<PathBuf> = entries
+    let mut names: Vec<std::ffi::OsString> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|e| e.file_name())
+        .filter(|n| n.as_encoded_bytes().ends_with(b".md"))
         .collect();
-    paths.sort();
-    paths
+    // Sorting names, not whole paths, keeps this cheap.
+    names.sort_unstable();
+    names.into_iter().map(|n| dir.join(n)).collect()
 }
 
 pub fn command_file(ws: &Workspace, name: &str) -> PathBuf {

@@ -96,6 +96,21 @@ impl Workspace {
         !path.starts_with(&self.root) || files::check_inside(&self.root, path).is_ok()
     }
 
+    /// [`Workspace::cached`] for a file directly inside a folder (or a real
+    /// sub-folder of one) that the caller checked with
+    /// [`Workspace::reachable`] once for all its files: a listing then
+    /// costs one `stat` per file instead of one per path component.
+    pub(crate) fn cached_child<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> Result<Option<std::sync::Arc<T>>> {
+        self.cache
+            .load(path, kind, parse)
+            .map_err(|e| Error::io("read", path, e))
+    }
+
     /// Parses `path` through the workspace's read cache (see [`cache`]).
     /// A path of the workspace reached through a link reads as absent.
     pub fn cached<T: Send + Sync + 'static>(
@@ -140,6 +155,15 @@ impl Workspace {
     }
     /// The newest `limit` audit entries, newest first (none when the log
     /// is reached through a link).
+    /// The same as [`Workspace::audit_tail`], as JSON text (for the server).
+    pub fn audit_tail_json(&self, limit: usize) -> Result<String> {
+        let log = self.audit_log();
+        if !self.reachable(&log) {
+            return Ok("[]".to_string());
+        }
+        audit::tail_json(&log, limit)
+    }
+
     pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let log = self.audit_log();
         if !self.reachable(&log) {

@@ -9,6 +9,7 @@ use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkillItem {
@@ -44,7 +45,18 @@ fn project_skill_dirs(ws: &Workspace) -> Vec<PathBuf> {
 }
 
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
-    let mut items: Vec<SkillItem> = Vec::new();
+    Ok(list_with_content(ws, include_global)?
+        .into_iter()
+        .map(|(item, _)| item)
+        .collect())
+}
+
+/// The listing with each SKILL.md's text (for export), from the same cache.
+pub fn list_with_content(
+    ws: &Workspace,
+    include_global: bool,
+) -> Result<Vec<(SkillItem, Arc<str>)>> {
+    let mut items: Vec<(SkillItem, Arc<str>)> = Vec::new();
     let mut roots: Vec<(PathBuf, &str)> = project_skill_dirs(ws)
         .into_iter()
         .map(|d| (d, "project"))
@@ -55,7 +67,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
     }
     for (dir, scope) in roots {
         for item in read_skill_dir(ws, &dir, scope) {
-            if !items.iter().any(|i| i.name == item.name) {
+            if !items.iter().any(|(i, _)| i.name == item.0.name) {
                 items.push(item);
             }
         }
@@ -63,41 +75,40 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
     Ok(items)
 }
 
+/// A valid SKILL.md as the cache keeps it.
+struct ParsedSkill {
+    description: String,
+    content: Arc<str>,
+}
+
 /// Valid skills of one folder, by name. Links and invalid entries are skipped.
-fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<SkillItem> {
+fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<(SkillItem, Arc<str>)> {
     // A skills folder of the workspace that is (or is under) a link is
     // not read: it would list what lies outside.
-    if !ws.reachable(dir) {
-        return Vec::new();
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .collect();
-    names.sort();
-    names
+    folders(ws, dir)
         .into_iter()
         .filter_map(|name| {
             let path = dir.join(&name).join("SKILL.md");
-            // Links are not followed: the cache reads regular files only.
+            // `dir` was checked above and `name` is a real folder (readdir
+            // does not follow links); the cache neither follows a link at
+            // SKILL.md itself.
             let parsed = ws
-                .cached(&path, "skill", |bytes| {
-                    std::str::from_utf8(bytes)
-                        .ok()
-                        .and_then(|text| valid_description(&name, text))
+                .cached_child(&path, "skill", |bytes| {
+                    let text = std::str::from_utf8(bytes).ok()?;
+                    Some(ParsedSkill {
+                        description: valid_description(&name, text)?,
+                        content: Arc::from(text),
+                    })
                 })
                 .ok()??;
-            let description = parsed.as_ref().clone()?;
-            Some(SkillItem {
+            let parsed = parsed.as_ref().as_ref()?;
+            let item = SkillItem {
                 name,
                 path: path.display().to_string(),
-                description,
+                description: parsed.description.clone(),
                 scope: scope.to_string(),
-            })
+            };
+            Some((item, parsed.content.clone()))
         })
         .collect()
 }
@@ -117,15 +128,12 @@ fn valid_description(name: &str, text: &str) -> Option<String> {
 /// A project skill by name, with the SKILL.md text (for `skills show`).
 pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
     validate::skill_name(name)?;
-    let item = list(ws, true)?
+    // The text comes from the same read as the listing: never through a link.
+    let (item, text) = list_with_content(ws, true)?
         .into_iter()
-        .find(|s| s.name == name)
+        .find(|(s, _)| s.name == name)
         .ok_or_else(|| not_found(name))?;
-    let path = Path::new(&item.path);
-    let bytes = files::read_no_follow(path).map_err(|e| Error::io("read", path, e))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::new(Code::InvalidSkillContent, "SKILL.md is not valid UTF-8"))?;
-    Ok((item, text))
+    Ok((item, text.to_string()))
 }
 
 fn not_found(name: &str) -> Error {
@@ -271,10 +279,16 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
 /// Every folder of `.opencode/skills` (links excluded), valid or not: what
 /// an import `replace` removes.
 pub(crate) fn project_folders(ws: &Workspace) -> Vec<String> {
-    if !ws.reachable(&ws.skills_dir()) {
+    folders(ws, &ws.skills_dir())
+}
+
+/// Names of the real sub-folders of `dir` (readdir does not follow links),
+/// sorted; nothing when `dir` itself is reached through a link.
+fn folders(ws: &Workspace, dir: &Path) -> Vec<String> {
+    if !ws.reachable(dir) {
         return Vec::new();
     }
-    let Ok(entries) = std::fs::read_dir(ws.skills_dir()) else {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
@@ -282,7 +296,7 @@ pub(crate) fn project_folders(ws: &Workspace) -> Vec<String> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
-    names.sort();
+    names.sort_unstable();
     names
 }
 

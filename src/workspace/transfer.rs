@@ -40,21 +40,14 @@ pub struct CommandExport {
 }
 
 pub fn export(ws: &Workspace) -> Result<ExportDoc> {
-    let mut skill_docs = Vec::new();
-    for item in skills::list(ws, false)? {
-        // A skill that vanished (or became a link) between listing and
-        // reading is simply not exported.
-        if let Ok(content) = super::files::read_no_follow(std::path::Path::new(&item.path))
-            .map(String::from_utf8)
-            .and_then(|r| r.map_err(std::io::Error::other))
-        {
-            skill_docs.push(SkillExport {
-                name: item.name,
-                description: item.description,
-                content,
-            });
-        }
-    }
+    let skill_docs: Vec<SkillExport> = skills::list_with_content(ws, false)?
+        .into_iter()
+        .map(|(item, content)| SkillExport {
+            name: item.name,
+            description: item.description,
+            content: content.to_string(),
+        })
+        .collect();
     Ok(ExportDoc {
         workspace_id: ws.id().to_string(),
         exported_at: now_ms(),

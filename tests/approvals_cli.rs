@@ -1,0 +1,488 @@
+//! `openwork approvals` against the real server: the interactive `watch`
+//! under tmux (keys typed, screen read, files checked on disk), `watch
+//! --json` across a server restart, unattended decisions, and the errors.
+
+mod common;
+
+use common::{Env, Server};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn workspace() -> tempfile::TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ws.path().join("opencode.jsonc"),
+        "{\n  // mine\n  \"plugin\": [\"base\"]\n}\n",
+    )
+    .unwrap();
+    ws
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A tmux session running one command; killed on drop.
+struct Tmux {
+    name: String,
+}
+
+impl Tmux {
+    fn start(script: &Path) -> Tmux {
+        let name = format!("openwork-test-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &name,
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "150",
+                "-y",
+                "50",
+            ])
+            .arg(script)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux did not start");
+        Tmux { name }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.name,
+                "capture-pane",
+                "-p",
+                "-J",
+                "-S",
+                "-500",
+                "-t",
+                &self.name,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen contains `needle` `count` times.
+    fn wait_for(&self, needle: &str, count: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.matches(needle).count() >= count {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {needle:?} ×{count} on screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &str) {
+        Command::new("tmux")
+            .args(["-L", &self.name, "send-keys", "-t", &self.name, keys])
+            .status()
+            .unwrap();
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.name, "kill-server"])
+            .status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_on_a_terminal_answers_each_write_with_one_key() {
+    if !have("tmux") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is required in CI (.ci/run installs it)"
+        );
+        eprintln!("skipping: tmux is not installed");
+        return;
+    }
+    let ws = workspace();
+    let s = Server::start(
+        &[ws.path()],
+        &["--approval", "manual", "--approval-timeout", "6000"],
+    );
+    let config = ws.path().join("opencode.jsonc");
+    let script = s.env.home.path().join("watch.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexport HOME='{}' XDG_CONFIG_HOME='{}' OPENWORK_STATE_DIR='{}' NO_COLOR=1\n'{}' approvals watch\necho \"EXIT=$?\"\nsleep 30\n",
+            s.env.home.path().display(),
+            s.env.config_dir().display(),
+            s.env.state.path().display(),
+            common::bin()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let tmux = Tmux::start(&script);
+    tmux.wait_for("Watching http://127.0.0.1:", 1);
+    let ws_id = s.ws_id(0);
+    let add = |spec: &'static str| {
+        let req = s
+            .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
+            .json(&json!({ "spec": spec }));
+        tokio::spawn(common::send(req))
+    };
+
+    // 1. Allow with `a`: the screen shows what would change; the file changes.
+    let held = add("from-phone");
+    let screen = tmux.wait_for("Allow this write?", 1);
+    assert!(screen.contains("plugins.add in"), "{screen}");
+    assert!(screen.contains("Add plugin from-phone"), "{screen}");
+    assert!(screen.contains("files: opencode.jsonc"), "{screen}");
+    assert!(
+        screen.contains("+  \"plugin\": [\"base\", \"from-phone\"]"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("s left"),
+        "the countdown is shown: {screen}"
+    );
+    tmux.keys("a");
+    let resp = held.await.unwrap();
+    assert_eq!(resp.status, 200, "{resp:?}");
+    assert!(
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("from-phone")
+    );
+    tmux.wait_for("→ allowed", 1);
+
+    // 2. Deny with `d`: the client gets 403 and the file is unchanged.
+    let before = std::fs::read(&config).unwrap();
+    let held = add("not-this-one");
+    tmux.wait_for("Add plugin not-this-one", 1);
+    tmux.wait_for("Allow this write?", 1);
+    tmux.keys("d");
+    let resp = held.await.unwrap();
+    assert_eq!(
+        (resp.status, resp.code()),
+        (403, "write_denied"),
+        "{resp:?}"
+    );
+    assert_eq!(resp.json["details"]["reason"], "denied");
+    assert_eq!(std::fs::read(&config).unwrap(), before);
+    tmux.wait_for("→ denied", 1);
+
+    // 3. Answered elsewhere while the prompt is open: the prompt is withdrawn.
+    let held = add("answered-elsewhere");
+    tmux.wait_for("Add plugin answered-elsewhere", 1);
+    tmux.wait_for("Allow this write?", 1);
+    let pending = s.wait_pending(1).await;
+    let id = pending[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.reply(&id, "allow").await.status, 200);
+    assert_eq!(held.await.unwrap().status, 200);
+    tmux.wait_for("→ allowed elsewhere", 1);
+
+    // 4. Timed out while the prompt is open: withdrawn, outcome shown.
+    let held = add("too-slow");
+    tmux.wait_for("Add plugin too-slow", 1);
+    tmux.wait_for("Allow this write?", 1);
+    let resp = held.await.unwrap();
+    assert_eq!(resp.json["details"]["reason"], "timeout", "{resp:?}");
+    tmux.wait_for("→ timed out: denied", 1);
+
+    // `q` quits cleanly.
+    tmux.keys("q");
+    tmux.wait_for("EXIT=0", 1);
+    drop(s);
+}
+
+/// Reads stdout lines of a child into a channel.
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &std::sync::mpsc::Receiver<String>, event: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no {event} line"));
+        let v: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if v["event"] == event {
+            return v["data"].clone();
+        }
+    }
+}
+
+struct Killed(std::process::Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_json_prints_events_and_follows_a_restarted_server() {
+    let ws = workspace();
+    let state = tempfile::tempdir().unwrap();
+    let vars = [("OPENWORK_STATE_DIR", state.path().to_str().unwrap())];
+    let first = Server::start_with(Env::new(), &[ws.path()], &["--approval", "manual"], &vars);
+    let watcher_env = Env::new();
+    let mut cmd = watcher_env.command();
+    cmd.env("OPENWORK_STATE_DIR", state.path())
+        .args(["approvals", "watch", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut watcher = Killed(cmd.spawn().unwrap());
+    let rx = lines_of(&mut watcher.0);
+
+    let ws_id = first.ws_id(0);
+    let req = first
+        .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
+        .json(&json!({"spec": "one"}));
+    let held = tokio::spawn(common::send(req));
+    let requested = next_event(&rx, "approval.requested");
+    assert_eq!(requested["action"], "plugins.add");
+    assert!(requested["diff"].as_str().unwrap().contains("+"));
+    assert!(requested["expiresAt"].as_u64().unwrap() > requested["createdAt"].as_u64().unwrap());
+    let id = requested["id"].as_str().unwrap().to_string();
+    assert_eq!(first.reply(&id, "allow").await.status, 200);
+    let resolved = next_event(&rx, "approval.resolved");
+    assert_eq!(
+        resolved,
+        json!({"id": id, "allowed": true, "reason": "allowed"})
+    );
+    assert_eq!(held.await.unwrap().status, 200);
+
+    // The server restarts (new port, new tokens, new pairing file).
+    drop(first);
+    let second = Server::start_with(Env::new(), &[ws.path()], &["--approval", "manual"], &vars);
+    let ws_id = second.ws_id(0);
+    let req = second
+        .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
+        .json(&json!({"spec": "two"}));
+    let held = tokio::spawn(common::send(req));
+    let requested = next_event(&rx, "approval.requested");
+    assert!(
+        requested["summary"].as_str().unwrap().contains("two"),
+        "{requested}"
+    );
+    let id = requested["id"].as_str().unwrap().to_string();
+    assert_eq!(second.reply(&id, "deny").await.status, 200);
+    assert_eq!(held.await.unwrap().status, 403);
+    assert!(
+        !std::fs::read_to_string(ws.path().join("opencode.jsonc"))
+            .unwrap()
+            .contains("two")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_allow_all_decides_only_the_chosen_actions() {
+    let ws = workspace();
+    let s = Server::start(&[ws.path()], &["--approval", "manual"]);
+    let mut cmd = s.env.command();
+    cmd.args([
+        "approvals",
+        "watch",
+        "--allow-all",
+        "--action",
+        "plugins.add",
+    ])
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut watcher = Killed(cmd.spawn().unwrap());
+    let rx = lines_of(&mut watcher.0);
+    let ws_id = s.ws_id(0);
+    // The watcher announces itself on stderr once connected.
+    let mut err = BufReader::new(watcher.0.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Watching http://127.0.0.1:"), "{line}");
+    let resp = s
+        .post(
+            &format!("/workspace/{ws_id}/plugins"),
+            &json!({"spec": "auto-ok"}),
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{resp:?}");
+    let decision = next_event(&rx, "decision");
+    assert_eq!(decision["allowed"], true);
+    assert_eq!(decision["action"], "plugins.add");
+    // An MCP add is not in the filter: it stays pending for someone else.
+    let req = s
+        .client(Method::POST, &format!("/workspace/{ws_id}/mcp"))
+        .json(&json!({"name": "x", "config": {"type": "remote", "url": "https://x"}}));
+    let held = tokio::spawn(common::send(req));
+    let pending = s.wait_pending(1).await;
+    assert_eq!(pending[0]["action"], "mcp.add");
+    let id = pending[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.reply(&id, "deny").await.status, 200);
+    assert_eq!(held.await.unwrap().status, 403);
+}
+
+#[test]
+fn errors_name_the_server_and_how_it_was_found() {
+    let env = Env::new();
+    // Nothing running, nothing configured.
+    let (code, _, err) = common::run_cli(&env, &["approvals", "list"], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("no running openwork server found"), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
+    // A URL nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let (code, _, err) = common::run_cli(
+        &env,
+        &["approvals", "list", "--url", &url, "--host-token", "x"],
+        &[],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "cannot reach the openwork server at {url} (found via --url"
+        )),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn allow_and_deny_by_prefix_unknown_ids_and_wrong_tokens() {
+    let ws = workspace();
+    let s = Server::start(&[ws.path()], &["--approval", "manual"]);
+    let ws_id = s.ws_id(0);
+    let req = s
+        .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
+        .json(&json!({"spec": "p"}));
+    let held = tokio::spawn(common::send(req));
+    let id = s.wait_pending(1).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let env = &s.env;
+    let (code, out, err) = common::run_cli(env, &["approvals", "list"], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains(&id[..8]) && out.contains("Add plugin p"),
+        "{out}"
+    );
+    let (code, _, err) = common::run_cli(env, &["approvals", "allow", "zzzz"], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("no pending approval matches \"zzzz\""),
+        "{err}"
+    );
+    let (code, _, err) = common::run_cli(env, &["approvals", "list", "--host-token", "wrong"], &[]);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(err.contains("refused the host token"), "{err}");
+    assert!(!err.contains("wrong"), "the token is not echoed: {err}");
+    let (code, out, err) = common::run_cli(env, &["approvals", "deny", &id[..6]], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("Denied"), "{out}");
+    assert_eq!(held.await.unwrap().status, 403);
+    // Answering again: already answered.
+    let (code, _, err) = common::run_cli(env, &["approvals", "allow", &id], &[]);
+    assert_eq!(code, Some(1), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_ends_watch_with_exit_0() {
+    let ws = workspace();
+    let s = Server::start(&[ws.path()], &["--approval", "manual"]);
+    let mut cmd = s.env.command();
+    // Not a terminal: JSON lines on stdout, the status on stderr.
+    cmd.args(["approvals", "watch"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut watcher = Killed(cmd.spawn().unwrap());
+    let mut err = BufReader::new(watcher.0.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Watching"), "{line}");
+    let pid = watcher.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status =
+        common::wait_timeout(&mut watcher.0, Duration::from_secs(10)).expect("watch did not stop");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn stale_and_unsafe_pairing_files_are_ignored_and_said() {
+    let env = Env::new();
+    let servers = env.state.path().join("servers");
+    std::fs::create_dir_all(&servers).unwrap();
+    let pairing = |pid: u32| {
+        json!({"url": "http://127.0.0.1:9", "hostToken": "h", "clientToken": "c", "pid": pid})
+            .to_string()
+    };
+    // A server that died without cleaning up: its pid is not running.
+    std::fs::write(servers.join("999999999.json"), pairing(999_999_999)).unwrap();
+    std::fs::set_permissions(
+        servers.join("999999999.json"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let (code, _, err) = common::run_cli(&env, &["-v", "approvals", "list"], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("is not running"), "{err}");
+    assert!(err.contains("no running openwork server found"), "{err}");
+    // A live pid but a file others can read: refused, said without -v.
+    let me = std::process::id();
+    std::fs::write(servers.join(format!("{me}.json")), pairing(me)).unwrap();
+    std::fs::set_permissions(
+        servers.join(format!("{me}.json")),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    let (code, _, err) = common::run_cli(&env, &["approvals", "list"], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("ignoring pairing file") && err.contains("644"),
+        "{err}"
+    );
+}
