@@ -153,8 +153,6 @@ impl Workspace {
     pub fn audit_log(&self) -> PathBuf {
         self.state_dir().join("audit.jsonl")
     }
-    /// The newest `limit` audit entries, newest first (none when the log
-    /// is reached through a link).
     /// The same as [`Workspace::audit_tail`], as JSON text (for the server).
     pub fn audit_tail_json(&self, limit: usize) -> Result<String> {
         let log = self.audit_log();
@@ -164,6 +162,8 @@ impl Workspace {
         audit::tail_json(&log, limit)
     }
 
+    /// The newest `limit` audit entries, newest first (none when the log
+    /// is reached through a link).
     pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let log = self.audit_log();
         if !self.reachable(&log) {

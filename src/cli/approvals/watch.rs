@@ -289,6 +289,34 @@ fn spawn_key_reader() -> tokio::sync::mpsc::Receiver<Key> {
     rx
 }
 
+/// Ctrl-C (SIGINT), listened to from the start: `tokio::signal::ctrl_c()`
+/// installs its handler only when first polled, so a Ctrl-C right after
+/// "Watching …" is printed killed the process with the default action
+/// (no clean exit 0) — a race `approvals_cli::ctrl_c_ends_watch_with_exit_0`
+/// hit now and then.
+struct Interrupt {
+    #[cfg(unix)]
+    sigint: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupt {
+    fn listen() -> Interrupt {
+        Interrupt {
+            #[cfg(unix)]
+            sigint: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
+        }
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some(s) = self.sigint.as_mut() {
+            s.recv().await;
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 pub async fn run(
     ctx: &Ctx,
     client: Client,
@@ -296,6 +324,7 @@ pub async fn run(
     args: WatchArgs,
     interactive: bool,
 ) -> CmdResult {
+    let mut interrupt = Interrupt::listen();
     let mut client = client;
     // Not reaching the server at all is an error; losing it later is not.
     let mut resp = client.events().await?;
@@ -352,7 +381,7 @@ pub async fn run(
                     }
                 }
                 _ = tick.tick() => if ui.prompt_shown { ui.draw_prompt(); },
-                _ = tokio::signal::ctrl_c() => { ui.clear_prompt(); return Ok(()); }
+                _ = interrupt.recv() => { ui.clear_prompt(); return Ok(()); }
             }
         }
         // The server went away (restart, shutdown): everything pending there is gone.
@@ -370,7 +399,7 @@ pub async fn run(
             ));
             tokio::select! {
                 _ = tokio::time::sleep(backoff) => {}
-                _ = tokio::signal::ctrl_c() => return Ok(()),
+                _ = interrupt.recv() => return Ok(()),
                 Some(key) = async { match keys.as_mut() { Some(k) => k.recv().await, None => std::future::pending().await } } => {
                     if matches!(key, Key::CtrlC | Key::Char('q')) { return Ok(()); }
                 }
