@@ -44,14 +44,15 @@ impl Stamp {
     }
 }
 
+/// One file's parses (by kind: the config is both parsed and hashed), all
+/// of the same stamp.
 struct Entry {
-    kind: &'static str,
     stamp: Stamp,
-    value: Arc<dyn Any + Send + Sync>,
+    values: Vec<(&'static str, Arc<dyn Any + Send + Sync>)>,
 }
 
-/// Keyed by path alone (each file has one kind of parse in practice), so a
-/// lookup borrows the caller's path instead of allocating a key.
+/// Keyed by path, so a lookup borrows the caller's path instead of
+/// allocating a key.
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<HashMap<PathBuf, Entry>>,
@@ -83,10 +84,9 @@ impl Cache {
         let stamp = Stamp::of(&meta);
         if let Some(stamp) = stamp {
             let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(e) = entries
-                .get(path)
-                .filter(|e| e.stamp == stamp && e.kind == kind)
-                && let Ok(v) = Arc::clone(&e.value).downcast::<T>()
+            if let Some(e) = entries.get(path).filter(|e| e.stamp == stamp)
+                && let Some((_, v)) = e.values.iter().find(|(k, _)| *k == kind)
+                && let Ok(v) = Arc::clone(v).downcast::<T>()
             {
                 return Ok(Some(v));
             }
@@ -112,14 +112,16 @@ impl Cache {
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
-            entries.insert(
-                path.to_path_buf(),
-                Entry {
-                    kind,
-                    stamp,
-                    value: value.clone(),
-                },
-            );
+            let entry = entries.entry(path.to_path_buf()).or_insert_with(|| Entry {
+                stamp,
+                values: Vec::new(),
+            });
+            if entry.stamp != stamp {
+                entry.stamp = stamp;
+                entry.values.clear();
+            }
+            entry.values.retain(|(k, _)| *k != kind);
+            entry.values.push((kind, value.clone()));
         }
         Ok(Some(value))
     }
@@ -164,6 +166,40 @@ mod tests {
         assert_eq!(*cache.load(&p, "t", parse).unwrap().unwrap(), "two");
         std::fs::remove_file(&p).unwrap();
         assert!(cache.load(&p, "t", parse).unwrap().is_none());
+    }
+
+    #[test]
+    fn two_kinds_of_one_file_do_not_evict_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, "abc").unwrap();
+        let old = SystemTime::now() - Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let cache = Cache::default();
+        let calls = std::cell::Cell::new(0);
+        for _ in 0..3 {
+            let len = cache
+                .load(&p, "len", |b| {
+                    calls.set(calls.get() + 1);
+                    b.len()
+                })
+                .unwrap()
+                .unwrap();
+            let text = cache
+                .load(&p, "text", |b| {
+                    calls.set(calls.get() + 1);
+                    b.to_vec()
+                })
+                .unwrap()
+                .unwrap();
+            assert_eq!((*len, text.as_slice()), (3, &b"abc"[..]));
+        }
+        assert_eq!(calls.get(), 2, "each kind parsed once");
     }
 
     #[test]
