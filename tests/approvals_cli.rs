@@ -363,6 +363,16 @@ fn errors_name_the_server_and_how_it_was_found() {
         1,
         "{err}"
     );
+    // Not a URL at all: a usage error.
+    for bad in ["nonsense", "ftp://x", "http://127.0.0.1:notaport"] {
+        let (code, _, err) = common::run_cli(
+            &env,
+            &["approvals", "list", "--url", bad, "--host-token", "x"],
+            &[],
+        );
+        assert_eq!(code, Some(2), "{bad}: {err}");
+        assert!(err.contains("is not an http:// or https:// URL"), "{err}");
+    }
     // A URL nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

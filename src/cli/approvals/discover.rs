@@ -21,15 +21,12 @@ pub struct Target {
     pub from_pairing: bool,
 }
 
+/// The server's config file, found exactly as `openwork serve` finds it.
 fn config_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("OPENWORK_SERVER_CONFIG").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|p| !p.is_empty())
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    env("OPENWORK_SERVER_CONFIG")
         .map(PathBuf::from)
-        .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().join(".config")))?;
-    Some(config.join("openwork").join("server.json"))
+        .or_else(|| openwork::server::settings::default_config_path(&env))
 }
 
 /// `(url, host token)` from the server config file, when it has them.
@@ -76,6 +73,13 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
 
     if let Some(url) = &args.url {
         let url = url.trim_end_matches('/').to_string();
+        let valid = reqwest::Url::parse(&url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !valid {
+            return Err(usage(format!(
+                "--url {url:?} is not an http:// or https:// URL (e.g. http://127.0.0.1:8787)"
+            )));
+        }
         let paired = live.iter().find(|p| p.url.trim_end_matches('/') == url);
         let host_token = args
             .host_token
