@@ -666,3 +666,18 @@ fn version_and_help() {
             .contains("openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest")
     );
 }
+
+#[test]
+fn verbose_writes_print_the_diff_written_on_stderr() {
+    let ws = Ws::new();
+    ws.write("opencode.jsonc", COMMENTED);
+    let out = ws.run(&["-v", "plugins", "add", "shown"]).ok();
+    assert!(
+        out.stderr.contains("+++ b/opencode.jsonc"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("+    \"shown\",\n"), "{}", out.stderr);
+    let quiet = ws.run(&["plugins", "add", "hidden"]).ok();
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+}
