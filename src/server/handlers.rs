@@ -11,6 +11,7 @@ use super::models::{
 };
 use super::payloads;
 use super::settings::{ApprovalMode, Settings};
+use crate::workspace::watch::Key;
 use crate::workspace::{
     Actor, Plan, Workspace, commands, config, mcp, now_ms, plugins, skills, transfer,
 };
@@ -62,7 +63,7 @@ fn respond(answer: Answer) -> std::result::Result<Response, Infallible> {
 }
 
 /// A 200 answer whose body is JSON text made elsewhere.
-fn raw_json(body: String) -> Response {
+fn raw_json(body: Bytes) -> Response {
     let mut resp = Response::new(body.into());
     resp.headers_mut().insert(
         warp::http::header::CONTENT_TYPE,
@@ -84,14 +85,68 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
     })?
 }
 
-/// A read of one workspace, run in place: reads are a handful of `stat`s
-/// and small reads through the parse cache (tens of µs), cheaper than a
-/// hand-off to the blocking pool, which costs as much again per request.
-async fn read<T: Send + 'static>(
-    entry: &Arc<WsEntry>,
-    f: impl FnOnce(&Workspace) -> Result<T> + Send + 'static,
-) -> Result<T> {
-    f(&entry.ws)
+fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Bytes> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|_| Error::new(Code::Internal, "could not encode the answer"))
+}
+
+/// The JSON body of a read of one workspace, kept by the workspace's memo
+/// under `key` while nothing it read has changed (then one system call).
+/// Run in place, not on the blocking pool: a read is at worst a handful of
+/// `stat`s and small reads through the parse cache, cheaper than the
+/// hand-off.
+fn read_json<T: Serialize>(
+    entry: &WsEntry,
+    key: Key,
+    f: impl FnOnce(&Workspace) -> Result<T>,
+) -> Answer {
+    let body = entry.ws.memo(key, |ws| encode(&f(ws)?))?;
+    Ok(raw_json(Bytes::clone(&body)))
+}
+
+/// `GET …/export`. Its `exportedAt` is the time of each answer, so the memo
+/// keeps the text around it.
+fn export_answer(entry: &WsEntry) -> Answer {
+    const KEY: &[u8] = b"\"exportedAt\":";
+    let parts = entry.ws.memo(("export", 0), |ws| {
+        let mut doc = transfer::export(ws)?;
+        doc.exported_at = u64::MAX;
+        let text = encode(&doc)?;
+        let marker = format!(
+            "{}{}",
+            std::str::from_utf8(KEY).unwrap_or_default(),
+            u64::MAX
+        );
+        // The second field: nothing before it can hold the marker.
+        let at = text
+            .windows(marker.len())
+            .position(|w| w == marker.as_bytes())
+            .ok_or_else(|| Error::new(Code::Internal, "could not encode the export"))?;
+        Ok((
+            text.slice(..at + KEY.len()),
+            text.slice(at + marker.len()..),
+        ))
+    })?;
+    let (head, tail) = &*parts;
+    let now = now_ms().to_string();
+    let mut body = BytesMut::with_capacity(head.len() + now.len() + tail.len());
+    body.extend_from_slice(head);
+    body.extend_from_slice(now.as_bytes());
+    body.extend_from_slice(tail);
+    Ok(raw_json(body.freeze()))
+}
+
+/// `GET …/config`: the body and the ETag, which is taken first so that a
+/// change in between only makes a later If-Match fail; it never pairs an
+/// old view with a new tag.
+fn config_answer(entry: &WsEntry) -> Answer {
+    let answer = entry.ws.memo(("config", 0), |ws| {
+        let etag = config::etag(ws)?;
+        Ok((etag, encode(&config::show(ws)?)?))
+    })?;
+    let (etag, body) = &*answer;
+    Ok(with_etag(raw_json(Bytes::clone(body)), etag))
 }
 
 impl AppState {
@@ -103,9 +158,14 @@ impl AppState {
             .iter()
             .find(|w| w.ws.id() == id)
             .ok_or_else(|| Error::new(Code::WorkspaceNotFound, "Workspace not found"))?;
-        // Checked again on each request: a workspace folder replaced by a
-        // link to somewhere else since the boot is refused too.
-        if !entry.authorized || !self.settings.is_authorized(entry.ws.root()) {
+        // Checked again on each request (kept while the paths resolve
+        // alike): a workspace folder replaced by a link to somewhere else
+        // since the boot is refused too.
+        let authorized = entry.authorized
+            && *entry.ws.memo(("authorized", 0), |ws| {
+                Ok(self.settings.is_authorized(ws.root()))
+            })?;
+        if !authorized {
             return Err(Error::new(
                 Code::WorkspaceUnauthorized,
                 "Workspace is not authorized",
@@ -352,12 +412,7 @@ pub async fn get_config(
     respond(
         async {
             state.tokens.client(&headers)?;
-            let entry = state.workspace(&id)?;
-            // The tag first: a change in between then only makes a later
-            // If-Match fail, it never pairs an old view with a new tag.
-            let (etag, view) =
-                read(&entry, |ws| Ok((config::etag(ws)?, config::show(ws)?))).await?;
-            Ok(with_etag(ok(&view)?, &etag))
+            config_answer(&*state.workspace(&id)?)
         }
         .await,
     )
@@ -385,8 +440,7 @@ pub async fn patch_config(
                     ))
                 })
                 .await?;
-            let (etag, view) =
-                read(&entry, |ws| Ok((config::etag(ws)?, config::show(ws)?))).await?;
+            let (etag, view) = (config::etag(&entry.ws)?, config::show(&entry.ws)?);
             let body = Patched {
                 updated_at: view.updated_at,
                 opencode: view.opencode,
@@ -409,7 +463,9 @@ pub async fn list_plugins(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            ok(&read(&entry, move |ws| plugins::list(ws, global)).await?)
+            read_json(&entry, ("plugins", global.into()), |ws| {
+                plugins::list(ws, global)
+            })
         }
         .await,
     )
@@ -432,7 +488,7 @@ pub async fn add_plugin(
                     Ok((plugins::plan_add(ws, &spec)?, ()))
                 })
                 .await?;
-            ok(&read(&entry, |ws| plugins::list(ws, false)).await?)
+            read_json(&entry, ("plugins", 0), |ws| plugins::list(ws, false))
         }
         .await,
     )
@@ -454,7 +510,7 @@ pub async fn remove_plugin(
                     Ok((plugins::plan_remove(ws, &name)?, ()))
                 })
                 .await?;
-            ok(&read(&entry, |ws| plugins::list(ws, false)).await?)
+            read_json(&entry, ("plugins", 0), |ws| plugins::list(ws, false))
         }
         .await,
     )
@@ -471,8 +527,11 @@ pub async fn list_skills(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            let items = read(&entry, move |ws| skills::list(ws, global)).await?;
-            ok(&Items { items })
+            read_json(&entry, ("skills", global.into()), |ws| {
+                Ok(Items {
+                    items: skills::list(ws, global)?,
+                })
+            })
         }
         .await,
     )
@@ -517,8 +576,11 @@ pub async fn delete_skill(
                     Ok((skills::plan_delete(ws, &name)?, ()))
                 })
                 .await?;
-            let items = read(&entry, |ws| skills::list(ws, false)).await?;
-            ok(&Items { items })
+            read_json(&entry, ("skills", 0), |ws| {
+                Ok(Items {
+                    items: skills::list(ws, false)?,
+                })
+            })
         }
         .await,
     )
@@ -535,8 +597,11 @@ pub async fn list_mcp(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            let items = read(&entry, move |ws| mcp::list(ws, global)).await?;
-            ok(&Items { items })
+            read_json(&entry, ("mcp", global.into()), |ws| {
+                Ok(Items {
+                    items: mcp::list(ws, global)?,
+                })
+            })
         }
         .await,
     )
@@ -559,8 +624,11 @@ pub async fn add_mcp(
                     Ok((mcp::plan_add(ws, &name, &config)?, ()))
                 })
                 .await?;
-            let items = read(&entry, |ws| mcp::list(ws, false)).await?;
-            ok(&Items { items })
+            read_json(&entry, ("mcp", 0), |ws| {
+                Ok(Items {
+                    items: mcp::list(ws, false)?,
+                })
+            })
         }
         .await,
     )
@@ -582,8 +650,11 @@ pub async fn remove_mcp(
                     Ok((mcp::plan_remove(ws, &name)?, ()))
                 })
                 .await?;
-            let items = read(&entry, |ws| mcp::list(ws, false)).await?;
-            ok(&Items { items })
+            read_json(&entry, ("mcp", 0), |ws| {
+                Ok(Items {
+                    items: mcp::list(ws, false)?,
+                })
+            })
         }
         .await,
     )
@@ -605,8 +676,11 @@ pub async fn list_commands(
             } else {
                 commands::Scope::Workspace
             };
-            let items = read(&entry, move |ws| commands::list(ws, scope)).await?;
-            ok(&Items { items })
+            read_json(&entry, ("commands", scope as u64), |ws| {
+                Ok(Items {
+                    items: commands::list(ws, scope)?,
+                })
+            })
         }
         .await,
     )
@@ -629,8 +703,12 @@ pub async fn upsert_command(
                     Ok((commands::plan_upsert(ws, &input)?, ()))
                 })
                 .await?;
-            let items = read(&entry, |ws| commands::list(ws, commands::Scope::Workspace)).await?;
-            ok(&Items { items })
+            let scope = commands::Scope::Workspace;
+            read_json(&entry, ("commands", scope as u64), |ws| {
+                Ok(Items {
+                    items: commands::list(ws, scope)?,
+                })
+            })
         }
         .await,
     )
@@ -680,9 +758,12 @@ pub async fn audit(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let limit = audit_limit(&query);
-            let items = read(&entry, move |ws| ws.audit_tail_json(limit)).await?;
-            // `items` is a JSON array already (see `audit::tail_json`).
-            Ok(raw_json(format!("{{\"items\":{items}}}")))
+            let body = entry.ws.memo(("audit", limit as u64), |ws| {
+                // A JSON array already (see `audit::tail_json`).
+                let items = ws.audit_tail_json(limit)?;
+                Ok(Bytes::from(format!("{{\"items\":{items}}}")))
+            })?;
+            Ok(raw_json(Bytes::clone(&body)))
         }
         .await,
     )
@@ -697,7 +778,7 @@ pub async fn export(
         async {
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
-            ok(&read(&entry, transfer::export).await?)
+            export_answer(&entry)
         }
         .await,
     )

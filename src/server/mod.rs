@@ -63,6 +63,17 @@ fn workspace_entry(
     w: &settings::WorkspaceSetting,
 ) -> Result<WsEntry, ServeError> {
     let ws = Workspace::open(&w.path).map_err(|e| ServeError::Settings(e.message))?;
+    // Without notifications every read is simply computed afresh.
+    let ws = match ws.clone().watched() {
+        Ok(watched) => watched,
+        Err(e) => {
+            tracing::warn!(
+                "no file system notifications for {} ({e}): reads are not cached",
+                ws.root().display()
+            );
+            ws
+        }
+    };
     let opencode = (w.base_url.is_some() || w.directory.is_some()).then(|| OpencodeInfo {
         base_url: w.base_url.clone(),
         directory: w.directory.clone(),

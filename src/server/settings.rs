@@ -303,12 +303,14 @@ impl Settings {
     /// link to a folder outside every root is not authorized, whatever its
     /// path says. A path that cannot be resolved (gone) is not authorized.
     pub fn is_authorized(&self, path: &Path) -> bool {
-        let Ok(real) = std::fs::canonicalize(path) else {
+        // Recorded lookups: the answer is kept while the paths resolve alike.
+        use crate::workspace::files::canonicalize;
+        let Ok(real) = canonicalize(path) else {
             return false;
         };
         self.authorized_roots
             .iter()
-            .filter_map(|r| std::fs::canonicalize(r).ok())
+            .filter_map(|r| canonicalize(r).ok())
             .any(|r| real.starts_with(r))
     }
 }

@@ -201,7 +201,7 @@ pub(crate) fn project_files(ws: &Workspace) -> Vec<PathBuf> {
 
 /// `*.md` regular files of a folder (links excluded), sorted by name.
 fn md_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok(entries) = files::read_dir(dir) else {
         return Vec::new();
     };
     let mut names: Vec<std::ffi::OsString> = entries
@@ -250,7 +250,7 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
             format!("command {name} is a symbolic link; not removing it"),
         ));
     }
-    if path.is_file() {
+    if files::is_file(&path) {
         draft.set(&path, None)?;
     }
     Ok(draft.finish(

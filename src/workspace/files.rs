@@ -8,6 +8,7 @@ use std::path::Path;
 
 /// The file's bytes, or `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+    super::watch::read(path);
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
@@ -25,6 +26,7 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
 /// a regular file is `ErrorKind::InvalidInput`.
 pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
+    super::watch::read(path);
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -47,8 +49,56 @@ pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+// Every lookup a read makes goes through one of the functions below (or
+// `read_*` above, or the parse cache), which record it for
+// [`super::watch`]: a test checks that no other code of the core asks the
+// file system directly.
+
 pub fn is_symlink(path: &Path) -> bool {
+    super::watch::looked_up(path);
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// `Path::is_file` (follows links), recorded.
+pub fn is_file(path: &Path) -> bool {
+    super::watch::looked_up(path);
+    path.is_file()
+}
+
+/// `Path::is_dir` (follows links), recorded.
+pub fn is_dir(path: &Path) -> bool {
+    super::watch::looked_up(path);
+    path.is_dir()
+}
+
+/// `Path::exists` (follows links), recorded.
+pub fn exists(path: &Path) -> bool {
+    super::watch::looked_up(path);
+    path.exists()
+}
+
+/// `std::fs::read_dir`, recorded.
+pub fn read_dir(dir: &Path) -> std::io::Result<std::fs::ReadDir> {
+    super::watch::listed(dir);
+    std::fs::read_dir(dir)
+}
+
+/// `std::fs::canonicalize`, recorded. A path that is not already
+/// canonical went through a link, whose target no watch follows: what
+/// depends on it is not kept.
+pub fn canonicalize(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    super::watch::looked_up(path);
+    let real = std::fs::canonicalize(path)?;
+    if real != path {
+        super::watch::unwatchable();
+    }
+    Ok(real)
+}
+
+/// Opens `path` for reading, recorded.
+pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    super::watch::read(path);
+    std::fs::File::open(path)
 }
 
 /// Refuses `path` unless it lies inside `root` and no component below
@@ -123,7 +173,7 @@ pub fn stale_temps(path: &Path) -> Vec<std::path::PathBuf> {
     let (Some(dir), Some(base)) = (path.parent(), path.file_name().and_then(|b| b.to_str())) else {
         return Vec::new();
     };
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok(entries) = read_dir(dir) else {
         return Vec::new();
     };
     entries

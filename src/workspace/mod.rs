@@ -16,6 +16,7 @@ pub mod plugins;
 pub mod skills;
 pub mod transfer;
 pub mod validate;
+pub mod watch;
 
 use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
@@ -33,6 +34,8 @@ pub struct Workspace {
     global: Option<GlobalDirs>,
     /// Shared by clones, so a server's many handles read through one cache.
     cache: std::sync::Arc<cache::Cache>,
+    /// Whole results kept while unchanged (see [`Workspace::watched`]).
+    memo: Option<std::sync::Arc<watch::Memo>>,
 }
 
 impl Workspace {
@@ -40,8 +43,9 @@ impl Workspace {
     /// folder). The folder must exist.
     pub fn open(path: &Path) -> Result<Workspace> {
         let root = absolute(path)?;
-        match std::fs::metadata(&root) {
-            Ok(m) if m.is_dir() => {}
+        let meta = std::fs::metadata(&root); // unrecorded: opening, not reading its files
+        match meta {
+            Ok(m) if m.is_dir() => {} // unrecorded: as above
             Ok(_) => {
                 return Err(Error::new(
                     Code::WorkspaceNotFound,
@@ -65,7 +69,30 @@ impl Workspace {
             name,
             global: GlobalDirs::from_env(),
             cache: Default::default(),
+            memo: None,
         })
+    }
+
+    /// Lets [`Workspace::memo`] keep results, checked against file system
+    /// notifications (see [`watch`]): for a long-running server, where a
+    /// repeated read then costs one system call. A one-shot command has
+    /// nothing to gain.
+    pub fn watched(mut self) -> std::io::Result<Self> {
+        self.memo = Some(std::sync::Arc::new(watch::Memo::new()?));
+        Ok(self)
+    }
+
+    /// The result of `build`, kept under `key` while nothing it read has
+    /// changed (always built afresh unless [`Workspace::watched`]).
+    pub fn memo<T: Send + Sync + 'static>(
+        &self,
+        key: watch::Key,
+        build: impl FnOnce(&Workspace) -> Result<T>,
+    ) -> Result<std::sync::Arc<T>> {
+        match &self.memo {
+            Some(memo) => memo.get(key, || build(self)),
+            None => build(self).map(std::sync::Arc::new),
+        }
     }
 
     /// Replaces where global (read-only) configuration is looked for.
@@ -188,7 +215,7 @@ pub fn config_file_in(dir: &Path) -> Option<PathBuf> {
     ["opencode.jsonc", "opencode.json"]
         .iter()
         .map(|f| dir.join(f))
-        .find(|p| p.is_file())
+        .find(|p| files::is_file(p))
 }
 
 /// Where OpenCode keeps user-wide configuration; read, never written.

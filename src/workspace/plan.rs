@@ -235,7 +235,7 @@ impl Workspace {
             if files::check_inside(self.root(), &dir).is_err() {
                 continue;
             }
-            let Ok(entries) = std::fs::read_dir(&dir) else {
+            let Ok(entries) = files::read_dir(&dir) else {
                 continue;
             };
             for entry in entries.flatten() {

@@ -1,0 +1,366 @@
+//! The inotify side of [`super`]: which folders and files to watch for a
+//! record, and what each event means for the generation.
+
+use super::Deps;
+use nix::errno::Errno;
+use nix::sys::inotify::{AddWatchFlags as F, InitFlags, InotifyEvent, WatchDescriptor};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Everything that changes a folder's entries or what they hold.
+const FOLDER_EVENTS: F = F::IN_MODIFY
+    .union(F::IN_ATTRIB)
+    .union(F::IN_CLOSE_WRITE)
+    .union(F::IN_CREATE)
+    .union(F::IN_DELETE)
+    .union(F::IN_MOVED_FROM)
+    .union(F::IN_MOVED_TO)
+    .union(F::IN_DELETE_SELF)
+    .union(F::IN_MOVE_SELF);
+/// A file's own watch catches changes made through another hard link,
+/// which its folder's watch does not see.
+const FILE_EVENTS: F = F::IN_MODIFY
+    .union(F::IN_ATTRIB)
+    .union(F::IN_CLOSE_WRITE)
+    .union(F::IN_DELETE_SELF)
+    .union(F::IN_MOVE_SELF);
+
+/// One inotify watch (one inode), reached through one or more paths.
+#[derive(Debug, Default)]
+struct Watch {
+    paths: Vec<PathBuf>,
+    /// Every entry matters (a listed folder, or a file's own watch).
+    all: bool,
+    /// The entries that matter, when not `all`.
+    names: HashSet<OsString>,
+}
+
+#[derive(Debug)]
+struct State {
+    inotify: Option<nix::sys::inotify::Inotify>,
+    generation: u64,
+    /// Which watch stands for each watched path, while it still does.
+    by_path: BTreeMap<PathBuf, WatchDescriptor>,
+    by_wd: HashMap<WatchDescriptor, Watch>,
+}
+
+/// The inotify watches of one workspace's reads, and the generation they
+/// vouch for.
+#[derive(Debug)]
+pub struct Watcher {
+    state: Mutex<State>,
+}
+
+/// What one folder of a record must report.
+#[derive(Default)]
+struct Need<'a> {
+    all: bool,
+    names: Vec<&'a OsStr>,
+}
+
+impl Watcher {
+    pub fn new() -> std::io::Result<Watcher> {
+        Ok(Watcher {
+            state: Mutex::new(State {
+                inotify: Some(init()?),
+                generation: 0,
+                by_path: BTreeMap::new(),
+                by_wd: HashMap::new(),
+            }),
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The current generation, once every queued event is taken in;
+    /// `None` when the watcher has failed and vouches for nothing.
+    pub fn generation(&self) -> Option<u64> {
+        let mut st = self.state();
+        st.drain();
+        st.inotify.as_ref().map(|_| st.generation)
+    }
+
+    /// Watches everything `deps` depends on. `true` when a value computed
+    /// from `deps` may be kept: everything was watched already, so any
+    /// change since the computation started has moved the generation.
+    /// Growing the watch set moves the generation itself.
+    pub fn cover(&self, deps: &Deps) -> bool {
+        if deps.unwatchable {
+            return false;
+        }
+        // Each folder a lookup goes through, with the names looked up in it.
+        let mut need: BTreeMap<&Path, Need<'_>> = BTreeMap::new();
+        for path in &deps.lookups {
+            if !path.is_absolute() {
+                return false;
+            }
+            let mut child = path.as_path();
+            while let Some(parent) = child.parent() {
+                let Some(name) = child.file_name() else {
+                    return false;
+                };
+                let n = need.entry(parent).or_default();
+                if n.names.contains(&name) {
+                    break; // and so is the rest of the chain
+                }
+                n.names.push(name);
+                child = parent;
+            }
+        }
+        for dir in &deps.listed {
+            need.entry(dir).or_default().all = true;
+        }
+        let mut st = self.state();
+        if st.inotify.is_none() {
+            return false;
+        }
+        let mut grew = false;
+        let mut ok = true;
+        // Parents sort before their children, so a folder is watched
+        // before anything below it.
+        for (dir, n) in &need {
+            match st.watch_folder(dir, n) {
+                Ok(g) => grew |= g,
+                Err(()) => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            for file in &deps.files {
+                match st.watch_file(file) {
+                    Ok(g) => grew |= g,
+                    Err(()) => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if grew {
+            st.generation += 1;
+        }
+        ok && !grew
+    }
+}
+
+fn init() -> std::io::Result<nix::sys::inotify::Inotify> {
+    nix::sys::inotify::Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC)
+        .map_err(std::io::Error::from)
+}
+
+impl State {
+    /// Takes in every queued event.
+    fn drain(&mut self) {
+        loop {
+            let Some(inotify) = &self.inotify else {
+                return;
+            };
+            match inotify.read_events() {
+                Ok(events) if events.is_empty() => return,
+                Ok(events) => {
+                    for event in events {
+                        self.take(event);
+                    }
+                }
+                Err(Errno::EAGAIN) => return,
+                Err(Errno::EINTR) => {}
+                // A queue that cannot be read vouches for nothing.
+                Err(_) => {
+                    self.reset();
+                    return;
+                }
+            }
+        }
+    }
+
+    fn take(&mut self, event: InotifyEvent) {
+        if event.mask.contains(F::IN_Q_OVERFLOW) {
+            // Events were lost: start over.
+            self.reset();
+            return;
+        }
+        let Some(watch) = self.by_wd.get(&event.wd) else {
+            return; // a watch already given up
+        };
+        match &event.name {
+            Some(name) => {
+                if !(watch.all || watch.names.contains(name)) {
+                    return;
+                }
+                self.generation += 1;
+                // The name may now stand for another file or folder: what
+                // was watched through it is watched anew when next needed.
+                if event
+                    .mask
+                    .intersects(F::IN_CREATE | F::IN_DELETE | F::IN_MOVE)
+                {
+                    let below: Vec<PathBuf> = watch.paths.iter().map(|p| p.join(name)).collect();
+                    for path in below {
+                        self.forget(&path);
+                    }
+                }
+            }
+            None => {
+                self.generation += 1;
+                if event
+                    .mask
+                    .intersects(F::IN_IGNORED | F::IN_DELETE_SELF | F::IN_MOVE_SELF | F::IN_UNMOUNT)
+                {
+                    // The watch no longer stands for its paths.
+                    for path in watch.paths.clone() {
+                        self.forget(&path);
+                    }
+                    if event.mask.contains(F::IN_IGNORED) {
+                        self.by_wd.remove(&event.wd);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops the watches of `path` and of everything below it.
+    fn forget(&mut self, path: &Path) {
+        let below: Vec<PathBuf> = self
+            .by_path
+            .range::<Path, _>((Bound::Included(path), Bound::Unbounded))
+            .take_while(|(p, _)| p.starts_with(path))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in below {
+            let Some(wd) = self.by_path.remove(&p) else {
+                continue;
+            };
+            if let Some(watch) = self.by_wd.get_mut(&wd) {
+                watch.paths.retain(|q| *q != p);
+                if watch.paths.is_empty() {
+                    self.by_wd.remove(&wd);
+                    if let Some(inotify) = &self.inotify {
+                        let _ = inotify.rm_watch(wd);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops every watch (a new inotify instance) and moves the generation.
+    fn reset(&mut self) {
+        self.generation += 1;
+        self.by_path.clear();
+        self.by_wd.clear();
+        self.inotify = None;
+        self.inotify = init().ok();
+    }
+
+    /// Watches the folder `dir` for what `need` asks. `Ok(true)` when the
+    /// watch set grew; `Err` when it cannot be watched.
+    fn watch_folder(&mut self, dir: &Path, need: &Need<'_>) -> Result<bool, ()> {
+        let mut grew = false;
+        let wd = match self.by_path.get(dir) {
+            Some(wd) => *wd,
+            None => {
+                let inotify = self.inotify.as_ref().ok_or(())?;
+                let flags = FOLDER_EVENTS | F::IN_ONLYDIR | F::IN_DONT_FOLLOW;
+                match inotify.add_watch(dir, flags) {
+                    Ok(wd) => {
+                        if !self.by_wd.contains_key(&wd) {
+                            if !local_file_system(dir) {
+                                let _ = inotify.rm_watch(wd);
+                                return Err(());
+                            }
+                            grew = true;
+                        }
+                        self.by_path.insert(dir.to_path_buf(), wd);
+                        self.by_wd
+                            .entry(wd)
+                            .or_default()
+                            .paths
+                            .push(dir.to_path_buf());
+                        wd
+                    }
+                    // Missing: its parent's watch reports its creation.
+                    Err(Errno::ENOENT) => return Ok(false),
+                    // A file (lookups below it fail) is fine; a link is
+                    // followed by lookups, and its target is not watched.
+                    Err(Errno::ENOTDIR) => {
+                        return match std::fs::symlink_metadata(dir) {
+                            Ok(m) if m.file_type().is_symlink() => Err(()),
+                            _ => Ok(false),
+                        };
+                    }
+                    Err(_) => return Err(()),
+                }
+            }
+        };
+        let watch = self.by_wd.entry(wd).or_default();
+        if need.all && !watch.all {
+            watch.all = true;
+            grew = true;
+        }
+        if !watch.all {
+            for name in &need.names {
+                if !watch.names.contains(*name) {
+                    watch.names.insert(name.to_os_string());
+                    grew = true;
+                }
+            }
+        }
+        Ok(grew)
+    }
+
+    /// Watches the file at `file` itself (its folder watches its name).
+    fn watch_file(&mut self, file: &Path) -> Result<bool, ()> {
+        if self.by_path.contains_key(file) {
+            return Ok(false);
+        }
+        let inotify = self.inotify.as_ref().ok_or(())?;
+        match inotify.add_watch(file, FILE_EVENTS | F::IN_DONT_FOLLOW) {
+            Ok(wd) => {
+                let grew = !self.by_wd.contains_key(&wd);
+                self.by_path.insert(file.to_path_buf(), wd);
+                let watch = self.by_wd.entry(wd).or_default();
+                watch.all = true;
+                watch.paths.push(file.to_path_buf());
+                Ok(grew)
+            }
+            Err(Errno::ENOENT | Errno::ENOTDIR) => Ok(false),
+            Err(_) => Err(()),
+        }
+    }
+}
+
+/// File systems where every change to a file is made by this kernel, and
+/// so raises an inotify event. Network file systems, FUSE and 9p (a
+/// virtual machine's shared folder) are not among them.
+fn local_file_system(dir: &Path) -> bool {
+    use nix::sys::statfs as fs;
+    let Ok(stat) = fs::statfs(dir) else {
+        return false;
+    };
+    let kind = stat.filesystem_type();
+    const ZFS: u64 = 0x2fc1_2fc1;
+    const BCACHEFS: u64 = 0xca45_1a4e;
+    const EXFAT: u64 = 0x2011_bab0;
+    const NTFS3: u64 = 0x7366_746e;
+    const RAMFS: u64 = 0x8584_58f6;
+    const JFS: u64 = 0x3153_464a;
+    [
+        fs::EXT4_SUPER_MAGIC, // also ext2 and ext3
+        fs::XFS_SUPER_MAGIC,
+        fs::BTRFS_SUPER_MAGIC,
+        fs::TMPFS_MAGIC,
+        fs::OVERLAYFS_SUPER_MAGIC,
+        fs::F2FS_SUPER_MAGIC,
+        fs::REISERFS_SUPER_MAGIC,
+        fs::NILFS_SUPER_MAGIC,
+        fs::MSDOS_SUPER_MAGIC,
+    ]
+    .contains(&kind)
+        || [ZFS, BCACHEFS, EXFAT, NTFS3, RAMFS, JFS].contains(&(kind.0 as u64 & 0xffff_ffff))
+}
