@@ -1,6 +1,7 @@
 //! Core operations without a server, so regressions show up in
 //! `cargo bench`: listing skills, planning a plugin add on a large
-//! commented config, tailing the audit log, a 20,000-key config patch.
+//! commented config, tailing the audit log, a 20,000-key config patch,
+//! and a repeated read answered by the memo.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use openwork::bench::{Size, generate};
@@ -64,6 +65,18 @@ fn benches(c: &mut Criterion) {
     c.bench_function("skills::list (200 skills)", |b| {
         b.iter(|| black_box(skills::list(&large, false).expect("list")))
     });
+
+    // What the server pays for a repeated read: the memo, checked with one
+    // read of the inotify queue, whatever the listing's size.
+    for (label, ws) in [("30", &medium), ("200", &large)] {
+        let watched = ws.clone().watched().expect("inotify");
+        let key = ("skills", 0);
+        let list = |ws: &Workspace| skills::list(ws, false);
+        watched.memo(key, list).expect("list");
+        c.bench_function(&format!("memo hit: skills::list ({label} skills)"), |b| {
+            b.iter(|| black_box(watched.memo(key, list).expect("list")))
+        });
+    }
 }
 
 criterion_group! {

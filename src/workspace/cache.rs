@@ -2,11 +2,13 @@
 //! re-read and re-parse unchanged files on every request.
 //!
 //! An entry is keyed by the file's identity and stamp (device, inode,
-//! size, mtime) and checked with one `stat` per read. Our own writes replace
-//! files by rename (a new inode), so they are always seen. For edits by
-//! hand in place, git's "racy" rule applies: a file modified within
-//! [`RACY`] of being read is not cached, because a second same-size edit in
-//! the same mtime tick would otherwise be invisible.
+//! size, mtime, ctime) and checked with one `stat` per read. Our own writes
+//! replace files by rename (a new inode), so they are always seen. An edit
+//! in place moves the ctime, which, unlike the mtime, no one can put back
+//! (`cp -p`, `rsync -t` and `touch -r` restore the mtime). Git's "racy"
+//! rule covers edits too close together for the clock: a file changed
+//! within [`RACY`] of being read is not cached, because a second same-size
+//! edit in the same tick would otherwise be invisible.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -24,6 +26,7 @@ struct Stamp {
     ino: u64,
     len: u64,
     mtime: SystemTime,
+    ctime: (i64, i64),
 }
 
 impl Stamp {
@@ -35,11 +38,19 @@ impl Stamp {
         };
         #[cfg(not(unix))]
         let (dev, ino) = (0, 0);
+        #[cfg(unix)]
+        let ctime = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let ctime = (0, 0);
         Some(Stamp {
             dev,
             ino,
             len: meta.len(),
             mtime: meta.modified().ok()?,
+            ctime,
         })
     }
 }
@@ -106,7 +117,11 @@ impl Cache {
         let value = Arc::new(parse(&bytes));
         let now = SystemTime::now();
         let settled = |s: &Stamp| {
-            now.duration_since(s.mtime).is_ok_and(|age| age > RACY) && s.len == bytes.len() as u64
+            let changed = std::time::UNIX_EPOCH
+                + Duration::new(s.ctime.0.max(0) as u64, s.ctime.1.max(0) as u32);
+            now.duration_since(s.mtime).is_ok_and(|age| age > RACY)
+                && now.duration_since(changed).is_ok_and(|age| age > RACY)
+                && s.len == bytes.len() as u64
         };
         if let Some(stamp) = stamp.filter(settled) {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
@@ -132,19 +147,43 @@ impl Cache {
 mod tests {
     use super::*;
 
+    /// Waits until what was just written is old enough to be cached.
+    fn settle() {
+        std::thread::sleep(RACY * 2);
+    }
+
+    /// `cp -p`, `rsync -t`, `touch -r` and some editors put the old mtime
+    /// back after a same-size edit: only the ctime, which no one can set,
+    /// tells the change.
+    #[test]
+    fn a_same_size_edit_with_the_old_mtime_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, "one").unwrap();
+        settle();
+        let cache = Cache::default();
+        let load = || cache.load(&p, "t", |b| b.to_vec()).unwrap().unwrap();
+        assert_eq!(*load(), b"one");
+        assert_eq!(*load(), b"one");
+        let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
+        std::fs::write(&p, "two").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(*load(), b"two");
+        settle();
+        assert_eq!(*load(), b"two");
+    }
+
     #[test]
     fn hits_until_the_file_changes() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, "one").unwrap();
-        // Make the file old enough to be cached.
-        let old = SystemTime::now() - Duration::from_secs(5);
-        std::fs::File::options()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        settle();
         let cache = Cache::default();
         let calls = std::cell::Cell::new(0);
         let parse = |b: &[u8]| {
@@ -157,12 +196,7 @@ mod tests {
         // Replaced by rename, as openwork writes: a new inode.
         let tmp = dir.path().join("g");
         std::fs::write(&tmp, "two").unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&tmp)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        settle();
         std::fs::rename(&tmp, &p).unwrap();
         assert_eq!(*cache.load(&p, "t", parse).unwrap().unwrap(), "two");
         std::fs::remove_file(&p).unwrap();
@@ -174,13 +208,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, "abc").unwrap();
-        let old = SystemTime::now() - Duration::from_secs(5);
-        std::fs::File::options()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        settle();
         let cache = Cache::default();
         let calls = std::cell::Cell::new(0);
         for _ in 0..3 {
