@@ -194,8 +194,8 @@ impl Memo {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
     use std::cell::Cell;
+    use std::ffi::OsString;
     use std::time::{Duration, SystemTime};
 
     /// A memo of the bytes of every file a closure reads, counting builds.
