@@ -32,6 +32,7 @@ async fn writes(
         .build()
         .expect("client");
     let deadline = Instant::now() + Duration::from_secs(secs);
+    let run = std::process::id();
     let mut tasks = Vec::new();
     for c in 0..conns {
         let (http, url, token, id) = (http.clone(), url.clone(), token.clone(), id.clone());
@@ -42,7 +43,9 @@ async fn writes(
             let mut n = 0usize;
             while Instant::now() < deadline {
                 let resp = if c % 2 == 0 {
-                    let name = format!("load-{c}-{n}");
+                    // Unique across runs too: a repeated name would be a
+                    // no-op, acknowledged without an audit line.
+                    let name = format!("load-{run}-{c}-{n}");
                     let r = http
                         .post(format!("{url}/workspace/{id}/commands"))
                         .bearer_auth(&token)

@@ -4,9 +4,8 @@
 use super::Deps;
 use nix::errno::Errno;
 use nix::sys::inotify::{AddWatchFlags as F, InitFlags, InotifyEvent, WatchDescriptor};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -34,6 +33,8 @@ struct Watch {
     paths: Vec<PathBuf>,
     /// Every entry matters (a listed folder, or a file's own watch).
     all: bool,
+    /// A folder's watch (paths may be watched below it).
+    folder: bool,
     /// The entries that matter, when not `all`.
     names: HashSet<OsString>,
 }
@@ -43,7 +44,7 @@ struct State {
     inotify: Option<nix::sys::inotify::Inotify>,
     generation: u64,
     /// Which watch stands for each watched path, while it still does.
-    by_path: BTreeMap<PathBuf, WatchDescriptor>,
+    by_path: HashMap<PathBuf, WatchDescriptor>,
     by_wd: HashMap<WatchDescriptor, Watch>,
 }
 
@@ -58,7 +59,7 @@ pub struct Watcher {
 #[derive(Default)]
 struct Need<'a> {
     all: bool,
-    names: Vec<&'a OsStr>,
+    names: HashSet<&'a OsStr>,
 }
 
 impl Watcher {
@@ -67,7 +68,7 @@ impl Watcher {
             state: Mutex::new(State {
                 inotify: Some(init()?),
                 generation: 0,
-                by_path: BTreeMap::new(),
+                by_path: HashMap::new(),
                 by_wd: HashMap::new(),
             }),
         })
@@ -94,7 +95,7 @@ impl Watcher {
             return false;
         }
         // Each folder a lookup goes through, with the names looked up in it.
-        let mut need: BTreeMap<&Path, Need<'_>> = BTreeMap::new();
+        let mut need: HashMap<&Path, Need<'_>> = HashMap::new();
         for path in &deps.lookups {
             if !path.is_absolute() {
                 return false;
@@ -104,11 +105,9 @@ impl Watcher {
                 let Some(name) = child.file_name() else {
                     return false;
                 };
-                let n = need.entry(parent).or_default();
-                if n.names.contains(&name) {
+                if !need.entry(parent).or_default().names.insert(name) {
                     break; // and so is the rest of the chain
                 }
-                n.names.push(name);
                 child = parent;
             }
         }
@@ -121,8 +120,10 @@ impl Watcher {
         }
         let mut grew = false;
         let mut ok = true;
-        // Parents sort before their children, so a folder is watched
-        // before anything below it.
+        // A folder is watched before anything below it (a parent's path is
+        // the shorter).
+        let mut need: Vec<(&Path, Need<'_>)> = need.into_iter().collect();
+        need.sort_unstable_by_key(|(dir, _)| dir.as_os_str().len());
         for (dir, n) in &need {
             match st.watch_folder(dir, n) {
                 Ok(g) => grew |= g,
@@ -201,9 +202,10 @@ impl State {
                     .mask
                     .intersects(F::IN_CREATE | F::IN_DELETE | F::IN_MOVE)
                 {
+                    let folder = event.mask.contains(F::IN_ISDIR);
                     let below: Vec<PathBuf> = watch.paths.iter().map(|p| p.join(name)).collect();
                     for path in below {
-                        self.forget(&path);
+                        self.forget(&path, folder);
                     }
                 }
             }
@@ -214,8 +216,9 @@ impl State {
                     .intersects(F::IN_IGNORED | F::IN_DELETE_SELF | F::IN_MOVE_SELF | F::IN_UNMOUNT)
                 {
                     // The watch no longer stands for its paths.
+                    let folder = watch.folder;
                     for path in watch.paths.clone() {
-                        self.forget(&path);
+                        self.forget(&path, folder);
                     }
                     if event.mask.contains(F::IN_IGNORED) {
                         self.by_wd.remove(&event.wd);
@@ -225,15 +228,18 @@ impl State {
         }
     }
 
-    /// Drops the watches of `path` and of everything below it.
-    fn forget(&mut self, path: &Path) {
-        let below: Vec<PathBuf> = self
-            .by_path
-            .range::<Path, _>((Bound::Included(path), Bound::Unbounded))
-            .take_while(|(p, _)| p.starts_with(path))
-            .map(|(p, _)| p.clone())
-            .collect();
-        for p in below {
+    /// Drops the watch of `path` and, for a folder, of everything below it.
+    fn forget(&mut self, path: &Path, folder: bool) {
+        let mut gone = vec![path.to_path_buf()];
+        if folder {
+            gone.extend(
+                self.by_path
+                    .keys()
+                    .filter(|p| p.starts_with(path) && *p != path)
+                    .cloned(),
+            );
+        }
+        for p in gone {
             let Some(wd) = self.by_path.remove(&p) else {
                 continue;
             };
@@ -277,11 +283,9 @@ impl State {
                             grew = true;
                         }
                         self.by_path.insert(dir.to_path_buf(), wd);
-                        self.by_wd
-                            .entry(wd)
-                            .or_default()
-                            .paths
-                            .push(dir.to_path_buf());
+                        let watch = self.by_wd.entry(wd).or_default();
+                        watch.folder = true;
+                        watch.paths.push(dir.to_path_buf());
                         wd
                     }
                     // Missing: its parent's watch reports its creation.
