@@ -426,6 +426,17 @@ mod tests {
         assert_eq!(probe.builds.get(), 3, "never kept");
     }
 
+    /// procfs, like a network file system, changes without events.
+    #[test]
+    fn files_of_other_file_systems_are_never_kept() {
+        let f = Path::new("/proc/sys/fs/inotify/max_queued_events");
+        let probe = Probe::new();
+        for _ in 0..3 {
+            probe.get(|| read_file(f));
+        }
+        assert_eq!(probe.builds.get(), 3);
+    }
+
     #[test]
     fn a_change_during_the_build_is_not_kept() {
         let dir = tempfile::tempdir().unwrap();
