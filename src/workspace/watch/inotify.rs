@@ -46,6 +46,17 @@ struct State {
     /// Which watch stands for each watched path, while it still does.
     by_path: HashMap<PathBuf, WatchDescriptor>,
     by_wd: HashMap<WatchDescriptor, Watch>,
+    /// At most this many watches: the per-user limit is shared with
+    /// editors and other tools, which must not be starved.
+    budget: usize,
+}
+
+/// The share of the per-user watch limit one workspace may take.
+fn default_budget() -> usize {
+    std::fs::read_to_string("/proc/sys/fs/inotify/max_user_watches")
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .map_or(1024, |max| (max / 8).clamp(256, 65_536))
 }
 
 /// The inotify watches of one workspace's reads, and the generation they
@@ -64,14 +75,27 @@ struct Need<'a> {
 
 impl Watcher {
     pub fn new() -> std::io::Result<Watcher> {
+        Self::with_budget(default_budget())
+    }
+
+    /// A watcher that holds at most `budget` watches; what would need more
+    /// is not kept.
+    pub fn with_budget(budget: usize) -> std::io::Result<Watcher> {
         Ok(Watcher {
             state: Mutex::new(State {
                 inotify: Some(init()?),
                 generation: 0,
                 by_path: HashMap::new(),
                 by_wd: HashMap::new(),
+                budget,
             }),
         })
+    }
+
+    /// How many watches are held.
+    #[cfg(test)]
+    pub(super) fn watches(&self) -> usize {
+        self.state().by_wd.len()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -271,6 +295,9 @@ impl State {
         let wd = match self.by_path.get(dir) {
             Some(wd) => *wd,
             None => {
+                if self.by_wd.len() >= self.budget {
+                    return Err(());
+                }
                 let inotify = self.inotify.as_ref().ok_or(())?;
                 let flags = FOLDER_EVENTS | F::IN_ONLYDIR | F::IN_DONT_FOLLOW;
                 match inotify.add_watch(dir, flags) {
@@ -322,6 +349,9 @@ impl State {
     fn watch_file(&mut self, file: &Path) -> Result<bool, ()> {
         if self.by_path.contains_key(file) {
             return Ok(false);
+        }
+        if self.by_wd.len() >= self.budget {
+            return Err(());
         }
         let inotify = self.inotify.as_ref().ok_or(())?;
         match inotify.add_watch(file, FILE_EVENTS | F::IN_DONT_FOLLOW) {

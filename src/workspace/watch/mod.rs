@@ -158,6 +158,14 @@ impl Memo {
         })
     }
 
+    #[cfg(test)]
+    fn with_budget(budget: usize) -> std::io::Result<Memo> {
+        Ok(Memo {
+            watcher: Watcher::with_budget(budget)?,
+            values: Mutex::new(HashMap::new()),
+        })
+    }
+
     /// The value of `build`, from memory when nothing it read has changed
     /// since it was computed. Errors are not kept.
     pub fn get<T: Send + Sync + 'static, E>(
@@ -424,6 +432,45 @@ mod tests {
             });
         }
         assert_eq!(probe.builds.get(), 3, "never kept");
+    }
+
+    /// Past its share of the per-user limit, a watcher adds no watch and
+    /// keeps nothing that would need one; what fits is still kept.
+    #[test]
+    fn the_watch_budget_is_never_exceeded() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small");
+        let big = dir.path().join("big");
+        std::fs::create_dir_all(&small).unwrap();
+        std::fs::create_dir_all(&big).unwrap();
+        for i in 0..50 {
+            std::fs::write(big.join(format!("f{i}")), "x").unwrap();
+        }
+        std::fs::write(small.join("f"), "x").unwrap();
+        // The chain from `/` plus the folder and its file.
+        let depth = small.ancestors().count();
+        let memo = Memo::with_budget(depth + 1).unwrap();
+        let builds = Cell::new(0);
+        let read_all = |d: &Path| {
+            builds.set(builds.get() + 1);
+            list(d)
+                .iter()
+                .map(|n| read_file(&d.join(n)))
+                .collect::<Vec<_>>()
+        };
+        for _ in 0..3 {
+            memo.get(("small", 0), || Ok::<_, ()>(read_all(&small)))
+                .unwrap();
+        }
+        assert_eq!(builds.get(), 2, "fits: kept after the first build");
+        builds.set(0);
+        for _ in 0..3 {
+            memo.get(("big", 0), || Ok::<_, ()>(read_all(&big)))
+                .unwrap();
+        }
+        assert_eq!(builds.get(), 3, "over budget: never kept");
+        let watches = memo.watcher.watches();
+        assert!(watches <= depth + 1, "{watches} watches");
     }
 
     /// procfs, like a network file system, changes without events.
