@@ -320,3 +320,93 @@ async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
         .await;
     assert_eq!(r.status, 200);
 }
+
+/// The files an import writes, without the audit log and the lock.
+fn content(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
+    fixture::snapshot(root)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(".opencode/openwork"))
+        .map(|(p, bytes)| (p, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect()
+}
+
+/// A write of several files (an import) killed between two of them — by
+/// a crash point of debug builds, at each place in turn — is finished,
+/// whole and logged once, by the next write from any process or by a
+/// server starting. Reads in between change nothing.
+#[test]
+fn a_multi_file_write_killed_midway_is_finished_by_the_next_lock() {
+    let initial = "{\n  // keep this comment\n  \"plugin\": [\"base\"]\n}\n";
+    let doc = json!({
+        "opencode": {"plugin": ["base", "imported"]},
+        "openwork": {"authorizedRoots": []},
+        "skills": [
+            {"name": "alpha", "description": "First skill", "content": "# Alpha"},
+            {"name": "beta", "description": "Second skill", "content": "# Beta"},
+        ],
+        "commands": [
+            {"name": "review", "template": "Review the change"},
+            {"name": "ship", "description": "Ship it", "template": "Ship"},
+        ],
+    });
+    let twin = Ws::new();
+    twin.write("opencode.jsonc", initial);
+    let doc_file = twin.home.path().join("doc.json");
+    std::fs::write(&doc_file, doc.to_string()).expect("write doc");
+    twin.run(&["import", doc_file.to_str().expect("utf-8")])
+        .ok();
+    let whole = content(twin.path());
+    let files = whole.len() - 1; // the config existed before
+    assert!(files >= 5, "{whole:?}");
+
+    for crash_after in 1..files {
+        for finisher in ["cli", "serve"] {
+            let ws = Ws::new();
+            ws.write("opencode.jsonc", initial);
+            let status = ws
+                .cmd()
+                .env("OPENWORK_TEST_CRASH_AFTER_FILES", crash_after.to_string())
+                .args(["-q", "import"])
+                .arg(&doc_file)
+                .output()
+                .expect("run");
+            assert!(!status.status.success(), "the crash point fired");
+            let partial = content(ws.path());
+            assert_ne!(partial, whole, "after {crash_after} files: not all written");
+            assert!(ws.file(".opencode/openwork/journal.json").exists());
+            assert!(ws.audit().is_empty(), "nothing logged yet");
+            ws.run(&["--json", "skills", "list"]).ok();
+            assert_eq!(content(ws.path()), partial, "a read repairs nothing");
+
+            let expected_actions: Vec<&str> = match finisher {
+                "cli" => {
+                    ws.run(&["-q", "plugins", "add", "extra"]).ok();
+                    vec!["config.import", "plugins.add"]
+                }
+                _ => {
+                    let s = Server::start(&[ws.path()], &["--approval", "auto"]);
+                    drop(s);
+                    vec!["config.import"]
+                }
+            };
+            let mut want = whole.clone();
+            if finisher == "cli" {
+                twin.run(&["-q", "plugins", "add", "extra"]).ok();
+                want = content(twin.path());
+                twin.run(&["-q", "plugins", "remove", "extra"]).ok();
+            }
+            assert_eq!(
+                content(ws.path()),
+                want,
+                "crash after {crash_after} files, finished by {finisher}"
+            );
+            assert!(!ws.file(".opencode/openwork/journal.json").exists());
+            let actions: Vec<String> = ws
+                .audit()
+                .iter()
+                .map(|e| e["action"].as_str().unwrap_or_default().to_string())
+                .collect();
+            assert_eq!(actions, expected_actions, "logged once, in order");
+        }
+    }
+}

@@ -13,7 +13,8 @@ pub struct LockGuard {
 }
 
 impl Workspace {
-    /// Blocks until this process holds the workspace's lock.
+    /// Blocks until this process holds the workspace's lock, then finishes
+    /// a write that a crash interrupted, if any (see [`super::journal`]).
     /// The state folder must be the workspace's own: a link there would
     /// make the lock file (and the audit log) land outside it.
     pub fn lock(&self) -> Result<LockGuard> {
@@ -28,6 +29,8 @@ impl Workspace {
             .open(&path)
             .map_err(|e| Error::io("open the lock file", &path, e))?;
         file.lock().map_err(|e| Error::io("lock", &path, e))?;
-        Ok(LockGuard { _file: file })
+        let guard = LockGuard { _file: file };
+        super::journal::recover(self)?;
+        Ok(guard)
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod files;
 pub mod frontmatter;
 pub mod input;
+pub mod journal;
 pub mod jsonc;
 pub mod lock;
 pub mod mcp;

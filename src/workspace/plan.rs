@@ -5,7 +5,7 @@
 
 use super::audit::{self, Actor, AuditEntry};
 use super::lock::LockGuard;
-use super::{Workspace, files, now_ms};
+use super::{Workspace, files, journal, now_ms};
 use crate::{Code, Error, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -170,6 +170,19 @@ impl<'a> Draft<'a> {
     }
 }
 
+/// Lets tests kill a writer after `done` files of a plan, as a crash
+/// would (`OPENWORK_TEST_CRASH_AFTER_FILES`; debug builds only).
+fn crash_point(done: usize) {
+    if cfg!(debug_assertions)
+        && std::env::var("OPENWORK_TEST_CRASH_AFTER_FILES")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            == Some(done)
+    {
+        std::process::abort();
+    }
+}
+
 impl Workspace {
     /// Applies `plan` while `_lock` is held: every file must still hold its
     /// `before` bytes (else `conflict`, nothing written); then each file is
@@ -200,13 +213,6 @@ impl Workspace {
             )
             .with_details(json!({ "paths": changed })));
         }
-        for edit in &plan.edits {
-            files::clean_stale_temps(&edit.path);
-            match &edit.after {
-                Some(bytes) => files::write_atomic(&edit.path, bytes)?,
-                None => files::remove(&edit.path, &self.dot_opencode())?,
-            }
-        }
         let entry = AuditEntry {
             id: uuid::Uuid::new_v4().to_string(),
             workspace_id: self.id().to_string(),
@@ -216,7 +222,23 @@ impl Workspace {
             summary: plan.summary.clone(),
             timestamp: now_ms(),
         };
+        // Several files: all or nothing, even across a crash.
+        let journaled = journal::needed(&plan.edits);
+        if journaled {
+            journal::begin(self, &plan.edits, &entry)?;
+        }
+        for (done, edit) in plan.edits.iter().enumerate() {
+            crash_point(done);
+            files::clean_stale_temps(&edit.path);
+            match &edit.after {
+                Some(bytes) => files::write_atomic(&edit.path, bytes)?,
+                None => files::remove(&edit.path, &self.dot_opencode())?,
+            }
+        }
         audit::append(&self.audit_log(), &entry)?;
+        if journaled {
+            journal::end(self)?;
+        }
         Ok(Applied { entry: Some(entry) })
     }
 
@@ -257,13 +279,17 @@ impl Workspace {
         out
     }
 
-    /// Removes temporaries left by a writer killed mid-commit beside the
-    /// files openwork writes (the server calls this when it starts).
-    /// Takes the lock only when there is something to remove, so a clean
-    /// workspace is not touched at all. Returns how many were removed.
+    /// Repairs what a writer killed mid-commit left (the server calls this
+    /// when it starts): finishes its write if it was journaled (taking the
+    /// lock does), and removes temporaries beside the files openwork
+    /// writes. Takes the lock only when there is something to repair, so a
+    /// clean workspace is not touched at all. Returns how many temporaries
+    /// were removed.
     pub fn clean_stale_temps(&self) -> Result<usize> {
         let candidates = self.temp_candidates();
-        if candidates.iter().all(|p| files::stale_temps(p).is_empty()) {
+        if candidates.iter().all(|p| files::stale_temps(p).is_empty())
+            && !files::exists(&self.journal_file())
+        {
             return Ok(0);
         }
         let _lock = self.lock()?;
