@@ -105,6 +105,48 @@ fn read_json<T: Serialize>(
     Ok(raw_json(Bytes::clone(&body)))
 }
 
+// Each read has one function and one memo key: a GET and the answer of a
+// write share them, so the memo can never hand one the other's shape.
+
+fn plugins_answer(entry: &WsEntry, global: bool) -> Answer {
+    read_json(entry, ("plugins", global.into()), |ws| {
+        plugins::list(ws, global)
+    })
+}
+
+fn skills_answer(entry: &WsEntry, global: bool) -> Answer {
+    read_json(entry, ("skills", global.into()), |ws| {
+        Ok(Items {
+            items: skills::list(ws, global)?,
+        })
+    })
+}
+
+fn mcp_answer(entry: &WsEntry, global: bool) -> Answer {
+    read_json(entry, ("mcp", global.into()), |ws| {
+        Ok(Items {
+            items: mcp::list(ws, global)?,
+        })
+    })
+}
+
+fn commands_answer(entry: &WsEntry, scope: commands::Scope) -> Answer {
+    read_json(entry, ("commands", scope as u64), |ws| {
+        Ok(Items {
+            items: commands::list(ws, scope)?,
+        })
+    })
+}
+
+fn audit_answer(entry: &WsEntry, limit: usize) -> Answer {
+    let body = entry.ws.memo(("audit", limit as u64), |ws| {
+        // A JSON array already (see `audit::tail_json`).
+        let items = ws.audit_tail_json(limit)?;
+        Ok(Bytes::from(format!("{{\"items\":{items}}}")))
+    })?;
+    Ok(raw_json(Bytes::clone(&body)))
+}
+
 /// `GET …/export`. Its `exportedAt` is the time of each answer, so the memo
 /// keeps the text around it.
 fn export_answer(entry: &WsEntry) -> Answer {
@@ -463,9 +505,7 @@ pub async fn list_plugins(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            read_json(&entry, ("plugins", global.into()), |ws| {
-                plugins::list(ws, global)
-            })
+            plugins_answer(&entry, global)
         }
         .await,
     )
@@ -488,7 +528,7 @@ pub async fn add_plugin(
                     Ok((plugins::plan_add(ws, &spec)?, ()))
                 })
                 .await?;
-            read_json(&entry, ("plugins", 0), |ws| plugins::list(ws, false))
+            plugins_answer(&entry, false)
         }
         .await,
     )
@@ -510,7 +550,7 @@ pub async fn remove_plugin(
                     Ok((plugins::plan_remove(ws, &name)?, ()))
                 })
                 .await?;
-            read_json(&entry, ("plugins", 0), |ws| plugins::list(ws, false))
+            plugins_answer(&entry, false)
         }
         .await,
     )
@@ -527,11 +567,7 @@ pub async fn list_skills(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            read_json(&entry, ("skills", global.into()), |ws| {
-                Ok(Items {
-                    items: skills::list(ws, global)?,
-                })
-            })
+            skills_answer(&entry, global)
         }
         .await,
     )
@@ -576,11 +612,7 @@ pub async fn delete_skill(
                     Ok((skills::plan_delete(ws, &name)?, ()))
                 })
                 .await?;
-            read_json(&entry, ("skills", 0), |ws| {
-                Ok(Items {
-                    items: skills::list(ws, false)?,
-                })
-            })
+            skills_answer(&entry, false)
         }
         .await,
     )
@@ -597,11 +629,7 @@ pub async fn list_mcp(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            read_json(&entry, ("mcp", global.into()), |ws| {
-                Ok(Items {
-                    items: mcp::list(ws, global)?,
-                })
-            })
+            mcp_answer(&entry, global)
         }
         .await,
     )
@@ -624,11 +652,7 @@ pub async fn add_mcp(
                     Ok((mcp::plan_add(ws, &name, &config)?, ()))
                 })
                 .await?;
-            read_json(&entry, ("mcp", 0), |ws| {
-                Ok(Items {
-                    items: mcp::list(ws, false)?,
-                })
-            })
+            mcp_answer(&entry, false)
         }
         .await,
     )
@@ -650,11 +674,7 @@ pub async fn remove_mcp(
                     Ok((mcp::plan_remove(ws, &name)?, ()))
                 })
                 .await?;
-            read_json(&entry, ("mcp", 0), |ws| {
-                Ok(Items {
-                    items: mcp::list(ws, false)?,
-                })
-            })
+            mcp_answer(&entry, false)
         }
         .await,
     )
@@ -676,11 +696,7 @@ pub async fn list_commands(
             } else {
                 commands::Scope::Workspace
             };
-            read_json(&entry, ("commands", scope as u64), |ws| {
-                Ok(Items {
-                    items: commands::list(ws, scope)?,
-                })
-            })
+            commands_answer(&entry, scope)
         }
         .await,
     )
@@ -704,11 +720,7 @@ pub async fn upsert_command(
                 })
                 .await?;
             let scope = commands::Scope::Workspace;
-            read_json(&entry, ("commands", scope as u64), |ws| {
-                Ok(Items {
-                    items: commands::list(ws, scope)?,
-                })
-            })
+            commands_answer(&entry, scope)
         }
         .await,
     )
@@ -758,12 +770,7 @@ pub async fn audit(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let limit = audit_limit(&query);
-            let body = entry.ws.memo(("audit", limit as u64), |ws| {
-                // A JSON array already (see `audit::tail_json`).
-                let items = ws.audit_tail_json(limit)?;
-                Ok(Bytes::from(format!("{{\"items\":{items}}}")))
-            })?;
-            Ok(raw_json(Bytes::clone(&body)))
+            audit_answer(&entry, limit)
         }
         .await,
     )
