@@ -1,7 +1,9 @@
 //! One handler per endpoint of SPEC §4.1. Handlers never touch files: every
-//! read and write is a call into [`crate::workspace`], run on the blocking
-//! pool (the core is synchronous). Each handler answers with a response,
-//! errors included, so a route that matched never falls through to another.
+//! read and write is a call into [`crate::workspace`]. Writes run on the
+//! blocking pool (they fsync); reads run in place, answered from the
+//! workspace's memo while nothing they read has changed. Each handler
+//! answers with a response, errors included, so a route that matched never
+//! falls through to another.
 
 use super::approvals::{Approvals, Outcome, denied};
 use super::auth::Tokens;
