@@ -170,6 +170,9 @@ The audit log, one JSON object per line.
 .I .opencode/openwork/.lock
 The workspace lock shared by the server and the CLI.
 .TP
+.I .opencode/openwork/journal.json
+A write of several files that a crash interrupted; the next write (or \fBopenwork serve\fR starting) finishes it.
+.TP
 .I ~/.config/opencode/, ~/.claude/skills/
 Global configuration, read with \fB\-\-global\fR, never written.
 .SH "EXIT STATUS"
