@@ -2009,3 +2009,35 @@ async fn random_edits_and_writes_always_read_as_a_fresh_cli_run_does() {
         inputs.insert(tag, input);
     }
 }
+
+/// Plugin files may be links (OpenCode loads them by name). No watch
+/// follows a link to its target, so the target going away or coming back
+/// shows on the next read too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plugin_file_linked_elsewhere_follows_its_target() {
+    let dir = common::workspace();
+    let root = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("x.js");
+    write(&target, "export default {}\n");
+    write(
+        &root.join(".opencode/plugins/real.js"),
+        "export default {}\n",
+    );
+    std::os::unix::fs::symlink(&target, root.join(".opencode/plugins/linked.js")).unwrap();
+    let s = auto(root);
+    let linked = |v: &Value| specs(v).iter().any(|sp| sp.ends_with("/linked.js"));
+    assert!(linked(&warm(&s, "/plugins").await));
+    std::fs::remove_file(&target).unwrap();
+    let v = get(&s, "/plugins").await;
+    assert!(
+        !linked(&v),
+        "GET /plugins missed the link's target going away: {v}"
+    );
+    assert!(specs(&v).iter().any(|sp| sp.ends_with("/real.js")));
+    write(&target, "export default {}\n");
+    assert!(
+        linked(&get(&s, "/plugins").await),
+        "GET /plugins missed the link's target coming back"
+    );
+}

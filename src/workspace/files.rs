@@ -59,22 +59,31 @@ pub fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+/// `std::fs::metadata` (a link at the end is followed), recorded. No
+/// watch follows a link to its target, so what depends on one is not kept.
+fn followed_metadata(path: &Path) -> std::io::Result<std::fs::Metadata> {
+    super::watch::looked_up(path);
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        super::watch::unwatchable();
+        return std::fs::metadata(path);
+    }
+    Ok(meta)
+}
+
 /// `Path::is_file` (follows links), recorded.
 pub fn is_file(path: &Path) -> bool {
-    super::watch::looked_up(path);
-    path.is_file()
+    followed_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// `Path::is_dir` (follows links), recorded.
 pub fn is_dir(path: &Path) -> bool {
-    super::watch::looked_up(path);
-    path.is_dir()
+    followed_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
 /// `Path::exists` (follows links), recorded.
 pub fn exists(path: &Path) -> bool {
-    super::watch::looked_up(path);
-    path.exists()
+    followed_metadata(path).is_ok()
 }
 
 /// `std::fs::read_dir`, recorded.

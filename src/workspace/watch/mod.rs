@@ -432,6 +432,18 @@ mod tests {
             });
         }
         assert_eq!(probe.builds.get(), 3, "never kept");
+        // A link at the end of a path, followed: its target is not watched.
+        std::os::unix::fs::symlink(real.join("f"), dir.path().join("to-f")).unwrap();
+        let probe = Probe::new();
+        for _ in 0..3 {
+            probe.get(|| crate::workspace::files::is_file(&dir.path().join("to-f")));
+        }
+        assert_eq!(probe.builds.get(), 3, "never kept");
+        let probe = Probe::new();
+        for _ in 0..3 {
+            probe.get(|| crate::workspace::files::is_file(&real.join("f")));
+        }
+        assert_eq!(probe.builds.get(), 2, "without a link: kept");
     }
 
     /// Past its share of the per-user limit, a watcher adds no watch and
