@@ -85,8 +85,16 @@ echo "RSS after reads: $(( $(rss VmRSS) / 1024 )) MiB, peak (VmHWM): $(( $(rss V
 
 # Writes in auto mode: 8 connections, unique commands and alternating
 # plugin add/remove, then every acknowledged write checked on disk.
+# Meanwhile, reads of what the writes change: the memo is invalidated by
+# every write, and rebuilt by the first read after it.
 target/release/examples/load_check writes "$url" bench-client-token "$ws" "$work/ws" \
-  "${DURATION%s}" "${WRITE_CONNS:-8}"
+  "${DURATION%s}" "${WRITE_CONNS:-8}" &
+writer=$!
+sleep 0.5
+during=$(wrk -t1 -c"$CONNS" -d"$(( ${DURATION%s} > 2 ? ${DURATION%s} - 1 : 1 ))s" -H "$auth" \
+  "$url/workspace/$ws/plugins" | awk '/^Requests\/sec/{print $2}')
+wait "$writer"
+printf 'reads of /plugins during the writes: %.0f req/s\n' "$during"
 echo "RSS after writes: $(( $(rss VmRSS) / 1024 )) MiB, peak (VmHWM): $(( $(rss VmHWM) / 1024 )) MiB"
 
 kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=

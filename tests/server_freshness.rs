@@ -2041,3 +2041,31 @@ async fn a_plugin_file_linked_elsewhere_follows_its_target() {
         "GET /plugins missed the link's target coming back"
     );
 }
+
+/// The memo keeps an export's text, not its time: `exportedAt` is the
+/// clock at each answer, and the rest is byte for byte the same.
+#[tokio::test(flavor = "multi_thread")]
+async fn export_is_stamped_with_the_time_of_each_answer() {
+    let dir = common::workspace();
+    let s = auto(dir.path());
+    let now = || {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64
+    };
+    let mut seen = Vec::new();
+    let mut bodies = Vec::new();
+    for _ in 0..3 {
+        let before = now();
+        let v = get_resp(&s, "/export").await.json;
+        let after = now();
+        let at = v["exportedAt"].as_u64().unwrap();
+        assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
+        seen.push(at);
+        bodies.push(strip_clock(v));
+        std::thread::sleep(Duration::from_millis(3));
+    }
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+}

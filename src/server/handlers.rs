@@ -43,6 +43,15 @@ pub struct WsEntry {
     pub info: WorkspaceInfo,
     /// Inside an authorized root (else `403 workspace_unauthorized`).
     pub authorized: bool,
+    /// The last export answered, for others in the same millisecond.
+    pub last_export: std::sync::Mutex<Option<LastExport>>,
+}
+
+/// An export body, the memo value it was made from, and its `exportedAt`.
+pub struct LastExport {
+    parts: Arc<(Bytes, Bytes)>,
+    at: u64,
+    body: Bytes,
 }
 
 pub struct AppState {
@@ -150,35 +159,46 @@ fn audit_answer(entry: &WsEntry, limit: usize) -> Answer {
 }
 
 /// `GET …/export`. Its `exportedAt` is the time of each answer, so the memo
-/// keeps the text around it.
+/// keeps the text around it, and a body is put together once per
+/// millisecond (a large export is a copy of some 100 KB).
 fn export_answer(entry: &WsEntry) -> Answer {
-    const KEY: &[u8] = b"\"exportedAt\":";
+    const KEY: &str = "\"exportedAt\":";
+    const MARKER: &str = "\"exportedAt\":18446744073709551615";
     let parts = entry.ws.memo(("export", 0), |ws| {
         let mut doc = transfer::export(ws)?;
         doc.exported_at = u64::MAX;
         let text = encode(&doc)?;
-        let marker = format!(
-            "{}{}",
-            std::str::from_utf8(KEY).unwrap_or_default(),
-            u64::MAX
-        );
         // The second field: nothing before it can hold the marker.
         let at = text
-            .windows(marker.len())
-            .position(|w| w == marker.as_bytes())
+            .windows(MARKER.len())
+            .position(|w| w == MARKER.as_bytes())
             .ok_or_else(|| Error::new(Code::Internal, "could not encode the export"))?;
         Ok((
             text.slice(..at + KEY.len()),
-            text.slice(at + marker.len()..),
+            text.slice(at + MARKER.len()..),
         ))
     })?;
+    let now = now_ms();
+    let mut last = entry.last_export.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(l) = last
+        .as_ref()
+        .filter(|l| l.at == now && Arc::ptr_eq(&l.parts, &parts))
+    {
+        return Ok(raw_json(l.body.clone()));
+    }
     let (head, tail) = &*parts;
-    let now = now_ms().to_string();
-    let mut body = BytesMut::with_capacity(head.len() + now.len() + tail.len());
+    let stamp = now.to_string();
+    let mut body = BytesMut::with_capacity(head.len() + stamp.len() + tail.len());
     body.extend_from_slice(head);
-    body.extend_from_slice(now.as_bytes());
+    body.extend_from_slice(stamp.as_bytes());
     body.extend_from_slice(tail);
-    Ok(raw_json(body.freeze()))
+    let body = body.freeze();
+    *last = Some(LastExport {
+        parts,
+        at: now,
+        body: body.clone(),
+    });
+    Ok(raw_json(body))
 }
 
 /// `GET …/config`: the body and the ETag, which is taken first so that a

@@ -91,6 +91,7 @@ fn workspace_entry(
         authorized: settings.is_authorized(ws.root()),
         ws,
         info,
+        last_export: Default::default(),
     })
 }
 
