@@ -238,6 +238,17 @@ impl AppState {
         Ok(entry.clone())
     }
 
+    /// [`AppState::write`] of a plan with nothing else to return.
+    async fn write_plan<F>(&self, entry: &Arc<WsEntry>, actor: Actor, make: F) -> Result<Plan>
+    where
+        F: Fn(&Workspace) -> Result<Plan> + Send + Sync + 'static,
+    {
+        let (plan, ()) = self
+            .write(entry, actor, move |ws| Ok((make(ws)?, ())))
+            .await?;
+        Ok(plan)
+    }
+
     /// Plan → (no-op? answer) → read-only? → approval → apply (SPEC §2).
     /// `make` may run twice in auto mode (never in manual mode, where the
     /// plan the host approved is exactly the one applied).
@@ -496,12 +507,9 @@ pub async fn patch_config(
             let obj = json_body(&state, &headers, body).await?;
             let (opencode, openwork) = payloads::config_patch(&obj)?;
             state
-                .write(&entry, actor, move |ws| {
+                .write_plan(&entry, actor, move |ws| {
                     check_if_match(ws, tags.as_deref())?;
-                    Ok((
-                        config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())?,
-                        (),
-                    ))
+                    config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())
                 })
                 .await?;
             let (etag, view) = (config::etag(&entry.ws)?, config::show(&entry.ws)?);
@@ -546,9 +554,7 @@ pub async fn add_plugin(
             let obj = json_body(&state, &headers, body).await?;
             let spec = payloads::plugin(&obj)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((plugins::plan_add(ws, &spec)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| plugins::plan_add(ws, &spec))
                 .await?;
             plugins_answer(&entry, false)
         }
@@ -568,9 +574,7 @@ pub async fn remove_plugin(
             let entry = state.workspace(&id)?;
             let name = payloads::segment(&name)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((plugins::plan_remove(ws, &name)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| plugins::plan_remove(ws, &name))
                 .await?;
             plugins_answer(&entry, false)
         }
@@ -630,9 +634,7 @@ pub async fn delete_skill(
             let entry = state.workspace(&id)?;
             let name = payloads::segment(&name)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((skills::plan_delete(ws, &name)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| skills::plan_delete(ws, &name))
                 .await?;
             skills_answer(&entry, false)
         }
@@ -670,9 +672,7 @@ pub async fn add_mcp(
             let obj = json_body(&state, &headers, body).await?;
             let (name, config) = payloads::mcp(&obj)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((mcp::plan_add(ws, &name, &config)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| mcp::plan_add(ws, &name, &config))
                 .await?;
             mcp_answer(&entry, false)
         }
@@ -692,9 +692,7 @@ pub async fn remove_mcp(
             let entry = state.workspace(&id)?;
             let name = payloads::segment(&name)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((mcp::plan_remove(ws, &name)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| mcp::plan_remove(ws, &name))
                 .await?;
             mcp_answer(&entry, false)
         }
@@ -737,9 +735,7 @@ pub async fn upsert_command(
             let obj = json_body(&state, &headers, body).await?;
             let input = payloads::command(&obj)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((commands::plan_upsert(ws, &input)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| commands::plan_upsert(ws, &input))
                 .await?;
             let scope = commands::Scope::Workspace;
             commands_answer(&entry, scope)
@@ -760,9 +756,7 @@ pub async fn delete_command(
             let entry = state.workspace(&id)?;
             let name = payloads::segment(&name)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((commands::plan_delete(ws, &name)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| commands::plan_delete(ws, &name))
                 .await?;
             ok(&OkReply { ok: true })
         }
@@ -826,9 +820,7 @@ pub async fn import(
             let obj = json_body(&state, &headers, body).await?;
             let doc = payloads::import(&obj)?;
             state
-                .write(&entry, actor, move |ws| {
-                    Ok((transfer::plan_import(ws, &doc)?, ()))
-                })
+                .write_plan(&entry, actor, move |ws| transfer::plan_import(ws, &doc))
                 .await?;
             ok(&OkReply { ok: true })
         }
