@@ -366,3 +366,59 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
     let h = send(s.request(Method::GET, "/health")).await;
     assert_eq!(h.status, 200);
 }
+
+/// Reads never see half of a write: while imports swap one set of three
+/// skills for another (six files each, written one after the other),
+/// every listing holds one whole set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_never_see_half_of_a_write() {
+    let dir = common::workspace();
+    let s = std::sync::Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
+    let id = s.ws_id(0);
+    let set = |p: &str| -> Vec<String> { (1..=3).map(|i| format!("{p}{i}")).collect() };
+    let import = |names: &[String]| {
+        json!({
+            "mode": {"skills": "replace"},
+            "skills": names.iter().map(|n| json!({
+                "name": n, "description": format!("Skill {n}"), "content": format!("# {n}")
+            })).collect::<Vec<_>>(),
+        })
+    };
+    let first = s
+        .post(&format!("/workspace/{id}/import"), &import(&set("a")))
+        .await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (s, id, done) = (s.clone(), id.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut reads = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) && reads < 20_000 {
+                let r = s.get(&format!("/workspace/{id}/skills")).await;
+                let mut names: Vec<String> = r.json["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .map(|i| i["name"].as_str().unwrap_or_default().to_string())
+                    .collect();
+                names.sort();
+                assert!(
+                    names == ["a1", "a2", "a3"] || names == ["b1", "b2", "b3"],
+                    "read {reads} saw half a write: {names:?}"
+                );
+                reads += 1;
+            }
+            reads
+        })
+    };
+    for round in 0..40 {
+        let names = set(if round % 2 == 0 { "b" } else { "a" });
+        let r = s
+            .post(&format!("/workspace/{id}/import"), &import(&names))
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let reads = reader.await.expect("reader");
+    assert!(reads > 40, "the reader ran alongside ({reads} reads)");
+}

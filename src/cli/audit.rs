@@ -16,7 +16,7 @@ pub struct AuditArgs {
 
 pub fn run(ctx: &Ctx, args: AuditArgs) -> CmdResult {
     let ws = ctx.workspace()?;
-    let items = ws.audit_tail(args.limit as usize)?;
+    let items = ws.read(|ws| ws.audit_tail(args.limit as usize))?;
     if ctx.out.json {
         ctx.out.print_json(&json!({ "items": items }));
         return Ok(());

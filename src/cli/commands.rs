@@ -63,9 +63,9 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
     let ws = ctx.workspace()?;
     match cmd {
         CommandsCmd::List { global } => {
-            let mut items = commands::list(&ws, Scope::Workspace)?;
+            let mut items = ws.read(|ws| commands::list(ws, Scope::Workspace))?;
             if global {
-                items.extend(commands::list(&ws, Scope::Global)?);
+                items.extend(ws.read(|ws| commands::list(ws, Scope::Global))?);
             }
             if ctx.out.json {
                 ctx.out.print_json(&json!({ "items": items }));
@@ -119,8 +119,9 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
             if let Some(plan) = ctx.write(&ws, &write, |ws| commands::plan_upsert(ws, &input))? {
                 ctx.report(&ws, &plan);
                 if ctx.out.json {
-                    ctx.out
-                        .print_json(&json!({ "items": commands::list(&ws, Scope::Workspace)? }));
+                    ctx.out.print_json(
+                        &json!({ "items": ws.read(|ws| commands::list(ws, Scope::Workspace))? }),
+                    );
                 }
             }
         }

@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
     let ws = ctx.workspace()?;
     match cmd {
         ConfigCmd::Show => {
-            let view = config::show(&ws)?;
+            let view = ws.read(config::show)?;
             if ctx.out.json {
                 ctx.out.print_json(&view);
             } else {
@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
             })? {
                 ctx.report(&ws, &plan);
                 if ctx.out.json {
-                    let view = config::show(&ws)?;
+                    let view = ws.read(config::show)?;
                     ctx.out.print_json(&serde_json::json!({
                         "updatedAt": view.updated_at,
                         "opencode": view.opencode,

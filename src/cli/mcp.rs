@@ -127,7 +127,7 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
     let ws = ctx.workspace()?;
     match cmd {
         McpCmd::List { global } => {
-            let items = mcp::list(&ws, global)?;
+            let items = ws.read(|ws| mcp::list(ws, global))?;
             if ctx.out.json {
                 ctx.out.print_json(&json!({ "items": items }));
             } else {
@@ -217,7 +217,7 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
     }
     if ctx.out.json {
         ctx.out
-            .print_json(&json!({ "items": mcp::list(&ws, false)? }));
+            .print_json(&json!({ "items": ws.read(|ws| mcp::list(ws, false))? }));
     }
     Ok(())
 }

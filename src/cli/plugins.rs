@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
     let ws = ctx.workspace()?;
     match cmd {
         PluginsCmd::List { global } => {
-            let list = plugins::list(&ws, global)?;
+            let list = ws.read(|ws| plugins::list(ws, global))?;
             if ctx.out.json {
                 ctx.out.print_json(&list);
             } else {
@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
         }
     }
     if ctx.out.json {
-        ctx.out.print_json(&plugins::list(&ws, false)?);
+        ctx.out.print_json(&ws.read(|ws| plugins::list(ws, false))?);
     }
     Ok(())
 }

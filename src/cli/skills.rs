@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
     let ws = ctx.workspace()?;
     match cmd {
         SkillsCmd::List { global } => {
-            let items = skills::list(&ws, global)?;
+            let items = ws.read(|ws| skills::list(ws, global))?;
             if ctx.out.json {
                 ctx.out.print_json(&json!({ "items": items }));
             } else {
@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
             }
         }
         SkillsCmd::Show { name } => {
-            let (item, content) = skills::read(&ws, &name)?;
+            let (item, content) = ws.read(|ws| skills::read(ws, &name))?;
             if ctx.out.json {
                 ctx.out
                     .print_json(&json!({ "item": item, "content": content }));
@@ -141,7 +141,7 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
                 ctx.report(&ws, &plan);
                 if ctx.out.json {
                     ctx.out
-                        .print_json(&json!({ "items": skills::list(&ws, false)? }));
+                        .print_json(&json!({ "items": ws.read(|ws| skills::list(ws, false))? }));
                 }
             }
         }

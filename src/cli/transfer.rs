@@ -34,7 +34,7 @@ pub struct ImportArgs {
 
 pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
     let ws = ctx.workspace()?;
-    let doc = transfer::export(&ws)?;
+    let doc = ws.read(transfer::export)?;
     let mut text = serde_json::to_string_pretty(&doc)
         .map_err(|e| Failure::from(Error::new(openwork::Code::Internal, e.to_string())))?;
     text.push('\n');

@@ -102,69 +102,87 @@ fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Bytes> {
         .map_err(|_| Error::new(Code::Internal, "could not encode the answer"))
 }
 
-/// The JSON body of a read of one workspace, kept by the workspace's memo
-/// under `key` while nothing it read has changed (then one system call).
-/// Run in place, not on the blocking pool: a read is at worst a handful of
-/// `stat`s and small reads through the parse cache, cheaper than the
-/// hand-off.
-fn read_json<T: Serialize>(
-    entry: &WsEntry,
+/// A read of one workspace through its memo. A value kept since nothing it
+/// read changed is answered in place (one system call). Otherwise the read
+/// runs on the blocking pool with the workspace lock held shared, so that
+/// it never sees half of a write, and a write being applied never stalls
+/// the threads that answer everyone else.
+async fn remembered<T, F>(entry: &Arc<WsEntry>, key: Key, build: F) -> Result<Arc<T>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce(&Workspace) -> Result<T> + Send + 'static,
+{
+    if let Some(value) = entry.ws.memo_peek(key) {
+        return Ok(value);
+    }
+    let e = entry.clone();
+    blocking(move || e.ws.memo(key, |ws| ws.read(build))).await
+}
+
+/// The JSON body of a read, through [`remembered`].
+async fn read_json<T: Serialize>(
+    entry: &Arc<WsEntry>,
     key: Key,
-    f: impl FnOnce(&Workspace) -> Result<T>,
+    f: impl FnOnce(&Workspace) -> Result<T> + Send + 'static,
 ) -> Answer {
-    let body = entry.ws.memo(key, |ws| encode(&f(ws)?))?;
+    let body: Arc<Bytes> = remembered(entry, key, move |ws| encode(&f(ws)?)).await?;
     Ok(raw_json(Bytes::clone(&body)))
 }
 
 // Each read has one function and one memo key: a GET and the answer of a
 // write share them, so the memo can never hand one the other's shape.
 
-fn plugins_answer(entry: &WsEntry, global: bool) -> Answer {
-    read_json(entry, ("plugins", global.into()), |ws| {
+async fn plugins_answer(entry: &Arc<WsEntry>, global: bool) -> Answer {
+    read_json(entry, ("plugins", global.into()), move |ws| {
         plugins::list(ws, global)
     })
+    .await
 }
 
-fn skills_answer(entry: &WsEntry, global: bool) -> Answer {
-    read_json(entry, ("skills", global.into()), |ws| {
+async fn skills_answer(entry: &Arc<WsEntry>, global: bool) -> Answer {
+    read_json(entry, ("skills", global.into()), move |ws| {
         Ok(Items {
             items: skills::list(ws, global)?,
         })
     })
+    .await
 }
 
-fn mcp_answer(entry: &WsEntry, global: bool) -> Answer {
-    read_json(entry, ("mcp", global.into()), |ws| {
+async fn mcp_answer(entry: &Arc<WsEntry>, global: bool) -> Answer {
+    read_json(entry, ("mcp", global.into()), move |ws| {
         Ok(Items {
             items: mcp::list(ws, global)?,
         })
     })
+    .await
 }
 
-fn commands_answer(entry: &WsEntry, scope: commands::Scope) -> Answer {
-    read_json(entry, ("commands", scope as u64), |ws| {
+async fn commands_answer(entry: &Arc<WsEntry>, scope: commands::Scope) -> Answer {
+    read_json(entry, ("commands", scope as u64), move |ws| {
         Ok(Items {
             items: commands::list(ws, scope)?,
         })
     })
+    .await
 }
 
-fn audit_answer(entry: &WsEntry, limit: usize) -> Answer {
-    let body = entry.ws.memo(("audit", limit as u64), |ws| {
+async fn audit_answer(entry: &Arc<WsEntry>, limit: usize) -> Answer {
+    let body: Arc<Bytes> = remembered(entry, ("audit", limit as u64), move |ws| {
         // A JSON array already (see `audit::tail_json`).
         let items = ws.audit_tail_json(limit)?;
         Ok(Bytes::from(format!("{{\"items\":{items}}}")))
-    })?;
+    })
+    .await?;
     Ok(raw_json(Bytes::clone(&body)))
 }
 
 /// `GET …/export`. Its `exportedAt` is the time of each answer, so the memo
 /// keeps the text around it, and a body is put together once per
 /// millisecond (a large export is a copy of some 100 KB).
-fn export_answer(entry: &WsEntry) -> Answer {
+async fn export_answer(entry: &Arc<WsEntry>) -> Answer {
     const KEY: &str = "\"exportedAt\":";
     const MARKER: &str = "\"exportedAt\":18446744073709551615";
-    let parts = entry.ws.memo(("export", 0), |ws| {
+    let parts: Arc<(Bytes, Bytes)> = remembered(entry, ("export", 0), |ws| {
         let mut doc = transfer::export(ws)?;
         doc.exported_at = u64::MAX;
         let text = encode(&doc)?;
@@ -177,7 +195,8 @@ fn export_answer(entry: &WsEntry) -> Answer {
             text.slice(..at + KEY.len()),
             text.slice(at + MARKER.len()..),
         ))
-    })?;
+    })
+    .await?;
     let now = now_ms();
     let mut last = entry.last_export.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(l) = last
@@ -204,11 +223,12 @@ fn export_answer(entry: &WsEntry) -> Answer {
 /// `GET …/config`: the body and the ETag, which is taken first so that a
 /// change in between only makes a later If-Match fail; it never pairs an
 /// old view with a new tag.
-fn config_answer(entry: &WsEntry) -> Answer {
-    let answer = entry.ws.memo(("config", 0), |ws| {
+async fn config_answer(entry: &Arc<WsEntry>) -> Answer {
+    let answer: Arc<(String, Bytes)> = remembered(entry, ("config", 0), |ws| {
         let etag = config::etag(ws)?;
         Ok((etag, encode(&config::show(ws)?)?))
-    })?;
+    })
+    .await?;
     let (etag, body) = &*answer;
     Ok(with_etag(raw_json(Bytes::clone(body)), etag))
 }
@@ -487,7 +507,7 @@ pub async fn get_config(
     respond(
         async {
             state.tokens.client(&headers)?;
-            config_answer(&*state.workspace(&id)?)
+            config_answer(&state.workspace(&id)?).await
         }
         .await,
     )
@@ -512,7 +532,10 @@ pub async fn patch_config(
                     config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())
                 })
                 .await?;
-            let (etag, view) = (config::etag(&entry.ws)?, config::show(&entry.ws)?);
+            let e = entry.clone();
+            let (etag, view) =
+                blocking(move || e.ws.read(|ws| Ok((config::etag(ws)?, config::show(ws)?))))
+                    .await?;
             let body = Patched {
                 updated_at: view.updated_at,
                 opencode: view.opencode,
@@ -535,7 +558,7 @@ pub async fn list_plugins(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            plugins_answer(&entry, global)
+            plugins_answer(&entry, global).await
         }
         .await,
     )
@@ -556,7 +579,7 @@ pub async fn add_plugin(
             state
                 .write_plan(&entry, actor, move |ws| plugins::plan_add(ws, &spec))
                 .await?;
-            plugins_answer(&entry, false)
+            plugins_answer(&entry, false).await
         }
         .await,
     )
@@ -576,7 +599,7 @@ pub async fn remove_plugin(
             state
                 .write_plan(&entry, actor, move |ws| plugins::plan_remove(ws, &name))
                 .await?;
-            plugins_answer(&entry, false)
+            plugins_answer(&entry, false).await
         }
         .await,
     )
@@ -593,7 +616,7 @@ pub async fn list_skills(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            skills_answer(&entry, global)
+            skills_answer(&entry, global).await
         }
         .await,
     )
@@ -636,7 +659,7 @@ pub async fn delete_skill(
             state
                 .write_plan(&entry, actor, move |ws| skills::plan_delete(ws, &name))
                 .await?;
-            skills_answer(&entry, false)
+            skills_answer(&entry, false).await
         }
         .await,
     )
@@ -653,7 +676,7 @@ pub async fn list_mcp(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let global = include_global(&query);
-            mcp_answer(&entry, global)
+            mcp_answer(&entry, global).await
         }
         .await,
     )
@@ -674,7 +697,7 @@ pub async fn add_mcp(
             state
                 .write_plan(&entry, actor, move |ws| mcp::plan_add(ws, &name, &config))
                 .await?;
-            mcp_answer(&entry, false)
+            mcp_answer(&entry, false).await
         }
         .await,
     )
@@ -694,7 +717,7 @@ pub async fn remove_mcp(
             state
                 .write_plan(&entry, actor, move |ws| mcp::plan_remove(ws, &name))
                 .await?;
-            mcp_answer(&entry, false)
+            mcp_answer(&entry, false).await
         }
         .await,
     )
@@ -716,7 +739,7 @@ pub async fn list_commands(
             } else {
                 commands::Scope::Workspace
             };
-            commands_answer(&entry, scope)
+            commands_answer(&entry, scope).await
         }
         .await,
     )
@@ -738,7 +761,7 @@ pub async fn upsert_command(
                 .write_plan(&entry, actor, move |ws| commands::plan_upsert(ws, &input))
                 .await?;
             let scope = commands::Scope::Workspace;
-            commands_answer(&entry, scope)
+            commands_answer(&entry, scope).await
         }
         .await,
     )
@@ -786,7 +809,7 @@ pub async fn audit(
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
             let limit = audit_limit(&query);
-            audit_answer(&entry, limit)
+            audit_answer(&entry, limit).await
         }
         .await,
     )
@@ -801,7 +824,7 @@ pub async fn export(
         async {
             state.tokens.client(&headers)?;
             let entry = state.workspace(&id)?;
-            export_answer(&entry)
+            export_answer(&entry).await
         }
         .await,
     )

@@ -1,6 +1,8 @@
 //! The workspace lock: an advisory lock on `.opencode/openwork/.lock`, taken
-//! by the server and the offline CLI alike, so concurrent writers from any
-//! process are serialised and never lose each other's updates.
+//! by the server and the offline CLI alike. Writes hold it exclusively, so
+//! concurrent writers from any process are serialised and never lose each
+//! other's updates; reads hold it shared, so they never see half of a
+//! write of several files.
 
 use super::Workspace;
 use crate::{Error, Result};
@@ -10,6 +12,12 @@ use std::fs::{File, OpenOptions};
 #[derive(Debug)]
 pub struct LockGuard {
     _file: File,
+}
+
+/// Held while a read runs (see [`Workspace::read`]).
+#[derive(Debug)]
+pub struct ReadGuard {
+    _file: Option<File>,
 }
 
 impl Workspace {
@@ -32,5 +40,33 @@ impl Workspace {
         let guard = LockGuard { _file: file };
         super::journal::recover(self)?;
         Ok(guard)
+    }
+
+    /// Runs `f` with the lock held shared, so that it never sees half of a
+    /// write (writes hold it exclusively while they apply). Creates
+    /// nothing: before the first write there is no lock file, and nothing
+    /// to wait for. A write a crash interrupted is left to the next write.
+    pub fn read<T>(&self, f: impl FnOnce(&Workspace) -> Result<T>) -> Result<T> {
+        let _guard = self.read_lock()?;
+        f(self)
+    }
+
+    fn read_lock(&self) -> Result<ReadGuard> {
+        let path = self.lock_file();
+        // A linked state folder is not the workspace's: nothing to wait for.
+        if super::files::check_inside(self.root(), &path).is_err() {
+            return Ok(ReadGuard { _file: None });
+        }
+        let opened = File::open(&path); // unrecorded: a lock, not content
+        let file = match opened {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ReadGuard { _file: None });
+            }
+            Err(e) => return Err(Error::io("open the lock file", &path, e)),
+        };
+        file.lock_shared()
+            .map_err(|e| Error::io("lock", &path, e))?;
+        Ok(ReadGuard { _file: Some(file) })
     }
 }

@@ -96,6 +96,15 @@ impl Workspace {
         }
     }
 
+    /// The value kept under `key`, if nothing it read has changed since:
+    /// one system call, and never a wait.
+    pub fn memo_peek<T: Send + Sync + 'static>(
+        &self,
+        key: watch::Key,
+    ) -> Option<std::sync::Arc<T>> {
+        self.memo.as_ref()?.peek(key)
+    }
+
     /// Replaces where global (read-only) configuration is looked for.
     pub fn with_global(mut self, global: Option<GlobalDirs>) -> Self {
         self.global = global;

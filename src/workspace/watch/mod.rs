@@ -176,11 +176,7 @@ impl Memo {
         let Some(generation) = self.watcher.generation() else {
             return build().map(Arc::new);
         };
-        if let Some(value) = self.values().get(&key).and_then(|(g, v)| {
-            (*g == generation)
-                .then(|| Arc::clone(v).downcast::<T>().ok())
-                .flatten()
-        }) {
+        if let Some(value) = self.kept(key, generation) {
             return Ok(value);
         }
         let (value, deps) = record(build);
@@ -193,6 +189,19 @@ impl Memo {
             values.insert(key, (generation, value.clone()));
         }
         Ok(value)
+    }
+
+    /// The value kept under `key`, if nothing it read has changed since.
+    pub fn peek<T: Send + Sync + 'static>(&self, key: Key) -> Option<Arc<T>> {
+        self.kept(key, self.watcher.generation()?)
+    }
+
+    fn kept<T: Send + Sync + 'static>(&self, key: Key, generation: u64) -> Option<Arc<T>> {
+        let values = self.values();
+        let (g, v) = values.get(&key)?;
+        (*g == generation)
+            .then(|| Arc::clone(v).downcast::<T>().ok())
+            .flatten()
     }
 
     fn values(&self) -> MutexGuard<'_, Values> {
