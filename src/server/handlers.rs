@@ -45,6 +45,9 @@ pub struct WsEntry {
     pub authorized: bool,
     /// The last export answered, for others in the same millisecond.
     pub last_export: std::sync::Mutex<Option<LastExport>>,
+    /// Reads built at once (one per core): after a write, every client
+    /// misses the memo together; the first builds, the rest find it kept.
+    pub builds: tokio::sync::Semaphore,
 }
 
 /// An export body, the memo value it was made from, and its `exportedAt`.
@@ -112,6 +115,14 @@ where
     T: Send + Sync + 'static,
     F: FnOnce(&Workspace) -> Result<T> + Send + 'static,
 {
+    if let Some(value) = entry.ws.memo_peek(key) {
+        return Ok(value);
+    }
+    let _turn = entry
+        .builds
+        .acquire()
+        .await
+        .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))?;
     if let Some(value) = entry.ws.memo_peek(key) {
         return Ok(value);
     }

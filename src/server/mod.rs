@@ -92,6 +92,9 @@ fn workspace_entry(
         ws,
         info,
         last_export: Default::default(),
+        builds: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
     })
 }
 
