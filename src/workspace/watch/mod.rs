@@ -158,7 +158,7 @@ impl Memo {
         })
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, target_os = "linux"))]
     fn with_budget(budget: usize) -> std::io::Result<Memo> {
         Ok(Memo {
             watcher: Watcher::with_budget(budget)?,
