@@ -372,7 +372,7 @@ impl State {
 /// File systems where every change to a file is made by this kernel, and
 /// so raises an inotify event. Network file systems, FUSE and 9p (a
 /// virtual machine's shared folder) are not among them.
-fn local_file_system(dir: &Path) -> bool {
+pub(super) fn local_file_system(dir: &Path) -> bool {
     use nix::sys::statfs as fs;
     let Ok(stat) = fs::statfs(dir) else {
         return false;
