@@ -147,11 +147,7 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
         if files::read_optional(target)?.as_deref() == want {
             continue;
         }
-        files::clean_stale_temps(target);
-        match want {
-            Some(bytes) => files::write_atomic(target, bytes)?,
-            None => files::remove(target, &ws.dot_opencode())?,
-        }
+        ws.put(target, want)?;
     }
     let log = ws.audit_log();
     let newest = audit::tail(&log, 1)?;

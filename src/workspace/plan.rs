@@ -170,6 +170,19 @@ impl<'a> Draft<'a> {
     }
 }
 
+impl Workspace {
+    /// Gives the file at `path` the bytes `after` (`None`: removes it, and
+    /// folders it leaves empty), atomically, first removing temporaries a
+    /// killed writer left beside it. Under the lock only.
+    pub(crate) fn put(&self, path: &Path, after: Option<&[u8]>) -> Result<()> {
+        files::clean_stale_temps(path);
+        match after {
+            Some(bytes) => files::write_atomic(path, bytes),
+            None => files::remove(path, &self.dot_opencode()),
+        }
+    }
+}
+
 /// Lets tests kill a writer after `done` files of a plan, as a crash
 /// would (`OPENWORK_TEST_CRASH_AFTER_FILES`; debug builds only).
 fn crash_point(done: usize) {
@@ -229,11 +242,7 @@ impl Workspace {
         }
         for (done, edit) in plan.edits.iter().enumerate() {
             crash_point(done);
-            files::clean_stale_temps(&edit.path);
-            match &edit.after {
-                Some(bytes) => files::write_atomic(&edit.path, bytes)?,
-                None => files::remove(&edit.path, &self.dot_opencode())?,
-            }
+            self.put(&edit.path, edit.after.as_deref())?;
         }
         audit::append(&self.audit_log(), &entry)?;
         if journaled {

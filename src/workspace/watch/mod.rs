@@ -215,16 +215,19 @@ mod tests {
     use std::ffi::OsString;
     use std::time::{Duration, SystemTime};
 
-    /// Whether values read under `dir` can be kept at all. Where the
-    /// temporary folder is on a file system the watcher does not trust
-    /// (see `local_file_system`), tests that count kept values have
-    /// nothing to count.
-    fn keeps(dir: &Path) -> bool {
-        let local = inotify::local_file_system(dir);
-        if !local {
-            eprintln!("skipped: {} is not on a local file system", dir.display());
+    /// A temporary folder where values can be kept at all: on a file
+    /// system the watcher does not trust (see `local_file_system`), tests
+    /// that count kept values have nothing to count and are skipped.
+    fn kept_tempdir() -> Option<tempfile::TempDir> {
+        let dir = tempfile::tempdir().unwrap();
+        if !inotify::local_file_system(dir.path()) {
+            eprintln!(
+                "skipped: {} is not on a local file system",
+                dir.path().display()
+            );
+            return None;
         }
-        local
+        Some(dir)
     }
 
     /// A memo of the bytes of every file a closure reads, counting builds.
@@ -279,10 +282,9 @@ mod tests {
 
     #[test]
     fn keeps_a_value_until_something_it_read_changes() {
-        let dir = tempfile::tempdir().unwrap();
-        if !keeps(dir.path()) {
+        let Some(dir) = kept_tempdir() else {
             return;
-        }
+        };
         let f = dir.path().join("f");
         std::fs::write(&f, "one").unwrap();
         let probe = Probe::new();
@@ -316,10 +318,9 @@ mod tests {
 
     #[test]
     fn unrelated_entries_of_a_watched_folder_do_not_invalidate() {
-        let dir = tempfile::tempdir().unwrap();
-        if !keeps(dir.path()) {
+        let Some(dir) = kept_tempdir() else {
             return;
-        }
+        };
         let f = dir.path().join("f");
         std::fs::write(&f, "one").unwrap();
         let probe = Probe::new();
@@ -350,10 +351,9 @@ mod tests {
 
     #[test]
     fn a_folder_replaced_is_watched_anew() {
-        let dir = tempfile::tempdir().unwrap();
-        if !keeps(dir.path()) {
+        let Some(dir) = kept_tempdir() else {
             return;
-        }
+        };
         let d = dir.path().join(".opencode");
         let f = d.join("skills/s/SKILL.md");
         std::fs::create_dir_all(f.parent().unwrap()).unwrap();
@@ -444,10 +444,9 @@ mod tests {
 
     #[test]
     fn links_in_the_path_make_a_read_uncacheable() {
-        let dir = tempfile::tempdir().unwrap();
-        if !keeps(dir.path()) {
+        let Some(dir) = kept_tempdir() else {
             return;
-        }
+        };
         let real = dir.path().join("real");
         std::fs::create_dir(&real).unwrap();
         std::fs::write(real.join("f"), "one").unwrap();
@@ -483,10 +482,9 @@ mod tests {
     /// keeps nothing that would need one; what fits is still kept.
     #[test]
     fn the_watch_budget_is_never_exceeded() {
-        let dir = tempfile::tempdir().unwrap();
-        if !keeps(dir.path()) {
+        let Some(dir) = kept_tempdir() else {
             return;
-        }
+        };
         let small = dir.path().join("small");
         let big = dir.path().join("big");
         std::fs::create_dir_all(&small).unwrap();
