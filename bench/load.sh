@@ -6,8 +6,12 @@
 # 1,000,000 audit lines), serves both in auto mode and prints, for every
 # read endpoint on each: req/s, p50, p99, the ratio to /health of the same
 # run and (large) how much slower than medium; RSS idle and at peak; a
-# write load (8 connections) verified on disk afterwards; and start-up time
-# (spawn -> first 200 on /health, median of 5).
+# write load (8 connections) verified on disk afterwards; start-up time
+# (spawn -> first 200 on /health, median of 5); and, when hyperfine is
+# installed, the offline CLI on the medium workspace.
+#
+# The figures go to bench/results.md (markdown, overwritten by each run
+# that completes), with the date, the machine, the commit and the command.
 #
 #   bench/load.sh                      # wrk -t1 -c32, 10 s per endpoint
 #   DURATION=5s CONNS=64 bench/load.sh
@@ -17,7 +21,19 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-1}
+WRITE_CONNS=${WRITE_CONNS:-8}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+
+results=bench/results.md
+run_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+run_commit=$(git rev-parse --short=10 HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- . ":(exclude)$results" 2>/dev/null || run_commit="$run_commit (with uncommitted changes)"
+run_command="DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS WRITE_CONNS=$WRITE_CONNS bash bench/load.sh"
+run_cores=$(nproc 2>/dev/null || echo "?")
+run_kernel=$(uname -sr)
+run_cpu=$(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+run_wrk=$(wrk -v 2>&1 | head -n1 || true)
+md_reads=""
 
 # Apart, so the server is built as it ships: built together with examples,
 # it would get their dev-dependency features (1 MB more, slower start).
@@ -52,7 +68,8 @@ case "$url" in http://127.0.0.1:*) ;; *) echo "server did not start: $(cat "$wor
 
 rss() { awk -v k="$1:" '$1==k{print $2}' "/proc/$server_pid/status"; }
 echo "server $url (pid $server_pid), wrk -t$THREADS -c$CONNS -d$DURATION"
-echo "RSS idle: $(( $(rss VmRSS) / 1024 )) MiB"
+rss_idle=$(( $(rss VmRSS) / 1024 ))
+echo "RSS idle: $rss_idle MiB"
 
 auth="Authorization: Bearer bench-client-token"
 declare -A rate
@@ -70,7 +87,10 @@ row() { # name size path
   local h=${rate["/health -"]:-$r} m=${rate["$1 medium"]:-}
   local vsm="-"
   [ "$2" = large ] && [ -n "$m" ] && vsm=$(awk -v a="$m" -v b="$r" 'BEGIN{printf "%.2fx", a/b}')
-  printf '%-24s %-7s %10.0f %9s %9s %8.0f%% %10s\n' "$1" "$2" "$r" "$p50" "$p99" "$(awk -v a="$r" -v b="$h" 'BEGIN{print 100*a/b}')" "$vsm"
+  local share
+  share=$(awk -v a="$r" -v b="$h" 'BEGIN{printf "%.0f", 100*a/b}')
+  printf '%-24s %-7s %10.0f %9s %9s %8s%% %10s\n' "$1" "$2" "$r" "$p50" "$p99" "$share" "$vsm"
+  md_reads+="| \`$1\` | $2 | $(printf '%.0f' "$r") | $p50 | $p99 | $share% | $vsm |"$'\n'
 }
 row /health - /health
 row /capabilities - /capabilities
@@ -81,22 +101,104 @@ for size in medium large; do
     row "/${ep}" "$size" "/workspace/$id/$ep"
   done
 done
-echo "RSS after reads: $(( $(rss VmRSS) / 1024 )) MiB, peak (VmHWM): $(( $(rss VmHWM) / 1024 )) MiB"
+rss_reads=$(( $(rss VmRSS) / 1024 )); peak_reads=$(( $(rss VmHWM) / 1024 ))
+echo "RSS after reads: $rss_reads MiB, peak (VmHWM): $peak_reads MiB"
 
 # Writes in auto mode: 8 connections, unique commands and alternating
 # plugin add/remove, then every acknowledged write checked on disk.
 # Meanwhile, reads of what the writes change: the memo is invalidated by
 # every write, and rebuilt by the first read after it.
 target/release/examples/load_check writes "$url" bench-client-token "$ws" "$work/ws" \
-  "${DURATION%s}" "${WRITE_CONNS:-8}" &
+  "${DURATION%s}" "$WRITE_CONNS" >"$work/writes.txt" &
 writer=$!
 sleep 0.5
 during=$(wrk -t1 -c"$CONNS" -d"$(( ${DURATION%s} > 2 ? ${DURATION%s} - 1 : 1 ))s" -H "$auth" \
   "$url/workspace/$ws/plugins" | awk '/^Requests\/sec/{print $2}')
-wait "$writer"
-printf 'reads of /plugins during the writes: %.0f req/s\n' "$during"
-echo "RSS after writes: $(( $(rss VmRSS) / 1024 )) MiB, peak (VmHWM): $(( $(rss VmHWM) / 1024 )) MiB"
+writes_ok=1
+wait "$writer" || writes_ok=0
+cat "$work/writes.txt"
+[ "$writes_ok" = 1 ] || { echo "the write load failed its check on disk" >&2; exit 1; }
+during=$(printf '%.0f' "$during")
+echo "reads of /plugins during the writes: $during req/s"
+rss_writes=$(( $(rss VmRSS) / 1024 )); peak_writes=$(( $(rss VmHWM) / 1024 ))
+echo "RSS after writes: $rss_writes MiB, peak (VmHWM): $peak_writes MiB"
 
 kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 HOME="$work/home" OPENWORK_STATE_DIR="$work/state" \
-  target/release/examples/load_check startup "$PWD/$bin" "$work/ws" 5
+  target/release/examples/load_check startup "$PWD/$bin" "$work/ws" 5 | tee "$work/startup.txt"
+
+# The offline CLI on the medium workspace: a write (fsync included; the
+# plugin is removed before each run, outside the timing) and a listing.
+cli_table=""
+if command -v hyperfine >/dev/null; then
+  HOME="$work/home" hyperfine -N --warmup 3 --style basic \
+    --prepare "$bin -q -w $work/ws plugins remove bench-probe" \
+    --export-markdown "$work/cli.md" \
+    -n "openwork plugins add bench-probe" "$bin -q -w $work/ws plugins add bench-probe" \
+    -n "openwork --json plugins list" "$bin -w $work/ws --json plugins list"
+  cli_table=$(cat "$work/cli.md")
+else
+  echo "hyperfine is missing: the offline CLI is not timed (apt-get install -y hyperfine)"
+fi
+
+# Everything above, as markdown: written whole, then moved into place.
+{
+  echo "# Load-test results"
+  echo
+  echo "Written by \`bench/load.sh\`, which overwrites this file on each run that"
+  echo "completes; do not edit it by hand. What the script measures is described"
+  echo "at its top."
+  echo
+  echo "- date: $run_date"
+  echo "- commit: $run_commit"
+  echo "- command: \`$run_command\`"
+  echo "- machine: $run_cores cores (\`nproc\`), $run_kernel${run_cpu:+, $run_cpu}; wrk and the server share them"
+  echo "- load generator: ${run_wrk:-wrk}, \`-t$THREADS -c$CONNS -d$DURATION\` per endpoint"
+  echo
+  echo "## Reads"
+  echo
+  echo "One \`openwork serve\` in auto mode serves both workspaces: \`medium\` (20"
+  echo "plugins, 10 MCP servers, 30 skills, 30 commands, 10,000 audit lines) and"
+  echo "\`large\` (200 skills, 200 commands, 1,000,000 audit lines)."
+  echo
+  echo "| endpoint | workspace | req/s | p50 | p99 | share of \`/health\` | large vs medium |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s' "$md_reads"
+  echo
+  echo "## Memory"
+  echo
+  echo "| when | RSS | peak (VmHWM) |"
+  echo "|---|---|---|"
+  echo "| idle | $rss_idle MiB | |"
+  echo "| after the reads | $rss_reads MiB | $peak_reads MiB |"
+  echo "| after the writes | $rss_writes MiB | $peak_writes MiB |"
+  echo
+  echo "## Writes"
+  echo
+  echo "$WRITE_CONNS connections of writes in auto mode (commands with unique names,"
+  echo "plugins added and removed in turn), checked on disk afterwards by"
+  echo "\`examples/load_check.rs\`, while \`/plugins\` was read:"
+  echo
+  echo '```text'
+  cat "$work/writes.txt"
+  echo "reads of /plugins during the writes: $during req/s"
+  echo '```'
+  echo
+  echo "## Start-up"
+  echo
+  echo '```text'
+  cat "$work/startup.txt"
+  echo '```'
+  echo
+  echo "## Offline CLI"
+  echo
+  if [ -n "$cli_table" ]; then
+    echo "On the medium workspace, timed by \`hyperfine -N\`:"
+    echo
+    echo "$cli_table"
+  else
+    echo "Not timed: hyperfine was not installed."
+  fi
+} >"$work/results.md"
+mv "$work/results.md" "$results"
+echo "figures written to $results"
