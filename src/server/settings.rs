@@ -304,7 +304,7 @@ impl Settings {
     /// path says. A path that cannot be resolved (gone) is not authorized.
     pub fn is_authorized(&self, path: &Path) -> bool {
         // Recorded lookups: the answer is kept while the paths resolve alike.
-        use crate::workspace::files::canonicalize;
+        use crate::workspace::io::canonicalize;
         let Ok(real) = canonicalize(path) else {
             return false;
         };

@@ -90,7 +90,7 @@ pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
 }
 
 fn ends_with_newline(path: &Path, len: u64) -> bool {
-    let Ok(mut f) = super::files::open(path) else {
+    let Ok(mut f) = super::io::open(path) else {
         return true;
     };
     let mut last = [0u8; 1];
@@ -164,7 +164,7 @@ fn scan_back(path: &Path, limit: usize, mut take: impl FnMut(&[u8]) -> bool) -> 
     if limit == 0 {
         return Ok(());
     }
-    let mut file = match super::files::open(path) {
+    let mut file = match super::io::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io("read the audit log", path, e)),

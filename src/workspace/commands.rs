@@ -4,7 +4,7 @@
 use super::frontmatter::{self, str_field};
 use super::input::Fields;
 use super::plan::{Draft, Plan};
-use super::{Workspace, files, validate};
+use super::{Workspace, io, validate};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -201,7 +201,7 @@ pub(crate) fn project_files(ws: &Workspace) -> Vec<PathBuf> {
 
 /// `*.md` regular files of a folder (links excluded), sorted by name.
 fn md_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = files::read_dir(dir) else {
+    let Ok(entries) = io::read_dir(dir) else {
         return Vec::new();
     };
     let mut names: Vec<std::ffi::OsString> = entries
@@ -244,13 +244,13 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
     let name = validate::command_name(name)?;
     let mut draft = Draft::new(ws);
     let path = command_file(ws, &name);
-    if files::is_symlink(&path) {
+    if io::is_symlink(&path) {
         return Err(Error::new(
             Code::Conflict,
             format!("command {name} is a symbolic link; not removing it"),
         ));
     }
-    if files::is_file(&path) {
+    if io::is_file(&path) {
         draft.set(&path, None)?;
     }
     Ok(draft.finish(

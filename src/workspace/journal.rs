@@ -15,7 +15,7 @@
 
 use super::audit::{self, AuditEntry};
 use super::plan::FileEdit;
-use super::{Workspace, files};
+use super::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
@@ -88,8 +88,8 @@ pub(crate) fn begin(ws: &Workspace, edits: &[FileEdit], entry: &AuditEntry) -> R
     let path = ws.journal_file();
     let bytes = serde_json::to_vec(&journal)
         .map_err(|e| Error::io("encode the journal", &path, std::io::Error::other(e)))?;
-    files::check_inside(ws.root(), &path)?;
-    files::write_atomic(&path, &bytes)
+    io::check_inside(ws.root(), &path)?;
+    io::write_atomic(&path, &bytes)
 }
 
 /// Removes the journal once its write is complete. Not synced: a journal
@@ -107,10 +107,10 @@ pub(crate) fn end(ws: &Workspace) -> Result<()> {
 /// the lock just taken. `Ok(true)` when a write was finished.
 pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
     let path = ws.journal_file();
-    if files::check_inside(ws.root(), &path).is_err() {
+    if io::check_inside(ws.root(), &path).is_err() {
         return Ok(false); // the lock refuses such a workspace already
     }
-    let Some(bytes) = files::read_optional(&path)? else {
+    let Some(bytes) = io::read_optional(&path)? else {
         return Ok(false);
     };
     // Written atomically, so it is whole: one that does not parse was
@@ -139,12 +139,12 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
                 ),
             )
         })?;
-        files::check_inside(ws.root(), &target)?;
+        io::check_inside(ws.root(), &target)?;
         targets.push(target);
     }
     for (file, target) in journal.files.iter().zip(&targets) {
         let want = file.after.as_ref().map(Content::bytes);
-        if files::read_optional(target)?.as_deref() == want {
+        if io::read_optional(target)?.as_deref() == want {
             continue;
         }
         ws.put(target, want)?;

@@ -27,7 +27,7 @@ impl Workspace {
     /// make the lock file (and the audit log) land outside it.
     pub fn lock(&self) -> Result<LockGuard> {
         let dir = self.state_dir();
-        super::files::check_inside(self.root(), &self.lock_file())?;
+        super::io::check_inside(self.root(), &self.lock_file())?;
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("create the folder", &dir, e))?;
         let path = self.lock_file();
         let file = OpenOptions::new()
@@ -54,7 +54,7 @@ impl Workspace {
     fn read_lock(&self) -> Result<ReadGuard> {
         let path = self.lock_file();
         // A linked state folder is not the workspace's: nothing to wait for.
-        if super::files::check_inside(self.root(), &path).is_err() {
+        if super::io::check_inside(self.root(), &path).is_err() {
             return Ok(ReadGuard { _file: None });
         }
         let opened = File::open(&path); // unrecorded: a lock, not content

@@ -2,12 +2,11 @@
 //! validated, edited as a [`plan::Plan`] and written under the lock.
 
 pub mod audit;
-pub mod cache;
 pub mod commands;
 pub mod config;
-pub mod files;
 pub mod frontmatter;
 pub mod input;
+pub mod io;
 pub mod journal;
 pub mod jsonc;
 pub mod lock;
@@ -34,7 +33,7 @@ pub struct Workspace {
     name: String,
     global: Option<GlobalDirs>,
     /// Shared by clones, so a server's many handles read through one cache.
-    cache: std::sync::Arc<cache::Cache>,
+    cache: std::sync::Arc<io::Cache>,
     /// Whole results kept while unchanged (see [`Workspace::watched`]).
     memo: Option<std::sync::Arc<watch::Memo>>,
 }
@@ -130,7 +129,7 @@ impl Workspace {
     /// symbolic link. What openwork reads of the workspace, it reads there,
     /// never somewhere a link points to.
     pub fn reachable(&self, path: &Path) -> bool {
-        !path.starts_with(&self.root) || files::check_inside(&self.root, path).is_ok()
+        !path.starts_with(&self.root) || io::check_inside(&self.root, path).is_ok()
     }
 
     /// [`Workspace::cached`] for a file directly inside a folder (or a real
@@ -225,7 +224,7 @@ pub fn config_file_in(dir: &Path) -> Option<PathBuf> {
     ["opencode.jsonc", "opencode.json"]
         .iter()
         .map(|f| dir.join(f))
-        .find(|p| files::is_file(p))
+        .find(|p| io::is_file(p))
 }
 
 /// Where OpenCode keeps user-wide configuration; read, never written.

@@ -5,7 +5,7 @@
 
 use super::audit::{self, Actor, AuditEntry};
 use super::lock::LockGuard;
-use super::{Workspace, files, journal, now_ms};
+use super::{Workspace, io, journal, now_ms};
 use crate::{Code, Error, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -116,8 +116,8 @@ impl<'a> Draft<'a> {
         if let Some(i) = self.files.iter().position(|f| f.path == path) {
             return Ok(i);
         }
-        files::check_inside(self.ws.root(), path)?;
-        let bytes = files::read_optional(path)?;
+        io::check_inside(self.ws.root(), path)?;
+        let bytes = io::read_optional(path)?;
         self.files.push(FileEdit {
             path: path.to_path_buf(),
             before: bytes.clone(),
@@ -175,10 +175,10 @@ impl Workspace {
     /// folders it leaves empty), atomically, first removing temporaries a
     /// killed writer left beside it. Under the lock only.
     pub(crate) fn put(&self, path: &Path, after: Option<&[u8]>) -> Result<()> {
-        files::clean_stale_temps(path);
+        io::clean_stale_temps(path);
         match after {
-            Some(bytes) => files::write_atomic(path, bytes),
-            None => files::remove(path, &self.dot_opencode()),
+            Some(bytes) => io::write_atomic(path, bytes),
+            None => io::remove(path, &self.dot_opencode()),
         }
     }
 }
@@ -211,11 +211,11 @@ impl Workspace {
             return Ok(Applied { entry: None });
         }
         // The audit log is written too: never through a link.
-        files::check_inside(self.root(), &self.audit_log())?;
+        io::check_inside(self.root(), &self.audit_log())?;
         let mut changed = Vec::new();
         for edit in &plan.edits {
-            files::check_inside(self.root(), &edit.path)?;
-            if files::read_optional(&edit.path)? != edit.before {
+            io::check_inside(self.root(), &edit.path)?;
+            if io::read_optional(&edit.path)? != edit.before {
                 changed.push(edit.path.display().to_string());
             }
         }
@@ -263,10 +263,10 @@ impl Workspace {
         ];
         for dir in [self.skills_dir(), self.commands_dir()] {
             // Never through a link out of the workspace.
-            if files::check_inside(self.root(), &dir).is_err() {
+            if io::check_inside(self.root(), &dir).is_err() {
                 continue;
             }
-            let Ok(entries) = files::read_dir(&dir) else {
+            let Ok(entries) = io::read_dir(&dir) else {
                 continue;
             };
             for entry in entries.flatten() {
@@ -296,13 +296,13 @@ impl Workspace {
     /// were removed.
     pub fn clean_stale_temps(&self) -> Result<usize> {
         let candidates = self.temp_candidates();
-        if candidates.iter().all(|p| files::stale_temps(p).is_empty())
-            && !files::exists(&self.journal_file())
+        if candidates.iter().all(|p| io::stale_temps(p).is_empty())
+            && !io::exists(&self.journal_file())
         {
             return Ok(0);
         }
         let _lock = self.lock()?;
-        Ok(candidates.iter().map(|p| files::clean_stale_temps(p)).sum())
+        Ok(candidates.iter().map(|p| io::clean_stale_temps(p)).sum())
     }
 
     /// Plans and applies under one holding of the lock, so the two cannot

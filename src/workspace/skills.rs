@@ -4,7 +4,7 @@
 
 use super::frontmatter::{self, str_field};
 use super::plan::{Draft, Plan};
-use super::{Workspace, files, validate};
+use super::{Workspace, io, validate};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -29,7 +29,7 @@ fn project_skill_dirs(ws: &Workspace) -> Vec<PathBuf> {
     let mut found_git = false;
     while let Some(d) = dir {
         chain.push(d.to_path_buf());
-        if files::exists(&d.join(".git")) {
+        if io::exists(&d.join(".git")) {
             found_git = true;
             break;
         }
@@ -250,12 +250,12 @@ pub fn plan_upsert(
 /// Every file of a project skill folder, for removal.
 pub(crate) fn draft_delete(ws: &Workspace, draft: &mut Draft<'_>, name: &str) -> Result<bool> {
     let dir = ws.skills_dir().join(name);
-    if files::is_symlink(&dir) || !files::is_dir(&dir) {
+    if io::is_symlink(&dir) || !io::is_dir(&dir) {
         return Ok(false);
     }
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
-        let entries = files::read_dir(&d).map_err(|e| Error::io("read", &d, e))?;
+        let entries = io::read_dir(&d).map_err(|e| Error::io("read", &d, e))?;
         for entry in entries.filter_map(|e| e.ok()) {
             let path = entry.path();
             match entry.file_type() {
@@ -288,7 +288,7 @@ fn folders(ws: &Workspace, dir: &Path) -> Vec<String> {
     if !ws.reachable(dir) {
         return Vec::new();
     }
-    let Ok(entries) = files::read_dir(dir) else {
+    let Ok(entries) = io::read_dir(dir) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries

@@ -1,7 +1,7 @@
 //! The inotify side of [`super`]: which folders and files to watch for a
 //! record, and what each event means for the generation.
 
-use super::Deps;
+use crate::workspace::io::record::Deps;
 use nix::errno::Errno;
 use nix::sys::inotify::{AddWatchFlags as F, InitFlags, InotifyEvent, WatchDescriptor};
 use std::collections::{HashMap, HashSet};

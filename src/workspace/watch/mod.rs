@@ -2,9 +2,9 @@
 //! so that a long-running server can answer a repeated read from memory
 //! ([`Memo`]) and still never answer with stale data.
 //!
-//! Reads record what they look at: [`looked_up`], [`read`] and [`listed`]
-//! are called by the file primitives of [`super::files`] and
-//! [`super::cache`], so the record cannot drift from the code that reads.
+//! Reads record what they look at: the file primitives and the parse cache
+//! of [`super::io`] note every path they ask about in [`super::io::record`], so
+//! the record cannot drift from the code that reads.
 //! A [`Watcher`] then watches, with inotify, every folder those paths are
 //! looked up through (for the names looked up there, or for every entry
 //! when the folder was listed) and every file read. Linux queues the event
@@ -27,88 +27,10 @@ mod inotify;
 #[cfg(target_os = "linux")]
 pub use inotify::Watcher;
 
+use super::io::record::record;
 use std::any::Any;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-
-// ---------------------------------------------------------------- recording
-
-/// What one computation read.
-#[derive(Debug, Default)]
-pub struct Deps {
-    /// Paths looked up: read, probed, or found missing.
-    lookups: Vec<PathBuf>,
-    /// Files whose bytes were read.
-    files: Vec<PathBuf>,
-    /// Folders whose entries were listed.
-    listed: Vec<PathBuf>,
-    /// Something was read that no watch can vouch for.
-    unwatchable: bool,
-}
-
-thread_local! {
-    /// A stack, so that a recorded computation may run another one.
-    static RECORDING: RefCell<Vec<Deps>> = const { RefCell::new(Vec::new()) };
-}
-
-fn note(f: impl FnOnce(&mut Deps)) {
-    let _ = RECORDING.try_with(|r| {
-        if let Some(deps) = r.borrow_mut().last_mut() {
-            f(deps);
-        }
-    });
-}
-
-/// `path` was looked up (its existence or type was asked).
-pub(crate) fn looked_up(path: &Path) {
-    note(|d| d.lookups.push(path.to_path_buf()));
-}
-
-/// The bytes of `path` were read (or it was found missing).
-pub(crate) fn read(path: &Path) {
-    note(|d| {
-        d.lookups.push(path.to_path_buf());
-        d.files.push(path.to_path_buf());
-    });
-}
-
-/// The entries of the folder `dir` were listed.
-pub(crate) fn listed(dir: &Path) {
-    note(|d| {
-        d.lookups.push(dir.to_path_buf());
-        d.listed.push(dir.to_path_buf());
-    });
-}
-
-/// Something was read that a watch cannot vouch for.
-pub(crate) fn unwatchable() {
-    note(|d| d.unwatchable = true);
-}
-
-/// Runs `f` and returns what it read along with its result.
-pub fn record<T>(f: impl FnOnce() -> T) -> (T, Deps) {
-    struct Pop;
-    impl Drop for Pop {
-        fn drop(&mut self) {
-            let _ = RECORDING.try_with(|r| r.borrow_mut().pop());
-        }
-    }
-    RECORDING.with(|r| r.borrow_mut().push(Deps::default()));
-    let pop = Pop;
-    let out = f();
-    let deps = RECORDING.with(|r| r.borrow_mut().pop()).unwrap_or_default();
-    std::mem::forget(pop);
-    // What an inner computation read, the outer one read too.
-    note(|outer| {
-        outer.lookups.extend(deps.lookups.iter().cloned());
-        outer.files.extend(deps.files.iter().cloned());
-        outer.listed.extend(deps.listed.iter().cloned());
-        outer.unwatchable |= deps.unwatchable;
-    });
-    (out, deps)
-}
 
 /// Without inotify nothing is vouched for: every read is computed afresh.
 #[cfg(not(target_os = "linux"))]
@@ -126,7 +48,7 @@ impl Watcher {
     pub fn generation(&self) -> Option<u64> {
         None
     }
-    pub fn cover(&self, _: &Deps) -> bool {
+    pub fn cover(&self, _: &super::io::record::Deps) -> bool {
         false
     }
 }
@@ -211,8 +133,10 @@ impl Memo {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+    use crate::workspace::io::record::{listed, looked_up, read, unwatchable};
     use std::cell::Cell;
     use std::ffi::OsString;
+    use std::path::Path;
     use std::time::{Duration, SystemTime};
 
     /// A temporary folder where values can be kept at all: on a file
@@ -468,12 +392,12 @@ mod tests {
         std::os::unix::fs::symlink(real.join("f"), dir.path().join("to-f")).unwrap();
         let probe = Probe::new();
         for _ in 0..3 {
-            probe.get(|| crate::workspace::files::is_file(&dir.path().join("to-f")));
+            probe.get(|| crate::workspace::io::is_file(&dir.path().join("to-f")));
         }
         assert_eq!(probe.builds.get(), 3, "never kept");
         let probe = Probe::new();
         for _ in 0..3 {
-            probe.get(|| crate::workspace::files::is_file(&real.join("f")));
+            probe.get(|| crate::workspace::io::is_file(&real.join("f")));
         }
         assert_eq!(probe.builds.get(), 2, "without a link: kept");
     }
@@ -673,7 +597,7 @@ mod tests {
                         let before = &rest[..at];
                         // The recorded wrappers, and the type of an entry
                         // of a listed (so recorded) folder.
-                        if !before.ends_with("files::") && !before.ends_with('t') {
+                        if !before.ends_with("io::") && !before.ends_with('t') {
                             direct.push(format!("{name}:{}: {line}", n + 1));
                         }
                         rest = &rest[at + pattern.len()..];
@@ -686,18 +610,5 @@ mod tests {
             "unrecorded reads:\n{}",
             direct.join("\n")
         );
-    }
-
-    #[test]
-    fn nested_records_count_for_the_outer_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("f");
-        let ((), outer) = record(|| {
-            let ((), inner) = record(|| read(&f));
-            assert_eq!(inner.files, vec![f.clone()]);
-        });
-        assert_eq!(outer.files, vec![f]);
-        // Nothing is recorded outside a record.
-        read(Path::new("/x"));
     }
 }

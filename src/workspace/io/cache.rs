@@ -86,7 +86,7 @@ impl Cache {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> std::io::Result<Option<Arc<T>>> {
-        super::watch::read(path);
+        super::record::read(path);
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_file() => m,
             Ok(_) => return Ok(None),

@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// The file's bytes, or `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
-    super::watch::read(path);
+    super::record::read(path);
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
@@ -26,7 +26,7 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
 /// a regular file is `ErrorKind::InvalidInput`.
 pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    super::watch::read(path);
+    super::record::read(path);
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -50,22 +50,22 @@ pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 // Every lookup a read makes goes through one of the functions below (or
-// `read_*` above, or the parse cache), which record it for
-// [`super::watch`]: a test checks that no other code of the core asks the
+// `read_*` above, or the parse cache), which record it in
+// [`super::record`]: a test checks that no other code of the core asks the
 // file system directly.
 
 pub fn is_symlink(path: &Path) -> bool {
-    super::watch::looked_up(path);
+    super::record::looked_up(path);
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// `std::fs::metadata` (a link at the end is followed), recorded. No
 /// watch follows a link to its target, so what depends on one is not kept.
 fn followed_metadata(path: &Path) -> std::io::Result<std::fs::Metadata> {
-    super::watch::looked_up(path);
+    super::record::looked_up(path);
     let meta = std::fs::symlink_metadata(path)?;
     if meta.file_type().is_symlink() {
-        super::watch::unwatchable();
+        super::record::unwatchable();
         return std::fs::metadata(path);
     }
     Ok(meta)
@@ -88,7 +88,7 @@ pub fn exists(path: &Path) -> bool {
 
 /// `std::fs::read_dir`, recorded.
 pub fn read_dir(dir: &Path) -> std::io::Result<std::fs::ReadDir> {
-    super::watch::listed(dir);
+    super::record::listed(dir);
     std::fs::read_dir(dir)
 }
 
@@ -96,17 +96,17 @@ pub fn read_dir(dir: &Path) -> std::io::Result<std::fs::ReadDir> {
 /// canonical went through a link, whose target no watch follows: what
 /// depends on it is not kept.
 pub fn canonicalize(path: &Path) -> std::io::Result<std::path::PathBuf> {
-    super::watch::looked_up(path);
+    super::record::looked_up(path);
     let real = std::fs::canonicalize(path)?;
     if real != path {
-        super::watch::unwatchable();
+        super::record::unwatchable();
     }
     Ok(real)
 }
 
 /// Opens `path` for reading, recorded.
 pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
-    super::watch::read(path);
+    super::record::read(path);
     std::fs::File::open(path)
 }
 
