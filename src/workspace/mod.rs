@@ -11,12 +11,12 @@ pub mod journal;
 pub mod jsonc;
 pub mod lock;
 pub mod mcp;
+pub mod memo;
 pub mod plan;
 pub mod plugins;
 pub mod skills;
 pub mod transfer;
 pub mod validate;
-pub mod watch;
 
 use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
@@ -35,7 +35,7 @@ pub struct Workspace {
     /// Shared by clones, so a server's many handles read through one cache.
     cache: std::sync::Arc<io::Cache>,
     /// Whole results kept while unchanged (see [`Workspace::watched`]).
-    memo: Option<std::sync::Arc<watch::Memo>>,
+    memo: Option<std::sync::Arc<memo::Memo>>,
 }
 
 impl Workspace {
@@ -74,11 +74,11 @@ impl Workspace {
     }
 
     /// Lets [`Workspace::memo`] keep results, checked against file system
-    /// notifications (see [`watch`]): for a long-running server, where a
+    /// notifications (see [`memo`]): for a long-running server, where a
     /// repeated read then costs one system call. A one-shot command has
     /// nothing to gain.
     pub fn watched(mut self) -> std::io::Result<Self> {
-        self.memo = Some(std::sync::Arc::new(watch::Memo::new()?));
+        self.memo = Some(std::sync::Arc::new(memo::Memo::new()?));
         Ok(self)
     }
 
@@ -86,7 +86,7 @@ impl Workspace {
     /// changed (always built afresh unless [`Workspace::watched`]).
     pub fn memo<T: Send + Sync + 'static>(
         &self,
-        key: watch::Key,
+        key: memo::Key,
         build: impl FnOnce(&Workspace) -> Result<T>,
     ) -> Result<std::sync::Arc<T>> {
         match &self.memo {
@@ -97,10 +97,7 @@ impl Workspace {
 
     /// The value kept under `key`, if nothing it read has changed since:
     /// one system call, and never a wait.
-    pub fn memo_peek<T: Send + Sync + 'static>(
-        &self,
-        key: watch::Key,
-    ) -> Option<std::sync::Arc<T>> {
+    pub fn memo_peek<T: Send + Sync + 'static>(&self, key: memo::Key) -> Option<std::sync::Arc<T>> {
         self.memo.as_ref()?.peek(key)
     }
 

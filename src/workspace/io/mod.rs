@@ -1,7 +1,8 @@
 //! The only code of the core that touches the file system, and it depends
 //! on nothing above it: the file primitives every read and write goes
 //! through ([`files`]), the parse cache ([`cache`]), and the record of
-//! what a read looked at ([`record`]), which the read memo watches.
+//! what a read looked at ([`record`]), which the read memo
+//! ([`super::memo`]) watches.
 
 pub mod cache;
 pub mod files;
