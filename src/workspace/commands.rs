@@ -3,7 +3,7 @@
 
 use super::frontmatter::{self, str_field};
 use super::input::Fields;
-use super::plan::{Draft, Plan};
+use super::txn::{Draft, Plan};
 use super::{Workspace, io, validate};
 use crate::{Code, Error, Result};
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! The two config files: the OpenCode config (JSONC, edited in place) and
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
-use super::plan::{Draft, Plan};
+use super::txn::{Draft, Plan};
 use super::{Workspace, jsonc};
 use crate::{Code, Error, Result};
 use serde::Serialize;

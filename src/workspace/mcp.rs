@@ -1,7 +1,7 @@
 //! MCP servers: the `mcp` object of the OpenCode config.
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
-use super::plan::{Draft, Plan};
+use super::txn::{Draft, Plan};
 use super::{Workspace, jsonc, validate};
 use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};

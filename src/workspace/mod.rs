@@ -1,29 +1,26 @@
 //! The workspace core (SPEC §1–§2): where each file lives, how it is read,
-//! validated, edited as a [`plan::Plan`] and written under the lock.
+//! validated, edited as a [`Plan`] and written under the lock.
 
-pub mod audit;
 pub mod commands;
 pub mod config;
 pub mod frontmatter;
 pub mod input;
 pub mod io;
-pub mod journal;
 pub mod jsonc;
-pub mod lock;
 pub mod mcp;
 pub mod memo;
-pub mod plan;
 pub mod plugins;
 pub mod skills;
 pub mod transfer;
+pub mod txn;
 pub mod validate;
 
 use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
-pub use audit::{Actor, AuditEntry};
-pub use plan::{Applied, FileEdit, Plan};
+pub use txn::audit::{self, Actor, AuditEntry};
+pub use txn::{Applied, FileEdit, Plan};
 
 /// One OpenCode workspace: a folder on this machine.
 #[derive(Debug, Clone)]
@@ -186,26 +183,11 @@ impl Workspace {
     pub fn audit_log(&self) -> PathBuf {
         self.state_dir().join("audit.jsonl")
     }
-    /// The same as [`Workspace::audit_tail`], as JSON text (for the server).
-    pub fn audit_tail_json(&self, limit: usize) -> Result<String> {
-        let log = self.audit_log();
-        if !self.reachable(&log) {
-            return Ok("[]".to_string());
-        }
-        audit::tail_json(&log, limit)
-    }
-
-    /// The newest `limit` audit entries, newest first (none when the log
-    /// is reached through a link).
-    pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        let log = self.audit_log();
-        if !self.reachable(&log) {
-            return Ok(Vec::new());
-        }
-        audit::tail(&log, limit)
-    }
     pub fn lock_file(&self) -> PathBuf {
         self.state_dir().join(".lock")
+    }
+    pub fn journal_file(&self) -> PathBuf {
+        self.state_dir().join("journal.json")
     }
 
     /// `path` relative to the root, with `/` separators, for messages and diffs.

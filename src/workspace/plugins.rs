@@ -2,7 +2,7 @@
 //! `.opencode/plugins` (and the global equivalents when asked).
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
-use super::plan::{Draft, Plan};
+use super::txn::{Draft, Plan};
 use super::{Workspace, io, jsonc, validate};
 use crate::{Code, Error, Result};
 use jsonc_parser::cst::{CstInputValue, CstNode};

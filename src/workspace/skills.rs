@@ -3,7 +3,7 @@
 //! are listed, never written.
 
 use super::frontmatter::{self, str_field};
-use super::plan::{Draft, Plan};
+use super::txn::{Draft, Plan};
 use super::{Workspace, io, validate};
 use crate::{Code, Error, Result};
 use serde::Serialize;

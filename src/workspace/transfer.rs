@@ -7,7 +7,7 @@ use super::config::{
     read_opencode, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
 };
 use super::input::Fields;
-use super::plan::{Draft, Plan};
+use super::txn::{Draft, Plan};
 use super::{Workspace, now_ms, skills};
 use crate::{Code, Error, Result};
 use serde::Serialize;

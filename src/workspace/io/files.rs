@@ -166,6 +166,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Gives the file at `path` the bytes `after` (`None`: removes it, and
+/// the folders it leaves empty up to `stop`), atomically, first removing
+/// temporaries a killed writer left beside it. Under the workspace lock
+/// only.
+pub fn put(path: &Path, after: Option<&[u8]>, stop: &Path) -> Result<()> {
+    clean_stale_temps(path);
+    match after {
+        Some(bytes) => write_atomic(path, bytes),
+        None => remove(path, stop),
+    }
+}
+
 /// Whether `name` is an atomic-write temporary of `base`: `.<base>.XXXXXX`.
 fn is_temp_of(name: &str, base: &str) -> bool {
     name.strip_prefix('.')

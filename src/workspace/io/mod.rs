@@ -10,6 +10,6 @@ pub mod record;
 
 pub use cache::Cache;
 pub use files::{
-    canonicalize, check_inside, clean_stale_temps, exists, is_dir, is_file, is_symlink, open,
+    canonicalize, check_inside, clean_stale_temps, exists, is_dir, is_file, is_symlink, open, put,
     read_dir, read_no_follow, read_optional, remove, stale_temps, write_atomic,
 };

@@ -15,7 +15,7 @@
 
 use super::audit::{self, AuditEntry};
 use super::plan::FileEdit;
-use super::{Workspace, io};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
@@ -57,12 +57,6 @@ impl Content {
             Content::Text(t) => t.as_bytes(),
             Content::Bytes(b) => b,
         }
-    }
-}
-
-impl Workspace {
-    pub fn journal_file(&self) -> PathBuf {
-        self.state_dir().join("journal.json")
     }
 }
 
@@ -147,7 +141,7 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
         if io::read_optional(target)?.as_deref() == want {
             continue;
         }
-        ws.put(target, want)?;
+        io::put(target, want, &ws.dot_opencode())?;
     }
     let log = ws.audit_log();
     let newest = audit::tail(&log, 1)?;

@@ -2,6 +2,7 @@
 //! lock, read from its end so that the cost of `audit --limit N` depends on
 //! N, not on the size of the log.
 
+use crate::workspace::{Workspace, io};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -64,6 +65,27 @@ pub struct AuditEntry {
     pub timestamp: u64,
 }
 
+impl Workspace {
+    /// The newest `limit` audit entries, newest first (none when the log
+    /// is reached through a link).
+    pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let log = self.audit_log();
+        if !self.reachable(&log) {
+            return Ok(Vec::new());
+        }
+        tail(&log, limit)
+    }
+
+    /// The same as [`Workspace::audit_tail`], as JSON text (for the server).
+    pub fn audit_tail_json(&self, limit: usize) -> Result<String> {
+        let log = self.audit_log();
+        if !self.reachable(&log) {
+            return Ok("[]".to_string());
+        }
+        tail_json(&log, limit)
+    }
+}
+
 /// Appends one entry as one line, then syncs it to disk. One `write` call
 /// for the whole line, so readers never see half an entry from us.
 pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
@@ -90,7 +112,7 @@ pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
 }
 
 fn ends_with_newline(path: &Path, len: u64) -> bool {
-    let Ok(mut f) = super::io::open(path) else {
+    let Ok(mut f) = io::open(path) else {
         return true;
     };
     let mut last = [0u8; 1];
@@ -164,7 +186,7 @@ fn scan_back(path: &Path, limit: usize, mut take: impl FnMut(&[u8]) -> bool) -> 
     if limit == 0 {
         return Ok(());
     }
-    let mut file = match super::io::open(path) {
+    let mut file = match io::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io("read the audit log", path, e)),
