@@ -1,10 +1,10 @@
 //! Commands: `.opencode/commands/<name>.md`, YAML frontmatter plus a
 //! template body.
 
-use super::frontmatter::{self, str_field};
-use super::input::Fields;
 use super::txn::{Draft, Plan};
 use super::{Workspace, io, validate};
+use crate::workspace::formats::frontmatter::{self, str_field};
+use crate::workspace::formats::input::Fields;
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};

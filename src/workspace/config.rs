@@ -1,8 +1,9 @@
 //! The two config files: the OpenCode config (JSONC, edited in place) and
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
+use super::Workspace;
 use super::txn::{Draft, Plan};
-use super::{Workspace, jsonc};
+use crate::workspace::formats::jsonc;
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};

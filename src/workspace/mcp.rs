@@ -2,7 +2,8 @@
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
 use super::txn::{Draft, Plan};
-use super::{Workspace, jsonc, validate};
+use super::{Workspace, validate};
+use crate::workspace::formats::jsonc;
 use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use jsonc_parser::cst::CstNode;

@@ -3,10 +3,8 @@
 
 pub mod commands;
 pub mod config;
-pub mod frontmatter;
-pub mod input;
+pub mod formats;
 pub mod io;
-pub mod jsonc;
 pub mod mcp;
 pub mod memo;
 pub mod plugins;
@@ -19,6 +17,7 @@ use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
+pub use formats::{frontmatter, input, jsonc};
 pub use txn::audit::{self, Actor, AuditEntry};
 pub use txn::{Applied, FileEdit, Plan};
 

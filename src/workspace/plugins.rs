@@ -3,7 +3,8 @@
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
 use super::txn::{Draft, Plan};
-use super::{Workspace, io, jsonc, validate};
+use super::{Workspace, io, validate};
+use crate::workspace::formats::jsonc;
 use crate::{Code, Error, Result};
 use jsonc_parser::cst::{CstInputValue, CstNode};
 use serde::Serialize;

@@ -2,9 +2,9 @@
 //! are written under `.opencode/skills`; `.claude/skills` and global skills
 //! are listed, never written.
 
-use super::frontmatter::{self, str_field};
 use super::txn::{Draft, Plan};
 use super::{Workspace, io, validate};
+use crate::workspace::formats::frontmatter::{self, str_field};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -6,9 +6,9 @@ use super::commands::{self, CommandInput, Scope};
 use super::config::{
     read_opencode, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
 };
-use super::input::Fields;
 use super::txn::{Draft, Plan};
 use super::{Workspace, now_ms, skills};
+use crate::workspace::formats::input::Fields;
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -544,9 +544,13 @@ mod tests {
         let sources = [
             ("commands.rs", include_str!("../commands.rs")),
             ("config.rs", include_str!("../config.rs")),
-            ("frontmatter.rs", include_str!("../frontmatter.rs")),
-            ("input.rs", include_str!("../input.rs")),
-            ("jsonc.rs", include_str!("../jsonc.rs")),
+            (
+                "formats/frontmatter.rs",
+                include_str!("../formats/frontmatter.rs"),
+            ),
+            ("formats/input.rs", include_str!("../formats/input.rs")),
+            ("formats/jsonc.rs", include_str!("../formats/jsonc.rs")),
+            ("formats/mod.rs", include_str!("../formats/mod.rs")),
             ("mcp.rs", include_str!("../mcp.rs")),
             ("mod.rs", include_str!("../mod.rs")),
             ("plugins.rs", include_str!("../plugins.rs")),
