@@ -1,23 +1,18 @@
 //! The workspace core (SPEC §1–§2): where each file lives, how it is read,
 //! validated, edited as a [`Plan`] and written under the lock.
 
-pub mod commands;
-pub mod config;
 pub mod formats;
 pub mod io;
-pub mod mcp;
+pub mod items;
 pub mod memo;
-pub mod plugins;
-pub mod skills;
-pub mod transfer;
 pub mod txn;
-pub mod validate;
 
 use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
 pub use formats::{frontmatter, input, jsonc};
+pub use items::{commands, config, mcp, plugins, skills, transfer, validate};
 pub use txn::audit::{self, Actor, AuditEntry};
 pub use txn::{Applied, FileEdit, Plan};
 

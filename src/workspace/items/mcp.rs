@@ -1,9 +1,10 @@
 //! MCP servers: the `mcp` object of the OpenCode config.
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
-use super::txn::{Draft, Plan};
-use super::{Workspace, validate};
+use super::validate;
+use crate::workspace::Workspace;
 use crate::workspace::formats::jsonc;
+use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use jsonc_parser::cst::CstNode;

@@ -1,9 +1,9 @@
 //! The two config files: the OpenCode config (JSONC, edited in place) and
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
-use super::Workspace;
-use super::txn::{Draft, Plan};
+use crate::workspace::Workspace;
 use crate::workspace::formats::jsonc;
+use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -20,7 +20,7 @@ pub fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
 /// global file is not this workspace's problem: it reads as absent.
 pub fn read_global_opencode(ws: &Workspace) -> Option<Map<String, Value>> {
     let dir = &ws.global()?.opencode;
-    let path = super::config_file_in(dir)?;
+    let path = crate::workspace::config_file_in(dir)?;
     read_jsonc_file(ws, &path, &path.display().to_string()).ok()
 }
 

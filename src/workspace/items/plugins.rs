@@ -2,9 +2,10 @@
 //! `.opencode/plugins` (and the global equivalents when asked).
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
-use super::txn::{Draft, Plan};
-use super::{Workspace, io, validate};
+use super::validate;
 use crate::workspace::formats::jsonc;
+use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use jsonc_parser::cst::{CstInputValue, CstNode};
 use serde::Serialize;

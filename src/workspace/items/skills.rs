@@ -2,9 +2,10 @@
 //! are written under `.opencode/skills`; `.claude/skills` and global skills
 //! are listed, never written.
 
-use super::txn::{Draft, Plan};
-use super::{Workspace, io, validate};
+use super::validate;
 use crate::workspace::formats::frontmatter::{self, str_field};
+use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -1,10 +1,11 @@
 //! Commands: `.opencode/commands/<name>.md`, YAML frontmatter plus a
 //! template body.
 
-use super::txn::{Draft, Plan};
-use super::{Workspace, io, validate};
+use super::validate;
 use crate::workspace::formats::frontmatter::{self, str_field};
 use crate::workspace::formats::input::Fields;
+use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
