@@ -1,11 +1,11 @@
 //! The workspace core (SPEC §1–§2): where each file lives, how it is read,
 //! validated, edited as a [`Plan`] and written under the lock.
 
-pub mod formats;
+pub(crate) mod formats;
 pub mod io;
-pub mod items;
-pub mod memo;
-pub mod txn;
+pub(crate) mod items;
+pub(crate) mod memo;
+pub(crate) mod txn;
 
 use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
@@ -65,7 +65,7 @@ impl Workspace {
     }
 
     /// Lets [`Workspace::memo`] keep results, checked against file system
-    /// notifications (see [`memo`]): for a long-running server, where a
+    /// notifications (see `workspace::memo`): for a long-running server, where a
     /// repeated read then costs one system call. A one-shot command has
     /// nothing to gain.
     pub fn watched(mut self) -> std::io::Result<Self> {
@@ -88,7 +88,10 @@ impl Workspace {
 
     /// The value kept under `key`, if nothing it read has changed since:
     /// one system call, and never a wait.
-    pub fn memo_peek<T: Send + Sync + 'static>(&self, key: memo::Key) -> Option<std::sync::Arc<T>> {
+    pub(crate) fn memo_peek<T: Send + Sync + 'static>(
+        &self,
+        key: memo::Key,
+    ) -> Option<std::sync::Arc<T>> {
         self.memo.as_ref()?.peek(key)
     }
 
@@ -101,13 +104,13 @@ impl Workspace {
     pub fn root(&self) -> &Path {
         &self.root
     }
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         &self.id
     }
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
-    pub fn global(&self) -> Option<&GlobalDirs> {
+    pub(crate) fn global(&self) -> Option<&GlobalDirs> {
         self.global.as_ref()
     }
 
@@ -116,7 +119,7 @@ impl Workspace {
     /// for paths inside it only when no component below the root is a
     /// symbolic link. What openwork reads of the workspace, it reads there,
     /// never somewhere a link points to.
-    pub fn reachable(&self, path: &Path) -> bool {
+    pub(crate) fn reachable(&self, path: &Path) -> bool {
         !path.starts_with(&self.root) || io::check_inside(&self.root, path).is_ok()
     }
 
@@ -137,7 +140,7 @@ impl Workspace {
 
     /// Parses `path` through the workspace's read cache (see [`cache`]).
     /// A path of the workspace reached through a link reads as absent.
-    pub fn cached<T: Send + Sync + 'static>(
+    pub(crate) fn cached<T: Send + Sync + 'static>(
         &self,
         path: &Path,
         kind: &'static str,
@@ -168,19 +171,19 @@ impl Workspace {
     pub fn commands_dir(&self) -> PathBuf {
         self.dot_opencode().join("commands")
     }
-    pub fn plugins_dir(&self) -> PathBuf {
+    pub(crate) fn plugins_dir(&self) -> PathBuf {
         self.dot_opencode().join("plugins")
     }
-    pub fn state_dir(&self) -> PathBuf {
+    pub(crate) fn state_dir(&self) -> PathBuf {
         self.dot_opencode().join("openwork")
     }
     pub fn audit_log(&self) -> PathBuf {
         self.state_dir().join("audit.jsonl")
     }
-    pub fn lock_file(&self) -> PathBuf {
+    pub(crate) fn lock_file(&self) -> PathBuf {
         self.state_dir().join(".lock")
     }
-    pub fn journal_file(&self) -> PathBuf {
+    pub(crate) fn journal_file(&self) -> PathBuf {
         self.state_dir().join("journal.json")
     }
 
@@ -193,7 +196,7 @@ impl Workspace {
 }
 
 /// The existing OpenCode config in `dir`, `.jsonc` first.
-pub fn config_file_in(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn config_file_in(dir: &Path) -> Option<PathBuf> {
     ["opencode.jsonc", "opencode.json"]
         .iter()
         .map(|f| dir.join(f))
@@ -210,7 +213,7 @@ pub struct GlobalDirs {
 }
 
 impl GlobalDirs {
-    pub fn from_env() -> Option<GlobalDirs> {
+    pub(crate) fn from_env() -> Option<GlobalDirs> {
         let home = std::env::var_os("HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
@@ -228,7 +231,7 @@ impl GlobalDirs {
 }
 
 /// `"ws_"` + the first 12 hex digits of SHA-256 of the absolute path.
-pub fn workspace_id(abs: &Path) -> String {
+pub(crate) fn workspace_id(abs: &Path) -> String {
     let digest = Sha256::digest(abs.to_string_lossy().as_bytes());
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("ws_{hex}")
@@ -236,7 +239,7 @@ pub fn workspace_id(abs: &Path) -> String {
 
 /// Makes `path` absolute and lexically normal (`.` and `..` folded, no
 /// trailing separator), without resolving symbolic links.
-pub fn absolute(path: &Path) -> Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {

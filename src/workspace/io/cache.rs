@@ -65,7 +65,7 @@ struct Entry {
 /// Keyed by path, so a lookup borrows the caller's path instead of
 /// allocating a key.
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     entries: Mutex<HashMap<PathBuf, Entry>>,
 }
 
@@ -80,7 +80,7 @@ impl Cache {
     /// link), from the cache when the file is unchanged. `None` when the
     /// file does not exist or is not a regular file. `kind` separates
     /// different parses of the same file.
-    pub fn load<T: Send + Sync + 'static>(
+    pub(crate) fn load<T: Send + Sync + 'static>(
         &self,
         path: &Path,
         kind: &'static str,

@@ -7,7 +7,7 @@ use std::io::{ErrorKind, Write};
 use std::path::Path;
 
 /// The file's bytes, or `None` when it does not exist.
-pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     super::record::read(path);
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
@@ -24,7 +24,7 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
 /// last component (`O_NOFOLLOW`: a link there is an error, even one put
 /// in place after the caller looked). A link or anything else that is not
 /// a regular file is `ErrorKind::InvalidInput`.
-pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     super::record::read(path);
     let mut options = std::fs::OpenOptions::new();
@@ -54,7 +54,7 @@ pub fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
 // [`super::record`]: a test checks that no other code of the core asks the
 // file system directly.
 
-pub fn is_symlink(path: &Path) -> bool {
+pub(crate) fn is_symlink(path: &Path) -> bool {
     super::record::looked_up(path);
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
@@ -72,22 +72,22 @@ fn followed_metadata(path: &Path) -> std::io::Result<std::fs::Metadata> {
 }
 
 /// `Path::is_file` (follows links), recorded.
-pub fn is_file(path: &Path) -> bool {
+pub(crate) fn is_file(path: &Path) -> bool {
     followed_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// `Path::is_dir` (follows links), recorded.
-pub fn is_dir(path: &Path) -> bool {
+pub(crate) fn is_dir(path: &Path) -> bool {
     followed_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
 /// `Path::exists` (follows links), recorded.
-pub fn exists(path: &Path) -> bool {
+pub(crate) fn exists(path: &Path) -> bool {
     followed_metadata(path).is_ok()
 }
 
 /// `std::fs::read_dir`, recorded.
-pub fn read_dir(dir: &Path) -> std::io::Result<std::fs::ReadDir> {
+pub(crate) fn read_dir(dir: &Path) -> std::io::Result<std::fs::ReadDir> {
     super::record::listed(dir);
     std::fs::read_dir(dir)
 }
@@ -95,7 +95,7 @@ pub fn read_dir(dir: &Path) -> std::io::Result<std::fs::ReadDir> {
 /// `std::fs::canonicalize`, recorded. A path that is not already
 /// canonical went through a link, whose target no watch follows: what
 /// depends on it is not kept.
-pub fn canonicalize(path: &Path) -> std::io::Result<std::path::PathBuf> {
+pub(crate) fn canonicalize(path: &Path) -> std::io::Result<std::path::PathBuf> {
     super::record::looked_up(path);
     let real = std::fs::canonicalize(path)?;
     if real != path {
@@ -105,7 +105,7 @@ pub fn canonicalize(path: &Path) -> std::io::Result<std::path::PathBuf> {
 }
 
 /// Opens `path` for reading, recorded.
-pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open(path: &Path) -> std::io::Result<std::fs::File> {
     super::record::read(path);
     std::fs::File::open(path)
 }
@@ -113,7 +113,7 @@ pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
 /// Refuses `path` unless it lies inside `root` and no component below
 /// `root` (the file included) is a symbolic link: a write must never land
 /// outside the workspace through a link.
-pub fn check_inside(root: &Path, path: &Path) -> Result<()> {
+pub(crate) fn check_inside(root: &Path, path: &Path) -> Result<()> {
     let Ok(rel) = path.strip_prefix(root) else {
         return Err(Error::new(
             Code::InvalidPath,
@@ -170,7 +170,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// the folders it leaves empty up to `stop`), atomically, first removing
 /// temporaries a killed writer left beside it. Under the workspace lock
 /// only.
-pub fn put(path: &Path, after: Option<&[u8]>, stop: &Path) -> Result<()> {
+pub(crate) fn put(path: &Path, after: Option<&[u8]>, stop: &Path) -> Result<()> {
     clean_stale_temps(path);
     match after {
         Some(bytes) => write_atomic(path, bytes),
@@ -190,7 +190,7 @@ fn is_temp_of(name: &str, base: &str) -> bool {
 
 /// Temporaries that a writer killed in the middle of a commit left beside
 /// `path` (regular files named `.<name>.XXXXXX`).
-pub fn stale_temps(path: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn stale_temps(path: &Path) -> Vec<std::path::PathBuf> {
     let (Some(dir), Some(base)) = (path.parent(), path.file_name().and_then(|b| b.to_str())) else {
         return Vec::new();
     };
@@ -213,7 +213,7 @@ pub fn stale_temps(path: &Path) -> Vec<std::path::PathBuf> {
 /// Removes the [`stale_temps`] of `path`. Only called under the workspace
 /// lock, when no other writer of ours can be mid-write. Returns how many
 /// were removed.
-pub fn clean_stale_temps(path: &Path) -> usize {
+pub(crate) fn clean_stale_temps(path: &Path) -> usize {
     stale_temps(path)
         .iter()
         .filter(|p| std::fs::remove_file(p).is_ok())
@@ -222,7 +222,7 @@ pub fn clean_stale_temps(path: &Path) -> usize {
 
 /// Removes a file (a missing one is fine) and then each folder above it
 /// that became empty, up to but excluding `stop`.
-pub fn remove(path: &Path, stop: &Path) -> Result<()> {
+pub(crate) fn remove(path: &Path, stop: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == ErrorKind::NotFound => {}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// What one computation read.
 #[derive(Debug, Default)]
-pub struct Deps {
+pub(crate) struct Deps {
     /// Paths looked up: read, probed, or found missing.
     pub(crate) lookups: Vec<PathBuf>,
     /// Files whose bytes were read.
@@ -60,7 +60,7 @@ pub(crate) fn unwatchable() {
 }
 
 /// Runs `f` and returns what it read along with its result.
-pub fn record<T>(f: impl FnOnce() -> T) -> (T, Deps) {
+pub(crate) fn record<T>(f: impl FnOnce() -> T) -> (T, Deps) {
     struct Pop;
     impl Drop for Pop {
         fn drop(&mut self) {

@@ -18,7 +18,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::Workspace => "workspace",
             Scope::Global => "global",
@@ -54,7 +54,7 @@ pub struct CommandInput {
 
 impl CommandInput {
     /// `{name, template, description?, agent?, model?, subtask?}` with strict types.
-    pub fn from_json(obj: &Map<String, Value>) -> Result<CommandInput> {
+    pub(crate) fn from_json(obj: &Map<String, Value>) -> Result<CommandInput> {
         let f = Fields(obj);
         Ok(CommandInput {
             name: f
@@ -76,7 +76,7 @@ impl CommandInput {
 
     /// A whole command file (frontmatter + body), as an import may carry it.
     /// The name comes from `name`, else from the frontmatter.
-    pub fn from_file(
+    pub(crate) fn from_file(
         name: Option<&str>,
         content: &str,
         description: Option<&str>,
@@ -149,7 +149,7 @@ fn read_item(path: &Path, bytes: &[u8], scope: Scope) -> Option<CommandItem> {
 /// The file text: frontmatter `name`, `description`?, `agent`?, `model`
 /// (string or null), `subtask` (default false), a blank line, the trimmed
 /// template and one newline. Returns the clean name too.
-pub fn render(input: &CommandInput) -> Result<(String, String)> {
+pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
     let name = validate::command_name(&input.name)?;
     let template = input.template.trim();
     if template.is_empty() {
@@ -216,7 +216,7 @@ fn md_files(dir: &Path) -> Vec<PathBuf> {
     names.into_iter().map(|n| dir.join(n)).collect()
 }
 
-pub fn command_file(ws: &Workspace, name: &str) -> PathBuf {
+pub(crate) fn command_file(ws: &Workspace, name: &str) -> PathBuf {
     ws.commands_dir().join(format!("{name}.md"))
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
 
-pub const LOAD_ORDER: [&str; 4] = [
+const LOAD_ORDER: [&str; 4] = [
     "config.global",
     "config.project",
     "dir.global",

@@ -53,7 +53,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
 }
 
 /// The listing with each SKILL.md's text (for export), from the same cache.
-pub fn list_with_content(
+pub(crate) fn list_with_content(
     ws: &Workspace,
     include_global: bool,
 ) -> Result<Vec<(SkillItem, Arc<str>)>> {
@@ -147,7 +147,11 @@ fn not_found(name: &str) -> Error {
 /// The SKILL.md text for an upsert: the content's own frontmatter (its
 /// `name` must match, its `description` wins) with `name` and
 /// `description` first, then the body, ending in one newline.
-pub fn render(name: &str, content: &str, description: Option<&str>) -> Result<(String, String)> {
+pub(crate) fn render(
+    name: &str,
+    content: &str,
+    description: Option<&str>,
+) -> Result<(String, String)> {
     validate::skill_name(name)?;
     if content.trim().is_empty() {
         return Err(Error::new(
@@ -212,7 +216,7 @@ pub struct SkillWritten {
     pub scope: &'static str,
 }
 
-pub fn skill_file(ws: &Workspace, name: &str) -> PathBuf {
+fn skill_file(ws: &Workspace, name: &str) -> PathBuf {
     ws.skills_dir().join(name).join("SKILL.md")
 }
 

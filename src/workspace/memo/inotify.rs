@@ -62,7 +62,7 @@ fn default_budget() -> usize {
 /// The inotify watches of one workspace's reads, and the generation they
 /// vouch for.
 #[derive(Debug)]
-pub struct Watcher {
+pub(crate) struct Watcher {
     state: Mutex<State>,
 }
 
@@ -74,13 +74,13 @@ struct Need<'a> {
 }
 
 impl Watcher {
-    pub fn new() -> std::io::Result<Watcher> {
+    pub(crate) fn new() -> std::io::Result<Watcher> {
         Self::with_budget(default_budget())
     }
 
     /// A watcher that holds at most `budget` watches; what would need more
     /// is not kept.
-    pub fn with_budget(budget: usize) -> std::io::Result<Watcher> {
+    pub(crate) fn with_budget(budget: usize) -> std::io::Result<Watcher> {
         Ok(Watcher {
             state: Mutex::new(State {
                 inotify: Some(init()?),
@@ -104,7 +104,7 @@ impl Watcher {
 
     /// The current generation, once every queued event is taken in;
     /// `None` when the watcher has failed and vouches for nothing.
-    pub fn generation(&self) -> Option<u64> {
+    pub(crate) fn generation(&self) -> Option<u64> {
         let mut st = self.state();
         st.drain();
         st.inotify.as_ref().map(|_| st.generation)
@@ -114,7 +114,7 @@ impl Watcher {
     /// from `deps` may be kept: everything was watched already, so any
     /// change since the computation started has moved the generation.
     /// Growing the watch set moves the generation itself.
-    pub fn cover(&self, deps: &Deps) -> bool {
+    pub(crate) fn cover(&self, deps: &Deps) -> bool {
         if deps.unwatchable {
             return false;
         }

@@ -25,7 +25,7 @@
 #[cfg(target_os = "linux")]
 mod inotify;
 #[cfg(target_os = "linux")]
-pub use inotify::Watcher;
+pub(crate) use inotify::Watcher;
 
 use super::io::record::record;
 use std::any::Any;
@@ -35,20 +35,20 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// Without inotify nothing is vouched for: every read is computed afresh.
 #[cfg(not(target_os = "linux"))]
 #[derive(Debug)]
-pub struct Watcher;
+pub(crate) struct Watcher;
 
 #[cfg(not(target_os = "linux"))]
 impl Watcher {
-    pub fn new() -> std::io::Result<Watcher> {
+    pub(crate) fn new() -> std::io::Result<Watcher> {
         Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             "file system notifications are only used on Linux",
         ))
     }
-    pub fn generation(&self) -> Option<u64> {
+    pub(crate) fn generation(&self) -> Option<u64> {
         None
     }
-    pub fn cover(&self, _: &super::io::record::Deps) -> bool {
+    pub(crate) fn cover(&self, _: &super::io::record::Deps) -> bool {
         false
     }
 }
@@ -56,7 +56,7 @@ impl Watcher {
 // ------------------------------------------------------------------ memo
 
 /// A memo's key: what was computed, and its one parameter.
-pub type Key = (&'static str, u64);
+pub(crate) type Key = (&'static str, u64);
 
 /// Each key's value, with the generation it was computed at.
 type Values = HashMap<Key, (u64, Arc<dyn Any + Send + Sync>)>;
@@ -67,13 +67,13 @@ const MAX_VALUES: usize = 64;
 /// Values computed from a workspace's files, kept while the watcher
 /// vouches that nothing they read has changed.
 #[derive(Debug)]
-pub struct Memo {
+pub(crate) struct Memo {
     watcher: Watcher,
     values: Mutex<Values>,
 }
 
 impl Memo {
-    pub fn new() -> std::io::Result<Memo> {
+    pub(crate) fn new() -> std::io::Result<Memo> {
         Ok(Memo {
             watcher: Watcher::new()?,
             values: Mutex::new(HashMap::new()),
@@ -90,7 +90,7 @@ impl Memo {
 
     /// The value of `build`, from memory when nothing it read has changed
     /// since it was computed. Errors are not kept.
-    pub fn get<T: Send + Sync + 'static, E>(
+    pub(crate) fn get<T: Send + Sync + 'static, E>(
         &self,
         key: Key,
         build: impl FnOnce() -> Result<T, E>,
@@ -114,7 +114,7 @@ impl Memo {
     }
 
     /// The value kept under `key`, if nothing it read has changed since.
-    pub fn peek<T: Send + Sync + 'static>(&self, key: Key) -> Option<Arc<T>> {
+    pub(crate) fn peek<T: Send + Sync + 'static>(&self, key: Key) -> Option<Arc<T>> {
         self.kept(key, self.watcher.generation()?)
     }
 

@@ -12,7 +12,7 @@ use crate::{Code, Error, Result};
 use serde_json::json;
 use std::path::PathBuf;
 
-/// What [`Workspace::apply`] did.
+/// What `Workspace::apply` did.
 #[derive(Debug, Clone)]
 pub struct Applied {
     /// `None` for a no-op plan: nothing was written, not even the log.
@@ -37,7 +37,7 @@ impl Workspace {
     /// a write that a crash interrupted, if any (see [`super::journal`]).
     /// The state folder must be the workspace's own: a link there would
     /// make the lock file (and the audit log) land outside it.
-    pub fn lock(&self) -> Result<LockGuard> {
+    pub(crate) fn lock(&self) -> Result<LockGuard> {
         let guard = lock::exclusive(self)?;
         journal::recover(self)?;
         Ok(guard)
@@ -55,7 +55,7 @@ impl Workspace {
     /// Applies `plan` while `_lock` is held: every file must still hold its
     /// `before` bytes (else `conflict`, nothing written); then each file is
     /// replaced atomically and one audit entry appended.
-    pub fn apply(&self, _lock: &LockGuard, plan: &Plan, actor: &Actor) -> Result<Applied> {
+    pub(crate) fn apply(&self, _lock: &LockGuard, plan: &Plan, actor: &Actor) -> Result<Applied> {
         if plan.workspace_id != self.id() {
             return Err(Error::new(
                 Code::Internal,
@@ -149,7 +149,7 @@ impl Workspace {
     /// writes. Takes the lock only when there is something to repair, so a
     /// clean workspace is not touched at all. Returns how many temporaries
     /// were removed.
-    pub fn clean_stale_temps(&self) -> Result<usize> {
+    pub(crate) fn clean_stale_temps(&self) -> Result<usize> {
         let candidates = self.temp_candidates();
         if candidates.iter().all(|p| io::stale_temps(p).is_empty())
             && !io::exists(&self.journal_file())

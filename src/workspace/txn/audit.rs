@@ -33,14 +33,14 @@ impl Actor {
             token_hash: None,
         }
     }
-    pub fn remote(token: &str, client_id: Option<String>) -> Actor {
+    pub(crate) fn remote(token: &str, client_id: Option<String>) -> Actor {
         Actor {
             kind: "remote".into(),
             client_id,
             token_hash: Some(token_hash(token)),
         }
     }
-    pub fn host(token: &str) -> Actor {
+    pub(crate) fn host(token: &str) -> Actor {
         Actor {
             kind: "host".into(),
             client_id: None,
@@ -77,7 +77,7 @@ impl Workspace {
     }
 
     /// The same as [`Workspace::audit_tail`], as JSON text (for the server).
-    pub fn audit_tail_json(&self, limit: usize) -> Result<String> {
+    pub(crate) fn audit_tail_json(&self, limit: usize) -> Result<String> {
         let log = self.audit_log();
         if !self.reachable(&log) {
             return Ok("[]".to_string());
@@ -88,7 +88,7 @@ impl Workspace {
 
 /// Appends one entry as one line, then syncs it to disk. One `write` call
 /// for the whole line, so readers never see half an entry from us.
-pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
+pub(crate) fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
     }
@@ -229,11 +229,6 @@ fn scan_back(path: &Path, limit: usize, mut take: impl FnMut(&[u8]) -> bool) -> 
     Ok(())
 }
 
-/// The timestamp of the newest entry, if any.
-pub fn last_timestamp(path: &Path) -> Result<Option<u64>> {
-    Ok(tail(path, 1)?.first().map(|e| e.timestamp))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,7 +260,6 @@ mod tests {
         let all = tail(&p, 10_000).unwrap();
         assert_eq!(all.len(), 3000);
         assert_eq!(all.last().unwrap().timestamp, 0);
-        assert_eq!(last_timestamp(&p).unwrap(), Some(2999));
     }
 
     #[test]

@@ -13,13 +13,13 @@ use std::fs::{File, OpenOptions};
 
 /// Held while the lock is held; dropping it releases the lock.
 #[derive(Debug)]
-pub struct LockGuard {
+pub(crate) struct LockGuard {
     _file: File,
 }
 
 /// Held while a read runs (see [`Workspace::read`]).
 #[derive(Debug)]
-pub struct ReadGuard {
+pub(super) struct ReadGuard {
     _file: Option<File>,
 }
 

@@ -13,12 +13,12 @@
 //! Layers in order: `lock` and `audit` use only [`crate::workspace::io`];
 //! `journal` adds `plan`; `apply` uses them all.
 
-pub mod apply;
+pub(crate) mod apply;
 pub mod audit;
-pub mod journal;
-pub mod lock;
-pub mod plan;
+pub(crate) mod journal;
+pub(crate) mod lock;
+pub(crate) mod plan;
 
 pub use apply::Applied;
-pub use lock::LockGuard;
-pub use plan::{Draft, FileEdit, Plan};
+pub(crate) use plan::Draft;
+pub use plan::{FileEdit, Plan};

@@ -88,14 +88,14 @@ impl Plan {
 
 /// Builds a plan: reads each file once, lets the operation rewrite it any
 /// number of times in memory, and keeps only the files that end up changed.
-pub struct Draft<'a> {
+pub(crate) struct Draft<'a> {
     ws: &'a Workspace,
     /// Each file as read (`before`) and as the plan has it so far (`after`).
     files: Vec<FileEdit>,
 }
 
 impl<'a> Draft<'a> {
-    pub fn new(ws: &'a Workspace) -> Self {
+    pub(crate) fn new(ws: &'a Workspace) -> Self {
         Draft {
             ws,
             files: Vec::new(),
@@ -117,13 +117,13 @@ impl<'a> Draft<'a> {
     }
 
     /// The file's content as the plan has it so far.
-    pub fn bytes(&mut self, path: &Path) -> Result<Option<&[u8]>> {
+    pub(crate) fn bytes(&mut self, path: &Path) -> Result<Option<&[u8]>> {
         let i = self.slot(path)?;
         Ok(self.files[i].after.as_deref())
     }
 
     /// The content as text; a file that is not UTF-8 is an error with `code`.
-    pub fn text(&mut self, path: &Path, code: Code) -> Result<Option<String>> {
+    pub(crate) fn text(&mut self, path: &Path, code: Code) -> Result<Option<String>> {
         let rel = self.ws.relative(path);
         match self.bytes(path)? {
             None => Ok(None),
@@ -134,13 +134,13 @@ impl<'a> Draft<'a> {
     }
 
     /// Sets the file's new content (`None` removes it).
-    pub fn set(&mut self, path: &Path, content: Option<Vec<u8>>) -> Result<()> {
+    pub(crate) fn set(&mut self, path: &Path, content: Option<Vec<u8>>) -> Result<()> {
         let i = self.slot(path)?;
         self.files[i].after = content;
         Ok(())
     }
 
-    pub fn finish(
+    pub(crate) fn finish(
         self,
         action: &str,
         target: impl Into<String>,
