@@ -34,16 +34,15 @@ impl Workspace {
     /// folder). The folder must exist.
     pub fn open(path: &Path) -> Result<Workspace> {
         let root = absolute(path)?;
-        let meta = std::fs::metadata(&root); // unrecorded: opening, not reading its files
-        match meta {
-            Ok(m) if m.is_dir() => {} // unrecorded: as above
-            Ok(_) => {
+        match io::unrecorded_kind(&root) {
+            Some(io::Kind::Folder) => {}
+            Some(_) => {
                 return Err(Error::new(
                     Code::WorkspaceNotFound,
                     format!("workspace {} is not a folder", root.display()),
                 ));
             }
-            Err(_) => {
+            None => {
                 return Err(Error::new(
                     Code::WorkspaceNotFound,
                     format!("workspace folder {} does not exist", root.display()),

@@ -202,13 +202,13 @@ pub(crate) fn project_files(ws: &Workspace) -> Vec<PathBuf> {
 
 /// `*.md` regular files of a folder (links excluded), sorted by name.
 fn md_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = io::read_dir(dir) else {
+    let Ok(entries) = io::list(dir) else {
         return Vec::new();
     };
     let mut names: Vec<std::ffi::OsString> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name())
+        .into_iter()
+        .filter(|e| e.kind == io::Kind::File)
+        .map(|e| e.name)
         .filter(|n| n.as_encoded_bytes().ends_with(b".md"))
         .collect();
     // Sorting names, not whole paths, keeps this cheap.

@@ -98,12 +98,12 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
 
 /// `*.js` and `*.ts` files of a folder, sorted by name.
 fn plugin_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = io::read_dir(dir) else {
+    let Ok(entries) = io::list(dir) else {
         return Vec::new();
     };
     let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
+        .into_iter()
+        .map(|e| dir.join(e.name))
         .filter(|p| {
             io::is_file(p) && matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "ts"))
         })

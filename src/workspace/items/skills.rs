@@ -260,11 +260,11 @@ pub(crate) fn draft_delete(ws: &Workspace, draft: &mut Draft<'_>, name: &str) ->
     }
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
-        let entries = io::read_dir(&d).map_err(|e| Error::io("read", &d, e))?;
-        for entry in entries.filter_map(|e| e.ok()) {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
+        let entries = io::list(&d).map_err(|e| Error::io("read", &d, e))?;
+        for entry in entries {
+            let path = d.join(&entry.name);
+            match entry.kind {
+                io::Kind::Folder => stack.push(path),
                 _ => draft.set(&path, None)?,
             }
         }
@@ -293,13 +293,13 @@ fn folders(ws: &Workspace, dir: &Path) -> Vec<String> {
     if !ws.reachable(dir) {
         return Vec::new();
     }
-    let Ok(entries) = io::read_dir(dir) else {
+    let Ok(entries) = io::list(dir) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
+        .into_iter()
+        .filter(|e| e.kind == io::Kind::Folder)
+        .filter_map(|e| e.name.into_string().ok())
         .collect();
     names.sort_unstable();
     names

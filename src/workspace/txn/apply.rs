@@ -121,14 +121,13 @@ impl Workspace {
             if io::check_inside(self.root(), &dir).is_err() {
                 continue;
             }
-            let Ok(entries) = io::read_dir(&dir) else {
+            let Ok(entries) = io::list(&dir) else {
                 continue;
             };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    out.push(path.join("SKILL.md"));
-                } else if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            for entry in entries {
+                if entry.kind == io::Kind::Folder {
+                    out.push(dir.join(&entry.name).join("SKILL.md"));
+                } else if let Some(name) = entry.name.to_str() {
                     // `.review.md.XXXXXX` → `review.md`
                     if let Some(base) = name
                         .strip_prefix('.')

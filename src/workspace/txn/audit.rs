@@ -7,8 +7,7 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::fs::OpenOptions;
-use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Who made a write. Remote clients are known by the hash of their token,
@@ -89,34 +88,10 @@ impl Workspace {
 /// Appends one entry as one line, then syncs it to disk. One `write` call
 /// for the whole line, so readers never see half an entry from us.
 pub(crate) fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
-    }
     let mut line = serde_json::to_vec(entry)
         .map_err(|e| Error::io("encode the audit entry", path, std::io::Error::other(e)))?;
     line.push(b'\n');
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::io("open the audit log", path, e))?;
-    // A previous writer killed mid-line would glue our entry to its garbage.
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0); // unrecorded: appending
-    if len > 0 && !ends_with_newline(path, len) {
-        line.insert(0, b'\n');
-    }
-    file.write_all(&line)
-        .map_err(|e| Error::io("append to", path, e))?;
-    file.sync_data().map_err(|e| Error::io("sync", path, e))?;
-    Ok(())
-}
-
-fn ends_with_newline(path: &Path, len: u64) -> bool {
-    let Ok(mut f) = io::open(path) else {
-        return true;
-    };
-    let mut last = [0u8; 1];
-    f.seek(SeekFrom::Start(len - 1)).is_ok() && f.read_exact(&mut last).is_ok() && last[0] == b'\n'
+    io::append_line(path, "the audit log", line)
 }
 
 /// The newest `limit` entries, newest first. Lines that do not parse (a
@@ -232,6 +207,7 @@ fn scan_back(path: &Path, limit: usize, mut take: impl FnMut(&[u8]) -> bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     fn entry(i: u64) -> AuditEntry {
         AuditEntry {

@@ -89,12 +89,7 @@ pub(crate) fn begin(ws: &Workspace, edits: &[FileEdit], entry: &AuditEntry) -> R
 /// Removes the journal once its write is complete. Not synced: a journal
 /// that comes back after a crash is finished again, which changes nothing.
 pub(crate) fn end(ws: &Workspace) -> Result<()> {
-    let path = ws.journal_file();
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("remove", &path, e)),
-    }
+    io::remove_file(&ws.journal_file())
 }
 
 /// Finishes a write interrupted by a crash, if there is one. Called with

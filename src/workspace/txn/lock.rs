@@ -9,7 +9,7 @@
 
 use crate::workspace::{Workspace, io};
 use crate::{Error, Result};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 
 /// Held while the lock is held; dropping it releases the lock.
 #[derive(Debug)]
@@ -27,16 +27,9 @@ pub(super) struct ReadGuard {
 /// state folder must be the workspace's own: a link there would make the
 /// lock file (and the audit log) land outside it.
 pub(super) fn exclusive(ws: &Workspace) -> Result<LockGuard> {
-    let dir = ws.state_dir();
-    io::check_inside(ws.root(), &ws.lock_file())?;
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create the folder", &dir, e))?;
     let path = ws.lock_file();
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io("open the lock file", &path, e))?;
+    io::check_inside(ws.root(), &path)?;
+    let file = io::lock_file::create(&path)?;
     file.lock().map_err(|e| Error::io("lock", &path, e))?;
     Ok(LockGuard { _file: file })
 }
@@ -50,13 +43,8 @@ pub(super) fn shared(ws: &Workspace) -> Result<ReadGuard> {
     if io::check_inside(ws.root(), &path).is_err() {
         return Ok(ReadGuard { _file: None });
     }
-    let opened = File::open(&path); // unrecorded: a lock, not content
-    let file = match opened {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(ReadGuard { _file: None });
-        }
-        Err(e) => return Err(Error::io("open the lock file", &path, e)),
+    let Some(file) = io::lock_file::open_existing(&path)? else {
+        return Ok(ReadGuard { _file: None });
     };
     file.lock_shared()
         .map_err(|e| Error::io("lock", &path, e))?;
