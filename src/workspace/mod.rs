@@ -1,5 +1,19 @@
 //! The workspace core (SPEC §1–§2): where each file lives, how it is read,
 //! validated, edited as a [`Plan`] and written under the lock.
+//!
+//! In layers, each using only those before it:
+//!
+//! | folder     | what lives there                                                  |
+//! |------------|-------------------------------------------------------------------|
+//! | [`io`]     | the only code that touches the file system: recorded reads, atomic writes, the parse cache |
+//! | `formats`  | JSONC, frontmatter and typed JSON input, as text                   |
+//! | `memo`     | values kept while nothing they read has changed, and the inotify watcher that tells |
+//! | `mod.rs`   | [`Workspace`] (where each file lives, reading through the cache), [`GlobalDirs`], ids |
+//! | `txn`      | plans and drafts, applying them under the lock, the journal, the lock, the audit log |
+//! | `items`    | plugins, MCP servers, skills, commands, the config files, export and import, the naming rules |
+//!
+//! The server and the CLI reach the items as `workspace::plugins`,
+//! `workspace::skills`, … through the re-exports below.
 
 pub(crate) mod formats;
 pub mod io;
@@ -64,9 +78,9 @@ impl Workspace {
     }
 
     /// Lets [`Workspace::memo`] keep results, checked against file system
-    /// notifications (see `workspace::memo`): for a long-running server, where a
-    /// repeated read then costs one system call. A one-shot command has
-    /// nothing to gain.
+    /// notifications (see `workspace::memo`): for a long-running server,
+    /// where a repeated read then costs one system call. A one-shot command
+    /// has nothing to gain.
     pub fn watched(mut self) -> std::io::Result<Self> {
         self.memo = Some(std::sync::Arc::new(memo::Memo::new()?));
         Ok(self)
@@ -137,7 +151,7 @@ impl Workspace {
             .map_err(|e| Error::io("read", path, e))
     }
 
-    /// Parses `path` through the workspace's read cache (see [`cache`]).
+    /// Parses `path` through the workspace's read cache (see [`io::Cache`]).
     /// A path of the workspace reached through a link reads as absent.
     pub(crate) fn cached<T: Send + Sync + 'static>(
         &self,

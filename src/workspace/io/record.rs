@@ -2,7 +2,7 @@
 //! notes the paths it asks about ([`looked_up`], [`read`], [`listed`], or
 //! [`unwatchable`] for what no watch can vouch for) into the innermost
 //! [`record`] running on this thread, so the record cannot drift from the
-//! code that reads. The read memo ([`crate::workspace::memo`]) watches what a record holds.
+//! code that reads. The read memo (`workspace::memo`) watches what a record holds.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
