@@ -2,6 +2,8 @@
 //! with comments, plugins, local and remote MCP servers and a `tools` block,
 //! skills, commands, plugin files, a `.git` folder and an audit log.
 #![doc(hidden)]
+// Writes fixtures for benchmarks and load tests, as a test would.
+#![allow(clippy::disallowed_methods)]
 
 use crate::workspace::{Actor, AuditEntry, workspace_id};
 use std::io::{BufWriter, Write};

@@ -3,6 +3,10 @@
 //! [`workspace`] is the core: files, parsing, validation, planned writes,
 //! locking and the audit log. It knows nothing of HTTP or terminals, so the
 //! offline CLI and the HTTP server run exactly the same code for every write.
+// Files are touched only through `workspace::io` (see clippy.toml). Unit
+// tests set up their fixtures on disk, so the rule is for the library's
+// own code.
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
 #[doc(hidden)]
 pub mod bench;

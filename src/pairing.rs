@@ -3,6 +3,9 @@
 //! it; `openwork approvals` reads it, so that the two work together with no
 //! flags. Lives in `<state dir>/openwork/servers/<pid>.json`
 //! (`$OPENWORK_STATE_DIR/servers` when that is set).
+// The pairing files are the server's own, outside every workspace, and no
+// kept value depends on them: they are read and written here directly.
+#![allow(clippy::disallowed_methods)]
 
 use serde::{Deserialize, Serialize};
 use std::io::Write;

@@ -43,6 +43,8 @@ pub fn completions(_ctx: &Ctx, args: CompletionsArgs) -> CmdResult {
     Ok(())
 }
 
+// Man pages go to the folder the user names, not into a workspace.
+#[allow(clippy::disallowed_methods)]
 pub fn man(ctx: &Ctx, args: ManArgs) -> CmdResult {
     let io = |e: std::io::Error| Failure::from(Error::io("write the man pages", Path::new("."), e));
     let root = docs_command();

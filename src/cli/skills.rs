@@ -57,6 +57,8 @@ pub enum SkillsCmd {
 }
 
 /// Content from `--file`, else from a piped standard input.
+// The file the user names is input, not a workspace file: read directly.
+#[allow(clippy::disallowed_methods)]
 pub fn read_content(file: Option<&PathBuf>, what: &str) -> Result<String, Failure> {
     match file {
         Some(path) if path.as_os_str() != "-" => std::fs::read_to_string(path).map_err(|e| {

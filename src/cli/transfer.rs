@@ -4,7 +4,7 @@ use super::skills::read_content;
 use super::{CmdResult, Ctx, Failure, WriteArgs};
 use clap::Args;
 use openwork::Error;
-use openwork::workspace::{files, input, transfer};
+use openwork::workspace::{input, io, transfer};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -40,7 +40,7 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
     text.push('\n');
     match args.output {
         Some(path) if path.as_os_str() != "-" => {
-            files::write_atomic(&path, text.as_bytes())?;
+            io::write_atomic(&path, text.as_bytes())?;
             ctx.out.success(&format!(
                 "Exported {} skills and {} commands to {}",
                 doc.skills.len(),

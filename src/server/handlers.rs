@@ -13,7 +13,7 @@ use super::models::{
 };
 use super::payloads;
 use super::settings::{ApprovalMode, Settings};
-use crate::workspace::watch::Key;
+use crate::workspace::memo::Key;
 use crate::workspace::{
     Actor, Plan, Workspace, commands, config, mcp, now_ms, plugins, skills, transfer,
 };

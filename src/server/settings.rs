@@ -1,6 +1,9 @@
 //! Server settings (SPEC §3): each one from, highest first, a command-line
 //! flag, an environment variable, the config file, a default. Bad input is
 //! an error with one clear line (the CLI exits 2), never a silent fallback.
+// The server's config file and the check that each configured workspace
+// folder exists happen once, at start, outside any workspace's reads.
+#![allow(clippy::disallowed_methods)]
 
 use crate::workspace::absolute;
 use serde_json::{Map, Value};
@@ -304,7 +307,7 @@ impl Settings {
     /// path says. A path that cannot be resolved (gone) is not authorized.
     pub fn is_authorized(&self, path: &Path) -> bool {
         // Recorded lookups: the answer is kept while the paths resolve alike.
-        use crate::workspace::files::canonicalize;
+        use crate::workspace::io::canonicalize;
         let Ok(real) = canonicalize(path) else {
             return false;
         };

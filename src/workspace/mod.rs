@@ -1,30 +1,34 @@
 //! The workspace core (SPEC §1–§2): where each file lives, how it is read,
-//! validated, edited as a [`plan::Plan`] and written under the lock.
+//! validated, edited as a [`Plan`] and written under the lock.
+//!
+//! In layers, each using only those before it:
+//!
+//! | folder     | what lives there                                                  |
+//! |------------|-------------------------------------------------------------------|
+//! | [`io`]     | the only code that touches the file system: recorded reads, atomic writes, the parse cache |
+//! | `formats`  | JSONC, frontmatter and typed JSON input, as text                   |
+//! | `memo`     | values kept while nothing they read has changed, and the inotify watcher that tells |
+//! | `mod.rs`   | [`Workspace`] (where each file lives, reading through the cache), [`GlobalDirs`], ids |
+//! | `txn`      | plans and drafts, applying them under the lock, the journal, the lock, the audit log |
+//! | `items`    | plugins, MCP servers, skills, commands, the config files, export and import, the naming rules |
+//!
+//! The server and the CLI reach the items as `workspace::plugins`,
+//! `workspace::skills`, … through the re-exports below.
 
-pub mod audit;
-pub mod cache;
-pub mod commands;
-pub mod config;
-pub mod files;
-pub mod frontmatter;
-pub mod input;
-pub mod journal;
-pub mod jsonc;
-pub mod lock;
-pub mod mcp;
-pub mod plan;
-pub mod plugins;
-pub mod skills;
-pub mod transfer;
-pub mod validate;
-pub mod watch;
+pub(crate) mod formats;
+pub mod io;
+pub(crate) mod items;
+pub(crate) mod memo;
+pub(crate) mod txn;
 
 use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
-pub use audit::{Actor, AuditEntry};
-pub use plan::{Applied, FileEdit, Plan};
+pub use formats::{frontmatter, input, jsonc};
+pub use items::{commands, config, mcp, plugins, skills, transfer, validate};
+pub use txn::audit::{self, Actor, AuditEntry};
+pub use txn::{Applied, FileEdit, Plan};
 
 /// One OpenCode workspace: a folder on this machine.
 #[derive(Debug, Clone)]
@@ -34,9 +38,9 @@ pub struct Workspace {
     name: String,
     global: Option<GlobalDirs>,
     /// Shared by clones, so a server's many handles read through one cache.
-    cache: std::sync::Arc<cache::Cache>,
+    cache: std::sync::Arc<io::Cache>,
     /// Whole results kept while unchanged (see [`Workspace::watched`]).
-    memo: Option<std::sync::Arc<watch::Memo>>,
+    memo: Option<std::sync::Arc<memo::Memo>>,
 }
 
 impl Workspace {
@@ -44,16 +48,15 @@ impl Workspace {
     /// folder). The folder must exist.
     pub fn open(path: &Path) -> Result<Workspace> {
         let root = absolute(path)?;
-        let meta = std::fs::metadata(&root); // unrecorded: opening, not reading its files
-        match meta {
-            Ok(m) if m.is_dir() => {} // unrecorded: as above
-            Ok(_) => {
+        match io::unrecorded_kind(&root) {
+            Some(io::Kind::Folder) => {}
+            Some(_) => {
                 return Err(Error::new(
                     Code::WorkspaceNotFound,
                     format!("workspace {} is not a folder", root.display()),
                 ));
             }
-            Err(_) => {
+            None => {
                 return Err(Error::new(
                     Code::WorkspaceNotFound,
                     format!("workspace folder {} does not exist", root.display()),
@@ -75,11 +78,11 @@ impl Workspace {
     }
 
     /// Lets [`Workspace::memo`] keep results, checked against file system
-    /// notifications (see [`watch`]): for a long-running server, where a
-    /// repeated read then costs one system call. A one-shot command has
-    /// nothing to gain.
+    /// notifications (see `workspace::memo`): for a long-running server,
+    /// where a repeated read then costs one system call. A one-shot command
+    /// has nothing to gain.
     pub fn watched(mut self) -> std::io::Result<Self> {
-        self.memo = Some(std::sync::Arc::new(watch::Memo::new()?));
+        self.memo = Some(std::sync::Arc::new(memo::Memo::new()?));
         Ok(self)
     }
 
@@ -87,7 +90,7 @@ impl Workspace {
     /// changed (always built afresh unless [`Workspace::watched`]).
     pub fn memo<T: Send + Sync + 'static>(
         &self,
-        key: watch::Key,
+        key: memo::Key,
         build: impl FnOnce(&Workspace) -> Result<T>,
     ) -> Result<std::sync::Arc<T>> {
         match &self.memo {
@@ -98,9 +101,9 @@ impl Workspace {
 
     /// The value kept under `key`, if nothing it read has changed since:
     /// one system call, and never a wait.
-    pub fn memo_peek<T: Send + Sync + 'static>(
+    pub(crate) fn memo_peek<T: Send + Sync + 'static>(
         &self,
-        key: watch::Key,
+        key: memo::Key,
     ) -> Option<std::sync::Arc<T>> {
         self.memo.as_ref()?.peek(key)
     }
@@ -114,13 +117,13 @@ impl Workspace {
     pub fn root(&self) -> &Path {
         &self.root
     }
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         &self.id
     }
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
-    pub fn global(&self) -> Option<&GlobalDirs> {
+    pub(crate) fn global(&self) -> Option<&GlobalDirs> {
         self.global.as_ref()
     }
 
@@ -129,8 +132,8 @@ impl Workspace {
     /// for paths inside it only when no component below the root is a
     /// symbolic link. What openwork reads of the workspace, it reads there,
     /// never somewhere a link points to.
-    pub fn reachable(&self, path: &Path) -> bool {
-        !path.starts_with(&self.root) || files::check_inside(&self.root, path).is_ok()
+    pub(crate) fn reachable(&self, path: &Path) -> bool {
+        !path.starts_with(&self.root) || io::check_inside(&self.root, path).is_ok()
     }
 
     /// [`Workspace::cached`] for a file directly inside a folder (or a real
@@ -148,9 +151,9 @@ impl Workspace {
             .map_err(|e| Error::io("read", path, e))
     }
 
-    /// Parses `path` through the workspace's read cache (see [`cache`]).
+    /// Parses `path` through the workspace's read cache (see [`io::Cache`]).
     /// A path of the workspace reached through a link reads as absent.
-    pub fn cached<T: Send + Sync + 'static>(
+    pub(crate) fn cached<T: Send + Sync + 'static>(
         &self,
         path: &Path,
         kind: &'static str,
@@ -181,35 +184,20 @@ impl Workspace {
     pub fn commands_dir(&self) -> PathBuf {
         self.dot_opencode().join("commands")
     }
-    pub fn plugins_dir(&self) -> PathBuf {
+    pub(crate) fn plugins_dir(&self) -> PathBuf {
         self.dot_opencode().join("plugins")
     }
-    pub fn state_dir(&self) -> PathBuf {
+    pub(crate) fn state_dir(&self) -> PathBuf {
         self.dot_opencode().join("openwork")
     }
     pub fn audit_log(&self) -> PathBuf {
         self.state_dir().join("audit.jsonl")
     }
-    /// The same as [`Workspace::audit_tail`], as JSON text (for the server).
-    pub fn audit_tail_json(&self, limit: usize) -> Result<String> {
-        let log = self.audit_log();
-        if !self.reachable(&log) {
-            return Ok("[]".to_string());
-        }
-        audit::tail_json(&log, limit)
-    }
-
-    /// The newest `limit` audit entries, newest first (none when the log
-    /// is reached through a link).
-    pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        let log = self.audit_log();
-        if !self.reachable(&log) {
-            return Ok(Vec::new());
-        }
-        audit::tail(&log, limit)
-    }
-    pub fn lock_file(&self) -> PathBuf {
+    pub(crate) fn lock_file(&self) -> PathBuf {
         self.state_dir().join(".lock")
+    }
+    pub(crate) fn journal_file(&self) -> PathBuf {
+        self.state_dir().join("journal.json")
     }
 
     /// `path` relative to the root, with `/` separators, for messages and diffs.
@@ -221,11 +209,11 @@ impl Workspace {
 }
 
 /// The existing OpenCode config in `dir`, `.jsonc` first.
-pub fn config_file_in(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn config_file_in(dir: &Path) -> Option<PathBuf> {
     ["opencode.jsonc", "opencode.json"]
         .iter()
         .map(|f| dir.join(f))
-        .find(|p| files::is_file(p))
+        .find(|p| io::is_file(p))
 }
 
 /// Where OpenCode keeps user-wide configuration; read, never written.
@@ -238,7 +226,7 @@ pub struct GlobalDirs {
 }
 
 impl GlobalDirs {
-    pub fn from_env() -> Option<GlobalDirs> {
+    pub(crate) fn from_env() -> Option<GlobalDirs> {
         let home = std::env::var_os("HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
@@ -256,7 +244,7 @@ impl GlobalDirs {
 }
 
 /// `"ws_"` + the first 12 hex digits of SHA-256 of the absolute path.
-pub fn workspace_id(abs: &Path) -> String {
+pub(crate) fn workspace_id(abs: &Path) -> String {
     let digest = Sha256::digest(abs.to_string_lossy().as_bytes());
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("ws_{hex}")
@@ -264,7 +252,7 @@ pub fn workspace_id(abs: &Path) -> String {
 
 /// Makes `path` absolute and lexically normal (`.` and `..` folded, no
 /// trailing separator), without resolving symbolic links.
-pub fn absolute(path: &Path) -> Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -1,8 +1,10 @@
 //! MCP servers: the `mcp` object of the OpenCode config.
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
-use super::plan::{Draft, Plan};
-use super::{Workspace, jsonc, validate};
+use super::validate;
+use crate::workspace::Workspace;
+use crate::workspace::formats::jsonc;
+use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use jsonc_parser::cst::CstNode;
@@ -47,13 +49,13 @@ fn push_items(config: &Map<String, Value>, source: &str, items: &mut Vec<McpItem
 /// The `tools` setting's globs, compiled once per listing: `tools.deny`
 /// globs matched against a server's names, and OpenCode's own form, a
 /// `tools` key (a glob over tool names `<server>_<tool>`) set to `false`.
-pub struct ToolsFilter {
+struct ToolsFilter {
     deny: GlobSet,
     off: GlobSet,
 }
 
 impl ToolsFilter {
-    pub fn new(tools: Option<&Value>) -> ToolsFilter {
+    fn new(tools: Option<&Value>) -> ToolsFilter {
         let mut deny = GlobSetBuilder::new();
         let mut off = GlobSetBuilder::new();
         if let Some(tools) = tools.and_then(Value::as_object) {
@@ -83,7 +85,7 @@ impl ToolsFilter {
         }
     }
 
-    pub fn disables(&self, name: &str) -> bool {
+    fn disables(&self, name: &str) -> bool {
         if !self.deny.is_empty() {
             let candidates = [
                 format!("mcp.{name}"),
@@ -99,11 +101,6 @@ impl ToolsFilter {
         }
         !self.off.is_empty() && self.off.is_match(format!("{name}_*"))
     }
-}
-
-/// Whether the `tools` setting switches this server's tools off.
-pub fn disabled_by_tools(tools: Option<&Value>, name: &str) -> bool {
-    ToolsFilter::new(tools).disables(name)
 }
 
 fn not_an_object() -> Error {
@@ -159,6 +156,11 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Whether the `tools` setting switches this server's tools off.
+    fn disabled_by_tools(tools: Option<&Value>, name: &str) -> bool {
+        ToolsFilter::new(tools).disables(name)
+    }
 
     #[test]
     fn deny_globs() {

@@ -15,7 +15,7 @@
 
 use super::audit::{self, AuditEntry};
 use super::plan::FileEdit;
-use super::{Workspace, files};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
@@ -60,12 +60,6 @@ impl Content {
     }
 }
 
-impl Workspace {
-    pub fn journal_file(&self) -> PathBuf {
-        self.state_dir().join("journal.json")
-    }
-}
-
 /// Whether a plan of these edits is journaled.
 pub(crate) fn needed(edits: &[FileEdit]) -> bool {
     edits.len() > 1
@@ -88,29 +82,24 @@ pub(crate) fn begin(ws: &Workspace, edits: &[FileEdit], entry: &AuditEntry) -> R
     let path = ws.journal_file();
     let bytes = serde_json::to_vec(&journal)
         .map_err(|e| Error::io("encode the journal", &path, std::io::Error::other(e)))?;
-    files::check_inside(ws.root(), &path)?;
-    files::write_atomic(&path, &bytes)
+    io::check_inside(ws.root(), &path)?;
+    io::write_atomic(&path, &bytes)
 }
 
 /// Removes the journal once its write is complete. Not synced: a journal
 /// that comes back after a crash is finished again, which changes nothing.
 pub(crate) fn end(ws: &Workspace) -> Result<()> {
-    let path = ws.journal_file();
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("remove", &path, e)),
-    }
+    io::remove_file(&ws.journal_file())
 }
 
 /// Finishes a write interrupted by a crash, if there is one. Called with
 /// the lock just taken. `Ok(true)` when a write was finished.
 pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
     let path = ws.journal_file();
-    if files::check_inside(ws.root(), &path).is_err() {
+    if io::check_inside(ws.root(), &path).is_err() {
         return Ok(false); // the lock refuses such a workspace already
     }
-    let Some(bytes) = files::read_optional(&path)? else {
+    let Some(bytes) = io::read_optional(&path)? else {
         return Ok(false);
     };
     // Written atomically, so it is whole: one that does not parse was
@@ -139,15 +128,15 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
                 ),
             )
         })?;
-        files::check_inside(ws.root(), &target)?;
+        io::check_inside(ws.root(), &target)?;
         targets.push(target);
     }
     for (file, target) in journal.files.iter().zip(&targets) {
         let want = file.after.as_ref().map(Content::bytes);
-        if files::read_optional(target)?.as_deref() == want {
+        if io::read_optional(target)?.as_deref() == want {
             continue;
         }
-        ws.put(target, want)?;
+        io::put(target, want, &ws.dot_opencode())?;
     }
     let log = ws.audit_log();
     let newest = audit::tail(&log, 1)?;

@@ -6,9 +6,10 @@ use super::commands::{self, CommandInput, Scope};
 use super::config::{
     read_opencode, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
 };
-use super::input::Fields;
-use super::plan::{Draft, Plan};
-use super::{Workspace, now_ms, skills};
+use super::skills;
+use crate::workspace::formats::input::Fields;
+use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, now_ms};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -2,9 +2,10 @@
 //! are written under `.opencode/skills`; `.claude/skills` and global skills
 //! are listed, never written.
 
-use super::frontmatter::{self, str_field};
-use super::plan::{Draft, Plan};
-use super::{Workspace, files, validate};
+use super::validate;
+use crate::workspace::formats::frontmatter::{self, str_field};
+use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -29,7 +30,7 @@ fn project_skill_dirs(ws: &Workspace) -> Vec<PathBuf> {
     let mut found_git = false;
     while let Some(d) = dir {
         chain.push(d.to_path_buf());
-        if files::exists(&d.join(".git")) {
+        if io::exists(&d.join(".git")) {
             found_git = true;
             break;
         }
@@ -52,7 +53,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
 }
 
 /// The listing with each SKILL.md's text (for export), from the same cache.
-pub fn list_with_content(
+pub(crate) fn list_with_content(
     ws: &Workspace,
     include_global: bool,
 ) -> Result<Vec<(SkillItem, Arc<str>)>> {
@@ -146,7 +147,11 @@ fn not_found(name: &str) -> Error {
 /// The SKILL.md text for an upsert: the content's own frontmatter (its
 /// `name` must match, its `description` wins) with `name` and
 /// `description` first, then the body, ending in one newline.
-pub fn render(name: &str, content: &str, description: Option<&str>) -> Result<(String, String)> {
+pub(crate) fn render(
+    name: &str,
+    content: &str,
+    description: Option<&str>,
+) -> Result<(String, String)> {
     validate::skill_name(name)?;
     if content.trim().is_empty() {
         return Err(Error::new(
@@ -211,7 +216,7 @@ pub struct SkillWritten {
     pub scope: &'static str,
 }
 
-pub fn skill_file(ws: &Workspace, name: &str) -> PathBuf {
+fn skill_file(ws: &Workspace, name: &str) -> PathBuf {
     ws.skills_dir().join(name).join("SKILL.md")
 }
 
@@ -250,16 +255,16 @@ pub fn plan_upsert(
 /// Every file of a project skill folder, for removal.
 pub(crate) fn draft_delete(ws: &Workspace, draft: &mut Draft<'_>, name: &str) -> Result<bool> {
     let dir = ws.skills_dir().join(name);
-    if files::is_symlink(&dir) || !files::is_dir(&dir) {
+    if io::is_symlink(&dir) || !io::is_dir(&dir) {
         return Ok(false);
     }
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
-        let entries = files::read_dir(&d).map_err(|e| Error::io("read", &d, e))?;
-        for entry in entries.filter_map(|e| e.ok()) {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
+        let entries = io::list(&d).map_err(|e| Error::io("read", &d, e))?;
+        for entry in entries {
+            let path = d.join(&entry.name);
+            match entry.kind {
+                io::Kind::Folder => stack.push(path),
                 _ => draft.set(&path, None)?,
             }
         }
@@ -288,13 +293,13 @@ fn folders(ws: &Workspace, dir: &Path) -> Vec<String> {
     if !ws.reachable(dir) {
         return Vec::new();
     }
-    let Ok(entries) = files::read_dir(dir) else {
+    let Ok(entries) = io::list(dir) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
+        .into_iter()
+        .filter(|e| e.kind == io::Kind::Folder)
+        .filter_map(|e| e.name.into_string().ok())
         .collect();
     names.sort_unstable();
     names

@@ -6,7 +6,7 @@ use crate::{Code, Error, Result};
 use serde_json::{Map, Value};
 
 /// The body must be a JSON object.
-pub fn object(value: &Value) -> Result<&Map<String, Value>> {
+pub(crate) fn object(value: &Value) -> Result<&Map<String, Value>> {
     value
         .as_object()
         .ok_or_else(|| Error::new(Code::InvalidJson, "body must be a JSON object"))
@@ -28,14 +28,14 @@ pub fn parse_object(text: &str, what: &str) -> Result<Map<String, Value>> {
 }
 
 /// Typed access to an object's fields; `null` reads as absent.
-pub struct Fields<'a>(pub &'a Map<String, Value>);
+pub(crate) struct Fields<'a>(pub &'a Map<String, Value>);
 
 impl<'a> Fields<'a> {
     fn get(&self, key: &str) -> Option<&'a Value> {
         self.0.get(key).filter(|v| !v.is_null())
     }
 
-    pub fn str(&self, key: &str, code: Code) -> Result<Option<&'a str>> {
+    pub(crate) fn str(&self, key: &str, code: Code) -> Result<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -43,12 +43,12 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn required_str(&self, key: &str, code: Code) -> Result<&'a str> {
+    pub(crate) fn required_str(&self, key: &str, code: Code) -> Result<&'a str> {
         self.str(key, code)?
             .ok_or_else(|| Error::new(code, format!("\"{key}\" is required")))
     }
 
-    pub fn bool(&self, key: &str, code: Code) -> Result<Option<bool>> {
+    pub(crate) fn bool(&self, key: &str, code: Code) -> Result<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -56,7 +56,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn object(&self, key: &str, code: Code) -> Result<Option<&'a Map<String, Value>>> {
+    pub(crate) fn object(&self, key: &str, code: Code) -> Result<Option<&'a Map<String, Value>>> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Object(m)) => Ok(Some(m)),
@@ -64,16 +64,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn array(&self, key: &str, code: Code) -> Result<Option<&'a Vec<Value>>> {
+    pub(crate) fn array(&self, key: &str, code: Code) -> Result<Option<&'a Vec<Value>>> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Array(a)) => Ok(Some(a)),
             Some(_) => Err(Error::new(code, format!("\"{key}\" must be an array"))),
         }
-    }
-
-    /// Whether the key is present at all (even as `null`).
-    pub fn has(&self, key: &str) -> bool {
-        self.0.contains_key(key)
     }
 }

@@ -1,7 +1,8 @@
 //! The inotify side of [`super`]: which folders and files to watch for a
 //! record, and what each event means for the generation.
 
-use super::Deps;
+use crate::workspace::io::notify;
+use crate::workspace::io::record::Deps;
 use nix::errno::Errno;
 use nix::sys::inotify::{AddWatchFlags as F, InitFlags, InotifyEvent, WatchDescriptor};
 use std::collections::{HashMap, HashSet};
@@ -53,16 +54,13 @@ struct State {
 
 /// The share of the per-user watch limit one workspace may take.
 fn default_budget() -> usize {
-    std::fs::read_to_string("/proc/sys/fs/inotify/max_user_watches")
-        .ok()
-        .and_then(|s| s.trim().parse::<usize>().ok())
-        .map_or(1024, |max| (max / 8).clamp(256, 65_536))
+    notify::max_user_watches().map_or(1024, |max| (max / 8).clamp(256, 65_536))
 }
 
 /// The inotify watches of one workspace's reads, and the generation they
 /// vouch for.
 #[derive(Debug)]
-pub struct Watcher {
+pub(crate) struct Watcher {
     state: Mutex<State>,
 }
 
@@ -74,13 +72,13 @@ struct Need<'a> {
 }
 
 impl Watcher {
-    pub fn new() -> std::io::Result<Watcher> {
+    pub(crate) fn new() -> std::io::Result<Watcher> {
         Self::with_budget(default_budget())
     }
 
     /// A watcher that holds at most `budget` watches; what would need more
     /// is not kept.
-    pub fn with_budget(budget: usize) -> std::io::Result<Watcher> {
+    pub(crate) fn with_budget(budget: usize) -> std::io::Result<Watcher> {
         Ok(Watcher {
             state: Mutex::new(State {
                 inotify: Some(init()?),
@@ -104,7 +102,7 @@ impl Watcher {
 
     /// The current generation, once every queued event is taken in;
     /// `None` when the watcher has failed and vouches for nothing.
-    pub fn generation(&self) -> Option<u64> {
+    pub(crate) fn generation(&self) -> Option<u64> {
         let mut st = self.state();
         st.drain();
         st.inotify.as_ref().map(|_| st.generation)
@@ -114,7 +112,7 @@ impl Watcher {
     /// from `deps` may be kept: everything was watched already, so any
     /// change since the computation started has moved the generation.
     /// Growing the watch set moves the generation itself.
-    pub fn cover(&self, deps: &Deps) -> bool {
+    pub(crate) fn cover(&self, deps: &Deps) -> bool {
         if deps.unwatchable {
             return false;
         }
@@ -300,7 +298,7 @@ impl State {
                 }
                 let inotify = self.inotify.as_ref().ok_or(())?;
                 let flags = FOLDER_EVENTS | F::IN_ONLYDIR | F::IN_DONT_FOLLOW;
-                match inotify.add_watch(dir, flags) {
+                match notify::add_watch(inotify, dir, flags) {
                     Ok(wd) => {
                         if !self.by_wd.contains_key(&wd) {
                             if !local_file_system(dir) {
@@ -320,9 +318,10 @@ impl State {
                     // A file (lookups below it fail) is fine; a link is
                     // followed by lookups, and its target is not watched.
                     Err(Errno::ENOTDIR) => {
-                        return match std::fs::symlink_metadata(dir) {
-                            Ok(m) if m.file_type().is_symlink() => Err(()),
-                            _ => Ok(false),
+                        return if notify::is_link(dir) {
+                            Err(())
+                        } else {
+                            Ok(false)
                         };
                     }
                     Err(_) => return Err(()),
@@ -354,7 +353,7 @@ impl State {
             return Err(());
         }
         let inotify = self.inotify.as_ref().ok_or(())?;
-        match inotify.add_watch(file, FILE_EVENTS | F::IN_DONT_FOLLOW) {
+        match notify::add_watch(inotify, file, FILE_EVENTS | F::IN_DONT_FOLLOW) {
             Ok(wd) => {
                 let grew = !self.by_wd.contains_key(&wd);
                 self.by_path.insert(file.to_path_buf(), wd);
@@ -374,10 +373,9 @@ impl State {
 /// virtual machine's shared folder) are not among them.
 pub(super) fn local_file_system(dir: &Path) -> bool {
     use nix::sys::statfs as fs;
-    let Ok(stat) = fs::statfs(dir) else {
+    let Some(kind) = notify::file_system_type(dir) else {
         return false;
     };
-    let kind = stat.filesystem_type();
     const ZFS: u64 = 0x2fc1_2fc1;
     const BCACHEFS: u64 = 0xca45_1a4e;
     const EXFAT: u64 = 0x2011_bab0;

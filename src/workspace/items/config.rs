@@ -1,8 +1,9 @@
 //! The two config files: the OpenCode config (JSONC, edited in place) and
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
-use super::plan::{Draft, Plan};
-use super::{Workspace, jsonc};
+use crate::workspace::Workspace;
+use crate::workspace::formats::jsonc;
+use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -10,16 +11,16 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The project's OpenCode config as a value (`{}` when there is no file).
-pub fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
+pub(crate) fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
     let path = ws.opencode_config();
     read_jsonc_file(ws, &path, &ws.relative(&path))
 }
 
 /// The user-wide OpenCode config, if there is a readable one. A broken
 /// global file is not this workspace's problem: it reads as absent.
-pub fn read_global_opencode(ws: &Workspace) -> Option<Map<String, Value>> {
+pub(crate) fn read_global_opencode(ws: &Workspace) -> Option<Map<String, Value>> {
     let dir = &ws.global()?.opencode;
-    let path = super::config_file_in(dir)?;
+    let path = crate::workspace::config_file_in(dir)?;
     read_jsonc_file(ws, &path, &path.display().to_string()).ok()
 }
 
@@ -37,7 +38,7 @@ fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<Strin
     }
 }
 
-pub fn read_openwork(ws: &Workspace) -> Result<Map<String, Value>> {
+pub(crate) fn read_openwork(ws: &Workspace) -> Result<Map<String, Value>> {
     let path = ws.openwork_config();
     let label = ws.relative(&path);
     match ws.cached(&path, "json", |bytes| parse_openwork(bytes, &label))? {
@@ -82,7 +83,7 @@ pub fn show(ws: &Workspace) -> Result<ConfigView> {
 
 /// A strong validator over both files' bytes: changes whenever either file
 /// does, including edits by hand that leave the parsed value equal.
-pub fn etag(ws: &Workspace) -> Result<String> {
+pub(crate) fn etag(ws: &Workspace) -> Result<String> {
     let mut h = Sha256::new();
     for path in [ws.opencode_config(), ws.openwork_config()] {
         match ws.cached(&path, "sha256", |bytes| Sha256::digest(bytes))? {

@@ -9,6 +9,7 @@
 //! rule covers edits too close together for the clock: a file changed
 //! within [`RACY`] of being read is not cached, because a second same-size
 //! edit in the same tick would otherwise be invisible.
+#![allow(clippy::disallowed_methods)] // the I/O layer: the one place that asks the file system
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -65,7 +66,7 @@ struct Entry {
 /// Keyed by path, so a lookup borrows the caller's path instead of
 /// allocating a key.
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     entries: Mutex<HashMap<PathBuf, Entry>>,
 }
 
@@ -80,13 +81,13 @@ impl Cache {
     /// link), from the cache when the file is unchanged. `None` when the
     /// file does not exist or is not a regular file. `kind` separates
     /// different parses of the same file.
-    pub fn load<T: Send + Sync + 'static>(
+    pub(crate) fn load<T: Send + Sync + 'static>(
         &self,
         path: &Path,
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> std::io::Result<Option<Arc<T>>> {
-        super::watch::read(path);
+        super::record::read(path);
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_file() => m,
             Ok(_) => return Ok(None),
@@ -103,7 +104,7 @@ impl Cache {
                 return Ok(Some(v));
             }
         }
-        let bytes = match super::files::read_no_follow(path) {
+        let bytes = match super::read::read_no_follow(path) {
             Ok(bytes) => bytes,
             // Replaced by a link or removed since the `stat`: not a file.
             Err(e)

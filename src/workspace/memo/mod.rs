@@ -2,9 +2,9 @@
 //! so that a long-running server can answer a repeated read from memory
 //! ([`Memo`]) and still never answer with stale data.
 //!
-//! Reads record what they look at: [`looked_up`], [`read`] and [`listed`]
-//! are called by the file primitives of [`super::files`] and
-//! [`super::cache`], so the record cannot drift from the code that reads.
+//! Reads record what they look at: the file primitives and the parse cache
+//! of [`super::io`] note every path they ask about in [`super::io::record`], so
+//! the record cannot drift from the code that reads.
 //! A [`Watcher`] then watches, with inotify, every folder those paths are
 //! looked up through (for the names looked up there, or for every entry
 //! when the folder was listed) and every file read. Linux queues the event
@@ -25,108 +25,30 @@
 #[cfg(target_os = "linux")]
 mod inotify;
 #[cfg(target_os = "linux")]
-pub use inotify::Watcher;
+pub(crate) use inotify::Watcher;
 
+use super::io::record::record;
 use std::any::Any;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-
-// ---------------------------------------------------------------- recording
-
-/// What one computation read.
-#[derive(Debug, Default)]
-pub struct Deps {
-    /// Paths looked up: read, probed, or found missing.
-    lookups: Vec<PathBuf>,
-    /// Files whose bytes were read.
-    files: Vec<PathBuf>,
-    /// Folders whose entries were listed.
-    listed: Vec<PathBuf>,
-    /// Something was read that no watch can vouch for.
-    unwatchable: bool,
-}
-
-thread_local! {
-    /// A stack, so that a recorded computation may run another one.
-    static RECORDING: RefCell<Vec<Deps>> = const { RefCell::new(Vec::new()) };
-}
-
-fn note(f: impl FnOnce(&mut Deps)) {
-    let _ = RECORDING.try_with(|r| {
-        if let Some(deps) = r.borrow_mut().last_mut() {
-            f(deps);
-        }
-    });
-}
-
-/// `path` was looked up (its existence or type was asked).
-pub(crate) fn looked_up(path: &Path) {
-    note(|d| d.lookups.push(path.to_path_buf()));
-}
-
-/// The bytes of `path` were read (or it was found missing).
-pub(crate) fn read(path: &Path) {
-    note(|d| {
-        d.lookups.push(path.to_path_buf());
-        d.files.push(path.to_path_buf());
-    });
-}
-
-/// The entries of the folder `dir` were listed.
-pub(crate) fn listed(dir: &Path) {
-    note(|d| {
-        d.lookups.push(dir.to_path_buf());
-        d.listed.push(dir.to_path_buf());
-    });
-}
-
-/// Something was read that a watch cannot vouch for.
-pub(crate) fn unwatchable() {
-    note(|d| d.unwatchable = true);
-}
-
-/// Runs `f` and returns what it read along with its result.
-pub fn record<T>(f: impl FnOnce() -> T) -> (T, Deps) {
-    struct Pop;
-    impl Drop for Pop {
-        fn drop(&mut self) {
-            let _ = RECORDING.try_with(|r| r.borrow_mut().pop());
-        }
-    }
-    RECORDING.with(|r| r.borrow_mut().push(Deps::default()));
-    let pop = Pop;
-    let out = f();
-    let deps = RECORDING.with(|r| r.borrow_mut().pop()).unwrap_or_default();
-    std::mem::forget(pop);
-    // What an inner computation read, the outer one read too.
-    note(|outer| {
-        outer.lookups.extend(deps.lookups.iter().cloned());
-        outer.files.extend(deps.files.iter().cloned());
-        outer.listed.extend(deps.listed.iter().cloned());
-        outer.unwatchable |= deps.unwatchable;
-    });
-    (out, deps)
-}
 
 /// Without inotify nothing is vouched for: every read is computed afresh.
 #[cfg(not(target_os = "linux"))]
 #[derive(Debug)]
-pub struct Watcher;
+pub(crate) struct Watcher;
 
 #[cfg(not(target_os = "linux"))]
 impl Watcher {
-    pub fn new() -> std::io::Result<Watcher> {
+    pub(crate) fn new() -> std::io::Result<Watcher> {
         Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             "file system notifications are only used on Linux",
         ))
     }
-    pub fn generation(&self) -> Option<u64> {
+    pub(crate) fn generation(&self) -> Option<u64> {
         None
     }
-    pub fn cover(&self, _: &Deps) -> bool {
+    pub(crate) fn cover(&self, _: &super::io::record::Deps) -> bool {
         false
     }
 }
@@ -134,7 +56,7 @@ impl Watcher {
 // ------------------------------------------------------------------ memo
 
 /// A memo's key: what was computed, and its one parameter.
-pub type Key = (&'static str, u64);
+pub(crate) type Key = (&'static str, u64);
 
 /// Each key's value, with the generation it was computed at.
 type Values = HashMap<Key, (u64, Arc<dyn Any + Send + Sync>)>;
@@ -145,13 +67,13 @@ const MAX_VALUES: usize = 64;
 /// Values computed from a workspace's files, kept while the watcher
 /// vouches that nothing they read has changed.
 #[derive(Debug)]
-pub struct Memo {
+pub(crate) struct Memo {
     watcher: Watcher,
     values: Mutex<Values>,
 }
 
 impl Memo {
-    pub fn new() -> std::io::Result<Memo> {
+    pub(crate) fn new() -> std::io::Result<Memo> {
         Ok(Memo {
             watcher: Watcher::new()?,
             values: Mutex::new(HashMap::new()),
@@ -168,7 +90,7 @@ impl Memo {
 
     /// The value of `build`, from memory when nothing it read has changed
     /// since it was computed. Errors are not kept.
-    pub fn get<T: Send + Sync + 'static, E>(
+    pub(crate) fn get<T: Send + Sync + 'static, E>(
         &self,
         key: Key,
         build: impl FnOnce() -> Result<T, E>,
@@ -192,7 +114,7 @@ impl Memo {
     }
 
     /// The value kept under `key`, if nothing it read has changed since.
-    pub fn peek<T: Send + Sync + 'static>(&self, key: Key) -> Option<Arc<T>> {
+    pub(crate) fn peek<T: Send + Sync + 'static>(&self, key: Key) -> Option<Arc<T>> {
         self.kept(key, self.watcher.generation()?)
     }
 
@@ -211,8 +133,10 @@ impl Memo {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+    use crate::workspace::io::record::{listed, looked_up, read, unwatchable};
     use std::cell::Cell;
     use std::ffi::OsString;
+    use std::path::Path;
     use std::time::{Duration, SystemTime};
 
     /// A temporary folder where values can be kept at all: on a file
@@ -468,12 +392,12 @@ mod tests {
         std::os::unix::fs::symlink(real.join("f"), dir.path().join("to-f")).unwrap();
         let probe = Probe::new();
         for _ in 0..3 {
-            probe.get(|| crate::workspace::files::is_file(&dir.path().join("to-f")));
+            probe.get(|| crate::workspace::io::is_file(&dir.path().join("to-f")));
         }
         assert_eq!(probe.builds.get(), 3, "never kept");
         let probe = Probe::new();
         for _ in 0..3 {
-            probe.get(|| crate::workspace::files::is_file(&real.join("f")));
+            probe.get(|| crate::workspace::io::is_file(&real.join("f")));
         }
         assert_eq!(probe.builds.get(), 2, "without a link: kept");
     }
@@ -609,95 +533,5 @@ mod tests {
         assert_eq!(get().0.as_deref(), Some(&b"A"[..]));
         edit_in_place(&b, "B");
         assert_eq!(get().1.as_deref(), Some(&b"B"[..]), "watching again");
-    }
-
-    /// The watch set is only as good as the record: every read of the
-    /// core goes through the recorded primitives of `files` and `cache`.
-    /// A line that asks the file system directly must say why it need
-    /// not be recorded (`// unrecorded: …`).
-    #[test]
-    fn the_core_reads_only_through_recorded_primitives() {
-        let sources = [
-            ("audit.rs", include_str!("../audit.rs")),
-            ("commands.rs", include_str!("../commands.rs")),
-            ("config.rs", include_str!("../config.rs")),
-            ("frontmatter.rs", include_str!("../frontmatter.rs")),
-            ("input.rs", include_str!("../input.rs")),
-            ("journal.rs", include_str!("../journal.rs")),
-            ("jsonc.rs", include_str!("../jsonc.rs")),
-            ("lock.rs", include_str!("../lock.rs")),
-            ("mcp.rs", include_str!("../mcp.rs")),
-            ("mod.rs", include_str!("../mod.rs")),
-            ("plan.rs", include_str!("../plan.rs")),
-            ("plugins.rs", include_str!("../plugins.rs")),
-            ("skills.rs", include_str!("../skills.rs")),
-            ("transfer.rs", include_str!("../transfer.rs")),
-            ("validate.rs", include_str!("../validate.rs")),
-        ];
-        let reads = [
-            "fs::read",
-            "read_dir(",
-            ".is_file()",
-            ".is_dir()",
-            ".exists()",
-            "File::open",
-            "metadata(",
-            "canonicalize(",
-            "read_link(",
-            "read_to_string",
-        ];
-        // Every module of the core is read here, but those that hold the
-        // recorded primitives.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/workspace");
-        let mut modules: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".rs"))
-            .filter(|n| !["files.rs", "cache.rs"].contains(&n.as_str()))
-            .collect();
-        modules.sort();
-        let listed: Vec<&str> = sources.iter().map(|(n, _)| *n).collect();
-        assert_eq!(modules, listed, "a module of the core is not checked");
-        let mut direct = Vec::new();
-        for (name, text) in sources {
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-            for (n, line) in code.lines().enumerate() {
-                let line = line.trim();
-                if line.starts_with("//") || line.contains("// unrecorded: ") {
-                    continue;
-                }
-                for pattern in reads {
-                    let mut rest = line;
-                    while let Some(at) = rest.find(pattern) {
-                        let before = &rest[..at];
-                        // The recorded wrappers, and the type of an entry
-                        // of a listed (so recorded) folder.
-                        if !before.ends_with("files::") && !before.ends_with('t') {
-                            direct.push(format!("{name}:{}: {line}", n + 1));
-                        }
-                        rest = &rest[at + pattern.len()..];
-                    }
-                }
-            }
-        }
-        assert!(
-            direct.is_empty(),
-            "unrecorded reads:\n{}",
-            direct.join("\n")
-        );
-    }
-
-    #[test]
-    fn nested_records_count_for_the_outer_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("f");
-        let ((), outer) = record(|| {
-            let ((), inner) = record(|| read(&f));
-            assert_eq!(inner.files, vec![f.clone()]);
-        });
-        assert_eq!(outer.files, vec![f]);
-        // Nothing is recorded outside a record.
-        read(Path::new("/x"));
     }
 }

@@ -3,11 +3,11 @@
 use crate::{Code, Error, Result};
 use serde_json::Value;
 
-pub const SKILL_NAME_MAX: usize = 64;
-pub const COMMAND_NAME_MAX: usize = 128;
-pub const MCP_NAME_MAX: usize = 128;
-pub const PLUGIN_SPEC_MAX: usize = 512;
-pub const DESCRIPTION_MAX: usize = 1024;
+const SKILL_NAME_MAX: usize = 64;
+const COMMAND_NAME_MAX: usize = 128;
+const MCP_NAME_MAX: usize = 128;
+const PLUGIN_SPEC_MAX: usize = 512;
+pub(crate) const DESCRIPTION_MAX: usize = 1024;
 
 fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
@@ -68,7 +68,7 @@ fn is_absolute_path(s: &str) -> bool {
 }
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, 1–64 characters.
-pub fn skill_name(name: &str) -> Result<()> {
+pub(crate) fn skill_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= SKILL_NAME_MAX
         && name.split('-').all(|part| {
@@ -96,7 +96,7 @@ pub fn skill_name(name: &str) -> Result<()> {
 }
 
 /// A skill description: 1–1024 characters, not blank.
-pub fn description(text: &str) -> Result<()> {
+pub(crate) fn description(text: &str) -> Result<()> {
     if text.trim().is_empty() {
         return Err(Error::new(
             Code::InvalidDescription,
@@ -113,7 +113,7 @@ pub fn description(text: &str) -> Result<()> {
 }
 
 /// Trims, strips one leading `/`, then `^[A-Za-z0-9_-]+$`. Returns the clean name.
-pub fn command_name(raw: &str) -> Result<String> {
+pub(crate) fn command_name(raw: &str) -> Result<String> {
     let trimmed = raw.trim();
     let name = trimmed.strip_prefix('/').unwrap_or(trimmed);
     if name.is_empty() {
@@ -175,7 +175,7 @@ pub fn mcp_name(name: &str) -> Result<()> {
 
 /// `type: local` needs a non-empty `command` array of strings; `type: remote`
 /// needs a string `url`. Every other field is kept as given.
-pub fn mcp_config(config: &Value) -> Result<()> {
+pub(crate) fn mcp_config(config: &Value) -> Result<()> {
     let bad = |msg: &str| Err(Error::new(Code::InvalidMcpConfig, msg.to_string()));
     let Some(obj) = config.as_object() else {
         return bad("MCP config must be an object");
@@ -202,7 +202,7 @@ pub fn mcp_config(config: &Value) -> Result<()> {
 
 /// Quotes a name for a message, escaping anything unprintable so a hostile
 /// name cannot break the one-line error.
-pub fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let shown: String = if s.chars().count() > 80 {
         s.chars().take(80).collect::<String>() + "…"
     } else {

@@ -2,12 +2,12 @@
 //! lock, read from its end so that the cost of `audit --limit N` depends on
 //! N, not on the size of the log.
 
+use crate::workspace::{Workspace, io};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::fs::OpenOptions;
-use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Who made a write. Remote clients are known by the hash of their token,
@@ -32,14 +32,14 @@ impl Actor {
             token_hash: None,
         }
     }
-    pub fn remote(token: &str, client_id: Option<String>) -> Actor {
+    pub(crate) fn remote(token: &str, client_id: Option<String>) -> Actor {
         Actor {
             kind: "remote".into(),
             client_id,
             token_hash: Some(token_hash(token)),
         }
     }
-    pub fn host(token: &str) -> Actor {
+    pub(crate) fn host(token: &str) -> Actor {
         Actor {
             kind: "host".into(),
             client_id: None,
@@ -64,37 +64,34 @@ pub struct AuditEntry {
     pub timestamp: u64,
 }
 
+impl Workspace {
+    /// The newest `limit` audit entries, newest first (none when the log
+    /// is reached through a link).
+    pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let log = self.audit_log();
+        if !self.reachable(&log) {
+            return Ok(Vec::new());
+        }
+        tail(&log, limit)
+    }
+
+    /// The same as [`Workspace::audit_tail`], as JSON text (for the server).
+    pub(crate) fn audit_tail_json(&self, limit: usize) -> Result<String> {
+        let log = self.audit_log();
+        if !self.reachable(&log) {
+            return Ok("[]".to_string());
+        }
+        tail_json(&log, limit)
+    }
+}
+
 /// Appends one entry as one line, then syncs it to disk. One `write` call
 /// for the whole line, so readers never see half an entry from us.
-pub fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
-    }
+pub(crate) fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
     let mut line = serde_json::to_vec(entry)
         .map_err(|e| Error::io("encode the audit entry", path, std::io::Error::other(e)))?;
     line.push(b'\n');
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::io("open the audit log", path, e))?;
-    // A previous writer killed mid-line would glue our entry to its garbage.
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0); // unrecorded: appending
-    if len > 0 && !ends_with_newline(path, len) {
-        line.insert(0, b'\n');
-    }
-    file.write_all(&line)
-        .map_err(|e| Error::io("append to", path, e))?;
-    file.sync_data().map_err(|e| Error::io("sync", path, e))?;
-    Ok(())
-}
-
-fn ends_with_newline(path: &Path, len: u64) -> bool {
-    let Ok(mut f) = super::files::open(path) else {
-        return true;
-    };
-    let mut last = [0u8; 1];
-    f.seek(SeekFrom::Start(len - 1)).is_ok() && f.read_exact(&mut last).is_ok() && last[0] == b'\n'
+    io::append_line(path, "the audit log", line)
 }
 
 /// The newest `limit` entries, newest first. Lines that do not parse (a
@@ -164,7 +161,7 @@ fn scan_back(path: &Path, limit: usize, mut take: impl FnMut(&[u8]) -> bool) -> 
     if limit == 0 {
         return Ok(());
     }
-    let mut file = match super::files::open(path) {
+    let mut file = match io::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io("read the audit log", path, e)),
@@ -207,14 +204,10 @@ fn scan_back(path: &Path, limit: usize, mut take: impl FnMut(&[u8]) -> bool) -> 
     Ok(())
 }
 
-/// The timestamp of the newest entry, if any.
-pub fn last_timestamp(path: &Path) -> Result<Option<u64>> {
-    Ok(tail(path, 1)?.first().map(|e| e.timestamp))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     fn entry(i: u64) -> AuditEntry {
         AuditEntry {
@@ -243,7 +236,6 @@ mod tests {
         let all = tail(&p, 10_000).unwrap();
         assert_eq!(all.len(), 3000);
         assert_eq!(all.last().unwrap().timestamp, 0);
-        assert_eq!(last_timestamp(&p).unwrap(), Some(2999));
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Commands: `.opencode/commands/<name>.md`, YAML frontmatter plus a
 //! template body.
 
-use super::frontmatter::{self, str_field};
-use super::input::Fields;
-use super::plan::{Draft, Plan};
-use super::{Workspace, files, validate};
+use super::validate;
+use crate::workspace::formats::frontmatter::{self, str_field};
+use crate::workspace::formats::input::Fields;
+use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -17,7 +18,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::Workspace => "workspace",
             Scope::Global => "global",
@@ -53,7 +54,7 @@ pub struct CommandInput {
 
 impl CommandInput {
     /// `{name, template, description?, agent?, model?, subtask?}` with strict types.
-    pub fn from_json(obj: &Map<String, Value>) -> Result<CommandInput> {
+    pub(crate) fn from_json(obj: &Map<String, Value>) -> Result<CommandInput> {
         let f = Fields(obj);
         Ok(CommandInput {
             name: f
@@ -75,7 +76,7 @@ impl CommandInput {
 
     /// A whole command file (frontmatter + body), as an import may carry it.
     /// The name comes from `name`, else from the frontmatter.
-    pub fn from_file(
+    pub(crate) fn from_file(
         name: Option<&str>,
         content: &str,
         description: Option<&str>,
@@ -148,7 +149,7 @@ fn read_item(path: &Path, bytes: &[u8], scope: Scope) -> Option<CommandItem> {
 /// The file text: frontmatter `name`, `description`?, `agent`?, `model`
 /// (string or null), `subtask` (default false), a blank line, the trimmed
 /// template and one newline. Returns the clean name too.
-pub fn render(input: &CommandInput) -> Result<(String, String)> {
+pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
     let name = validate::command_name(&input.name)?;
     let template = input.template.trim();
     if template.is_empty() {
@@ -201,13 +202,13 @@ pub(crate) fn project_files(ws: &Workspace) -> Vec<PathBuf> {
 
 /// `*.md` regular files of a folder (links excluded), sorted by name.
 fn md_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = files::read_dir(dir) else {
+    let Ok(entries) = io::list(dir) else {
         return Vec::new();
     };
     let mut names: Vec<std::ffi::OsString> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name())
+        .into_iter()
+        .filter(|e| e.kind == io::Kind::File)
+        .map(|e| e.name)
         .filter(|n| n.as_encoded_bytes().ends_with(b".md"))
         .collect();
     // Sorting names, not whole paths, keeps this cheap.
@@ -215,7 +216,7 @@ fn md_files(dir: &Path) -> Vec<PathBuf> {
     names.into_iter().map(|n| dir.join(n)).collect()
 }
 
-pub fn command_file(ws: &Workspace, name: &str) -> PathBuf {
+pub(crate) fn command_file(ws: &Workspace, name: &str) -> PathBuf {
     ws.commands_dir().join(format!("{name}.md"))
 }
 
@@ -244,13 +245,13 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
     let name = validate::command_name(name)?;
     let mut draft = Draft::new(ws);
     let path = command_file(ws, &name);
-    if files::is_symlink(&path) {
+    if io::is_symlink(&path) {
         return Err(Error::new(
             Code::Conflict,
             format!("command {name} is a symbolic link; not removing it"),
         ));
     }
-    if files::is_file(&path) {
+    if io::is_file(&path) {
         draft.set(&path, None)?;
     }
     Ok(draft.finish(

@@ -2,15 +2,17 @@
 //! `.opencode/plugins` (and the global equivalents when asked).
 
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
-use super::plan::{Draft, Plan};
-use super::{Workspace, files, jsonc, validate};
+use super::validate;
+use crate::workspace::formats::jsonc;
+use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use jsonc_parser::cst::{CstInputValue, CstNode};
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
 
-pub const LOAD_ORDER: [&str; 4] = [
+const LOAD_ORDER: [&str; 4] = [
     "config.global",
     "config.project",
     "dir.global",
@@ -90,20 +92,20 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
     Ok(PluginList {
         items,
         load_order: LOAD_ORDER.to_vec(),
-        package_json: files::is_file(&package_json).then(|| ".opencode/package.json".to_string()),
+        package_json: io::is_file(&package_json).then(|| ".opencode/package.json".to_string()),
     })
 }
 
 /// `*.js` and `*.ts` files of a folder, sorted by name.
 fn plugin_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = files::read_dir(dir) else {
+    let Ok(entries) = io::list(dir) else {
         return Vec::new();
     };
     let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
+        .into_iter()
+        .map(|e| dir.join(e.name))
         .filter(|p| {
-            files::is_file(p) && matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "ts"))
+            io::is_file(p) && matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "ts"))
         })
         .collect();
     files.sort();

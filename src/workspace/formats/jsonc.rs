@@ -7,7 +7,7 @@
 
 use crate::{Code, Error, Result};
 use jsonc_parser::ParseOptions;
-use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject, CstObjectProp, CstRootNode};
+use jsonc_parser::cst::{CstInputValue, CstNode, CstObject, CstObjectProp, CstRootNode};
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -115,7 +115,11 @@ fn error_code(kind: &ParseErrorKind) -> &'static str {
 
 /// Parses `text` (blank text is `{}`), hands the root object to `f`, and
 /// prints the result. The text is only re-printed, never re-formatted.
-pub fn edit(text: &str, file: &str, f: impl FnOnce(&CstObject) -> Result<()>) -> Result<String> {
+pub(crate) fn edit(
+    text: &str,
+    file: &str,
+    f: impl FnOnce(&CstObject) -> Result<()>,
+) -> Result<String> {
     let source = if text.trim().is_empty() { "{}\n" } else { text };
     // Validate with the strict options first: the CST parser is lenient.
     parse_object(source, file)?;
@@ -334,7 +338,7 @@ impl Formatter<'_> {
 }
 
 /// Removes a top-level key if present. Returns whether it was there.
-pub fn remove_key(obj: &CstObject, key: &str) -> bool {
+pub(crate) fn remove_key(obj: &CstObject, key: &str) -> bool {
     match obj.get(key) {
         Some(prop) => {
             prop.remove();
@@ -344,27 +348,15 @@ pub fn remove_key(obj: &CstObject, key: &str) -> bool {
     }
 }
 
-/// After removing elements from a one-line array, drops the space the
-/// first removed element leaves behind (`[ "b"]` → `["b"]`).
-pub fn tidy_array(array: &CstArray) {
-    let children = array.children();
-    if children.iter().any(CstNode::is_newline) {
-        return;
-    }
-    if let Some(ws) = children.get(1).filter(|c| c.is_whitespace()) {
-        ws.clone().remove();
-    }
-}
-
-pub fn prop_name(prop: &CstObjectProp) -> Option<String> {
+fn prop_name(prop: &CstObjectProp) -> Option<String> {
     prop.name().and_then(|n| n.decoded_value().ok())
 }
 
-pub fn node_string(node: &CstNode) -> Option<String> {
+pub(crate) fn node_string(node: &CstNode) -> Option<String> {
     node.as_string_lit().and_then(|s| s.decoded_value().ok())
 }
 
-pub fn to_input(value: &Value) -> CstInputValue {
+pub(crate) fn to_input(value: &Value) -> CstInputValue {
     match value {
         Value::Null => CstInputValue::Null,
         Value::Bool(b) => CstInputValue::Bool(*b),
@@ -379,7 +371,7 @@ pub fn to_input(value: &Value) -> CstInputValue {
 
 /// Pretty JSON with two-space indent and a final newline: how every plain
 /// JSON file we create is written.
-pub fn to_pretty(value: &Value) -> String {
+pub(crate) fn to_pretty(value: &Value) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s

@@ -15,7 +15,7 @@ pub struct Document {
 
 /// Splits `---\n<yaml>\n---\n<body>` into the YAML text and the body.
 /// Returns `None` when the text does not start with a frontmatter fence.
-pub fn split(text: &str) -> Option<(&str, &str)> {
+pub(crate) fn split(text: &str) -> Option<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n')?;
     if text[..first_end].trim_end() != "---" {
@@ -107,7 +107,7 @@ pub fn render(front: &Map<String, Value>, body: &str) -> Result<String> {
 }
 
 /// A string field of the frontmatter, if it is a string.
-pub fn str_field<'a>(front: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+pub(crate) fn str_field<'a>(front: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     front.get(key).and_then(Value::as_str)
 }
 

@@ -1,0 +1,11 @@
+//! The file and payload formats, as text in and text out: they know
+//! nothing of workspaces or of the file system.
+//!
+//! - [`jsonc`]: the OpenCode config, read as JSON with comments and edited
+//!   in place so that every untouched byte (comments included) stays.
+//! - [`frontmatter`]: Markdown with a YAML block on top (SKILL.md, commands).
+//! - [`input`]: JSON payloads read field by field with strict types.
+
+pub mod frontmatter;
+pub mod input;
+pub mod jsonc;

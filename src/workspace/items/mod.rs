@@ -1,0 +1,22 @@
+//! What a workspace configures, one module per kind of item: each lists
+//! its items (reading through the workspace's cache) and plans the writes
+//! that change them (as [`crate::workspace::Plan`]s, never writing).
+//!
+//! - [`plugins`]: the `plugin` list of the OpenCode config and plugin files.
+//! - [`mcp`]: the MCP servers of the OpenCode config.
+//! - [`skills`]: `SKILL.md` folders.
+//! - [`commands`]: command files.
+//! - [`config`]: the two config files themselves, read and patched.
+//! - [`transfer`]: export and import of all of the above as one document.
+//! - [`validate`]: the rules every writer checks: item names, plugin specs,
+//!   descriptions, MCP configs. They live here rather than among the
+//!   formats because they are about what an item may be called or hold,
+//!   not about how a file is spelled.
+
+pub mod commands;
+pub mod config;
+pub mod mcp;
+pub mod plugins;
+pub mod skills;
+pub mod transfer;
+pub mod validate;

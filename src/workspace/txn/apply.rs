@@ -1,0 +1,228 @@
+//! Applying plans under the lock: taking the lock (and finishing a write
+//! a crash interrupted), reading under the shared lock, applying a plan
+//! exactly or not at all, planning and applying in one holding of the
+//! lock, and repairing what a killed writer left.
+
+use super::audit::{self, Actor, AuditEntry};
+use super::journal;
+use super::lock::{self, LockGuard};
+use super::plan::Plan;
+use crate::workspace::{Workspace, io, now_ms};
+use crate::{Code, Error, Result};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// What `Workspace::apply` did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// `None` for a no-op plan: nothing was written, not even the log.
+    pub entry: Option<AuditEntry>,
+}
+
+/// Lets tests kill a writer after `done` files of a plan, as a crash
+/// would (`OPENWORK_TEST_CRASH_AFTER_FILES`; debug builds only).
+fn crash_point(done: usize) {
+    if cfg!(debug_assertions)
+        && std::env::var("OPENWORK_TEST_CRASH_AFTER_FILES")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            == Some(done)
+    {
+        std::process::abort();
+    }
+}
+
+impl Workspace {
+    /// Blocks until this process holds the workspace's lock, then finishes
+    /// a write that a crash interrupted, if any (see [`super::journal`]).
+    /// The state folder must be the workspace's own: a link there would
+    /// make the lock file (and the audit log) land outside it.
+    pub(crate) fn lock(&self) -> Result<LockGuard> {
+        let guard = lock::exclusive(self)?;
+        journal::recover(self)?;
+        Ok(guard)
+    }
+
+    /// Runs `f` with the lock held shared, so that it never sees half of a
+    /// write (writes hold it exclusively while they apply). Creates
+    /// nothing: before the first write there is no lock file, and nothing
+    /// to wait for. A write a crash interrupted is left to the next write.
+    pub fn read<T>(&self, f: impl FnOnce(&Workspace) -> Result<T>) -> Result<T> {
+        let _guard = lock::shared(self)?;
+        f(self)
+    }
+
+    /// Applies `plan` while `_lock` is held: every file must still hold its
+    /// `before` bytes (else `conflict`, nothing written); then each file is
+    /// replaced atomically and one audit entry appended.
+    pub(crate) fn apply(&self, _lock: &LockGuard, plan: &Plan, actor: &Actor) -> Result<Applied> {
+        if plan.workspace_id != self.id() {
+            return Err(Error::new(
+                Code::Internal,
+                "plan belongs to another workspace",
+            ));
+        }
+        if plan.is_noop() {
+            return Ok(Applied { entry: None });
+        }
+        // The audit log is written too: never through a link.
+        io::check_inside(self.root(), &self.audit_log())?;
+        let mut changed = Vec::new();
+        for edit in &plan.edits {
+            io::check_inside(self.root(), &edit.path)?;
+            if io::read_optional(&edit.path)? != edit.before {
+                changed.push(edit.path.display().to_string());
+            }
+        }
+        if !changed.is_empty() {
+            return Err(Error::new(
+                Code::Conflict,
+                "the workspace changed since this write was planned; nothing was written, retry",
+            )
+            .with_details(json!({ "paths": changed })));
+        }
+        let entry = AuditEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            workspace_id: self.id().to_string(),
+            actor: actor.clone(),
+            action: plan.action.clone(),
+            target: plan.target.clone(),
+            summary: plan.summary.clone(),
+            timestamp: now_ms(),
+        };
+        // Several files: all or nothing, even across a crash.
+        let journaled = journal::needed(&plan.edits);
+        if journaled {
+            journal::begin(self, &plan.edits, &entry)?;
+        }
+        for (done, edit) in plan.edits.iter().enumerate() {
+            crash_point(done);
+            io::put(&edit.path, edit.after.as_deref(), &self.dot_opencode())?;
+        }
+        audit::append(&self.audit_log(), &entry)?;
+        if journaled {
+            journal::end(self)?;
+        }
+        Ok(Applied { entry: Some(entry) })
+    }
+
+    /// The files openwork writes that may have stale temporaries beside
+    /// them: the two config files, `openwork.json`, every project skill's
+    /// `SKILL.md` and every command file (present or only left as a
+    /// temporary).
+    fn temp_candidates(&self) -> Vec<PathBuf> {
+        let mut out = vec![
+            self.root().join("opencode.jsonc"),
+            self.root().join("opencode.json"),
+            self.openwork_config(),
+        ];
+        for dir in [self.skills_dir(), self.commands_dir()] {
+            // Never through a link out of the workspace.
+            if io::check_inside(self.root(), &dir).is_err() {
+                continue;
+            }
+            let Ok(entries) = io::list(&dir) else {
+                continue;
+            };
+            for entry in entries {
+                if entry.kind == io::Kind::Folder {
+                    out.push(dir.join(&entry.name).join("SKILL.md"));
+                } else if let Some(name) = entry.name.to_str() {
+                    // `.review.md.XXXXXX` → `review.md`
+                    if let Some(base) = name
+                        .strip_prefix('.')
+                        .and_then(|n| n.get(..n.len().saturating_sub(7)))
+                        .filter(|b| !b.is_empty())
+                    {
+                        out.push(dir.join(base));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Repairs what a writer killed mid-commit left (the server calls this
+    /// when it starts): finishes its write if it was journaled (taking the
+    /// lock does), and removes temporaries beside the files openwork
+    /// writes. Takes the lock only when there is something to repair, so a
+    /// clean workspace is not touched at all. Returns how many temporaries
+    /// were removed.
+    pub(crate) fn clean_stale_temps(&self) -> Result<usize> {
+        let candidates = self.temp_candidates();
+        if candidates.iter().all(|p| io::stale_temps(p).is_empty())
+            && !io::exists(&self.journal_file())
+        {
+            return Ok(0);
+        }
+        let _lock = self.lock()?;
+        Ok(candidates.iter().map(|p| io::clean_stale_temps(p)).sum())
+    }
+
+    /// Plans and applies under one holding of the lock, so the two cannot
+    /// conflict: how the offline CLI and the server's auto mode write.
+    ///
+    /// A first plan is made without the lock: bad input and no-ops end
+    /// there, so they create nothing, not even the lock file. A write
+    /// that does change something is planned again under the lock.
+    pub fn write(
+        &self,
+        actor: &Actor,
+        mut make: impl FnMut(&Workspace) -> Result<Plan>,
+    ) -> Result<(Plan, Applied)> {
+        let first = make(self)?;
+        if first.is_noop() {
+            return Ok((first, Applied { entry: None }));
+        }
+        let lock = self.lock()?;
+        let plan = make(self)?;
+        let applied = self.apply(&lock, &plan, actor)?;
+        Ok((plan, applied))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a writer killed between linking its temporary and renaming it
+    /// leaves is removed; a clean workspace is not touched (no lock file).
+    #[test]
+    fn stale_temps_of_every_written_file_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap().with_global(None);
+        assert_eq!(ws.clean_stale_temps().unwrap(), 0);
+        assert!(
+            !ws.dot_opencode().exists(),
+            "a clean workspace is untouched"
+        );
+
+        let keep = [
+            "opencode.jsonc",
+            ".opencode/skills/s/SKILL.md",
+            ".opencode/commands/review.md",
+            ".opencode/commands/.hidden.md",
+            ".opencode/notes.txt.aB3xY9",
+        ];
+        let stale = [
+            ".opencode.jsonc.aB3xY9",
+            ".opencode.json.Zz0Zz0",
+            ".opencode/.openwork.json.q1w2e3",
+            ".opencode/skills/s/.SKILL.md.r4t5y6",
+            ".opencode/commands/.review.md.u7i8o9",
+            ".opencode/commands/.gone.md.p0o9i8",
+        ];
+        for rel in keep.iter().chain(&stale) {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        assert_eq!(ws.clean_stale_temps().unwrap(), stale.len());
+        for rel in keep {
+            assert!(dir.path().join(rel).exists(), "{rel} was removed");
+        }
+        for rel in stale {
+            assert!(!dir.path().join(rel).exists(), "{rel} is left");
+        }
+    }
+}

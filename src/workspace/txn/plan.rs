@@ -1,0 +1,161 @@
+//! Planned writes (SPEC §2). An operation first becomes a [`Plan`]: the
+//! exact bytes of every file before and after, computed without writing.
+//! The plan is what a host approves; [`Workspace::apply`] writes exactly
+//! that plan, or nothing if any file moved since it was made.
+
+use crate::workspace::{Workspace, io};
+use crate::{Code, Error, Result};
+use std::path::{Path, PathBuf};
+
+/// How long [`Plan::diff`] looks for a minimal diff of one file.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// One file's change. `None` means "does not exist" (before: to be created;
+/// after: to be removed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEdit {
+    pub path: PathBuf,
+    pub before: Option<Vec<u8>>,
+    pub after: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub workspace_id: String,
+    /// `plugins.add`, `skills.upsert`, … (the audit action).
+    pub action: String,
+    /// What the action is about (a plugin spec, a skill name, a file).
+    pub target: String,
+    pub summary: String,
+    /// Only files whose bytes change; empty for a no-op.
+    pub edits: Vec<FileEdit>,
+}
+
+impl Plan {
+    pub fn is_noop(&self) -> bool {
+        self.edits.is_empty()
+    }
+
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.edits.iter().map(|e| e.path.clone()).collect()
+    }
+
+    /// A unified diff of the whole plan, paths relative to `root`.
+    pub fn diff(&self, root: &Path) -> String {
+        let mut out = String::new();
+        for edit in &self.edits {
+            let rel = edit
+                .path
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|_| edit.path.display().to_string());
+            let (Ok(before), Ok(after)) = (
+                std::str::from_utf8(edit.before.as_deref().unwrap_or_default()),
+                std::str::from_utf8(edit.after.as_deref().unwrap_or_default()),
+            ) else {
+                out.push_str(&format!("Binary file {rel} changes\n"));
+                continue;
+            };
+            let old = if edit.before.is_some() {
+                format!("a/{rel}")
+            } else {
+                "/dev/null".into()
+            };
+            let new = if edit.after.is_some() {
+                format!("b/{rel}")
+            } else {
+                "/dev/null".into()
+            };
+            // Myers' diff costs O(N·D): for large, very different files
+            // that is quadratic, so it is given a deadline after which it
+            // settles for a coarser (still exact) diff. Linear cost, same
+            // bytes; only the hunks may be bigger.
+            let diff = similar::TextDiff::configure()
+                .timeout(DIFF_TIMEOUT)
+                .diff_lines(before, after);
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .missing_newline_hint(true)
+                    .header(&old, &new)
+                    .to_string(),
+            );
+        }
+        out
+    }
+}
+
+/// Builds a plan: reads each file once, lets the operation rewrite it any
+/// number of times in memory, and keeps only the files that end up changed.
+pub(crate) struct Draft<'a> {
+    ws: &'a Workspace,
+    /// Each file as read (`before`) and as the plan has it so far (`after`).
+    files: Vec<FileEdit>,
+}
+
+impl<'a> Draft<'a> {
+    pub(crate) fn new(ws: &'a Workspace) -> Self {
+        Draft {
+            ws,
+            files: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, path: &Path) -> Result<usize> {
+        if let Some(i) = self.files.iter().position(|f| f.path == path) {
+            return Ok(i);
+        }
+        io::check_inside(self.ws.root(), path)?;
+        let bytes = io::read_optional(path)?;
+        self.files.push(FileEdit {
+            path: path.to_path_buf(),
+            before: bytes.clone(),
+            after: bytes,
+        });
+        Ok(self.files.len() - 1)
+    }
+
+    /// The file's content as the plan has it so far.
+    pub(crate) fn bytes(&mut self, path: &Path) -> Result<Option<&[u8]>> {
+        let i = self.slot(path)?;
+        Ok(self.files[i].after.as_deref())
+    }
+
+    /// The content as text; a file that is not UTF-8 is an error with `code`.
+    pub(crate) fn text(&mut self, path: &Path, code: Code) -> Result<Option<String>> {
+        let rel = self.ws.relative(path);
+        match self.bytes(path)? {
+            None => Ok(None),
+            Some(b) => String::from_utf8(b.to_vec())
+                .map(Some)
+                .map_err(|_| Error::new(code, format!("{rel} is not valid UTF-8"))),
+        }
+    }
+
+    /// Sets the file's new content (`None` removes it).
+    pub(crate) fn set(&mut self, path: &Path, content: Option<Vec<u8>>) -> Result<()> {
+        let i = self.slot(path)?;
+        self.files[i].after = content;
+        Ok(())
+    }
+
+    pub(crate) fn finish(
+        self,
+        action: &str,
+        target: impl Into<String>,
+        summary: impl Into<String>,
+    ) -> Plan {
+        Plan {
+            workspace_id: self.ws.id().to_string(),
+            action: action.to_string(),
+            target: target.into(),
+            summary: summary.into(),
+            edits: self
+                .files
+                .into_iter()
+                .filter(|f| f.before != f.after)
+                .collect(),
+        }
+    }
+}
