@@ -35,8 +35,6 @@ pub struct Workspace {
     global: Option<GlobalDirs>,
     /// Shared by clones, so a server's many handles read through one cache.
     cache: std::sync::Arc<cache::Cache>,
-    /// Whole results kept while unchanged (see [`Workspace::watched`]).
-    memo: Option<std::sync::Arc<watch::Memo>>,
 }
 
 impl Workspace {
@@ -70,39 +68,7 @@ impl Workspace {
             name,
             global: GlobalDirs::from_env(),
             cache: Default::default(),
-            memo: None,
         })
-    }
-
-    /// Lets [`Workspace::memo`] keep results, checked against file system
-    /// notifications (see [`watch`]): for a long-running server, where a
-    /// repeated read then costs one system call. A one-shot command has
-    /// nothing to gain.
-    pub fn watched(mut self) -> std::io::Result<Self> {
-        self.memo = Some(std::sync::Arc::new(watch::Memo::new()?));
-        Ok(self)
-    }
-
-    /// The result of `build`, kept under `key` while nothing it read has
-    /// changed (always built afresh unless [`Workspace::watched`]).
-    pub fn memo<T: Send + Sync + 'static>(
-        &self,
-        key: watch::Key,
-        build: impl FnOnce(&Workspace) -> Result<T>,
-    ) -> Result<std::sync::Arc<T>> {
-        match &self.memo {
-            Some(memo) => memo.get(key, || build(self)),
-            None => build(self).map(std::sync::Arc::new),
-        }
-    }
-
-    /// The value kept under `key`, if nothing it read has changed since:
-    /// one system call, and never a wait.
-    pub fn memo_peek<T: Send + Sync + 'static>(
-        &self,
-        key: watch::Key,
-    ) -> Option<std::sync::Arc<T>> {
-        self.memo.as_ref()?.peek(key)
     }
 
     /// Replaces where global (read-only) configuration is looked for.
