@@ -23,6 +23,7 @@
 
 pub mod approvals;
 pub mod auth;
+pub mod config_file;
 pub mod conn;
 pub mod cors;
 pub mod endpoints;
@@ -69,12 +70,6 @@ impl fmt::Display for ServeError {
 }
 
 impl std::error::Error for ServeError {}
-
-impl From<settings::SettingsError> for ServeError {
-    fn from(e: settings::SettingsError) -> Self {
-        ServeError::Settings(e.0)
-    }
-}
 
 /// The address clients on this machine can reach (loopback for a
 /// wildcard bind).
