@@ -556,7 +556,7 @@ fn host_and_port_from_each_layer() {
     let taken_too = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let other = taken_too.local_addr().unwrap().port().to_string();
     let other = other.as_str();
-    let cases: [(&str, Vec<&str>, Vec<(&str, &str)>, Option<String>, String); 5] = [
+    let cases = [
         (
             "flag",
             vec!["--host", "127.0.0.1", "--port", &port],
