@@ -200,18 +200,28 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     }
 }
 
-fn port<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
-    const EXPECTED: &str = "a number from 0 to 65535";
+/// A whole number that `number` accepts, or a string that `parse` reads.
+fn number_or_text<'de, D: Deserializer<'de>, T>(
+    d: D,
+    number: impl FnOnce(u64) -> Option<T>,
+    parse: fn(&str) -> Result<T, Invalid>,
+    expected: &str,
+) -> Result<Option<T>, D::Error> {
     match Value::deserialize(d)? {
         Value::Null => Ok(None),
         Value::Number(n) => n
             .as_u64()
-            .and_then(|n| u16::try_from(n).ok())
+            .and_then(number)
             .map(Some)
-            .ok_or_else(|| bad(EXPECTED)),
-        Value::String(s) => values::port(&s).map(Some).map_err(invalid),
-        _ => Err(bad(EXPECTED)),
+            .ok_or_else(|| bad(expected)),
+        Value::String(s) => parse(&s).map(Some).map_err(invalid),
+        _ => Err(bad(expected)),
     }
+}
+
+fn port<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    let number = |n| u16::try_from(n).ok();
+    number_or_text(d, number, values::port, "a number from 0 to 65535")
 }
 
 fn mode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ApprovalMode>, D::Error> {
@@ -223,17 +233,13 @@ fn mode<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ApprovalMode>, D::Erro
 }
 
 fn timeout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    const EXPECTED: &str = "a positive number of milliseconds";
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::Number(n) => n
-            .as_u64()
-            .filter(|n| *n > 0)
-            .map(Some)
-            .ok_or_else(|| bad(EXPECTED)),
-        Value::String(s) => values::timeout_ms(&s).map(Some).map_err(invalid),
-        _ => Err(bad(EXPECTED)),
-    }
+    let number = |n| (n > 0).then_some(n);
+    number_or_text(
+        d,
+        number,
+        values::timeout_ms,
+        "a positive number of milliseconds",
+    )
 }
 
 fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
