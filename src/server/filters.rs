@@ -85,12 +85,20 @@ fn pair(a: String, b: String) -> (String, String) {
     (a, b)
 }
 
+/// The first of the filters that matches: `a.or(b).unify().or(c).unify()…`,
+/// one filter (boxed once by its user, not at each `or`).
+macro_rules! any_of {
+    ($first:expr $(, $rest:expr)* $(,)?) => {
+        $first $(.or($rest).unify())*
+    };
+}
+
 /// Every endpoint of SPEC §4.1.
 pub fn routes(state: State) -> Route {
     use warp::path;
     use warp::{delete, get, patch, post};
     let s = &state;
-    let routes = [
+    let api = any_of![
         route(s, get(), path!("health").map(none), meta::health),
         route(
             s,
@@ -195,10 +203,6 @@ pub fn routes(state: State) -> Route {
         ),
         route(s, post(), path!("approvals" / String), approvals::reply),
     ];
-    let api = routes
-        .into_iter()
-        .reduce(|a, b| a.or(b).unify().boxed())
-        .expect("at least one route");
     let preflight = warp::options().map(meta::preflight);
     preflight.or(no_trailing_slash().and(api)).unify().boxed()
 }
