@@ -5,9 +5,11 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use openwork::bench::{Size, generate};
+use openwork::workspace::memo::Memo;
 use openwork::workspace::{Workspace, audit, config, plugins, skills};
 use serde_json::{Map, Value};
 use std::hint::black_box;
+use std::sync::Arc;
 
 fn workspace(size: &Size) -> (tempfile::TempDir, Workspace) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -69,12 +71,11 @@ fn benches(c: &mut Criterion) {
     // What the server pays for a repeated read: the memo, checked with one
     // read of the inotify queue, whatever the listing's size.
     for (label, ws) in [("30", &medium), ("200", &large)] {
-        let watched = ws.clone().watched().expect("inotify");
-        let key = ("skills", 0);
-        let list = |ws: &Workspace| skills::list(ws, false);
-        watched.memo(key, list).expect("list");
+        let memo = Memo::new().expect("inotify");
+        let list = || skills::list(ws, false).map(Arc::new);
+        memo.get("skills", list).expect("list");
         c.bench_function(&format!("memo hit: skills::list ({label} skills)"), |b| {
-            b.iter(|| black_box(watched.memo(key, list).expect("list")))
+            b.iter(|| black_box(memo.get("skills", list).expect("list")))
         });
     }
 }

@@ -261,18 +261,18 @@ complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l config -d 'Server config file (JSON). [env: OPENWORK_SERVER_CONFIG]' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1). [env: OPENWORK_HOST]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l port -d 'Port to listen on; 0 picks a free one (default 8787). [env: OPENWORK_PORT]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l token -d 'Client bearer token (default: generated and printed). [env: OPENWORK_TOKEN]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token -d 'Host token for approvals (default: generated and printed). [env: OPENWORK_HOST_TOKEN]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval -d 'manual: every remote write waits for the host; auto: allow at once. [env: OPENWORK_APPROVAL_MODE]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval-timeout -d 'How long a write waits for approval, in milliseconds (default 30000). [env: OPENWORK_APPROVAL_TIMEOUT_MS]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l cors -d 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default). [env: OPENWORK_CORS_ORIGINS]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-base-url -d 'OpenCode server URL of the first workspace. [env: OPENWORK_OPENCODE_BASE_URL]' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-directory -d 'OpenCode directory of the first workspace. [env: OPENWORK_OPENCODE_DIRECTORY]' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l config -d 'Server config file (JSON)' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l port -d 'Port to listen on; 0 picks a free one (default 8787)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l token -d 'Client bearer token (default: generated and printed)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token -d 'Host token for approvals (default: generated and printed)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval -d 'manual: every remote write waits for the host; auto: allow at once' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval-timeout -d 'How long a write waits for approval, in milliseconds (default 30000)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l cors -d 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-base-url -d 'OpenCode server URL of the first workspace' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-directory -d 'OpenCode directory of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l read-only -d 'Refuse every write with 403 read_only. [env: OPENWORK_READONLY]'
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l read-only -d 'Refuse every write with 403 read_only'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l no-color -d 'Never use colour (also: NO_COLOR=1)'

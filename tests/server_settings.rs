@@ -195,3 +195,416 @@ async fn verbose_logs_requests_but_never_tokens() {
         assert!(!log.contains(secret.as_str()), "{log}");
     }
 }
+
+/// How a running server shows one of its settings.
+#[derive(Debug, Clone, Copy)]
+enum Probe {
+    /// `approval="…"` in the boot log.
+    Approval,
+    /// A pending write's `expiresAt - createdAt`, in seconds.
+    Timeout,
+    /// Which of the candidate origins is allowed (`*` for any).
+    Cors,
+    /// `read_only=…` in the boot log.
+    ReadOnly,
+    /// Which candidate client token authenticates, else `generated`.
+    ClientToken,
+    HostToken,
+    /// The first workspace's `baseUrl` and `directory`, `none` without.
+    BaseUrl,
+    Directory,
+    /// The names of the workspaces served.
+    Workspaces,
+    /// Whether the workspace is warned to be outside the authorized roots.
+    Roots,
+}
+
+/// One setting: its flag, its variable and its config file key, each with
+/// a value of its own, and what the server shows from each and from none.
+struct Setting {
+    probe: Probe,
+    flag: &'static [&'static str],
+    env: (&'static str, &'static str),
+    /// The JSON members to put in the config file.
+    file: &'static str,
+    /// From the flag, the variable, the file, the default.
+    shows: [&'static str; 4],
+}
+
+const ORIGINS: [&str; 3] = [
+    "https://f.example",
+    "https://e.example",
+    "https://x.example",
+];
+const CLIENT_TOKENS: [&str; 3] = ["c-flag", "c-env", "c-file"];
+const HOST_TOKENS: [&str; 3] = ["h-flag", "h-env", "h-file"];
+
+const SETTINGS: &[Setting] = &[
+    Setting {
+        probe: Probe::Approval,
+        flag: &["--approval", "manual"],
+        env: ("OPENWORK_APPROVAL_MODE", "auto"),
+        file: r#""approval": {"mode": "manual"}"#,
+        shows: ["manual", "auto", "manual", "manual"],
+    },
+    Setting {
+        probe: Probe::Approval,
+        flag: &["--approval", "auto"],
+        env: ("OPENWORK_APPROVAL_MODE", "manual"),
+        file: r#""approval": {"mode": "auto"}"#,
+        shows: ["auto", "manual", "auto", "manual"],
+    },
+    Setting {
+        probe: Probe::Timeout,
+        flag: &["--approval-timeout", "41000"],
+        env: ("OPENWORK_APPROVAL_TIMEOUT_MS", "42000"),
+        file: r#""approval": {"timeoutMs": 43000}"#,
+        shows: ["41", "42", "43", "30"],
+    },
+    Setting {
+        probe: Probe::Cors,
+        flag: &["--cors", "https://f.example"],
+        env: ("OPENWORK_CORS_ORIGINS", "https://e.example"),
+        file: r#""corsOrigins": ["https://x.example"]"#,
+        shows: [
+            "https://f.example",
+            "https://e.example",
+            "https://x.example",
+            "*",
+        ],
+    },
+    Setting {
+        probe: Probe::ReadOnly,
+        flag: &["--read-only"],
+        env: ("OPENWORK_READONLY", "false"),
+        file: r#""readOnly": true"#,
+        shows: ["true", "false", "true", "false"],
+    },
+    Setting {
+        probe: Probe::ReadOnly,
+        flag: &["--read-only"],
+        env: ("OPENWORK_READONLY", "yes"),
+        file: r#""readOnly": false"#,
+        shows: ["true", "true", "false", "false"],
+    },
+    Setting {
+        probe: Probe::ClientToken,
+        flag: &["--token", "c-flag"],
+        env: ("OPENWORK_TOKEN", "c-env"),
+        file: r#""token": "c-file""#,
+        shows: ["c-flag", "c-env", "c-file", "generated"],
+    },
+    Setting {
+        probe: Probe::HostToken,
+        flag: &["--host-token", "h-flag"],
+        env: ("OPENWORK_HOST_TOKEN", "h-env"),
+        file: r#""hostToken": "h-file""#,
+        shows: ["h-flag", "h-env", "h-file", "generated"],
+    },
+    Setting {
+        probe: Probe::BaseUrl,
+        flag: &["--opencode-base-url", "http://f"],
+        env: ("OPENWORK_OPENCODE_BASE_URL", "http://e"),
+        file: r#""workspaces": [{"path": "{ws}", "baseUrl": "http://x"}]"#,
+        shows: ["http://f", "http://e", "http://x", "none"],
+    },
+    Setting {
+        probe: Probe::Directory,
+        flag: &["--opencode-directory", "/f"],
+        env: ("OPENWORK_OPENCODE_DIRECTORY", "/e"),
+        file: r#""workspaces": [{"path": "{ws}", "directory": "/x"}]"#,
+        shows: ["/f", "/e", "/x", "none"],
+    },
+    Setting {
+        probe: Probe::Workspaces,
+        flag: &["-w", "{root}/wf"],
+        env: ("OPENWORK_WORKSPACES", "{root}/we"),
+        file: r#""workspaces": ["{root}/wx"]"#,
+        shows: ["wf", "we", "wx", ""],
+    },
+    Setting {
+        probe: Probe::Cors,
+        flag: &["--config", "{root}/flag.json"],
+        env: ("OPENWORK_SERVER_CONFIG", "{root}/env.json"),
+        file: r#""corsOrigins": ["https://x.example"]"#,
+        shows: [
+            "https://f.example",
+            "https://e.example",
+            "https://x.example",
+            "*",
+        ],
+    },
+    // The file alone sets it.
+    Setting {
+        probe: Probe::Roots,
+        flag: &[],
+        env: ("", ""),
+        file: r#""authorizedRoots": ["{root}/wx"]"#,
+        shows: ["", "", "outside", "inside"],
+    },
+];
+
+/// The config file of `env` (at the default path) with `members`.
+fn config_file(env: &Env, members: &str) {
+    write(
+        &env.config_dir().join("openwork/server.json"),
+        &format!("{{{members}}}"),
+    );
+}
+
+async fn probe(s: &mut Server, probe: Probe) -> String {
+    let log = s.stderr_with("serving ");
+    let field = |name: &str| {
+        log.lines()
+            .find(|l| l.contains("serving "))
+            .and_then(|l| l.split(&format!("{name}=")).nth(1))
+            .and_then(|v| v.split_whitespace().next())
+            .map(|v| v.trim_matches('"').to_string())
+            .unwrap_or_default()
+    };
+    let workspaces = || async {
+        let r = s.get("/workspaces").await;
+        assert_eq!(r.status, 200, "{r:?}");
+        r.json["items"].as_array().cloned().unwrap_or_default()
+    };
+    let first = |items: &[serde_json::Value], key: &str| {
+        items
+            .first()
+            .and_then(|w| w[key].as_str())
+            .unwrap_or("none")
+            .to_string()
+    };
+    match probe {
+        Probe::Approval => field("approval"),
+        Probe::ReadOnly => field("read_only"),
+        Probe::Timeout => {
+            let path = format!("/workspace/{}/plugins", s.ws_id(0));
+            let write = s
+                .client(Method::POST, &path)
+                .json(&json!({"spec": "x"}))
+                .send();
+            let write = tokio::spawn(write);
+            let pending = s.wait_pending(1).await;
+            let ms = pending[0]["expiresAt"].as_u64().unwrap()
+                - pending[0]["createdAt"].as_u64().unwrap();
+            let id = pending[0]["id"].as_str().unwrap().to_string();
+            s.reply(&id, "deny").await;
+            let _ = write.await;
+            (ms / 1000).to_string()
+        }
+        Probe::Cors => {
+            for origin in ORIGINS {
+                let r =
+                    common::send(s.request(Method::GET, "/health").header("Origin", origin)).await;
+                match r.header("access-control-allow-origin") {
+                    Some("*") => return "*".into(),
+                    Some(o) if o == origin => return o.into(),
+                    _ => {}
+                }
+            }
+            "none".into()
+        }
+        Probe::ClientToken | Probe::HostToken => {
+            let (tokens, line, path, header) = match probe {
+                Probe::ClientToken => (
+                    CLIENT_TOKENS,
+                    "Client token: ",
+                    "/capabilities",
+                    "Authorization",
+                ),
+                _ => (
+                    HOST_TOKENS,
+                    "Host token: ",
+                    "/approvals",
+                    "X-OpenWork-Host-Token",
+                ),
+            };
+            if s.boot_lines.iter().any(|l| l.starts_with(line)) {
+                return "generated".into();
+            }
+            for token in tokens {
+                let value = match probe {
+                    Probe::ClientToken => format!("Bearer {token}"),
+                    _ => token.to_string(),
+                };
+                let r = common::send(s.request(Method::GET, path).header(header, value)).await;
+                if r.status == 200 {
+                    return token.into();
+                }
+            }
+            "none".into()
+        }
+        Probe::BaseUrl => first(&workspaces().await, "baseUrl"),
+        Probe::Directory => first(&workspaces().await, "directory"),
+        Probe::Workspaces => {
+            let names: Vec<String> = workspaces()
+                .await
+                .iter()
+                .map(|w| w["name"].as_str().unwrap_or_default().to_string())
+                .collect();
+            names.join(",")
+        }
+        Probe::Roots => {
+            let outside = log.contains("outside the authorized roots");
+            if outside { "outside" } else { "inside" }.into()
+        }
+    }
+}
+
+/// Every setting from its flag (over its variable and the file), its
+/// variable (over the file), the file, and its default; an empty variable
+/// counts as unset.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_setting_from_each_layer() {
+    let root = tempfile::tempdir().unwrap();
+    let root_s = root.path().to_str().unwrap();
+    for name in ["ws", "wf", "we", "wx"] {
+        std::fs::create_dir_all(root.path().join(name)).unwrap();
+    }
+    // The config files that `--config` and its variable name.
+    write(
+        &root.path().join("flag.json"),
+        r#"{"corsOrigins": "https://f.example"}"#,
+    );
+    write(
+        &root.path().join("env.json"),
+        r#"{"corsOrigins": "https://e.example"}"#,
+    );
+    let ws = root.path().join("ws");
+    let fill = |s: &str| {
+        s.replace("{root}", root_s)
+            .replace("{ws}", ws.to_str().unwrap())
+    };
+    // (layer, flag?, variable, file?, index into `shows`)
+    let layers = [
+        ("flag", true, Some(false), true, 0),
+        ("variable", false, Some(false), true, 1),
+        ("file", false, None, true, 2),
+        ("empty variable", false, Some(true), true, 2),
+        ("default", false, None, false, 3),
+    ];
+    for setting in SETTINGS {
+        for (layer, flag, env, file, shows) in layers {
+            if flag && setting.flag.is_empty() || env.is_some() && setting.env.0.is_empty() {
+                continue;
+            }
+            let vars_owned: Vec<(String, String)> = match env {
+                Some(empty) => {
+                    let value = if empty {
+                        String::new()
+                    } else {
+                        fill(setting.env.1)
+                    };
+                    vec![(setting.env.0.to_string(), value)]
+                }
+                None => Vec::new(),
+            };
+            let vars: Vec<(&str, &str)> = vars_owned
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let mut args: Vec<String> = Vec::new();
+            if flag {
+                args.extend(setting.flag.iter().map(|a| fill(a)));
+            }
+            // Known tokens (the boot lines are not all read without a
+            // workspace flag), but where the tokens are the setting.
+            if !matches!(setting.probe, Probe::ClientToken) {
+                args.extend(["--token".into(), CLIENT_TOKENS[0].into()]);
+            }
+            if !matches!(setting.probe, Probe::HostToken) {
+                args.extend(["--host-token".into(), HOST_TOKENS[0].into()]);
+            }
+            let env_dirs = Env::new();
+            if file {
+                config_file(&env_dirs, &fill(setting.file));
+            }
+            // The workspaces flag is the setting itself, or the file's
+            // workspace that carries `baseUrl`/`directory`.
+            let file_names_ws = file && setting.file.contains("\"workspaces\"");
+            let workspaces: Vec<&std::path::Path> =
+                if matches!(setting.probe, Probe::Workspaces) || file_names_ws && !flag {
+                    Vec::new()
+                } else {
+                    vec![ws.as_path()]
+                };
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut s = Server::start_with(env_dirs, &workspaces, &args, &vars);
+            let seen = probe(&mut s, setting.probe).await;
+            assert_eq!(
+                seen,
+                setting.shows[shows],
+                "{:?} from the {layer}: {}",
+                setting.probe,
+                s.stderr()
+            );
+        }
+    }
+}
+
+/// The address from each layer, seen in the error for a port that is
+/// taken ("cannot listen on HOST:PORT"): the host is echoed as given.
+#[test]
+fn host_and_port_from_each_layer() {
+    let dir = workspace();
+    let ws = dir.path().to_str().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    // The default port, held here unless someone else holds it already.
+    let _default = std::net::TcpListener::bind("127.0.0.1:8787");
+    // Taken too, so that a lower layer winning fails as clearly.
+    let taken_too = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let other = taken_too.local_addr().unwrap().port().to_string();
+    let other = other.as_str();
+    let cases = [
+        (
+            "flag",
+            vec!["--host", "127.0.0.1", "--port", &port],
+            vec![("OPENWORK_HOST", "127.1"), ("OPENWORK_PORT", other)],
+            Some(format!(r#""host": "127.0.1", "port": {other}"#)),
+            format!("127.0.0.1:{port}"),
+        ),
+        (
+            "variable",
+            vec![],
+            vec![("OPENWORK_HOST", "127.1"), ("OPENWORK_PORT", &port)],
+            Some(format!(r#""host": "127.0.1", "port": {other}"#)),
+            format!("127.1:{port}"),
+        ),
+        (
+            "file",
+            vec![],
+            vec![],
+            Some(format!(r#""host": "127.0.1", "port": "{port}""#)),
+            format!("127.0.1:{port}"),
+        ),
+        (
+            "empty variable",
+            vec![],
+            vec![("OPENWORK_HOST", ""), ("OPENWORK_PORT", " ")],
+            Some(format!(r#""host": "127.0.1", "port": {port}"#)),
+            format!("127.0.1:{port}"),
+        ),
+        (
+            "default",
+            vec![],
+            vec![],
+            None,
+            "127.0.0.1:8787".to_string(),
+        ),
+    ];
+    for (layer, flags, vars, file, address) in cases {
+        let env = Env::new();
+        if let Some(members) = file {
+            config_file(&env, &members);
+        }
+        let mut args = vec!["serve", "-w", ws];
+        args.extend(flags);
+        let (code, _, err) = run_cli(&env, &args, &vars);
+        assert_eq!(code, Some(2), "{layer}: {err}");
+        assert!(
+            err.contains(&format!("cannot listen on {address}")),
+            "{layer}: {err}"
+        );
+    }
+}

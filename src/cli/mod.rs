@@ -16,7 +16,7 @@ mod serve;
 mod skills;
 mod transfer;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use openwork::workspace::{Actor, Plan, Workspace};
 use openwork::{Code, Error};
 use output::Output;
@@ -109,6 +109,13 @@ fn version() -> &'static str {
 
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// The command line, with `serve`'s environment variables as clap reads
+/// them but for the empty ones.
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = serve::blank_env_is_unset(command()).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// Flags shared by every command that writes.
@@ -224,10 +231,15 @@ pub type CmdResult = Result<(), Failure>;
 pub fn main() -> ExitCode {
     // `COMPLETE=bash openwork` and friends: answer the shell and exit.
     clap_complete::CompleteEnv::with_factory(command).complete();
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
+            // A bad value of a setting is one line, as every bad setting.
+            let e = match serve::setting_error(&e) {
+                Some(line) => clap::Error::raw(e.kind(), format!("{line}\n")),
+                None => e,
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

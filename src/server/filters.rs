@@ -1,31 +1,31 @@
 //! Routes: which method and path goes to which handler. Filters here only
-//! match and extract (raw path segments, query, headers, the body stream);
-//! authentication, decoding and validation happen in the handlers, so a
-//! request that matched a route always gets that route's answer. Around
-//! everything: `OPTIONS` → 204, unknown routes → JSON 404, CORS headers on
-//! every response (errors included) and one log line per request.
+//! match and extract (the path parameters, then the [`Request`]: headers,
+//! query, the body stream); authentication, decoding and validation happen
+//! in the handlers, so a request that matched a route always gets that
+//! route's answer. Around everything: `OPTIONS` → 204, unknown routes →
+//! JSON 404, CORS headers on every response (errors included) and one log
+//! line per request.
 
+use super::cors::Cors;
+use super::endpoints::{approvals, audit, commands, config, mcp, meta, plugins, skills, transfer};
 use super::errors;
-use super::handlers::{self, BodyStream, State};
+use super::events;
+use super::reply::respond;
+use super::request::{BodyStream, Request};
+use super::state::State;
 use bytes::Buf;
 use futures_util::TryStreamExt;
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 use warp::filters::BoxedFilter;
 use warp::http::HeaderMap;
-use warp::http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    CONNECTION, CONTENT_LENGTH, HeaderValue, ORIGIN, TRANSFER_ENCODING, VARY,
-};
+use warp::http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue, TRANSFER_ENCODING};
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
 type Route = BoxedFilter<(Response,)>;
-
-fn with_state(state: State) -> impl Filter<Extract = (State,), Error = Infallible> + Clone {
-    warp::any().map(move || state.clone())
-}
 
 fn headers() -> impl Filter<Extract = (HeaderMap,), Error = Infallible> + Clone {
     warp::header::headers_cloned()
@@ -36,12 +36,6 @@ fn query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
     warp::query::raw().or(warp::any().map(String::new)).unify()
 }
 
-/// The request body as a stream of chunks; the handler reads it (bounded)
-/// only after the request is authenticated.
-fn body() -> impl Filter<Extract = (BodyStream,), Error = Rejection> + Clone {
-    warp::body::stream().map(box_body)
-}
-
 fn box_body<S, B>(stream: S) -> BodyStream
 where
     S: futures_util::Stream<Item = Result<B, warp::Error>> + Send + 'static,
@@ -50,216 +44,166 @@ where
     Box::pin(stream.map_ok(|mut chunk| chunk.copy_to_bytes(chunk.remaining())))
 }
 
+/// The [`Request`] a handler gets; its body is read (bounded) only once
+/// the request is authenticated.
+fn request(state: State) -> impl Filter<Extract = (Request,), Error = Rejection> + Clone {
+    warp::any()
+        .map(move || state.clone())
+        .and(headers())
+        .and(query())
+        .and(warp::body::stream().map(box_body))
+        .map(|state, headers, query, body| Request {
+            state,
+            headers,
+            query,
+            body: Some(body),
+        })
+}
+
+/// One endpoint: `method` on `path` (its parameters as one value) answered
+/// by `handler`, whose `Result` becomes the response here.
+fn route<M, P, T, H, F>(state: &State, method: M, path: P, handler: H) -> Route
+where
+    M: Filter<Extract = (), Error = Rejection> + Clone + Send + Sync + 'static,
+    P: Filter<Extract = (T,), Error = Rejection> + Clone + Send + Sync + 'static,
+    T: Send + 'static,
+    H: Fn(Request, T) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = crate::Result<Response>> + Send + 'static,
+{
+    path.and(method)
+        .and(request(state.clone()))
+        .then(move |params: T, req: Request| {
+            let answer = handler(req, params);
+            async move { respond(answer.await) }
+        })
+        .boxed()
+}
+
+/// Path parameters as one value: none, or two.
+fn none() {}
+fn pair(a: String, b: String) -> (String, String) {
+    (a, b)
+}
+
+/// The first of the filters that matches: `a.or(b).unify().or(c).unify()…`,
+/// one filter (boxed once by its user, not at each `or`).
+macro_rules! any_of {
+    ($first:expr $(, $rest:expr)* $(,)?) => {
+        $first $(.or($rest).unify())*
+    };
+}
+
 /// Every endpoint of SPEC §4.1.
 pub fn routes(state: State) -> Route {
-    let s = || with_state(state.clone());
-    let preflight = warp::options().and_then(handlers::preflight).boxed();
-    let health = warp::path!("health")
-        .and(warp::get())
-        .and(s())
-        .and_then(handlers::health)
-        .boxed();
-    let capabilities = warp::path!("capabilities")
-        .and(warp::get())
-        .and(s())
-        .and(headers())
-        .and_then(handlers::capabilities)
-        .boxed();
-    let workspaces = warp::path!("workspaces")
-        .and(warp::get())
-        .and(s())
-        .and(headers())
-        .and_then(handlers::workspaces)
-        .boxed();
-
-    let get_config = warp::path!("workspace" / String / "config")
-        .and(warp::get())
-        .and(s())
-        .and(headers())
-        .and_then(|id, state, h| handlers::get_config(state, id, h))
-        .boxed();
-    let patch_config = warp::path!("workspace" / String / "config")
-        .and(warp::patch())
-        .and(s())
-        .and(headers())
-        .and(body())
-        .and_then(|id, state, h, b| handlers::patch_config(state, id, h, b))
-        .boxed();
-
-    let list_plugins = warp::path!("workspace" / String / "plugins")
-        .and(warp::get())
-        .and(s())
-        .and(query())
-        .and(headers())
-        .and_then(|id, state, q, h| handlers::list_plugins(state, id, q, h))
-        .boxed();
-    let add_plugin = warp::path!("workspace" / String / "plugins")
-        .and(warp::post())
-        .and(s())
-        .and(headers())
-        .and(body())
-        .and_then(|id, state, h, b| handlers::add_plugin(state, id, h, b))
-        .boxed();
-    let remove_plugin = warp::path!("workspace" / String / "plugins" / String)
-        .and(warp::delete())
-        .and(s())
-        .and(headers())
-        .and_then(|id, name, state, h| handlers::remove_plugin(state, id, name, h))
-        .boxed();
-
-    let list_skills = warp::path!("workspace" / String / "skills")
-        .and(warp::get())
-        .and(s())
-        .and(query())
-        .and(headers())
-        .and_then(|id, state, q, h| handlers::list_skills(state, id, q, h))
-        .boxed();
-    let upsert_skill = warp::path!("workspace" / String / "skills")
-        .and(warp::post())
-        .and(s())
-        .and(headers())
-        .and(body())
-        .and_then(|id, state, h, b| handlers::upsert_skill(state, id, h, b))
-        .boxed();
-    let delete_skill = warp::path!("workspace" / String / "skills" / String)
-        .and(warp::delete())
-        .and(s())
-        .and(headers())
-        .and_then(|id, name, state, h| handlers::delete_skill(state, id, name, h))
-        .boxed();
-
-    let list_mcp = warp::path!("workspace" / String / "mcp")
-        .and(warp::get())
-        .and(s())
-        .and(query())
-        .and(headers())
-        .and_then(|id, state, q, h| handlers::list_mcp(state, id, q, h))
-        .boxed();
-    let add_mcp = warp::path!("workspace" / String / "mcp")
-        .and(warp::post())
-        .and(s())
-        .and(headers())
-        .and(body())
-        .and_then(|id, state, h, b| handlers::add_mcp(state, id, h, b))
-        .boxed();
-    let remove_mcp = warp::path!("workspace" / String / "mcp" / String)
-        .and(warp::delete())
-        .and(s())
-        .and(headers())
-        .and_then(|id, name, state, h| handlers::remove_mcp(state, id, name, h))
-        .boxed();
-
-    let list_commands = warp::path!("workspace" / String / "commands")
-        .and(warp::get())
-        .and(s())
-        .and(query())
-        .and(headers())
-        .and_then(|id, state, q, h| handlers::list_commands(state, id, q, h))
-        .boxed();
-    let upsert_command = warp::path!("workspace" / String / "commands")
-        .and(warp::post())
-        .and(s())
-        .and(headers())
-        .and(body())
-        .and_then(|id, state, h, b| handlers::upsert_command(state, id, h, b))
-        .boxed();
-    let delete_command = warp::path!("workspace" / String / "commands" / String)
-        .and(warp::delete())
-        .and(s())
-        .and(headers())
-        .and_then(|id, name, state, h| handlers::delete_command(state, id, name, h))
-        .boxed();
-
-    let audit = warp::path!("workspace" / String / "audit")
-        .and(warp::get())
-        .and(s())
-        .and(query())
-        .and(headers())
-        .and_then(|id, state, q, h| handlers::audit(state, id, q, h))
-        .boxed();
-    let export = warp::path!("workspace" / String / "export")
-        .and(warp::get())
-        .and(s())
-        .and(headers())
-        .and_then(|id, state, h| handlers::export(state, id, h))
-        .boxed();
-    let import = warp::path!("workspace" / String / "import")
-        .and(warp::post())
-        .and(s())
-        .and(headers())
-        .and(body())
-        .and_then(|id, state, h, b| handlers::import(state, id, h, b))
-        .boxed();
-
-    let list_approvals = warp::path!("approvals")
-        .and(warp::get())
-        .and(s())
-        .and(headers())
-        .and_then(handlers::list_approvals)
-        .boxed();
-    let approval_events = warp::path!("approvals" / "events")
-        .and(warp::get())
-        .and(s())
-        .and(headers())
-        .and_then(handlers::approval_events)
-        .boxed();
-    let reply_approval = warp::path!("approvals" / String)
-        .and(warp::post())
-        .and(s())
-        .and(headers())
-        .and(body())
-        .and_then(|id, state, h, b| handlers::reply_approval(state, id, h, b))
-        .boxed();
-
-    let workspace_routes = get_config
-        .or(patch_config)
-        .unify()
-        .or(list_plugins)
-        .unify()
-        .or(add_plugin)
-        .unify()
-        .or(remove_plugin)
-        .unify()
-        .or(list_skills)
-        .unify()
-        .or(upsert_skill)
-        .unify()
-        .or(delete_skill)
-        .unify()
-        .or(list_mcp)
-        .unify()
-        .or(add_mcp)
-        .unify()
-        .or(remove_mcp)
-        .unify()
-        .or(list_commands)
-        .unify()
-        .or(upsert_command)
-        .unify()
-        .or(delete_command)
-        .unify()
-        .or(audit)
-        .unify()
-        .or(export)
-        .unify()
-        .or(import)
-        .unify()
-        .boxed();
-    let host_routes = list_approvals
-        .or(approval_events)
-        .unify()
-        .or(reply_approval)
-        .unify()
-        .boxed();
-    let api = health
-        .or(capabilities)
-        .unify()
-        .or(workspaces)
-        .unify()
-        .or(workspace_routes)
-        .unify()
-        .or(host_routes)
-        .unify();
+    use warp::path;
+    use warp::{delete, get, patch, post};
+    let s = &state;
+    let api = any_of![
+        route(s, get(), path!("health").map(none), meta::health),
+        route(
+            s,
+            get(),
+            path!("capabilities").map(none),
+            meta::capabilities,
+        ),
+        route(s, get(), path!("workspaces").map(none), meta::workspaces),
+        route(
+            s,
+            get(),
+            path!("workspace" / String / "config"),
+            config::get,
+        ),
+        route(
+            s,
+            patch(),
+            path!("workspace" / String / "config"),
+            config::patch,
+        ),
+        route(
+            s,
+            get(),
+            path!("workspace" / String / "plugins"),
+            plugins::list,
+        ),
+        route(
+            s,
+            post(),
+            path!("workspace" / String / "plugins"),
+            plugins::add,
+        ),
+        route(
+            s,
+            delete(),
+            path!("workspace" / String / "plugins" / String).map(pair),
+            plugins::remove,
+        ),
+        route(
+            s,
+            get(),
+            path!("workspace" / String / "skills"),
+            skills::list,
+        ),
+        route(
+            s,
+            post(),
+            path!("workspace" / String / "skills"),
+            skills::upsert,
+        ),
+        route(
+            s,
+            delete(),
+            path!("workspace" / String / "skills" / String).map(pair),
+            skills::delete,
+        ),
+        route(s, get(), path!("workspace" / String / "mcp"), mcp::list),
+        route(s, post(), path!("workspace" / String / "mcp"), mcp::add),
+        route(
+            s,
+            delete(),
+            path!("workspace" / String / "mcp" / String).map(pair),
+            mcp::remove,
+        ),
+        route(
+            s,
+            get(),
+            path!("workspace" / String / "commands"),
+            commands::list,
+        ),
+        route(
+            s,
+            post(),
+            path!("workspace" / String / "commands"),
+            commands::upsert,
+        ),
+        route(
+            s,
+            delete(),
+            path!("workspace" / String / "commands" / String).map(pair),
+            commands::delete,
+        ),
+        route(s, get(), path!("workspace" / String / "audit"), audit::list),
+        route(
+            s,
+            get(),
+            path!("workspace" / String / "export"),
+            transfer::export,
+        ),
+        route(
+            s,
+            post(),
+            path!("workspace" / String / "import"),
+            transfer::import,
+        ),
+        route(s, get(), path!("approvals").map(none), approvals::list),
+        route(
+            s,
+            get(),
+            path!("approvals" / "events").map(none),
+            events::stream,
+        ),
+        route(s, post(), path!("approvals" / String), approvals::reply),
+    ];
+    let preflight = warp::options().map(meta::preflight);
     preflight.or(no_trailing_slash().and(api)).unify().boxed()
 }
 
@@ -276,56 +220,6 @@ fn no_trailing_slash() -> impl Filter<Extract = (), Error = Rejection> + Clone {
             }
         })
         .untuple_one()
-}
-
-/// The CORS policy of SPEC §4.
-#[derive(Debug, Clone)]
-pub struct Cors {
-    any: bool,
-    origins: Vec<String>,
-}
-
-const ALLOW_HEADERS: &str =
-    "Authorization, Content-Type, X-OpenWork-Host-Token, X-OpenWork-Client-Id";
-const ALLOW_METHODS: &str = "GET,POST,PATCH,DELETE,OPTIONS";
-
-impl Cors {
-    pub fn new(origins: &[String]) -> Cors {
-        Cors {
-            any: origins.iter().any(|o| o == "*"),
-            origins: origins.to_vec(),
-        }
-    }
-
-    /// The `Access-Control-Allow-Origin` value for a request, if any.
-    fn allow_origin(&self, origin: Option<&HeaderValue>) -> Option<HeaderValue> {
-        if self.any {
-            return Some(HeaderValue::from_static("*"));
-        }
-        let origin = origin?;
-        let text = origin.to_str().ok()?;
-        self.origins
-            .iter()
-            .any(|o| o == text)
-            .then(|| origin.clone())
-    }
-
-    pub fn apply(&self, request: &HeaderMap, response: &mut Response) {
-        let Some(allow) = self.allow_origin(request.get(ORIGIN)) else {
-            return;
-        };
-        let h = response.headers_mut();
-        h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow);
-        h.insert(
-            ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(ALLOW_HEADERS),
-        );
-        h.insert(
-            ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static(ALLOW_METHODS),
-        );
-        h.insert(VARY, HeaderValue::from_static("Origin"));
-    }
 }
 
 /// An error answered to a request that carries a body may leave that body

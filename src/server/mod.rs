@@ -1,28 +1,47 @@
 //! `openwork serve`: the HTTP API of SPEC §3–§4 on top of the workspace
-//! core. Laid out like warp's `todos` example: [`settings`] resolves the
-//! configuration, [`filters`] maps routes to [`handlers`], which go through
-//! [`auth`] and, for writes, the [`approvals`] gate; [`errors`] turns every
-//! failure into the JSON error of the contract, [`models`] holds the wire
-//! shapes. [`conn`] is the connection loop under it all (header read
-//! timeout, connection cap, graceful shutdown). The pairing file that lets
-//! `openwork approvals` find us is [`crate::pairing`], shared with that
-//! command.
+//! core. Laid out like warp's `todos` example, filters, handlers and
+//! models apart:
+//!
+//! - [`settings`]: the final, typed settings [`run`] takes; [`config_file`]
+//!   reads the server config file.
+//! - [`state`]: what the server holds (settings, tokens, the workspaces).
+//! - [`filters`]: which method and path goes to which handler, with
+//!   [`cors`] and the request log around them.
+//! - [`request`]: what a handler gets, and the pieces every endpoint starts
+//!   with ([`auth`], the workspace, the bounded JSON body).
+//! - [`endpoints`]: the handlers, one file per group; [`events`] is the
+//!   approval event stream.
+//! - [`reads`]: the memoized reads; [`writes`]: plan → approval (the
+//!   [`approvals`] gate) → apply.
+//! - [`reply`], [`errors`], [`models`], [`payloads`]: answers, errors on
+//!   the wire, the wire shapes, request bodies checked.
+//! - [`conn`]: the connection loop under it all (header read timeout,
+//!   connection cap, graceful shutdown).
+//!
+//! The pairing file that lets `openwork approvals` find us is
+//! [`crate::pairing`], shared with that command.
 
 pub mod approvals;
 pub mod auth;
+pub mod config_file;
 pub mod conn;
+pub mod cors;
+pub mod endpoints;
 pub mod errors;
+pub mod events;
 pub mod filters;
-pub mod handlers;
 pub mod models;
 pub mod payloads;
+pub mod reads;
+pub mod reply;
+pub mod request;
 pub mod settings;
+pub mod state;
+pub mod writes;
 
 use crate::pairing;
-use crate::workspace::Workspace;
-use handlers::{AppState, WsEntry};
-use models::{OpencodeInfo, WorkspaceInfo};
 use settings::Settings;
+use state::{AppState, WsEntry};
 use std::fmt;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -51,52 +70,6 @@ impl fmt::Display for ServeError {
 }
 
 impl std::error::Error for ServeError {}
-
-impl From<settings::SettingsError> for ServeError {
-    fn from(e: settings::SettingsError) -> Self {
-        ServeError::Settings(e.0)
-    }
-}
-
-fn workspace_entry(
-    settings: &Settings,
-    w: &settings::WorkspaceSetting,
-) -> Result<WsEntry, ServeError> {
-    let ws = Workspace::open(&w.path).map_err(|e| ServeError::Settings(e.message))?;
-    // Without notifications every read is simply computed afresh.
-    let ws = match ws.clone().watched() {
-        Ok(watched) => watched,
-        Err(e) => {
-            tracing::warn!(
-                "no file system notifications for {} ({e}): reads are not cached",
-                ws.root().display()
-            );
-            ws
-        }
-    };
-    let opencode = (w.base_url.is_some() || w.directory.is_some()).then(|| OpencodeInfo {
-        base_url: w.base_url.clone(),
-        directory: w.directory.clone(),
-    });
-    let info = WorkspaceInfo {
-        id: ws.id().to_string(),
-        name: w.name.clone().unwrap_or_else(|| ws.name().to_string()),
-        path: ws.root().display().to_string(),
-        workspace_type: w.workspace_type.clone(),
-        base_url: w.base_url.clone(),
-        directory: w.directory.clone(),
-        opencode,
-    };
-    Ok(WsEntry {
-        authorized: settings.is_authorized(ws.root()),
-        ws,
-        info,
-        last_export: Default::default(),
-        builds: tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-        ),
-    })
-}
 
 /// The address clients on this machine can reach (loopback for a
 /// wildcard bind).
@@ -171,7 +144,11 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
     let entries = settings
         .workspaces
         .iter()
-        .map(|w| workspace_entry(&settings, w).map(Arc::new))
+        .map(|w| {
+            WsEntry::open(&settings, w)
+                .map(Arc::new)
+                .map_err(ServeError::Settings)
+        })
         .collect::<Result<Vec<_>, _>>()?;
 
     clean_stale_temps(&entries, settings.read_only).await;

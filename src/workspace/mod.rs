@@ -18,7 +18,7 @@
 pub(crate) mod formats;
 pub mod io;
 pub(crate) mod items;
-pub(crate) mod memo;
+pub mod memo;
 pub(crate) mod txn;
 
 use crate::{Code, Error, Result};
@@ -39,8 +39,6 @@ pub struct Workspace {
     global: Option<GlobalDirs>,
     /// Shared by clones, so a server's many handles read through one cache.
     cache: std::sync::Arc<io::Cache>,
-    /// Whole results kept while unchanged (see [`Workspace::watched`]).
-    memo: Option<std::sync::Arc<memo::Memo>>,
 }
 
 impl Workspace {
@@ -73,39 +71,7 @@ impl Workspace {
             name,
             global: GlobalDirs::from_env(),
             cache: Default::default(),
-            memo: None,
         })
-    }
-
-    /// Lets [`Workspace::memo`] keep results, checked against file system
-    /// notifications (see `workspace::memo`): for a long-running server,
-    /// where a repeated read then costs one system call. A one-shot command
-    /// has nothing to gain.
-    pub fn watched(mut self) -> std::io::Result<Self> {
-        self.memo = Some(std::sync::Arc::new(memo::Memo::new()?));
-        Ok(self)
-    }
-
-    /// The result of `build`, kept under `key` while nothing it read has
-    /// changed (always built afresh unless [`Workspace::watched`]).
-    pub fn memo<T: Send + Sync + 'static>(
-        &self,
-        key: memo::Key,
-        build: impl FnOnce(&Workspace) -> Result<T>,
-    ) -> Result<std::sync::Arc<T>> {
-        match &self.memo {
-            Some(memo) => memo.get(key, || build(self)),
-            None => build(self).map(std::sync::Arc::new),
-        }
-    }
-
-    /// The value kept under `key`, if nothing it read has changed since:
-    /// one system call, and never a wait.
-    pub(crate) fn memo_peek<T: Send + Sync + 'static>(
-        &self,
-        key: memo::Key,
-    ) -> Option<std::sync::Arc<T>> {
-        self.memo.as_ref()?.peek(key)
     }
 
     /// Replaces where global (read-only) configuration is looked for.

@@ -6,8 +6,9 @@ use super::ServerArgs;
 use crate::cli::output::Output;
 use crate::cli::{Failure, usage};
 use openwork::pairing::{self, Entry};
+use openwork::server::config_file::{self, ConfigFile};
+use openwork::server::settings;
 use openwork::{Code, Error};
-use serde_json::Value;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -23,10 +24,10 @@ pub struct Target {
 
 /// The server's config file, found exactly as `openwork serve` finds it.
 fn config_path() -> Option<PathBuf> {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     env("OPENWORK_SERVER_CONFIG")
         .map(PathBuf::from)
-        .or_else(|| openwork::server::settings::default_config_path(&env))
+        .or_else(|| config_file::default_path(&env))
 }
 
 /// `(url, host token)` from the server config file, when it has them.
@@ -34,20 +35,16 @@ fn config_path() -> Option<PathBuf> {
 #[allow(clippy::disallowed_methods)]
 fn from_config() -> Option<(String, Option<String>, PathBuf)> {
     let path = config_path()?;
-    let bytes = std::fs::read(&path).ok()?;
-    let v: Value = serde_json::from_slice(&bytes).ok()?;
-    let host = v.get("host").and_then(Value::as_str).unwrap_or("127.0.0.1");
-    let port = v.get("port").and_then(Value::as_u64).unwrap_or(8787);
+    let file = ConfigFile::load(&path, false).ok()?;
+    let path = file.path?;
+    let host = file.host.as_deref().unwrap_or(settings::DEFAULT_HOST);
+    let port = file.port.unwrap_or(settings::DEFAULT_PORT);
     let host = if host.contains(':') && !host.starts_with('[') {
         format!("[{host}]")
     } else {
         host.to_string()
     };
-    let token = v
-        .get("hostToken")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    Some((format!("http://{host}:{port}"), token, path))
+    Some((format!("http://{host}:{port}"), file.host_token, path))
 }
 
 fn not_found(msg: String) -> Failure {

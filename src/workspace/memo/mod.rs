@@ -28,9 +28,9 @@ mod inotify;
 pub(crate) use inotify::Watcher;
 
 use super::io::record::record;
-use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::hash::Hash;
+use std::sync::{Mutex, MutexGuard};
 
 /// Without inotify nothing is vouched for: every read is computed afresh.
 #[cfg(not(target_os = "linux"))]
@@ -55,25 +55,22 @@ impl Watcher {
 
 // ------------------------------------------------------------------ memo
 
-/// A memo's key: what was computed, and its one parameter.
-pub(crate) type Key = (&'static str, u64);
-
-/// Each key's value, with the generation it was computed at.
-type Values = HashMap<Key, (u64, Arc<dyn Any + Send + Sync>)>;
-
 /// Past this many keys the memo starts over (bounded memory).
 const MAX_VALUES: usize = 64;
 
 /// Values computed from a workspace's files, kept while the watcher
-/// vouches that nothing they read has changed.
+/// vouches that nothing they read has changed. `K` names what was
+/// computed (with its parameters), `V` is what is kept: cheap to clone
+/// (shared bytes or an `Arc`), as every hit hands out a copy.
 #[derive(Debug)]
-pub(crate) struct Memo {
+pub struct Memo<K, V> {
     watcher: Watcher,
-    values: Mutex<Values>,
+    /// Each key's value, with the generation it was computed at.
+    values: Mutex<HashMap<K, (u64, V)>>,
 }
 
-impl Memo {
-    pub(crate) fn new() -> std::io::Result<Memo> {
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    pub fn new() -> std::io::Result<Self> {
         Ok(Memo {
             watcher: Watcher::new()?,
             values: Mutex::new(HashMap::new()),
@@ -81,7 +78,7 @@ impl Memo {
     }
 
     #[cfg(all(test, target_os = "linux"))]
-    fn with_budget(budget: usize) -> std::io::Result<Memo> {
+    fn with_budget(budget: usize) -> std::io::Result<Self> {
         Ok(Memo {
             watcher: Watcher::with_budget(budget)?,
             values: Mutex::new(HashMap::new()),
@@ -90,19 +87,15 @@ impl Memo {
 
     /// The value of `build`, from memory when nothing it read has changed
     /// since it was computed. Errors are not kept.
-    pub(crate) fn get<T: Send + Sync + 'static, E>(
-        &self,
-        key: Key,
-        build: impl FnOnce() -> Result<T, E>,
-    ) -> Result<Arc<T>, E> {
+    pub fn get<E>(&self, key: K, build: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
         let Some(generation) = self.watcher.generation() else {
-            return build().map(Arc::new);
+            return build();
         };
-        if let Some(value) = self.kept(key, generation) {
+        if let Some(value) = self.kept(&key, generation) {
             return Ok(value);
         }
         let (value, deps) = record(build);
-        let value = Arc::new(value?);
+        let value = value?;
         if self.watcher.cover(&deps) {
             let mut values = self.values();
             if values.len() >= MAX_VALUES {
@@ -113,20 +106,19 @@ impl Memo {
         Ok(value)
     }
 
-    /// The value kept under `key`, if nothing it read has changed since.
-    pub(crate) fn peek<T: Send + Sync + 'static>(&self, key: Key) -> Option<Arc<T>> {
+    /// The value kept under `key`, if nothing it read has changed since:
+    /// one system call, and never a wait.
+    pub fn peek(&self, key: &K) -> Option<V> {
         self.kept(key, self.watcher.generation()?)
     }
 
-    fn kept<T: Send + Sync + 'static>(&self, key: Key, generation: u64) -> Option<Arc<T>> {
+    fn kept(&self, key: &K, generation: u64) -> Option<V> {
         let values = self.values();
-        let (g, v) = values.get(&key)?;
-        (*g == generation)
-            .then(|| Arc::clone(v).downcast::<T>().ok())
-            .flatten()
+        let (g, v) = values.get(key)?;
+        (*g == generation).then(|| v.clone())
     }
 
-    fn values(&self) -> MutexGuard<'_, Values> {
+    fn values(&self) -> MutexGuard<'_, HashMap<K, (u64, V)>> {
         self.values.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -137,6 +129,7 @@ mod tests {
     use std::cell::Cell;
     use std::ffi::OsString;
     use std::path::Path;
+    use std::sync::Arc;
     use std::time::{Duration, SystemTime};
 
     /// A temporary folder where values can be kept at all: on a file
@@ -155,23 +148,23 @@ mod tests {
     }
 
     /// A memo of the bytes of every file a closure reads, counting builds.
-    struct Probe {
-        memo: Memo,
+    struct Probe<T> {
+        memo: Memo<&'static str, Arc<T>>,
         builds: Cell<u32>,
     }
 
-    impl Probe {
-        fn new() -> Probe {
+    impl<T> Probe<T> {
+        fn new() -> Probe<T> {
             Probe {
                 memo: Memo::new().unwrap(),
                 builds: Cell::new(0),
             }
         }
-        fn get<T: Send + Sync + 'static>(&self, f: impl FnOnce() -> T) -> Arc<T> {
+        fn get(&self, f: impl FnOnce() -> T) -> Arc<T> {
             self.memo
-                .get(("t", 0), || {
+                .get("t", || {
                     self.builds.set(self.builds.get() + 1);
-                    Ok::<_, ()>(f())
+                    Ok::<_, ()>(Arc::new(f()))
                 })
                 .unwrap()
         }

@@ -1,0 +1,60 @@
+//! `GET /approvals/events`: a server-sent event stream of the pending
+//! requests first, then every request and resolution as it happens,
+//! until the server shuts down.
+
+use super::approvals::Event;
+use super::request::Request;
+use crate::Result;
+use futures_util::StreamExt;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast;
+use warp::Reply;
+use warp::reply::Response;
+
+fn sse_event(event: &Event) -> warp::sse::Event {
+    let (name, data) = match event {
+        Event::Requested(r) => ("approval.requested", serde_json::to_string(&**r)),
+        Event::Resolved(r) => ("approval.resolved", serde_json::to_string(r)),
+    };
+    match data {
+        Ok(data) => warp::sse::Event::default().event(name).data(data),
+        Err(_) => warp::sse::Event::default().comment("unencodable event"),
+    }
+}
+
+pub async fn stream(req: Request, _: ()) -> Result<Response> {
+    req.host()?;
+    let (pending, rx) = req.state.approvals.subscribe();
+    let first = futures_util::stream::iter(
+        pending
+            .into_iter()
+            .map(|r| Ok::<_, Infallible>(sse_event(&Event::Requested(r)))),
+    );
+    let live = futures_util::stream::unfold(
+        (rx, req.state.shutdown.clone()),
+        |(mut rx, mut shutdown)| async move {
+            loop {
+                if *shutdown.borrow() {
+                    return None;
+                }
+                tokio::select! {
+                    event = rx.recv() => match event {
+                        Ok(event) => return Some((Ok(sse_event(&event)), (rx, shutdown))),
+                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    changed = shutdown.changed() => {
+                        if changed.is_err() {
+                            return None;
+                        }
+                    }
+                }
+            }
+        },
+    );
+    let stream = warp::sse::keep_alive()
+        .interval(Duration::from_secs(15))
+        .stream(first.chain(live));
+    Ok(warp::sse::reply(stream).into_response())
+}

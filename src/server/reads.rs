@@ -1,0 +1,184 @@
+//! The reads of a workspace, memoized. Each read has one key ([`Read`])
+//! and one function that answers it ([`answer`]): a GET and the answer of
+//! a write share them, so the memo can never hand one the other's shape.
+//! A value kept since nothing it read changed is answered in place (one
+//! system call); otherwise the read runs on the blocking pool with the
+//! workspace lock held shared, so that it never sees half of a write, and
+//! a write being applied never stalls the threads that answer everyone
+//! else.
+
+use super::reply::{raw_json, with_etag};
+use super::state::{LastExport, WsEntry};
+use crate::workspace::memo::Memo;
+use crate::workspace::{Workspace, commands, config, mcp, now_ms, plugins, skills, transfer};
+use crate::{Code, Error, Result};
+use bytes::{Bytes, BytesMut};
+use serde::Serialize;
+use std::sync::Arc;
+use warp::reply::Response;
+
+/// What a memoized read computes, with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Read {
+    Plugins {
+        global: bool,
+    },
+    Skills {
+        global: bool,
+    },
+    Mcp {
+        global: bool,
+    },
+    Commands {
+        scope: commands::Scope,
+    },
+    /// The ETag and the body of `GET …/config`.
+    Config,
+    Audit {
+        limit: usize,
+    },
+    /// `GET …/export`, around its `exportedAt`.
+    Export,
+    /// Whether the workspace folder still resolves inside an authorized root.
+    Authorized,
+}
+
+/// What a read keeps: cheap to clone (shared bytes, an `Arc`, a flag).
+#[derive(Debug, Clone)]
+pub enum Kept {
+    /// A JSON body, answered as is.
+    Json(Bytes),
+    /// A JSON body and its ETag.
+    Tagged(Arc<(String, Bytes)>),
+    /// The export's text before and after the value of `exportedAt`.
+    Export(Arc<(Bytes, Bytes)>),
+    Authorized(bool),
+}
+
+/// A workspace's memo of reads.
+pub type ReadMemo = Memo<Read, Kept>;
+
+/// Runs a synchronous core call on the blocking pool.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        let mut err = Error::new(Code::Internal, "a worker failed");
+        err.private = Some(format!("blocking task failed: {e}").into());
+        err
+    })?
+}
+
+fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Bytes> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|_| Error::new(Code::Internal, "could not encode the answer"))
+}
+
+/// The answer to `read` of one workspace, from its memo when nothing the
+/// read looked at has changed.
+pub async fn answer(entry: &Arc<WsEntry>, read: Read) -> Result<Response> {
+    match remembered(entry, read).await? {
+        Kept::Json(body) => Ok(raw_json(body)),
+        Kept::Tagged(tagged) => {
+            let (etag, body) = &*tagged;
+            Ok(with_etag(raw_json(Bytes::clone(body)), etag))
+        }
+        Kept::Export(parts) => Ok(raw_json(stamp_export(entry, parts))),
+        Kept::Authorized(_) => Err(Error::new(Code::Internal, "not an answer")),
+    }
+}
+
+/// The value of `read`: kept, or built on the blocking pool, one build per
+/// core at once.
+async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
+    if let Some(value) = entry.peek(read) {
+        return Ok(value);
+    }
+    let _turn = entry
+        .builds
+        .acquire()
+        .await
+        .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))?;
+    if let Some(value) = entry.peek(read) {
+        return Ok(value);
+    }
+    let e = entry.clone();
+    blocking(move || e.remember(read, || e.ws.read(|ws| build(ws, read)))).await
+}
+
+fn build(ws: &Workspace, read: Read) -> Result<Kept> {
+    use super::models::Items;
+    let json = |body: Result<Bytes>| body.map(Kept::Json);
+    match read {
+        Read::Plugins { global } => json(encode(&plugins::list(ws, global)?)),
+        Read::Skills { global } => json(encode(&Items {
+            items: skills::list(ws, global)?,
+        })),
+        Read::Mcp { global } => json(encode(&Items {
+            items: mcp::list(ws, global)?,
+        })),
+        Read::Commands { scope } => json(encode(&Items {
+            items: commands::list(ws, scope)?,
+        })),
+        Read::Audit { limit } => {
+            // A JSON array already (see `audit::tail_json`).
+            let items = ws.audit_tail_json(limit)?;
+            Ok(Kept::Json(Bytes::from(format!("{{\"items\":{items}}}"))))
+        }
+        // The ETag is taken first, so that a change in between only makes
+        // a later If-Match fail; it never pairs an old view with a new tag.
+        Read::Config => {
+            let etag = config::etag(ws)?;
+            Ok(Kept::Tagged(Arc::new((etag, encode(&config::show(ws)?)?))))
+        }
+        Read::Export => export_parts(ws).map(|parts| Kept::Export(Arc::new(parts))),
+        Read::Authorized => Err(Error::new(Code::Internal, "not a read of files")),
+    }
+}
+
+const EXPORTED_AT: &str = "\"exportedAt\":";
+const MARKER: &str = "\"exportedAt\":18446744073709551615";
+
+/// `exportedAt` is the time of each answer, so the memo keeps the text
+/// around it.
+fn export_parts(ws: &Workspace) -> Result<(Bytes, Bytes)> {
+    let mut doc = transfer::export(ws)?;
+    doc.exported_at = u64::MAX;
+    let text = encode(&doc)?;
+    // The second field: nothing before it can hold the marker.
+    let at = text
+        .windows(MARKER.len())
+        .position(|w| w == MARKER.as_bytes())
+        .ok_or_else(|| Error::new(Code::Internal, "could not encode the export"))?;
+    Ok((
+        text.slice(..at + EXPORTED_AT.len()),
+        text.slice(at + MARKER.len()..),
+    ))
+}
+
+/// The export body with the time of this answer, put together once per
+/// millisecond (a large export is a copy of some 100 KB).
+fn stamp_export(entry: &WsEntry, parts: Arc<(Bytes, Bytes)>) -> Bytes {
+    let now = now_ms();
+    let mut last = entry.last_export.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(l) = last
+        .as_ref()
+        .filter(|l| l.at == now && Arc::ptr_eq(&l.parts, &parts))
+    {
+        return l.body.clone();
+    }
+    let (head, tail) = &*parts;
+    let stamp = now.to_string();
+    let mut body = BytesMut::with_capacity(head.len() + stamp.len() + tail.len());
+    body.extend_from_slice(head);
+    body.extend_from_slice(stamp.as_bytes());
+    body.extend_from_slice(tail);
+    let body = body.freeze();
+    *last = Some(LastExport {
+        parts,
+        at: now,
+        body: body.clone(),
+    });
+    body
+}

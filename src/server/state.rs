@@ -1,0 +1,140 @@
+//! What the server holds while it runs: the settings, the tokens, the
+//! approval gate and one [`WsEntry`] per configured workspace, and the
+//! lookup of a workspace by the id in a request's path.
+
+use super::approvals::Approvals;
+use super::auth::Tokens;
+use super::models::{OpencodeInfo, WorkspaceInfo};
+use super::payloads;
+use super::reads::{Kept, Read, ReadMemo};
+use super::settings::{Settings, WorkspaceSetting};
+use crate::workspace::Workspace;
+use crate::workspace::memo::Memo;
+use crate::{Code, Error, Result};
+use bytes::Bytes;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{RwLock, watch};
+
+pub type State = Arc<AppState>;
+
+pub struct AppState {
+    pub settings: Settings,
+    pub tokens: Tokens,
+    pub workspaces: Vec<Arc<WsEntry>>,
+    pub approvals: Arc<Approvals>,
+    pub started: Instant,
+    /// Becomes `true` when the server shuts down (ends event streams).
+    pub shutdown: watch::Receiver<bool>,
+    /// Held (shared) by every write while it applies, so that shutdown can
+    /// wait for in-flight writes even when their client went away.
+    pub writes: Arc<RwLock<()>>,
+}
+
+/// One configured workspace.
+pub struct WsEntry {
+    pub ws: Workspace,
+    pub info: WorkspaceInfo,
+    /// Inside an authorized root (else `403 workspace_unauthorized`).
+    pub authorized: bool,
+    /// Whole reads kept while nothing they read has changed; `None`
+    /// without file system notifications, when every read is computed
+    /// afresh.
+    pub memo: Option<ReadMemo>,
+    /// The last export answered, for others in the same millisecond.
+    pub last_export: std::sync::Mutex<Option<LastExport>>,
+    /// Reads built at once (one per core): after a write, every client
+    /// misses the memo together; the first builds, the rest find it kept.
+    pub builds: tokio::sync::Semaphore,
+}
+
+/// An export body, the memo value it was made from, and its `exportedAt`.
+pub struct LastExport {
+    pub parts: Arc<(Bytes, Bytes)>,
+    pub at: u64,
+    pub body: Bytes,
+}
+
+impl WsEntry {
+    /// Opens the workspace of one setting, with its read memo.
+    pub fn open(settings: &Settings, w: &WorkspaceSetting) -> std::result::Result<WsEntry, String> {
+        let ws = Workspace::open(&w.path).map_err(|e| e.message)?;
+        let memo = match Memo::new() {
+            Ok(memo) => Some(memo),
+            Err(e) => {
+                tracing::warn!(
+                    "no file system notifications for {} ({e}): reads are not cached",
+                    ws.root().display()
+                );
+                None
+            }
+        };
+        let opencode = (w.base_url.is_some() || w.directory.is_some()).then(|| OpencodeInfo {
+            base_url: w.base_url.clone(),
+            directory: w.directory.clone(),
+        });
+        let info = WorkspaceInfo {
+            id: ws.id().to_string(),
+            name: w.name.clone().unwrap_or_else(|| ws.name().to_string()),
+            path: ws.root().display().to_string(),
+            workspace_type: w.workspace_type.clone(),
+            base_url: w.base_url.clone(),
+            directory: w.directory.clone(),
+            opencode,
+        };
+        Ok(WsEntry {
+            authorized: settings.is_authorized(ws.root()),
+            ws,
+            info,
+            memo,
+            last_export: Default::default(),
+            builds: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
+        })
+    }
+
+    /// The value of `build` for `read`, kept while nothing it read has
+    /// changed (always built afresh without a memo).
+    pub fn remember(&self, read: Read, build: impl FnOnce() -> Result<Kept>) -> Result<Kept> {
+        match &self.memo {
+            Some(memo) => memo.get(read, build),
+            None => build(),
+        }
+    }
+
+    /// The value kept for `read`, if nothing it read has changed since:
+    /// one system call, and never a wait.
+    pub fn peek(&self, read: Read) -> Option<Kept> {
+        self.memo.as_ref()?.peek(&read)
+    }
+}
+
+impl AppState {
+    /// The workspace of a `/workspace/:id/…` path segment.
+    pub fn workspace(&self, raw_id: &str) -> Result<Arc<WsEntry>> {
+        let id = payloads::segment(raw_id)?;
+        let entry = self
+            .workspaces
+            .iter()
+            .find(|w| w.ws.id() == id)
+            .ok_or_else(|| Error::new(Code::WorkspaceNotFound, "Workspace not found"))?;
+        // Checked again on each request (kept while the paths resolve
+        // alike): a workspace folder replaced by a link to somewhere else
+        // since the boot is refused too.
+        let authorized = entry.authorized
+            && matches!(
+                entry.remember(Read::Authorized, || Ok(Kept::Authorized(
+                    self.settings.is_authorized(entry.ws.root())
+                )))?,
+                Kept::Authorized(true)
+            );
+        if !authorized {
+            return Err(Error::new(
+                Code::WorkspaceUnauthorized,
+                "Workspace is not authorized",
+            ));
+        }
+        Ok(entry.clone())
+    }
+}

@@ -1,0 +1,109 @@
+//! Every remote write: plan → (no-op? answer) → read-only? → approval →
+//! apply. In manual mode the plan the host approved is exactly the one
+//! applied; a write applies under the workspace lock, on the blocking
+//! pool (it fsyncs), holding the server's write gate so that shutdown
+//! waits for it.
+
+use super::approvals::{Outcome, denied};
+use super::models::ApprovalRequest;
+use super::reads::blocking;
+use super::settings::ApprovalMode;
+use super::state::{AppState, WsEntry};
+use crate::workspace::{Actor, Plan, Workspace, now_ms};
+use crate::{Code, Error, Result};
+use std::sync::Arc;
+
+impl AppState {
+    /// [`AppState::write`] of a plan with nothing else to return.
+    pub async fn write_plan<F>(&self, entry: &Arc<WsEntry>, actor: Actor, make: F) -> Result<Plan>
+    where
+        F: Fn(&Workspace) -> Result<Plan> + Send + Sync + 'static,
+    {
+        let (plan, ()) = self
+            .write(entry, actor, move |ws| Ok((make(ws)?, ())))
+            .await?;
+        Ok(plan)
+    }
+
+    /// Plan → (no-op? answer) → read-only? → approval → apply (SPEC §2).
+    /// `make` may run twice in auto mode (never in manual mode, where the
+    /// plan the host approved is exactly the one applied).
+    pub async fn write<T, F>(
+        &self,
+        entry: &Arc<WsEntry>,
+        actor: Actor,
+        make: F,
+    ) -> Result<(Plan, T)>
+    where
+        T: Send + 'static,
+        F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,
+    {
+        if self.settings.approval == ApprovalMode::Auto && !self.settings.read_only {
+            // Plan and apply under one holding of the lock: no conflict possible.
+            let gate = self.writes.clone().read_owned().await;
+            let e = entry.clone();
+            return blocking(move || {
+                let _gate = gate;
+                let mut extra = None;
+                let (plan, _) = e.ws.write(&actor, |ws| {
+                    let (plan, t) = make(ws)?;
+                    extra = Some(t);
+                    Ok(plan)
+                })?;
+                let extra = extra.ok_or_else(|| Error::new(Code::Internal, "no plan was made"))?;
+                Ok((plan, extra))
+            })
+            .await;
+        }
+
+        let e = entry.clone();
+        let (plan, extra, diff) = blocking(move || {
+            let (plan, extra) = make(&e.ws)?;
+            let diff = if plan.is_noop() {
+                String::new()
+            } else {
+                plan.diff(e.ws.root())
+            };
+            Ok((plan, extra, diff))
+        })
+        .await?;
+        if plan.is_noop() {
+            return Ok((plan, extra));
+        }
+        if self.settings.read_only {
+            return Err(Error::new(Code::ReadOnly, "Server is read-only"));
+        }
+        let request = ApprovalRequest {
+            id: uuid::Uuid::new_v4().to_string(),
+            workspace_id: plan.workspace_id.clone(),
+            action: plan.action.clone(),
+            summary: plan.summary.clone(),
+            paths: plan
+                .paths()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            created_at: now_ms(),
+            actor: actor.clone(),
+            diff,
+            expires_at: now_ms() + self.settings.approval_timeout.as_millis() as u64,
+        };
+        let ticket = self.approvals.request(request)?;
+        let id = ticket.id().to_string();
+        match ticket.wait().await {
+            Outcome::Allowed => {
+                let gate = self.writes.clone().read_owned().await;
+                let e = entry.clone();
+                let plan = blocking(move || {
+                    let _gate = gate;
+                    let lock = e.ws.lock()?;
+                    e.ws.apply(&lock, &plan, &actor)?;
+                    Ok(plan)
+                })
+                .await?;
+                Ok((plan, extra))
+            }
+            Outcome::Denied(reason) => Err(denied(&id, reason)),
+        }
+    }
+}
