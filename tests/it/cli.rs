@@ -1,9 +1,8 @@
 //! The offline CLI on real temporary workspaces: exact file bytes, JSON
 //! shapes and audit entries.
 
-mod fixture;
 
-use fixture::Ws;
+use crate::support::cli::Ws;
 use serde_json::{Value, json};
 
 const COMMENTED: &str = r#"{

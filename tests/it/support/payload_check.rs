@@ -1,5 +1,5 @@
 //! What must hold for any request body or path segment, whatever its bytes:
-//! shared by the property tests (`tests/fuzz_payloads.rs`) and the cargo-fuzz
+//! shared by the property tests (`tests/it/fuzz_payloads.rs`) and the cargo-fuzz
 //! target (`fuzz/fuzz_targets/payloads.rs`).
 //!
 //! Each input goes through the server's own parsing (`server::payloads`)

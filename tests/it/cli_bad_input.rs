@@ -1,9 +1,9 @@
 //! Every bad input to the offline CLI: a clear one-line error, the right
 //! exit code, and not one byte changed in the workspace.
 
-mod fixture;
 
-use fixture::Ws;
+use crate::support::cli;
+use crate::support::cli::Ws;
 
 const CONFIG: &str = "{\n  // keep\n  \"plugin\": [\"a\"],\n  \"mcp\": {}\n}\n";
 
@@ -304,7 +304,7 @@ fn broken_config_is_reported_with_line_and_column_and_never_overwritten() {
 fn missing_workspace_folder() {
     let ws = Ws::new();
     let missing = ws.file("nope");
-    let out = fixture::Output::from(
+    let out = cli::Output::from(
         ws.cmd_in(&missing)
             .args(["plugins", "add", "x"])
             .output()
@@ -322,7 +322,7 @@ fn usage_errors_exit_2() {
     assert_eq!(out.code, 2);
     let out = ws.run(&["audit", "--limit", "zero"]);
     assert_eq!(out.code, 2);
-    assert!(fixture::snapshot(ws.path()).is_empty());
+    assert!(cli::snapshot(ws.path()).is_empty());
 }
 
 #[cfg(unix)]

@@ -3,9 +3,9 @@
 //! read-only, body limits, several workspaces, ETags, and writes racing the
 //! offline CLI.
 
-mod common;
 
-use common::{Server, raw_http, snapshot, workspace, write};
+use crate::support::serve;
+use crate::support::serve::{Server, raw_http, snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -39,7 +39,7 @@ async fn every_endpoint_answers_with_its_shape() {
         "tokens are not logged"
     );
 
-    let health = common::send(s.request(Method::GET, "/health")).await;
+    let health = serve::send(s.request(Method::GET, "/health")).await;
     assert_eq!(health.status, 200);
     assert_eq!(health.header("content-type"), Some("application/json"));
     assert_eq!(health.json["ok"], true);
@@ -210,7 +210,7 @@ async fn every_endpoint_answers_with_its_shape() {
     assert_eq!(del_mcp.json, json!({"items": []}));
 
     // Audit: newest first, remote actor with the token's hash and client id.
-    let tagged = common::send(
+    let tagged = serve::send(
         s.client(Method::POST, &w("/plugins"))
             .header("X-OpenWork-Client-Id", "phone-1")
             .json(&json!({"spec": "tagged"})),
@@ -254,7 +254,7 @@ async fn every_endpoint_answers_with_its_shape() {
         (Method::GET, "/health/".to_string()),
         (Method::GET, w("/plugins/")),
     ] {
-        let r = common::send(s.client(m, &p)).await;
+        let r = serve::send(s.client(m, &p)).await;
         assert_eq!(r.status, 404);
         assert_eq!(r.json, json!({"code":"not_found","message":"Not found"}));
     }
@@ -274,8 +274,8 @@ async fn a_server_write_equals_the_offline_cli_write() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let env = common::Env::new();
-    let (code, _, err) = common::run_cli(
+    let env = serve::Env::new();
+    let (code, _, err) = serve::run_cli(
         &env,
         &[
             "-w",
@@ -309,12 +309,12 @@ async fn server_and_offline_cli_writes_both_land() {
     let s = auto(dir.path());
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
     let ws_arg = dir.path().to_str().unwrap().to_string();
-    let env = common::Env::new();
+    let env = serve::Env::new();
     let cli = std::thread::spawn(move || {
         let mut codes = Vec::new();
         for i in 0..10 {
             let spec = format!("cli-plugin-{i}");
-            codes.push(common::run_cli(&env, &["-w", &ws_arg, "plugins", "add", &spec], &[]).0);
+            codes.push(serve::run_cli(&env, &["-w", &ws_arg, "plugins", "add", &spec], &[]).0);
         }
         codes
     });
@@ -406,7 +406,7 @@ async fn authentication_failures_are_401() {
     ];
     let before = snapshot(dir.path());
     for (what, req) in cases {
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(r.status, 401, "{what}: {r:?}");
         assert_eq!(r.code(), "unauthorized", "{what}");
         assert!(!r.text.contains(&s.client_token) && !r.text.contains(&s.host_token));
@@ -414,17 +414,17 @@ async fn authentication_failures_are_401() {
     assert_eq!(snapshot(dir.path()), before);
 
     // Scheme in any case; host routes with the host token; both for global commands.
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, &plugins)
             .header("Authorization", format!("bEaReR {}", s.client_token)),
     )
     .await;
     assert_eq!(r.status, 200);
     assert_eq!(
-        common::send(s.host(Method::GET, "/approvals")).await.status,
+        serve::send(s.host(Method::GET, "/approvals")).await.status,
         200
     );
-    let r = common::send(
+    let r = serve::send(
         s.client(
             Method::GET,
             &format!("/workspace/{}/commands?scope=global", s.ws_id(0)),
@@ -447,7 +447,7 @@ async fn cors_follows_the_allowed_list() {
         any.request(Method::GET, "/nope"),
         any.request(Method::GET, "/capabilities"),
     ] {
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(r.header("access-control-allow-origin"), Some("*"), "{r:?}");
         assert_eq!(r.header("vary"), Some("Origin"));
         assert_eq!(
@@ -476,7 +476,7 @@ async fn cors_follows_the_allowed_list() {
         "https://b.example",
         "https://c.example",
     ] {
-        let r = common::send(s.request(Method::GET, "/health").header("Origin", origin)).await;
+        let r = serve::send(s.request(Method::GET, "/health").header("Origin", origin)).await;
         assert_eq!(r.header("access-control-allow-origin"), Some(origin));
         assert_eq!(r.header("vary"), Some("Origin"));
     }
@@ -486,7 +486,7 @@ async fn cors_follows_the_allowed_list() {
             .header("Origin", "https://evil.example"),
         s.request(Method::GET, "/health"),
     ] {
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(r.status, 200);
         for h in [
             "access-control-allow-origin",
@@ -499,7 +499,7 @@ async fn cors_follows_the_allowed_list() {
     }
     // Preflight: 204 without auth, on any path.
     for path in ["/workspace/whatever/plugins", "/approvals", "/nope"] {
-        let r = common::send(
+        let r = serve::send(
             s.request(Method::OPTIONS, path)
                 .header("Origin", "https://a.example")
                 .header("Access-Control-Request-Method", "POST"),
@@ -513,7 +513,7 @@ async fn cors_follows_the_allowed_list() {
         );
     }
     // Errors carry CORS headers too.
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, "/capabilities")
             .header("Origin", "https://b.example"),
     )
@@ -960,7 +960,7 @@ async fn validation_errors_change_no_file() {
         } else {
             s.client(method.clone(), &path)
         };
-        let r = common::send(req.header("Content-Type", "application/json").body(body)).await;
+        let r = serve::send(req.header("Content-Type", "application/json").body(body)).await;
         assert_eq!(
             (r.status, r.code()),
             (status, code),
@@ -1135,7 +1135,7 @@ async fn bodies_over_one_mib_are_413() {
     assert!(answer.contains("payload_too_large"), "{answer}");
 
     // reqwest with the whole 2 MiB body.
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::POST, &path)
             .header("Content-Type", "application/json")
             .body(big.clone()),
@@ -1192,7 +1192,7 @@ async fn config_etag_and_if_match() {
         "stable"
     );
 
-    let ok = common::send(
+    let ok = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
             .json(&json!({"opencode": {"theme": "light"}})),
@@ -1203,7 +1203,7 @@ async fn config_etag_and_if_match() {
     assert_ne!(new_etag, etag);
 
     let before = snapshot(dir.path());
-    let stale = common::send(
+    let stale = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
             .json(&json!({"opencode": {"theme": "blue"}})),
@@ -1219,14 +1219,14 @@ async fn config_etag_and_if_match() {
         text.replace("// my settings", "// mine"),
     )
     .unwrap();
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &new_etag)
             .json(&json!({"opencode": {"theme": "blue"}})),
     )
     .await;
     assert_eq!(r.code(), "conflict");
-    let star = common::send(
+    let star = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", "*")
             .json(&json!({"opencode": {"theme": "blue"}})),
@@ -1238,7 +1238,7 @@ async fn config_etag_and_if_match() {
 #[tokio::test(flavor = "multi_thread")]
 async fn workspaces_outside_the_authorized_roots_are_403() {
     let dir = workspace();
-    let env = common::Env::new();
+    let env = serve::Env::new();
     let roots = tempfile::tempdir().unwrap();
     let cfg = env.config_dir().join("openwork/server.json");
     write(
@@ -1266,7 +1266,7 @@ async fn workspaces_outside_the_authorized_roots_are_403() {
 async fn settings_from_environment_and_config_file() {
     let a = workspace();
     let b = tempfile::tempdir().unwrap();
-    let env = common::Env::new();
+    let env = serve::Env::new();
     write(
         &env.config_dir().join("openwork/server.json"),
         &json!({"token": "file-client-token", "hostToken": "file-host-token",
@@ -1294,7 +1294,7 @@ async fn settings_from_environment_and_config_file() {
     s.host_token = "file-host-token".into();
     let wss = s.get("/workspaces").await;
     assert_eq!(wss.json["items"].as_array().unwrap().len(), 2, "{wss:?}");
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, "/health")
             .header("Origin", "https://env.example"),
     )
@@ -1303,7 +1303,7 @@ async fn settings_from_environment_and_config_file() {
         r.header("access-control-allow-origin"),
         Some("https://env.example")
     );
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, "/health")
             .header("Origin", "https://file.example"),
     )

@@ -10,9 +10,9 @@
 //! back: only the bytes (and the ctime) differ.
 #![cfg(unix)]
 
-mod common;
 
-use common::{Resp, Server, run_cli, snapshot, write};
+use crate::support::serve;
+use crate::support::serve::{Resp, Server, run_cli, snapshot, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -71,7 +71,7 @@ async fn etag(s: &Server) -> String {
 
 /// `GET /commands?scope=global` (client and host token both required).
 async fn global_commands(s: &Server) -> Value {
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::GET, &url(s, "/commands?scope=global"))
             .header("X-OpenWork-Host-Token", &s.host_token),
     )
@@ -242,7 +242,7 @@ async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
         "the ETag did not change after a same-size in-place edit of opencode.jsonc (mtime restored)"
     );
     let before = fs::read(&config).unwrap();
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::PATCH, &url(&s, "/config"))
             .header("If-Match", &tag0)
             .json(&json!({"opencode": {"theme": "dark"}})),
@@ -332,7 +332,7 @@ async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn skill_folders_added_removed_renamed_and_replaced_show_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     age_tree(root);
     let s = auto(root);
@@ -425,7 +425,7 @@ async fn skill_folders_added_removed_renamed_and_replaced_show_on_the_next_read(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn command_files_added_edited_and_removed_show_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let commands = root.join(".opencode/commands");
     let s = auto(root);
@@ -674,7 +674,7 @@ async fn a_git_folder_appearing_above_the_workspace_brings_its_skills_in_and_out
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_dot_opencode_folder_replaced_wholesale_shows_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let attic = tempfile::tempdir().unwrap();
     let dot = root.join(".opencode");
@@ -793,7 +793,7 @@ async fn the_dot_opencode_folder_replaced_wholesale_shows_on_the_next_read() {
 /// through another of its names: only the file itself changes.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hard_linked_skill_edited_through_its_other_name_shows_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let outside = tempfile::tempdir().unwrap();
     let other = outside.path().join("shared.md");
@@ -830,7 +830,7 @@ async fn a_hard_linked_skill_edited_through_its_other_name_shows_on_the_next_rea
 /// real folder does.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_skill_folder_replaced_by_a_link_leaves_the_listing() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let outside = tempfile::tempdir().unwrap();
     write(&outside.path().join("l/SKILL.md"), &skill("l", "Outside"));
@@ -896,7 +896,7 @@ async fn a_skill_folder_replaced_by_a_link_leaves_the_listing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn touching_files_changes_no_answer() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     write(&root.join(".opencode/openwork.json"), "{\"a\": 1}\n");
     write(&root.join(".opencode/skills/s/SKILL.md"), &skill("s", "S"));
@@ -933,7 +933,7 @@ async fn touching_files_changes_no_answer() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_audit_line_written_by_hand_shows_in_audit_and_updated_at() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let s = auto(root);
     let r = s.post(&url(&s, "/plugins"), &json!({"spec": "p"})).await;
@@ -999,7 +999,7 @@ async fn an_audit_line_written_by_hand_shows_in_audit_and_updated_at() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn global_files_show_with_include_global() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let s = auto(dir.path());
     // The server's HOME and XDG_CONFIG_HOME (see tests/common): none of
     // these folders exist yet.
@@ -1097,7 +1097,7 @@ async fn global_files_show_with_include_global() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn acknowledged_writes_show_on_the_very_next_read() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let s = auto(root);
     let ok = |r: &Resp, what: &str| assert_eq!(r.status, 200, "{what}: {r:?}");
@@ -1252,7 +1252,7 @@ async fn acknowledged_writes_show_on_the_very_next_read() {
             assert_eq!(r.status, 400, "{r:?}");
             let r = s.delete(&url(&s, "/skills/no-such-skill")).await;
             assert_eq!(r.status, 404, "{r:?}");
-            let r = common::send(
+            let r = serve::send(
                 s.client(Method::PATCH, &url(&s, "/config"))
                     .header("If-Match", "\"000000000000000000000000\"")
                     .json(&json!({"opencode": {"theme": "light"}})),
@@ -1287,7 +1287,7 @@ async fn acknowledged_writes_show_on_the_very_next_read() {
 /// has that write.
 #[tokio::test(flavor = "multi_thread")]
 async fn reads_racing_writes_never_miss_an_acknowledged_write() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let s = auto(dir.path());
     const N: usize = 40;
     let plugins_acked = AtomicUsize::new(0);
@@ -2015,7 +2015,7 @@ async fn random_edits_and_writes_always_read_as_a_fresh_cli_run_does() {
 /// shows on the next read too.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plugin_file_linked_elsewhere_follows_its_target() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("x.js");
@@ -2046,7 +2046,7 @@ async fn a_plugin_file_linked_elsewhere_follows_its_target() {
 /// clock at each answer, and the rest is byte for byte the same.
 #[tokio::test(flavor = "multi_thread")]
 async fn export_is_stamped_with_the_time_of_each_answer() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let s = auto(dir.path());
     let now = || {
         SystemTime::now()

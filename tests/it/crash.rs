@@ -3,11 +3,11 @@
 //! always parses, every write acknowledged before the kill is on disk, and
 //! no temporary file survives the next write (or the server's restart).
 
-mod common;
-mod fixture;
 
-use common::Server;
-use fixture::Ws;
+use crate::support::serve;
+use crate::support::cli;
+use crate::support::serve::Server;
+use crate::support::cli::Ws;
 use reqwest::Method;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -135,7 +135,7 @@ fn temporaries(root: &Path) -> Vec<PathBuf> {
                     && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
             })
     };
-    common::snapshot(root)
+    serve::snapshot(root)
         .into_keys()
         .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_temp))
         .collect()
@@ -262,7 +262,7 @@ fn check_acknowledged(root: &Path, acked: &[Acked]) {
 /// writes to every kind of file, 20 times, restarted each time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     let mut rng = Rng::from_env_or_clock();
     let acked = Arc::new(Mutex::new(Vec::<Acked>::new()));
@@ -271,10 +271,10 @@ async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
     for round in 0..20 {
         // What a writer killed between writing its temporary and renaming
         // it leaves (a kill rarely lands exactly there, so plant some too).
-        common::write(&root.join(".opencode.jsonc.Ab3dE9"), "{ half");
-        common::write(&root.join(".opencode/.openwork.json.Qw12Er"), "{");
+        serve::write(&root.join(".opencode.jsonc.Ab3dE9"), "{ half");
+        serve::write(&root.join(".opencode/.openwork.json.Qw12Er"), "{");
         if round > 0 {
-            common::write(&root.join(".opencode/commands/.r0-k3-0.md.Zz9Yy8"), "--");
+            serve::write(&root.join(".opencode/commands/.r0-k3-0.md.Zz9Yy8"), "--");
         }
         let s = Arc::new(Server::start(&[root], &["--approval", "auto"]));
         let left = temporaries(root);
@@ -323,7 +323,7 @@ async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
 
 /// The files an import writes, without the audit log and the lock.
 fn content(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
-    fixture::snapshot(root)
+    cli::snapshot(root)
         .into_iter()
         .filter(|(p, _)| !p.starts_with(".opencode/openwork"))
         .map(|(p, bytes)| (p, String::from_utf8_lossy(&bytes).into_owned()))

@@ -9,9 +9,9 @@
 //! write_denied` (`reason: timeout`) without touching a file: that is how
 //! "accepted" shows here.
 
-mod common;
 
-use common::{Server, raw_http, snapshot, write};
+use crate::support::serve;
+use crate::support::serve::{Server, raw_http, snapshot, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -414,7 +414,7 @@ impl WithAuth for Req {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let root = dir.path();
     write(
         &root.join("opencode.jsonc"),
@@ -468,7 +468,7 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
                         .header("Content-Type", "application/json")
                         .body(body.clone());
                 }
-                let r = common::send(req).await;
+                let r = serve::send(req).await;
                 // A body refused unread: the connection is not reused.
                 if r.status == 413 && r.header("connection") != Some("close") {
                     failures.push(format!("{}: 413 without Connection: close", c.what));
@@ -513,7 +513,7 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
         if snapshot(root) != before {
             wrong.push("a file changed".into());
         }
-        let health = common::send(s.request(Method::GET, "/health")).await;
+        let health = serve::send(s.request(Method::GET, "/health")).await;
         if health.status != 200 {
             wrong.push(format!("/health answered {}", health.status));
         }
@@ -555,7 +555,7 @@ async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
         &["--approval", "manual", "--approval-timeout", "60000"],
     );
     let before = snapshot(dir.path());
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{}/import", s.ws_id(0)))
             .json(&json!({"opencode": new, "mode": {"opencode": "replace"}})),
     ));

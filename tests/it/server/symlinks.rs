@@ -5,9 +5,9 @@
 //! enforced after resolving links. Everything through the real server.
 #![cfg(unix)]
 
-mod common;
 
-use common::{Env, Server, run_cli, snapshot, workspace, write};
+use crate::support::serve;
+use crate::support::serve::{Env, Server, run_cli, snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::os::unix::fs::symlink;
@@ -24,7 +24,7 @@ fn names(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn refused(r: &common::Resp) -> bool {
+fn refused(r: &serve::Resp) -> bool {
     (r.status == 409 && r.code() == "conflict") || r.status == 400
 }
 
@@ -267,7 +267,7 @@ async fn authorized_roots_are_enforced_after_resolving_links() {
         if !body.is_null() {
             req = req.json(&body);
         }
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(
             (r.status, r.code()),
             (403, "workspace_unauthorized"),

@@ -4,9 +4,9 @@
 //! audit log has exactly one entry per acknowledged write, and what nobody
 //! touched (keys, comments) is byte-identical.
 
-mod common;
 
-use common::{Server, send};
+use crate::support::serve;
+use crate::support::serve::{Server, send};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -95,7 +95,7 @@ async fn call(
     method: Method,
     path: &str,
     body: Option<Value>,
-) -> Option<common::Resp> {
+) -> Option<serve::Resp> {
     let mut req = http
         .request(method, format!("{url}{path}"))
         .header("Authorization", format!("Bearer {token}"))
@@ -109,7 +109,7 @@ async fn call(
     let headers = resp.headers().clone();
     let text = resp.text().await.ok()?;
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Some(common::Resp {
+    Some(serve::Resp {
         status,
         headers,
         text,
@@ -215,7 +215,7 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
     let ws = format!("/workspace/{}", s.ws_id(0));
 
     // The offline CLI adds its own plugins and servers, one process each.
-    let cli_env = common::Env::new();
+    let cli_env = serve::Env::new();
     let cli_dir = dir.path().to_path_buf();
     let cli = std::thread::spawn(move || {
         let mut ledger = Ledger::default();
@@ -223,12 +223,12 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
         for i in 0..8 {
             let p = format!("cli-plugin-{i}");
             let (code, _, err) =
-                common::run_cli(&cli_env, &["-q", "-w", &w, "plugins", "add", &p], &[]);
+                serve::run_cli(&cli_env, &["-q", "-w", &w, "plugins", "add", &p], &[]);
             assert_eq!(code, Some(0), "{err}");
             ledger.plugins.insert(p.clone());
             ledger.writes.push(("plugins.add".into(), p));
             let m = format!("cli-mcp-{i}");
-            let (code, _, err) = common::run_cli(
+            let (code, _, err) = serve::run_cli(
                 &cli_env,
                 &["-q", "-w", &w, "mcp", "add", &m, "--", "node", "server.js"],
                 &[],
@@ -372,7 +372,7 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
 /// every listing holds one whole set.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reads_never_see_half_of_a_write() {
-    let dir = common::workspace();
+    let dir = serve::workspace();
     let s = std::sync::Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
     let id = s.ws_id(0);
     let set = |p: &str| -> Vec<String> { (1..=3).map(|i| format!("{p}{i}")).collect() };

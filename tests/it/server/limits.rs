@@ -4,9 +4,9 @@
 //! from being served; a thousand writes waiting for approval keep memory
 //! bounded, with the 257th pending one refused.
 
-mod common;
 
-use common::{Server, snapshot, workspace};
+use crate::support::serve;
+use crate::support::serve::{Server, snapshot, workspace};
 use reqwest::Method;
 use serde_json::json;
 use std::io::{ErrorKind, Read, Write};
@@ -120,7 +120,7 @@ fn connections_that_stall_before_their_request_is_complete_are_closed() {
 }
 
 fn raw_health(addr: &str) -> String {
-    common::raw_http(
+    serve::raw_http(
         addr,
         "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
         b"",
@@ -256,7 +256,7 @@ async fn a_thousand_writes_awaiting_approval_keep_memory_bounded() {
         tasks.push(tokio::spawn(async move {
             let _permit = permits.acquire_owned().await.unwrap();
             let spec = format!("held-{i}-{}", "x".repeat(400));
-            common::send(s.client(Method::POST, &path).json(&json!({ "spec": spec }))).await
+            serve::send(s.client(Method::POST, &path).json(&json!({ "spec": spec }))).await
         }));
     }
     // 256 wait for the host; every other one is refused at once.
