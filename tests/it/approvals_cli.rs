@@ -2,9 +2,8 @@
 //! under tmux (keys typed, screen read, files checked on disk), `watch
 //! --json` across a server restart, unattended decisions, and the errors.
 
-
-use crate::support::serve;
-use crate::support::serve::{Env, Server};
+use crate::support::serve::{self, Env, Server};
+use crate::support::{bin, require};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -20,14 +19,6 @@ fn workspace() -> tempfile::TempDir {
     )
     .unwrap();
     ws
-}
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// A tmux session running one command; killed on drop.
@@ -111,12 +102,7 @@ impl Drop for Tmux {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_on_a_terminal_answers_each_write_with_one_key() {
-    if !have("tmux") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is required in CI (.ci/run installs it)"
-        );
-        eprintln!("skipping: tmux is not installed");
+    if !require("tmux") {
         return;
     }
     let ws = workspace();
@@ -133,7 +119,7 @@ async fn watch_on_a_terminal_answers_each_write_with_one_key() {
             s.env.home.path().display(),
             s.env.config_dir().display(),
             s.env.state.path().display(),
-            serve::bin()
+            bin()
         ),
     )
     .unwrap();

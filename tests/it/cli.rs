@@ -1,7 +1,7 @@
 //! The offline CLI on real temporary workspaces: exact file bytes, JSON
 //! shapes and audit entries.
 
-
+use crate::support::bin;
 use crate::support::cli::Ws;
 use serde_json::{Value, json};
 
@@ -623,7 +623,7 @@ fn two_processes_adding_100_plugins_each_lose_nothing() {
     ws.write("opencode.jsonc", COMMENTED);
     let spawn = |prefix: &str| {
         let specs: Vec<String> = (0..100).map(|i| format!("{prefix}-{i}")).collect();
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("openwork"));
+        let mut cmd = std::process::Command::new(bin());
         cmd.env("HOME", ws.home.path())
             .arg("-q")
             .arg("-w")

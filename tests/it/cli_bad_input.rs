@@ -1,9 +1,8 @@
 //! Every bad input to the offline CLI: a clear one-line error, the right
 //! exit code, and not one byte changed in the workspace.
 
-
-use crate::support::cli;
-use crate::support::cli::Ws;
+use crate::support::cli::{self, Ws};
+use crate::support::{bin, files};
 
 const CONFIG: &str = "{\n  // keep\n  \"plugin\": [\"a\"],\n  \"mcp\": {}\n}\n";
 
@@ -322,7 +321,7 @@ fn usage_errors_exit_2() {
     assert_eq!(out.code, 2);
     let out = ws.run(&["audit", "--limit", "zero"]);
     assert_eq!(out.code, 2);
-    assert!(cli::snapshot(ws.path()).is_empty());
+    assert!(files(ws.path()).is_empty());
 }
 
 #[cfg(unix)]
@@ -361,14 +360,13 @@ fn read_only_workspace_folder() {
     };
     mode(0o555);
     std::fs::set_permissions(ws.home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("openwork");
     let mut cmd = if root_is_root {
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
+            .arg(bin());
         c
     } else {
-        std::process::Command::new(&bin)
+        std::process::Command::new(bin())
     };
     let out = cmd
         .env("HOME", ws.home.path())

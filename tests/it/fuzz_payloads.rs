@@ -3,7 +3,6 @@
 //! random path segments at every `DELETE` name (see `payload_check` for
 //! what must hold). The same checks run under libFuzzer in `fuzz/`.
 
-
 use crate::support::payload_check::{ALL, Endpoint, check_body, check_segment, seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

@@ -3,16 +3,11 @@
 //! read-only, body limits, several workspaces, ETags, and writes racing the
 //! offline CLI.
 
-
-use crate::support::serve;
-use crate::support::serve::{Server, raw_http, snapshot, workspace, write};
+use crate::support::serve::{self, Server, raw_http};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn auto(ws: &Path) -> Server {
-    Server::start(&[ws], &["--approval", "auto"])
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_endpoint_answers_with_its_shape() {
@@ -266,7 +261,7 @@ async fn every_endpoint_answers_with_its_shape() {
 async fn a_server_write_equals_the_offline_cli_write() {
     let a = workspace();
     let b = workspace();
-    let s = auto(a.path());
+    let s = Server::auto(a.path());
     let r = s
         .post(
             &format!("/workspace/{}/plugins", s.ws_id(0)),
@@ -306,7 +301,7 @@ async fn a_server_write_equals_the_offline_cli_write() {
 #[tokio::test(flavor = "multi_thread")]
 async fn server_and_offline_cli_writes_both_land() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
     let ws_arg = dir.path().to_str().unwrap().to_string();
     let env = serve::Env::new();
@@ -350,7 +345,7 @@ async fn server_and_offline_cli_writes_both_land() {
 #[tokio::test(flavor = "multi_thread")]
 async fn authentication_failures_are_401() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let plugins = format!("/workspace/{}/plugins", s.ws_id(0));
     let bearer = format!("Bearer {}", s.client_token);
     let cases: Vec<(&str, reqwest::RequestBuilder)> = vec![
@@ -440,7 +435,7 @@ async fn authentication_failures_are_401() {
 async fn cors_follows_the_allowed_list() {
     let dir = workspace();
     // Default: `*` on everything, errors and 404s included.
-    let any = auto(dir.path());
+    let any = Server::auto(dir.path());
     for req in [
         any.request(Method::GET, "/health")
             .header("Origin", "https://x.example"),
@@ -534,7 +529,7 @@ async fn validation_errors_change_no_file() {
         &dir.path().join(".opencode/skills/existing/SKILL.md"),
         "---\nname: existing\ndescription: Here\n---\nBody\n",
     );
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let id = s.ws_id(0);
     let w = |rest: &str| format!("/workspace/{id}{rest}");
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
@@ -981,7 +976,7 @@ async fn validation_errors_change_no_file() {
 #[tokio::test(flavor = "multi_thread")]
 async fn broken_files_on_disk_are_422_and_left_alone() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
     write(
         &dir.path().join("opencode.jsonc"),
@@ -1020,7 +1015,7 @@ async fn writes_never_follow_a_link_out_of_the_workspace() {
     write(&outside.path().join("SKILL.md"), "outside\n");
     std::fs::create_dir_all(dir.path().join(".opencode/skills")).unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.path().join(".opencode/skills/evil")).unwrap();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let r = s
         .post(
             &format!("/workspace/{}/skills", s.ws_id(0)),
@@ -1099,7 +1094,7 @@ async fn read_only_refuses_writes_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bodies_over_one_mib_are_413() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
     let before = snapshot(dir.path());
     let big = format!("{{\"spec\": \"{}\"}}", "a".repeat(2 * 1024 * 1024));
@@ -1182,7 +1177,7 @@ async fn two_workspaces_are_listed_and_addressable() {
 #[tokio::test(flavor = "multi_thread")]
 async fn config_etag_and_if_match() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let path = format!("/workspace/{}/config", s.ws_id(0));
     let first = s.get(&path).await;
     let etag = first.header("etag").unwrap().to_string();

@@ -2,9 +2,8 @@
 //! files checked on disk, the event stream, 409 after an edit by hand, the
 //! bound on pending requests, withdrawal, and shutdown.
 
-
-use crate::support::serve;
-use crate::support::serve::{Server, snapshot, workspace};
+use crate::support::serve::{self, Server};
+use crate::support::{snapshot, workspace};
 use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};

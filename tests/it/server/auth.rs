@@ -4,9 +4,8 @@
 //! and a pairing file that others could read is refused by
 //! `openwork approvals`.
 
-
-use crate::support::serve;
-use crate::support::serve::{Env, Server, run_cli, snapshot, workspace};
+use crate::support::serve::{self, Env, Server, run_cli};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -68,15 +67,15 @@ fn routes(id: &str) -> (Vec<Route>, Vec<Route>) {
 
 fn seeded_workspace() -> tempfile::TempDir {
     let dir = workspace();
-    serve::write(
+    write(
         &dir.path().join("opencode.jsonc"),
         "{\n  // keep\n  \"plugin\": [\"existing\"],\n  \"mcp\": {\"keep\": {\"type\": \"remote\", \"url\": \"https://k\"}},\n}\n",
     );
-    serve::write(
+    write(
         &dir.path().join(".opencode/skills/existing/SKILL.md"),
         "---\nname: existing\ndescription: d\n---\nx\n",
     );
-    serve::write(
+    write(
         &dir.path().join(".opencode/commands/existing.md"),
         "---\nname: existing\nmodel: null\nsubtask: false\n---\n\nt\n",
     );

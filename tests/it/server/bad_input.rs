@@ -9,9 +9,8 @@
 //! write_denied` (`reason: timeout`) without touching a file: that is how
 //! "accepted" shows here.
 
-
-use crate::support::serve;
-use crate::support::serve::{Server, raw_http, snapshot, write};
+use crate::support::serve::{self, Server, raw_http};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -414,7 +413,7 @@ impl WithAuth for Req {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
-    let dir = serve::workspace();
+    let dir = workspace();
     let root = dir.path();
     write(
         &root.join("opencode.jsonc"),
@@ -582,7 +581,7 @@ async fn a_config_with_a_repeated_key_is_reported_not_edited() {
         &dir.path().join("opencode.jsonc"),
         "{\n  \"plugin\": [\"first\"],\n  // the one that counts\n  \"plugin\": [\"last\"],\n}\n",
     );
-    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let s = Server::auto(dir.path());
     let before = snapshot(dir.path());
     let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
     let listed = s.get(&w("/plugins")).await;

@@ -4,9 +4,8 @@
 //! audit log has exactly one entry per acknowledged write, and what nobody
 //! touched (keys, comments) is byte-identical.
 
-
-use crate::support::serve;
-use crate::support::serve::{Server, send};
+use crate::support::serve::{self, Server, send};
+use crate::support::{audit, workspace};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -52,16 +51,6 @@ fn mcp_set(v: &Value) -> BTreeSet<String> {
         .keys()
         .cloned()
         .collect()
-}
-
-fn audit(dir: &Path) -> Vec<Value> {
-    match std::fs::read_to_string(dir.join(".opencode/openwork/audit.jsonl")) {
-        Ok(text) => text
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("every audit line is JSON"))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// `(action, target)` of every audit entry, sorted.
@@ -122,7 +111,7 @@ async fn eight_clients_add_two_hundred_plugins_and_none_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let original = config("{}", "[\"base\"]");
     std::fs::write(dir.path().join("opencode.jsonc"), &original).unwrap();
-    let s = Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
+    let s = Arc::new(Server::auto(dir.path()));
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
 
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -211,7 +200,7 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
     let keep_mcp = "{\n    \"keep\": { \"type\": \"remote\", \"url\": \"https://mcp.example\" } // keep this server\n  }";
     let original = config(keep_mcp, "[\"base\"]");
     std::fs::write(dir.path().join("opencode.jsonc"), &original).unwrap();
-    let s = Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
+    let s = Arc::new(Server::auto(dir.path()));
     let ws = format!("/workspace/{}", s.ws_id(0));
 
     // The offline CLI adds its own plugins and servers, one process each.
@@ -372,8 +361,8 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
 /// every listing holds one whole set.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reads_never_see_half_of_a_write() {
-    let dir = serve::workspace();
-    let s = std::sync::Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
+    let dir = workspace();
+    let s = std::sync::Arc::new(Server::auto(dir.path()));
     let id = s.ws_id(0);
     let set = |p: &str| -> Vec<String> { (1..=3).map(|i| format!("{p}{i}")).collect() };
     let import = |names: &[String]| {

@@ -4,9 +4,8 @@
 //! from being served; a thousand writes waiting for approval keep memory
 //! bounded, with the 257th pending one refused.
 
-
-use crate::support::serve;
-use crate::support::serve::{Server, snapshot, workspace};
+use crate::support::serve::{self, Server};
+use crate::support::{snapshot, workspace};
 use reqwest::Method;
 use serde_json::json;
 use std::io::{ErrorKind, Read, Write};
@@ -63,7 +62,7 @@ fn until_closed(s: &mut TcpStream) -> Result<Vec<u8>, std::io::Error> {
 #[test]
 fn connections_that_stall_before_their_request_is_complete_are_closed() {
     let dir = workspace();
-    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let s = Server::auto(dir.path());
     let connect = || {
         let c = TcpStream::connect(s.addr()).expect("connect");
         // Far above the server's header timeout: a hang fails the test.
@@ -130,7 +129,7 @@ fn raw_health(addr: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_slow_and_idle_connections_does_not_stop_other_clients() {
     let dir = workspace();
-    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let s = Server::auto(dir.path());
     let pid = s.pid();
     let cap = 512.min(soft_nofile(pid).saturating_sub(128)).max(8);
     let base_fds = open_fds(pid);

@@ -2,9 +2,8 @@
 //! line on stderr and exit 2; the pairing file is private and removed on
 //! shutdown; SIGINT and SIGTERM both stop cleanly; logs never show a token.
 
-
-use crate::support::serve;
-use crate::support::serve::{Env, Server, run_cli, workspace, write};
+use crate::support::serve::{self, Env, Server, run_cli};
+use crate::support::{workspace, write};
 use reqwest::Method;
 use serde_json::json;
 

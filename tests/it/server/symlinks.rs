@@ -5,9 +5,8 @@
 //! enforced after resolving links. Everything through the real server.
 #![cfg(unix)]
 
-
-use crate::support::serve;
-use crate::support::serve::{Env, Server, run_cli, snapshot, workspace, write};
+use crate::support::serve::{self, Env, Server, run_cli};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::os::unix::fs::symlink;
@@ -70,7 +69,7 @@ async fn links_inside_skills_and_commands_are_neither_followed_nor_served() {
     let outside_before = snapshot(o);
     let inside_before = snapshot(root);
 
-    let s = Server::start(&[root], &["--approval", "auto"]);
+    let s = Server::auto(root);
     let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
 
     // Reads: listings (with global too) and export show only the real ones.

@@ -10,7 +10,6 @@
 //!   OpenCode config file, each path made of plain components;
 //! - every byte it would write is UTF-8, the config still parses and keeps
 //!   its comments, and names obey their rules and length limits.
-#![allow(dead_code)]
 
 use openwork::server::{errors, payloads};
 use openwork::workspace::{Plan, Workspace, commands, config, mcp, plugins, skills, transfer};
