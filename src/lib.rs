@@ -4,8 +4,6 @@
 //! locking and the audit log. It knows nothing of HTTP or terminals, so the
 //! offline CLI and the HTTP server run exactly the same code for every write.
 
-#[doc(hidden)]
-pub mod bench;
 pub mod error;
 pub mod pairing;
 pub mod server;

@@ -1,9 +1,10 @@
-//! Synthetic workspaces for benchmarks and load tests: an `opencode.jsonc`
-//! with comments, plugins, local and remote MCP servers and a `tools` block,
-//! skills, commands, plugin files, a `.git` folder and an audit log.
-#![doc(hidden)]
+//! Synthetic workspaces for openwork's benchmarks and load tests (a
+//! dev-dependency only, never part of the shipped library): an
+//! `opencode.jsonc` with comments, plugins, local and remote MCP servers and
+//! a `tools` block, skills, commands, plugin files, a `.git` folder and an
+//! audit log written with openwork's own entry type.
 
-use crate::workspace::{Actor, AuditEntry, workspace_id};
+use openwork::workspace::{Actor, AuditEntry, Workspace};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -97,8 +98,10 @@ pub fn generate(root: &Path, size: &Size) -> std::io::Result<()> {
             "export default async () => ({})\n",
         )?;
     }
-    let abs = crate::workspace::absolute(root).map_err(|e| std::io::Error::other(e.message))?;
-    let id = workspace_id(&abs);
+    let id = Workspace::open(root)
+        .map_err(std::io::Error::other)?
+        .id()
+        .to_string();
     let mut log = BufWriter::with_capacity(
         1 << 20,
         std::fs::File::create(dot.join("openwork/audit.jsonl"))?,
