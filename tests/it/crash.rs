@@ -301,7 +301,8 @@ fn content(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
 }
 
 /// A write of several files (an import) killed between two of them — by
-/// a crash point of debug builds, at each place in turn — is finished,
+/// a crash point of test builds (the `fault-injection` feature, which
+/// `cargo test` turns on), at each place in turn — is finished,
 /// whole and logged once, by the next write from any process or by a
 /// server starting. Reads in between change nothing.
 #[test]
@@ -340,7 +341,10 @@ fn a_multi_file_write_killed_midway_is_finished_by_the_next_lock() {
                 .arg(&doc_file)
                 .output()
                 .expect("run");
-            assert!(!status.status.success(), "the crash point fired");
+            assert!(
+                !status.status.success(),
+                "the crash point did not fire: is the binary built with the fault-injection feature?"
+            );
             let partial = content(ws.path());
             assert_ne!(partial, whole, "after {crash_after} files: not all written");
             assert!(ws.file(".opencode/openwork/journal.json").exists());
