@@ -1,8 +1,8 @@
 //! The offline CLI on real temporary workspaces: exact file bytes, JSON
 //! shapes and audit entries.
 
-use crate::support::bin;
 use crate::support::cli::Ws;
+use crate::support::{AUDIT_ENTRY_KEYS, bin};
 use serde_json::{Value, json};
 
 const COMMENTED: &str = r#"{
@@ -38,18 +38,7 @@ fn plugins_add_creates_the_config() {
             .is_some_and(|t| t > 1_600_000_000_000)
     );
     let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "id",
-            "workspaceId",
-            "actor",
-            "action",
-            "target",
-            "summary",
-            "timestamp"
-        ]
-    );
+    assert_eq!(keys, AUDIT_ENTRY_KEYS);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! offline CLI.
 
 use crate::support::serve::{self, Server, raw_http};
-use crate::support::{snapshot, workspace, write};
+use crate::support::{AUDIT_ENTRY_KEYS, snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -223,19 +223,13 @@ async fn every_endpoint_answers_with_its_shape() {
         openwork::workspace::audit::token_hash(&s.client_token)
     );
     assert_eq!(items[1]["action"], "mcp.remove");
-    let keys: Vec<&String> = items[0].as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "id",
-            "workspaceId",
-            "actor",
-            "action",
-            "target",
-            "summary",
-            "timestamp"
-        ]
-    );
+    let keys: Vec<&str> = items[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, AUDIT_ENTRY_KEYS);
     let all = s.get(&w("/audit?limit=1000")).await;
     assert_eq!(all.json["items"].as_array().unwrap().len(), 12);
     let default = s.get(&w("/audit")).await;

@@ -821,7 +821,7 @@ async fn a_hard_linked_skill_edited_through_its_other_name_shows_on_the_next_rea
     );
 }
 
-/// Links are not followed (see tests/server_symlinks.rs); a skill folder
+/// Links are not followed (see server/symlinks.rs); a skill folder
 /// that becomes a link leaves the listing at once, and comes back when the
 /// real folder does.
 #[tokio::test(flavor = "multi_thread")]
@@ -997,7 +997,7 @@ async fn an_audit_line_written_by_hand_shows_in_audit_and_updated_at() {
 async fn global_files_show_with_include_global() {
     let dir = workspace();
     let s = Server::auto(dir.path());
-    // The server's HOME and XDG_CONFIG_HOME (see tests/common): none of
+    // The server's HOME and XDG_CONFIG_HOME (see support/serve.rs): none of
     // these folders exist yet.
     let global = s.env.config_dir().join("opencode");
     let claude = s.env.home.path().join(".claude");

@@ -93,6 +93,17 @@ pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// The keys of an audit entry, in the order they are written.
+pub const AUDIT_ENTRY_KEYS: [&str; 7] = [
+    "id",
+    "workspaceId",
+    "actor",
+    "action",
+    "target",
+    "summary",
+    "timestamp",
+];
+
 /// The audit log of the workspace at `root`, one value per line (none if
 /// there is no log yet).
 pub fn audit(root: &Path) -> Vec<Value> {
