@@ -54,6 +54,9 @@ fn until_closed(s: &mut TcpStream) -> Result<Vec<u8>, std::io::Error> {
             Ok(n) => got.extend_from_slice(&buf[..n]),
             // A reset is a close too.
             Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok(got),
+            // A signal, or this process stopped and continued, cut the
+            // wait short: keep waiting.
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }

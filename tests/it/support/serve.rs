@@ -410,6 +410,8 @@ pub fn raw_http(addr: &str, head: &str, body: &[u8]) -> String {
                     }
                 }
             }
+            // A signal, or this process stopped and continued: not the end.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
         }
     }
