@@ -3,8 +3,8 @@
 //! commented config, tailing the audit log, a 20,000-key config patch,
 //! and a repeated read answered by the memo.
 
+use bench_workspace::{Size, generate};
 use criterion::{Criterion, criterion_group, criterion_main};
-use openwork::bench::{Size, generate};
 use openwork::workspace::memo::Memo;
 use openwork::workspace::{Workspace, audit, config, plugins, skills};
 use serde_json::{Map, Value};

@@ -1,7 +1,7 @@
 //! Writes a benchmark workspace.
 //!
 //!     cargo run --release --example gen_workspace -- DIR [medium|large]
-use openwork::bench::{Size, generate};
+use bench_workspace::{Size, generate};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -8,8 +8,6 @@
 // own code.
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
-#[doc(hidden)]
-pub mod bench;
 pub mod error;
 pub mod pairing;
 pub mod server;

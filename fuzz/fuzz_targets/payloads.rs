@@ -1,9 +1,10 @@
 //! Any bytes as the body (or `DELETE` name) of any endpoint, through the
 //! server's own parsing and the core's planning, with the checks of
-//! `tests/payload_check` (the property tests run the same ones in CI).
+//! `tests/it/support/payload_check.rs` (the property tests run the same ones
+//! in CI).
 #![no_main]
 
-#[path = "../../tests/payload_check/mod.rs"]
+#[path = "../../tests/it/support/payload_check.rs"]
 mod payload_check;
 
 use libfuzzer_sys::fuzz_target;

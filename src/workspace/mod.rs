@@ -83,7 +83,8 @@ impl Workspace {
     pub fn root(&self) -> &Path {
         &self.root
     }
-    pub(crate) fn id(&self) -> &str {
+    /// `ws_` and 12 hex digits (docs/api.md#workspace-id).
+    pub fn id(&self) -> &str {
         &self.id
     }
     pub(crate) fn name(&self) -> &str {

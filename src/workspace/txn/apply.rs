@@ -20,17 +20,21 @@ pub struct Applied {
 }
 
 /// Lets tests kill a writer after `done` files of a plan, as a crash
-/// would (`OPENWORK_TEST_CRASH_AFTER_FILES`; debug builds only).
+/// would (`OPENWORK_TEST_CRASH_AFTER_FILES`; only with the test-only
+/// `fault-injection` feature).
+#[cfg(feature = "fault-injection")]
 fn crash_point(done: usize) {
-    if cfg!(debug_assertions)
-        && std::env::var("OPENWORK_TEST_CRASH_AFTER_FILES")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            == Some(done)
+    if std::env::var("OPENWORK_TEST_CRASH_AFTER_FILES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        == Some(done)
     {
         std::process::abort();
     }
 }
+
+#[cfg(not(feature = "fault-injection"))]
+fn crash_point(_done: usize) {}
 
 impl Workspace {
     /// Blocks until this process holds the workspace's lock, then finishes

@@ -1,9 +1,8 @@
 //! Every bad input to the offline CLI: a clear one-line error, the right
 //! exit code, and not one byte changed in the workspace.
 
-mod fixture;
-
-use fixture::Ws;
+use crate::support::cli::{self, Ws};
+use crate::support::{bin, files};
 
 const CONFIG: &str = "{\n  // keep\n  \"plugin\": [\"a\"],\n  \"mcp\": {}\n}\n";
 
@@ -304,7 +303,7 @@ fn broken_config_is_reported_with_line_and_column_and_never_overwritten() {
 fn missing_workspace_folder() {
     let ws = Ws::new();
     let missing = ws.file("nope");
-    let out = fixture::Output::from(
+    let out = cli::Output::from(
         ws.cmd_in(&missing)
             .args(["plugins", "add", "x"])
             .output()
@@ -322,7 +321,7 @@ fn usage_errors_exit_2() {
     assert_eq!(out.code, 2);
     let out = ws.run(&["audit", "--limit", "zero"]);
     assert_eq!(out.code, 2);
-    assert!(fixture::snapshot(ws.path()).is_empty());
+    assert!(files(ws.path()).is_empty());
 }
 
 #[cfg(unix)]
@@ -361,14 +360,13 @@ fn read_only_workspace_folder() {
     };
     mode(0o555);
     std::fs::set_permissions(ws.home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("openwork");
     let mut cmd = if root_is_root {
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
+            .arg(bin());
         c
     } else {
-        std::process::Command::new(&bin)
+        std::process::Command::new(bin())
     };
     let out = cmd
         .env("HOME", ws.home.path())

@@ -1,12 +1,9 @@
 //! The shipped completions and man pages: current with the CLI, loadable
 //! by each shell, and rendered by man without warnings.
 
+use crate::support::{bin, require};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("openwork")
-}
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -14,28 +11,6 @@ fn repo(rel: &str) -> PathBuf {
 
 const STALE: &str =
     "completions/ or man/ are stale: run scripts/generate-docs.sh and commit the result";
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// In CI every tool is installed by .ci/run; elsewhere a missing shell is
-/// said loudly rather than silently passed.
-fn require(tool: &str) -> bool {
-    if have(tool) {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{tool} is required in CI (.ci/run installs it)"
-    );
-    eprintln!("skipping: {tool} is not installed");
-    false
-}
 
 #[test]
 fn completions_are_current() {

@@ -4,9 +4,8 @@
 //! and a pairing file that others could read is refused by
 //! `openwork approvals`.
 
-mod common;
-
-use common::{Env, Server, run_cli, snapshot, workspace};
+use crate::support::serve::{self, Env, Server, run_cli};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -68,15 +67,15 @@ fn routes(id: &str) -> (Vec<Route>, Vec<Route>) {
 
 fn seeded_workspace() -> tempfile::TempDir {
     let dir = workspace();
-    common::write(
+    write(
         &dir.path().join("opencode.jsonc"),
         "{\n  // keep\n  \"plugin\": [\"existing\"],\n  \"mcp\": {\"keep\": {\"type\": \"remote\", \"url\": \"https://k\"}},\n}\n",
     );
-    common::write(
+    write(
         &dir.path().join(".opencode/skills/existing/SKILL.md"),
         "---\nname: existing\ndescription: d\n---\nx\n",
     );
-    common::write(
+    write(
         &dir.path().join(".opencode/commands/existing.md"),
         "---\nname: existing\nmodel: null\nsubtask: false\n---\n\nt\n",
     );
@@ -107,7 +106,7 @@ async fn each_token_opens_only_its_own_routes() {
         if !body.is_null() {
             req = req.json(body);
         }
-        common::send(req)
+        serve::send(req)
     };
     let bearer = |t: &str| ("Authorization", format!("Bearer {t}"));
     let host_header = |t: &str| ("X-OpenWork-Host-Token", t.to_string());
@@ -220,13 +219,13 @@ async fn tokens_never_appear_in_logs_errors_audit_or_json_output() {
         s.client(Method::POST, &format!("/workspace/{id}/plugins"))
             .json(&json!({"spec": CLIENT.repeat(20)})),
     ] {
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert!(r.status >= 400, "{r:?}");
         seen.push(("an error body".into(), r.text));
     }
 
     // A remote write, held; the host looks at it through every channel.
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{id}/plugins"))
             .header("X-OpenWork-Client-Id", "phone")
             .json(&json!({"spec": "leak-check"})),
@@ -326,7 +325,7 @@ async fn a_pairing_file_others_could_read_is_refused() {
         &["--approval", "manual", "--approval-timeout", "30000"],
     );
     let file = s.env.state.path().join(format!("servers/{}.json", s.pid()));
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
             .json(&json!({"spec": "pair-check"})),
     ));

@@ -4,9 +4,8 @@
 //! audit log has exactly one entry per acknowledged write, and what nobody
 //! touched (keys, comments) is byte-identical.
 
-mod common;
-
-use common::{Server, send};
+use crate::support::serve::{self, Server, send};
+use crate::support::{audit, workspace};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -54,16 +53,6 @@ fn mcp_set(v: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-fn audit(dir: &Path) -> Vec<Value> {
-    match std::fs::read_to_string(dir.join(".opencode/openwork/audit.jsonl")) {
-        Ok(text) => text
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("every audit line is JSON"))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// `(action, target)` of every audit entry, sorted.
 fn audit_pairs(dir: &Path) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = audit(dir)
@@ -95,7 +84,7 @@ async fn call(
     method: Method,
     path: &str,
     body: Option<Value>,
-) -> Option<common::Resp> {
+) -> Option<serve::Resp> {
     let mut req = http
         .request(method, format!("{url}{path}"))
         .header("Authorization", format!("Bearer {token}"))
@@ -109,7 +98,7 @@ async fn call(
     let headers = resp.headers().clone();
     let text = resp.text().await.ok()?;
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Some(common::Resp {
+    Some(serve::Resp {
         status,
         headers,
         text,
@@ -122,7 +111,7 @@ async fn eight_clients_add_two_hundred_plugins_and_none_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let original = config("{}", "[\"base\"]");
     std::fs::write(dir.path().join("opencode.jsonc"), &original).unwrap();
-    let s = Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
+    let s = Arc::new(Server::auto(dir.path()));
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
 
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -211,11 +200,11 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
     let keep_mcp = "{\n    \"keep\": { \"type\": \"remote\", \"url\": \"https://mcp.example\" } // keep this server\n  }";
     let original = config(keep_mcp, "[\"base\"]");
     std::fs::write(dir.path().join("opencode.jsonc"), &original).unwrap();
-    let s = Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
+    let s = Arc::new(Server::auto(dir.path()));
     let ws = format!("/workspace/{}", s.ws_id(0));
 
     // The offline CLI adds its own plugins and servers, one process each.
-    let cli_env = common::Env::new();
+    let cli_env = serve::Env::new();
     let cli_dir = dir.path().to_path_buf();
     let cli = std::thread::spawn(move || {
         let mut ledger = Ledger::default();
@@ -223,12 +212,12 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
         for i in 0..8 {
             let p = format!("cli-plugin-{i}");
             let (code, _, err) =
-                common::run_cli(&cli_env, &["-q", "-w", &w, "plugins", "add", &p], &[]);
+                serve::run_cli(&cli_env, &["-q", "-w", &w, "plugins", "add", &p], &[]);
             assert_eq!(code, Some(0), "{err}");
             ledger.plugins.insert(p.clone());
             ledger.writes.push(("plugins.add".into(), p));
             let m = format!("cli-mcp-{i}");
-            let (code, _, err) = common::run_cli(
+            let (code, _, err) = serve::run_cli(
                 &cli_env,
                 &["-q", "-w", &w, "mcp", "add", &m, "--", "node", "server.js"],
                 &[],
@@ -372,8 +361,8 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
 /// every listing holds one whole set.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reads_never_see_half_of_a_write() {
-    let dir = common::workspace();
-    let s = std::sync::Arc::new(Server::start(&[dir.path()], &["--approval", "auto"]));
+    let dir = workspace();
+    let s = std::sync::Arc::new(Server::auto(dir.path()));
     let id = s.ws_id(0);
     let set = |p: &str| -> Vec<String> { (1..=3).map(|i| format!("{p}{i}")).collect() };
     let import = |names: &[String]| {

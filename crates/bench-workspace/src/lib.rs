@@ -1,11 +1,13 @@
-//! Synthetic workspaces for benchmarks and load tests: an `opencode.jsonc`
-//! with comments, plugins, local and remote MCP servers and a `tools` block,
-//! skills, commands, plugin files, a `.git` folder and an audit log.
-#![doc(hidden)]
-// Writes fixtures for benchmarks and load tests, as a test would.
+//! Synthetic workspaces for openwork's benchmarks and load tests (a
+//! dev-dependency only, never part of the shipped library): an
+//! `opencode.jsonc` with comments, plugins, local and remote MCP servers and
+//! a `tools` block, skills, commands, plugin files, a `.git` folder and an
+//! audit log written with openwork's own entry type.
+// Writes fixtures on disk, as a test would: the core's read rule
+// (clippy.toml) is not for it.
 #![allow(clippy::disallowed_methods)]
 
-use crate::workspace::{Actor, AuditEntry, workspace_id};
+use openwork::workspace::{Actor, AuditEntry, Workspace};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -99,8 +101,10 @@ pub fn generate(root: &Path, size: &Size) -> std::io::Result<()> {
             "export default async () => ({})\n",
         )?;
     }
-    let abs = crate::workspace::absolute(root).map_err(|e| std::io::Error::other(e.message))?;
-    let id = workspace_id(&abs);
+    let id = Workspace::open(root)
+        .map_err(std::io::Error::other)?
+        .id()
+        .to_string();
     let mut log = BufWriter::with_capacity(
         1 << 20,
         std::fs::File::create(dot.join("openwork/audit.jsonl"))?,

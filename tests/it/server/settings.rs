@@ -2,9 +2,8 @@
 //! line on stderr and exit 2; the pairing file is private and removed on
 //! shutdown; SIGINT and SIGTERM both stop cleanly; logs never show a token.
 
-mod common;
-
-use common::{Env, Server, run_cli, workspace, write};
+use crate::support::serve::{self, Env, Server, run_cli};
+use crate::support::{workspace, write};
 use reqwest::Method;
 use serde_json::json;
 
@@ -138,7 +137,7 @@ async fn the_pairing_file_is_private_and_removed_on_shutdown() {
             assert_eq!(dir_mode & 0o077, 0, "the folder is private too");
         }
         // The pairing file's URL and tokens work.
-        let r = common::send(
+        let r = serve::send(
             s.http
                 .get(format!("{}/approvals", pairing["url"].as_str().unwrap()))
                 .header(
@@ -173,7 +172,7 @@ async fn verbose_logs_requests_but_never_tokens() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, "/capabilities?token=zzz")
             .header("Authorization", "Bearer wrong-secret"),
     )
@@ -395,7 +394,7 @@ async fn probe(s: &mut Server, probe: Probe) -> String {
         Probe::Cors => {
             for origin in ORIGINS {
                 let r =
-                    common::send(s.request(Method::GET, "/health").header("Origin", origin)).await;
+                    serve::send(s.request(Method::GET, "/health").header("Origin", origin)).await;
                 match r.header("access-control-allow-origin") {
                     Some("*") => return "*".into(),
                     Some(o) if o == origin => return o.into(),
@@ -427,7 +426,7 @@ async fn probe(s: &mut Server, probe: Probe) -> String {
                     Probe::ClientToken => format!("Bearer {token}"),
                     _ => token.to_string(),
                 };
-                let r = common::send(s.request(Method::GET, path).header(header, value)).await;
+                let r = serve::send(s.request(Method::GET, path).header(header, value)).await;
                 if r.status == 200 {
                     return token.into();
                 }

@@ -3,11 +3,10 @@
 //! always parses, every write acknowledged before the kill is on disk, and
 //! no temporary file survives the next write (or the server's restart).
 
-mod common;
-mod fixture;
-
-use common::Server;
-use fixture::Ws;
+use crate::support::cli::Ws;
+use crate::support::rng::Rng;
+use crate::support::serve::Server;
+use crate::support::{bin, files, snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -30,7 +29,6 @@ fn killed_writers_never_corrupt_or_lose_acknowledged_writes() {
         "opencode.jsonc",
         "{\n  // keep this comment\n  \"plugin\": [\"base\"],\n}\n",
     );
-    let bin = assert_cmd::cargo::cargo_bin("openwork");
     // Calibrate: kills land anywhere from start-up to just past the end.
     let t = Instant::now();
     ws.run(&[
@@ -42,7 +40,7 @@ fn killed_writers_never_corrupt_or_lose_acknowledged_writes() {
     let mut kills = 0;
     for i in 0..20u64 {
         let specs: Vec<String> = (0..5).map(|j| format!("p{i}-{j}")).collect();
-        let mut child = std::process::Command::new(&bin)
+        let mut child = std::process::Command::new(bin())
             .env("HOME", ws.home.path())
             .arg("-q")
             .arg("-w")
@@ -96,34 +94,6 @@ fn killed_writers_never_corrupt_or_lose_acknowledged_writes() {
     assert!(v["items"].as_array().unwrap().len() >= acknowledged.len());
 }
 
-/// A small xorshift generator: the seed is printed, so a failing run can
-/// be replayed with `OPENWORK_CRASH_SEED=<seed>`.
-struct Rng(u64);
-
-impl Rng {
-    fn from_env_or_clock() -> Rng {
-        let seed = std::env::var("OPENWORK_CRASH_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_nanos() as u64)
-                    .unwrap_or(1)
-            })
-            .max(1);
-        eprintln!("OPENWORK_CRASH_SEED={seed}");
-        Rng(seed)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
 /// Every leftover atomic-write temporary (`.<name>.XXXXXX`) in the tree.
 fn temporaries(root: &Path) -> Vec<PathBuf> {
     let is_temp = |name: &str| {
@@ -135,7 +105,7 @@ fn temporaries(root: &Path) -> Vec<PathBuf> {
                     && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
             })
     };
-    common::snapshot(root)
+    snapshot(root)
         .into_keys()
         .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_temp))
         .collect()
@@ -262,21 +232,21 @@ fn check_acknowledged(root: &Path, acked: &[Acked]) {
 /// writes to every kind of file, 20 times, restarted each time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
-    let mut rng = Rng::from_env_or_clock();
+    let mut rng = Rng::from_env_or_clock("OPENWORK_CRASH_SEED");
     let acked = Arc::new(Mutex::new(Vec::<Acked>::new()));
     let mut in_flight_kills = 0;
     let mut left_by_kills = 0;
     for round in 0..20 {
         // What a writer killed between writing its temporary and renaming
         // it leaves (a kill rarely lands exactly there, so plant some too).
-        common::write(&root.join(".opencode.jsonc.Ab3dE9"), "{ half");
-        common::write(&root.join(".opencode/.openwork.json.Qw12Er"), "{");
+        write(&root.join(".opencode.jsonc.Ab3dE9"), "{ half");
+        write(&root.join(".opencode/.openwork.json.Qw12Er"), "{");
         if round > 0 {
-            common::write(&root.join(".opencode/commands/.r0-k3-0.md.Zz9Yy8"), "--");
+            write(&root.join(".opencode/commands/.r0-k3-0.md.Zz9Yy8"), "--");
         }
-        let s = Arc::new(Server::start(&[root], &["--approval", "auto"]));
+        let s = Arc::new(Server::auto(root));
         let left = temporaries(root);
         assert!(left.is_empty(), "round {round}: boot left {left:?}");
         // A restarted server serves what was acknowledged before the kill.
@@ -286,7 +256,7 @@ async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
         let tasks: Vec<_> = (0..5)
             .map(|kind| tokio::spawn(writer(s.clone(), round, kind, acked.clone())))
             .collect();
-        tokio::time::sleep(Duration::from_millis(20 + rng.below(180))).await;
+        tokio::time::sleep(Duration::from_millis(20 + rng.below(180) as u64)).await;
         let pid = s.pid();
         let killed = std::process::Command::new("kill")
             .args(["-KILL", &pid.to_string()])
@@ -306,7 +276,7 @@ async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
         left_by_kills += temporaries(root).len();
     }
     // A last restart cleans whatever the last kill left.
-    let s = Server::start(&[root], &["--approval", "auto"]);
+    let s = Server::auto(root);
     assert!(temporaries(root).is_empty());
     let n = acked.lock().unwrap().len();
     eprintln!(
@@ -323,7 +293,7 @@ async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
 
 /// The files an import writes, without the audit log and the lock.
 fn content(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
-    fixture::snapshot(root)
+    files(root)
         .into_iter()
         .filter(|(p, _)| !p.starts_with(".opencode/openwork"))
         .map(|(p, bytes)| (p, String::from_utf8_lossy(&bytes).into_owned()))
@@ -331,7 +301,8 @@ fn content(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
 }
 
 /// A write of several files (an import) killed between two of them — by
-/// a crash point of debug builds, at each place in turn — is finished,
+/// a crash point of test builds (the `fault-injection` feature, which
+/// `cargo test` turns on), at each place in turn — is finished,
 /// whole and logged once, by the next write from any process or by a
 /// server starting. Reads in between change nothing.
 #[test]
@@ -370,7 +341,10 @@ fn a_multi_file_write_killed_midway_is_finished_by_the_next_lock() {
                 .arg(&doc_file)
                 .output()
                 .expect("run");
-            assert!(!status.status.success(), "the crash point fired");
+            assert!(
+                !status.status.success(),
+                "the crash point did not fire: is the binary built with the fault-injection feature?"
+            );
             let partial = content(ws.path());
             assert_ne!(partial, whole, "after {crash_after} files: not all written");
             assert!(ws.file(".opencode/openwork/journal.json").exists());
@@ -384,7 +358,7 @@ fn a_multi_file_write_killed_midway_is_finished_by_the_next_lock() {
                     vec!["config.import", "plugins.add"]
                 }
                 _ => {
-                    let s = Server::start(&[ws.path()], &["--approval", "auto"]);
+                    let s = Server::auto(ws.path());
                     drop(s);
                     vec!["config.import"]
                 }

@@ -1,9 +1,8 @@
 //! The offline CLI on real temporary workspaces: exact file bytes, JSON
 //! shapes and audit entries.
 
-mod fixture;
-
-use fixture::Ws;
+use crate::support::cli::Ws;
+use crate::support::{AUDIT_ENTRY_KEYS, bin};
 use serde_json::{Value, json};
 
 const COMMENTED: &str = r#"{
@@ -39,18 +38,7 @@ fn plugins_add_creates_the_config() {
             .is_some_and(|t| t > 1_600_000_000_000)
     );
     let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "id",
-            "workspaceId",
-            "actor",
-            "action",
-            "target",
-            "summary",
-            "timestamp"
-        ]
-    );
+    assert_eq!(keys, AUDIT_ENTRY_KEYS);
 }
 
 #[test]
@@ -624,7 +612,7 @@ fn two_processes_adding_100_plugins_each_lose_nothing() {
     ws.write("opencode.jsonc", COMMENTED);
     let spawn = |prefix: &str| {
         let specs: Vec<String> = (0..100).map(|i| format!("{prefix}-{i}")).collect();
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("openwork"));
+        let mut cmd = std::process::Command::new(bin());
         cmd.env("HOME", ws.home.path())
             .arg("-q")
             .arg("-w")

@@ -3,16 +3,11 @@
 //! read-only, body limits, several workspaces, ETags, and writes racing the
 //! offline CLI.
 
-mod common;
-
-use common::{Server, raw_http, snapshot, workspace, write};
+use crate::support::serve::{self, Server, raw_http};
+use crate::support::{AUDIT_ENTRY_KEYS, snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn auto(ws: &Path) -> Server {
-    Server::start(&[ws], &["--approval", "auto"])
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_endpoint_answers_with_its_shape() {
@@ -39,7 +34,7 @@ async fn every_endpoint_answers_with_its_shape() {
         "tokens are not logged"
     );
 
-    let health = common::send(s.request(Method::GET, "/health")).await;
+    let health = serve::send(s.request(Method::GET, "/health")).await;
     assert_eq!(health.status, 200);
     assert_eq!(health.header("content-type"), Some("application/json"));
     assert_eq!(health.json["ok"], true);
@@ -210,7 +205,7 @@ async fn every_endpoint_answers_with_its_shape() {
     assert_eq!(del_mcp.json, json!({"items": []}));
 
     // Audit: newest first, remote actor with the token's hash and client id.
-    let tagged = common::send(
+    let tagged = serve::send(
         s.client(Method::POST, &w("/plugins"))
             .header("X-OpenWork-Client-Id", "phone-1")
             .json(&json!({"spec": "tagged"})),
@@ -228,19 +223,13 @@ async fn every_endpoint_answers_with_its_shape() {
         openwork::workspace::audit::token_hash(&s.client_token)
     );
     assert_eq!(items[1]["action"], "mcp.remove");
-    let keys: Vec<&String> = items[0].as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "id",
-            "workspaceId",
-            "actor",
-            "action",
-            "target",
-            "summary",
-            "timestamp"
-        ]
-    );
+    let keys: Vec<&str> = items[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, AUDIT_ENTRY_KEYS);
     let all = s.get(&w("/audit?limit=1000")).await;
     assert_eq!(all.json["items"].as_array().unwrap().len(), 12);
     let default = s.get(&w("/audit")).await;
@@ -254,7 +243,7 @@ async fn every_endpoint_answers_with_its_shape() {
         (Method::GET, "/health/".to_string()),
         (Method::GET, w("/plugins/")),
     ] {
-        let r = common::send(s.client(m, &p)).await;
+        let r = serve::send(s.client(m, &p)).await;
         assert_eq!(r.status, 404);
         assert_eq!(r.json, json!({"code":"not_found","message":"Not found"}));
     }
@@ -266,7 +255,7 @@ async fn every_endpoint_answers_with_its_shape() {
 async fn a_server_write_equals_the_offline_cli_write() {
     let a = workspace();
     let b = workspace();
-    let s = auto(a.path());
+    let s = Server::auto(a.path());
     let r = s
         .post(
             &format!("/workspace/{}/plugins", s.ws_id(0)),
@@ -274,8 +263,8 @@ async fn a_server_write_equals_the_offline_cli_write() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let env = common::Env::new();
-    let (code, _, err) = common::run_cli(
+    let env = serve::Env::new();
+    let (code, _, err) = serve::run_cli(
         &env,
         &[
             "-w",
@@ -306,15 +295,15 @@ async fn a_server_write_equals_the_offline_cli_write() {
 #[tokio::test(flavor = "multi_thread")]
 async fn server_and_offline_cli_writes_both_land() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
     let ws_arg = dir.path().to_str().unwrap().to_string();
-    let env = common::Env::new();
+    let env = serve::Env::new();
     let cli = std::thread::spawn(move || {
         let mut codes = Vec::new();
         for i in 0..10 {
             let spec = format!("cli-plugin-{i}");
-            codes.push(common::run_cli(&env, &["-w", &ws_arg, "plugins", "add", &spec], &[]).0);
+            codes.push(serve::run_cli(&env, &["-w", &ws_arg, "plugins", "add", &spec], &[]).0);
         }
         codes
     });
@@ -350,7 +339,7 @@ async fn server_and_offline_cli_writes_both_land() {
 #[tokio::test(flavor = "multi_thread")]
 async fn authentication_failures_are_401() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let plugins = format!("/workspace/{}/plugins", s.ws_id(0));
     let bearer = format!("Bearer {}", s.client_token);
     let cases: Vec<(&str, reqwest::RequestBuilder)> = vec![
@@ -406,7 +395,7 @@ async fn authentication_failures_are_401() {
     ];
     let before = snapshot(dir.path());
     for (what, req) in cases {
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(r.status, 401, "{what}: {r:?}");
         assert_eq!(r.code(), "unauthorized", "{what}");
         assert!(!r.text.contains(&s.client_token) && !r.text.contains(&s.host_token));
@@ -414,17 +403,17 @@ async fn authentication_failures_are_401() {
     assert_eq!(snapshot(dir.path()), before);
 
     // Scheme in any case; host routes with the host token; both for global commands.
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, &plugins)
             .header("Authorization", format!("bEaReR {}", s.client_token)),
     )
     .await;
     assert_eq!(r.status, 200);
     assert_eq!(
-        common::send(s.host(Method::GET, "/approvals")).await.status,
+        serve::send(s.host(Method::GET, "/approvals")).await.status,
         200
     );
-    let r = common::send(
+    let r = serve::send(
         s.client(
             Method::GET,
             &format!("/workspace/{}/commands?scope=global", s.ws_id(0)),
@@ -440,14 +429,14 @@ async fn authentication_failures_are_401() {
 async fn cors_follows_the_allowed_list() {
     let dir = workspace();
     // Default: `*` on everything, errors and 404s included.
-    let any = auto(dir.path());
+    let any = Server::auto(dir.path());
     for req in [
         any.request(Method::GET, "/health")
             .header("Origin", "https://x.example"),
         any.request(Method::GET, "/nope"),
         any.request(Method::GET, "/capabilities"),
     ] {
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(r.header("access-control-allow-origin"), Some("*"), "{r:?}");
         assert_eq!(r.header("vary"), Some("Origin"));
         assert_eq!(
@@ -476,7 +465,7 @@ async fn cors_follows_the_allowed_list() {
         "https://b.example",
         "https://c.example",
     ] {
-        let r = common::send(s.request(Method::GET, "/health").header("Origin", origin)).await;
+        let r = serve::send(s.request(Method::GET, "/health").header("Origin", origin)).await;
         assert_eq!(r.header("access-control-allow-origin"), Some(origin));
         assert_eq!(r.header("vary"), Some("Origin"));
     }
@@ -486,7 +475,7 @@ async fn cors_follows_the_allowed_list() {
             .header("Origin", "https://evil.example"),
         s.request(Method::GET, "/health"),
     ] {
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(r.status, 200);
         for h in [
             "access-control-allow-origin",
@@ -499,7 +488,7 @@ async fn cors_follows_the_allowed_list() {
     }
     // Preflight: 204 without auth, on any path.
     for path in ["/workspace/whatever/plugins", "/approvals", "/nope"] {
-        let r = common::send(
+        let r = serve::send(
             s.request(Method::OPTIONS, path)
                 .header("Origin", "https://a.example")
                 .header("Access-Control-Request-Method", "POST"),
@@ -513,7 +502,7 @@ async fn cors_follows_the_allowed_list() {
         );
     }
     // Errors carry CORS headers too.
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, "/capabilities")
             .header("Origin", "https://b.example"),
     )
@@ -534,7 +523,7 @@ async fn validation_errors_change_no_file() {
         &dir.path().join(".opencode/skills/existing/SKILL.md"),
         "---\nname: existing\ndescription: Here\n---\nBody\n",
     );
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let id = s.ws_id(0);
     let w = |rest: &str| format!("/workspace/{id}{rest}");
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
@@ -960,7 +949,7 @@ async fn validation_errors_change_no_file() {
         } else {
             s.client(method.clone(), &path)
         };
-        let r = common::send(req.header("Content-Type", "application/json").body(body)).await;
+        let r = serve::send(req.header("Content-Type", "application/json").body(body)).await;
         assert_eq!(
             (r.status, r.code()),
             (status, code),
@@ -981,7 +970,7 @@ async fn validation_errors_change_no_file() {
 #[tokio::test(flavor = "multi_thread")]
 async fn broken_files_on_disk_are_422_and_left_alone() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
     write(
         &dir.path().join("opencode.jsonc"),
@@ -1020,7 +1009,7 @@ async fn writes_never_follow_a_link_out_of_the_workspace() {
     write(&outside.path().join("SKILL.md"), "outside\n");
     std::fs::create_dir_all(dir.path().join(".opencode/skills")).unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.path().join(".opencode/skills/evil")).unwrap();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let r = s
         .post(
             &format!("/workspace/{}/skills", s.ws_id(0)),
@@ -1099,7 +1088,7 @@ async fn read_only_refuses_writes_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bodies_over_one_mib_are_413() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
     let before = snapshot(dir.path());
     let big = format!("{{\"spec\": \"{}\"}}", "a".repeat(2 * 1024 * 1024));
@@ -1135,7 +1124,7 @@ async fn bodies_over_one_mib_are_413() {
     assert!(answer.contains("payload_too_large"), "{answer}");
 
     // reqwest with the whole 2 MiB body.
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::POST, &path)
             .header("Content-Type", "application/json")
             .body(big.clone()),
@@ -1182,7 +1171,7 @@ async fn two_workspaces_are_listed_and_addressable() {
 #[tokio::test(flavor = "multi_thread")]
 async fn config_etag_and_if_match() {
     let dir = workspace();
-    let s = auto(dir.path());
+    let s = Server::auto(dir.path());
     let path = format!("/workspace/{}/config", s.ws_id(0));
     let first = s.get(&path).await;
     let etag = first.header("etag").unwrap().to_string();
@@ -1192,7 +1181,7 @@ async fn config_etag_and_if_match() {
         "stable"
     );
 
-    let ok = common::send(
+    let ok = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
             .json(&json!({"opencode": {"theme": "light"}})),
@@ -1203,7 +1192,7 @@ async fn config_etag_and_if_match() {
     assert_ne!(new_etag, etag);
 
     let before = snapshot(dir.path());
-    let stale = common::send(
+    let stale = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
             .json(&json!({"opencode": {"theme": "blue"}})),
@@ -1219,14 +1208,14 @@ async fn config_etag_and_if_match() {
         text.replace("// my settings", "// mine"),
     )
     .unwrap();
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &new_etag)
             .json(&json!({"opencode": {"theme": "blue"}})),
     )
     .await;
     assert_eq!(r.code(), "conflict");
-    let star = common::send(
+    let star = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", "*")
             .json(&json!({"opencode": {"theme": "blue"}})),
@@ -1238,7 +1227,7 @@ async fn config_etag_and_if_match() {
 #[tokio::test(flavor = "multi_thread")]
 async fn workspaces_outside_the_authorized_roots_are_403() {
     let dir = workspace();
-    let env = common::Env::new();
+    let env = serve::Env::new();
     let roots = tempfile::tempdir().unwrap();
     let cfg = env.config_dir().join("openwork/server.json");
     write(
@@ -1266,7 +1255,7 @@ async fn workspaces_outside_the_authorized_roots_are_403() {
 async fn settings_from_environment_and_config_file() {
     let a = workspace();
     let b = tempfile::tempdir().unwrap();
-    let env = common::Env::new();
+    let env = serve::Env::new();
     write(
         &env.config_dir().join("openwork/server.json"),
         &json!({"token": "file-client-token", "hostToken": "file-host-token",
@@ -1294,7 +1283,7 @@ async fn settings_from_environment_and_config_file() {
     s.host_token = "file-host-token".into();
     let wss = s.get("/workspaces").await;
     assert_eq!(wss.json["items"].as_array().unwrap().len(), 2, "{wss:?}");
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, "/health")
             .header("Origin", "https://env.example"),
     )
@@ -1303,7 +1292,7 @@ async fn settings_from_environment_and_config_file() {
         r.header("access-control-allow-origin"),
         Some("https://env.example")
     );
-    let r = common::send(
+    let r = serve::send(
         s.request(Method::GET, "/health")
             .header("Origin", "https://file.example"),
     )

@@ -2,9 +2,8 @@
 //! under tmux (keys typed, screen read, files checked on disk), `watch
 //! --json` across a server restart, unattended decisions, and the errors.
 
-mod common;
-
-use common::{Env, Server};
+use crate::support::serve::{self, Env, Server};
+use crate::support::{bin, require};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -20,14 +19,6 @@ fn workspace() -> tempfile::TempDir {
     )
     .unwrap();
     ws
-}
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// A tmux session running one command; killed on drop.
@@ -111,12 +102,7 @@ impl Drop for Tmux {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_on_a_terminal_answers_each_write_with_one_key() {
-    if !have("tmux") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is required in CI (.ci/run installs it)"
-        );
-        eprintln!("skipping: tmux is not installed");
+    if !require("tmux") {
         return;
     }
     let ws = workspace();
@@ -133,7 +119,7 @@ async fn watch_on_a_terminal_answers_each_write_with_one_key() {
             s.env.home.path().display(),
             s.env.config_dir().display(),
             s.env.state.path().display(),
-            common::bin()
+            bin()
         ),
     )
     .unwrap();
@@ -145,7 +131,7 @@ async fn watch_on_a_terminal_answers_each_write_with_one_key() {
         let req = s
             .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
             .json(&json!({ "spec": spec }));
-        tokio::spawn(common::send(req))
+        tokio::spawn(serve::send(req))
     };
 
     // 1. Allow with `a`: the screen shows what would change; the file changes.
@@ -269,7 +255,7 @@ async fn watch_json_prints_events_and_follows_a_restarted_server() {
     let req = first
         .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
         .json(&json!({"spec": "one"}));
-    let held = tokio::spawn(common::send(req));
+    let held = tokio::spawn(serve::send(req));
     let requested = next_event(&rx, "approval.requested");
     assert_eq!(requested["action"], "plugins.add");
     assert!(requested["diff"].as_str().unwrap().contains("+"));
@@ -290,7 +276,7 @@ async fn watch_json_prints_events_and_follows_a_restarted_server() {
     let req = second
         .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
         .json(&json!({"spec": "two"}));
-    let held = tokio::spawn(common::send(req));
+    let held = tokio::spawn(serve::send(req));
     let requested = next_event(&rx, "approval.requested");
     assert!(
         requested["summary"].as_str().unwrap().contains("two"),
@@ -343,7 +329,7 @@ async fn watch_allow_all_decides_only_the_chosen_actions() {
     let req = s
         .client(Method::POST, &format!("/workspace/{ws_id}/mcp"))
         .json(&json!({"name": "x", "config": {"type": "remote", "url": "https://x"}}));
-    let held = tokio::spawn(common::send(req));
+    let held = tokio::spawn(serve::send(req));
     let pending = s.wait_pending(1).await;
     assert_eq!(pending[0]["action"], "mcp.add");
     let id = pending[0]["id"].as_str().unwrap().to_string();
@@ -355,7 +341,7 @@ async fn watch_allow_all_decides_only_the_chosen_actions() {
 fn errors_name_the_server_and_how_it_was_found() {
     let env = Env::new();
     // Nothing running, nothing configured.
-    let (code, _, err) = common::run_cli(&env, &["approvals", "list"], &[]);
+    let (code, _, err) = serve::run_cli(&env, &["approvals", "list"], &[]);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("no running openwork server found"), "{err}");
     assert_eq!(
@@ -365,7 +351,7 @@ fn errors_name_the_server_and_how_it_was_found() {
     );
     // Not a URL at all: a usage error.
     for bad in ["nonsense", "ftp://x", "http://127.0.0.1:notaport"] {
-        let (code, _, err) = common::run_cli(
+        let (code, _, err) = serve::run_cli(
             &env,
             &["approvals", "list", "--url", bad, "--host-token", "x"],
             &[],
@@ -380,7 +366,7 @@ fn errors_name_the_server_and_how_it_was_found() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    let (code, _, err) = common::run_cli(
+    let (code, _, err) = serve::run_cli(
         &env,
         &["approvals", "list", "--url", &url, "--host-token", "x"],
         &[],
@@ -402,34 +388,34 @@ async fn allow_and_deny_by_prefix_unknown_ids_and_wrong_tokens() {
     let req = s
         .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
         .json(&json!({"spec": "p"}));
-    let held = tokio::spawn(common::send(req));
+    let held = tokio::spawn(serve::send(req));
     let id = s.wait_pending(1).await[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
     let env = &s.env;
-    let (code, out, err) = common::run_cli(env, &["approvals", "list"], &[]);
+    let (code, out, err) = serve::run_cli(env, &["approvals", "list"], &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(
         out.contains(&id[..8]) && out.contains("Add plugin p"),
         "{out}"
     );
-    let (code, _, err) = common::run_cli(env, &["approvals", "allow", "zzzz"], &[]);
+    let (code, _, err) = serve::run_cli(env, &["approvals", "allow", "zzzz"], &[]);
     assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("no pending approval matches \"zzzz\""),
         "{err}"
     );
-    let (code, _, err) = common::run_cli(env, &["approvals", "list", "--host-token", "wrong"], &[]);
+    let (code, _, err) = serve::run_cli(env, &["approvals", "list", "--host-token", "wrong"], &[]);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("refused the host token"), "{err}");
     assert!(!err.contains("wrong"), "the token is not echoed: {err}");
-    let (code, out, err) = common::run_cli(env, &["approvals", "deny", &id[..6]], &[]);
+    let (code, out, err) = serve::run_cli(env, &["approvals", "deny", &id[..6]], &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("Denied"), "{out}");
     assert_eq!(held.await.unwrap().status, 403);
     // Answering again: already answered.
-    let (code, _, err) = common::run_cli(env, &["approvals", "allow", &id], &[]);
+    let (code, _, err) = serve::run_cli(env, &["approvals", "allow", &id], &[]);
     assert_eq!(code, Some(1), "{err}");
 }
 
@@ -457,7 +443,7 @@ async fn ctrl_c_ends_watch_with_exit_0() {
             .success()
     );
     let status =
-        common::wait_timeout(&mut watcher.0, Duration::from_secs(10)).expect("watch did not stop");
+        serve::wait_timeout(&mut watcher.0, Duration::from_secs(10)).expect("watch did not stop");
     assert_eq!(status.code(), Some(0));
 }
 
@@ -477,7 +463,7 @@ fn stale_and_unsafe_pairing_files_are_ignored_and_said() {
         std::os::unix::fs::PermissionsExt::from_mode(0o600),
     )
     .unwrap();
-    let (code, _, err) = common::run_cli(&env, &["-v", "approvals", "list"], &[]);
+    let (code, _, err) = serve::run_cli(&env, &["-v", "approvals", "list"], &[]);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("is not running"), "{err}");
     assert!(err.contains("no running openwork server found"), "{err}");
@@ -489,7 +475,7 @@ fn stale_and_unsafe_pairing_files_are_ignored_and_said() {
         std::os::unix::fs::PermissionsExt::from_mode(0o644),
     )
     .unwrap();
-    let (code, _, err) = common::run_cli(&env, &["approvals", "list"], &[]);
+    let (code, _, err) = serve::run_cli(&env, &["approvals", "list"], &[]);
     assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("ignoring pairing file") && err.contains("644"),

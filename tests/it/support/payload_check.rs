@@ -1,5 +1,5 @@
 //! What must hold for any request body or path segment, whatever its bytes:
-//! shared by the property tests (`tests/fuzz_payloads.rs`) and the cargo-fuzz
+//! shared by the property tests (`tests/it/fuzz_payloads.rs`) and the cargo-fuzz
 //! target (`fuzz/fuzz_targets/payloads.rs`).
 //!
 //! Each input goes through the server's own parsing (`server::payloads`)
@@ -10,7 +10,6 @@
 //!   OpenCode config file, each path made of plain components;
 //! - every byte it would write is UTF-8, the config still parses and keeps
 //!   its comments, and names obey their rules and length limits.
-#![allow(dead_code)]
 
 use openwork::server::{errors, payloads};
 use openwork::workspace::{Plan, Workspace, commands, config, mcp, plugins, skills, transfer};

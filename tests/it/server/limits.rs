@@ -4,9 +4,8 @@
 //! from being served; a thousand writes waiting for approval keep memory
 //! bounded, with the 257th pending one refused.
 
-mod common;
-
-use common::{Server, snapshot, workspace};
+use crate::support::serve::{self, Server};
+use crate::support::{snapshot, workspace};
 use reqwest::Method;
 use serde_json::json;
 use std::io::{ErrorKind, Read, Write};
@@ -55,6 +54,9 @@ fn until_closed(s: &mut TcpStream) -> Result<Vec<u8>, std::io::Error> {
             Ok(n) => got.extend_from_slice(&buf[..n]),
             // A reset is a close too.
             Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok(got),
+            // A signal, or this process stopped and continued, cut the
+            // wait short: keep waiting.
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
@@ -63,7 +65,7 @@ fn until_closed(s: &mut TcpStream) -> Result<Vec<u8>, std::io::Error> {
 #[test]
 fn connections_that_stall_before_their_request_is_complete_are_closed() {
     let dir = workspace();
-    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let s = Server::auto(dir.path());
     let connect = || {
         let c = TcpStream::connect(s.addr()).expect("connect");
         // Far above the server's header timeout: a hang fails the test.
@@ -120,7 +122,7 @@ fn connections_that_stall_before_their_request_is_complete_are_closed() {
 }
 
 fn raw_health(addr: &str) -> String {
-    common::raw_http(
+    serve::raw_http(
         addr,
         "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
         b"",
@@ -130,7 +132,7 @@ fn raw_health(addr: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_slow_and_idle_connections_does_not_stop_other_clients() {
     let dir = workspace();
-    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let s = Server::auto(dir.path());
     let pid = s.pid();
     let cap = 512.min(soft_nofile(pid).saturating_sub(128)).max(8);
     let base_fds = open_fds(pid);
@@ -256,7 +258,7 @@ async fn a_thousand_writes_awaiting_approval_keep_memory_bounded() {
         tasks.push(tokio::spawn(async move {
             let _permit = permits.acquire_owned().await.unwrap();
             let spec = format!("held-{i}-{}", "x".repeat(400));
-            common::send(s.client(Method::POST, &path).json(&json!({ "spec": spec }))).await
+            serve::send(s.client(Method::POST, &path).json(&json!({ "spec": spec }))).await
         }));
     }
     // 256 wait for the host; every other one is refused at once.

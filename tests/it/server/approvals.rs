@@ -2,9 +2,8 @@
 //! files checked on disk, the event stream, 409 after an edit by hand, the
 //! bound on pending requests, withdrawal, and shutdown.
 
-mod common;
-
-use common::{Server, snapshot, workspace};
+use crate::support::serve::{self, Server};
+use crate::support::{snapshot, workspace};
 use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -29,7 +28,7 @@ async fn allow_writes_exactly_the_approved_plan() {
     let s = manual(dir.path(), "20000");
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
     let before = snapshot(dir.path());
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &path)
             .header("X-OpenWork-Client-Id", "laptop")
             .json(&json!({"spec": "opencode-wakatime"})),
@@ -99,7 +98,7 @@ async fn deny_and_timeout_change_nothing() {
     let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
     let before = snapshot(dir.path());
 
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &w("/skills"))
             .json(&json!({"name": "s", "content": "x", "description": "d"})),
     ));
@@ -107,7 +106,7 @@ async fn deny_and_timeout_change_nothing() {
         .as_str()
         .unwrap()
         .to_string();
-    let bad = common::send(
+    let bad = serve::send(
         s.host(Method::POST, &format!("/approvals/{id}"))
             .json(&json!({"reply": "maybe"})),
     )
@@ -145,7 +144,7 @@ async fn deny_and_timeout_change_nothing() {
 async fn a_file_edited_while_waiting_is_a_conflict() {
     let dir = workspace();
     let s = manual(dir.path(), "20000");
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
             .json(&json!({"spec": "late"})),
     ));
@@ -211,11 +210,11 @@ async fn the_event_stream_reports_requests_and_resolutions() {
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
 
     // Host auth is required.
-    let denied = common::send(s.client(Method::GET, "/approvals/events")).await;
+    let denied = serve::send(s.client(Method::GET, "/approvals/events")).await;
     assert_eq!(denied.status, 401);
 
     // A request pending before the stream opens is sent first.
-    let first = tokio::spawn(common::send(
+    let first = tokio::spawn(serve::send(
         s.client(Method::POST, &path)
             .json(&json!({"spec": "first"})),
     ));
@@ -245,7 +244,7 @@ async fn the_event_stream_reports_requests_and_resolutions() {
     assert_eq!(ev[0].1["id"], first_id.as_str());
     assert!(ev[0].1["diff"].as_str().unwrap().contains("first"));
 
-    let second = tokio::spawn(common::send(
+    let second = tokio::spawn(serve::send(
         s.client(Method::POST, &path)
             .json(&json!({"spec": "second"})),
     ));
@@ -282,7 +281,7 @@ async fn pending_requests_are_bounded() {
     let path = format!("/workspace/{}/plugins", s.ws_id(0));
     let mut held = Vec::new();
     for i in 0..256 {
-        held.push(tokio::spawn(common::send(
+        held.push(tokio::spawn(serve::send(
             s.client(Method::POST, &path)
                 .json(&json!({"spec": format!("p{i}")})),
         )));
@@ -312,7 +311,7 @@ async fn a_client_that_goes_away_withdraws_its_request() {
     let mut stream = resp.bytes_stream();
     let mut buf = String::new();
     // The client gives up while its write waits: its connection closes.
-    let gives_up = tokio::spawn(common::send(
+    let gives_up = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
             .json(&json!({"spec": "x"})),
     ));
@@ -340,7 +339,7 @@ async fn shutdown_denies_pending_writes_and_removes_the_pairing_file() {
     let pairing = s.env.state.path().join(format!("servers/{}.json", s.pid()));
     assert!(pairing.is_file());
     let before = snapshot(dir.path());
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
             .json(&json!({"spec": "never"})),
     ));
@@ -358,7 +357,7 @@ async fn shutdown_denies_pending_writes_and_removes_the_pairing_file() {
 async fn openwork_approvals_finds_the_server_through_the_pairing_file() {
     let dir = workspace();
     let s = manual(dir.path(), "20000");
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
             .json(&json!({"spec": "paired"})),
     ));
@@ -366,7 +365,7 @@ async fn openwork_approvals_finds_the_server_through_the_pairing_file() {
         .as_str()
         .unwrap()
         .to_string();
-    let env = common::Env {
+    let env = serve::Env {
         home: tempfile::tempdir().unwrap(),
         state: tempfile::tempdir().unwrap(),
     };
@@ -374,10 +373,10 @@ async fn openwork_approvals_finds_the_server_through_the_pairing_file() {
     let state = s.env.state.path().to_path_buf();
     let (code, out, err) = tokio::task::spawn_blocking(move || {
         let vars = [("OPENWORK_STATE_DIR", state.to_str().unwrap())];
-        let listed = common::run_cli(&env, &["approvals", "list", "--json"], &vars);
+        let listed = serve::run_cli(&env, &["approvals", "list", "--json"], &vars);
         assert_eq!(listed.0, Some(0), "{listed:?}");
         assert!(listed.1.contains("Add plugin paired"), "{listed:?}");
-        common::run_cli(&env, &["approvals", "allow", &id], &vars)
+        serve::run_cli(&env, &["approvals", "allow", &id], &vars)
     })
     .await
     .unwrap();

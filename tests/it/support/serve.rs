@@ -1,11 +1,10 @@
 //! Starts the real `openwork serve` on 127.0.0.1 with a private HOME and
 //! state folder, reads its boot lines, and drives it with reqwest. The
 //! child is killed when the handle is dropped.
-#![allow(dead_code)]
 
+use super::bin;
 use reqwest::Method;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,10 +13,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const BOOT_TIMEOUT: Duration = Duration::from_secs(20);
-
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_openwork")
-}
 
 /// Private HOME, XDG config and state folders for one server run.
 pub struct Env {
@@ -90,6 +85,11 @@ impl Server {
     /// `openwork serve --host 127.0.0.1 --port 0 -w <each ws> ARGS…`.
     pub fn start(workspaces: &[&Path], args: &[&str]) -> Server {
         Server::start_with(Env::new(), workspaces, args, &[])
+    }
+
+    /// One workspace, every write approved at once (`--approval auto`).
+    pub fn auto(workspace: &Path) -> Server {
+        Server::start(&[workspace], &["--approval", "auto"])
     }
 
     pub fn start_with(
@@ -384,49 +384,6 @@ pub fn run_cli(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> (Option<i32>,
     )
 }
 
-/// Every file under `dir` with its bytes (links recorded as their target).
-pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            let t = e.file_type().expect("file type");
-            if t.is_symlink() {
-                let target = std::fs::read_link(&p).expect("link");
-                out.insert(p, target.to_string_lossy().as_bytes().to_vec());
-            } else if t.is_dir() {
-                out.insert(p.clone(), b"<dir>".to_vec());
-                stack.push(p);
-            } else {
-                out.insert(p.clone(), std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    out
-}
-
-/// A workspace folder with a commented OpenCode config.
-pub fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("opencode.jsonc"),
-        "{\n  // my settings\n  \"$schema\": \"https://opencode.ai/config.json\",\n  \"theme\": \"dark\", // keep\n}\n",
-    )
-    .expect("write");
-    dir
-}
-
-pub fn write(path: &Path, text: &str) {
-    if let Some(p) = path.parent() {
-        std::fs::create_dir_all(p).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
-
 /// A raw HTTP/1.1 exchange over TCP (for bodies reqwest will not send):
 /// writes `head`, then `body` (errors ignored: the server may close
 /// early), then reads the answer until the server closes or 10 s pass.
@@ -453,6 +410,8 @@ pub fn raw_http(addr: &str, head: &str, body: &[u8]) -> String {
                     }
                 }
             }
+            // A signal, or this process stopped and continued: not the end.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
         }
     }

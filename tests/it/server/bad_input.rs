@@ -9,9 +9,8 @@
 //! write_denied` (`reason: timeout`) without touching a file: that is how
 //! "accepted" shows here.
 
-mod common;
-
-use common::{Server, raw_http, snapshot, write};
+use crate::support::serve::{self, Server, raw_http};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -414,7 +413,7 @@ impl WithAuth for Req {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     write(
         &root.join("opencode.jsonc"),
@@ -468,7 +467,7 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
                         .header("Content-Type", "application/json")
                         .body(body.clone());
                 }
-                let r = common::send(req).await;
+                let r = serve::send(req).await;
                 // A body refused unread: the connection is not reused.
                 if r.status == 413 && r.header("connection") != Some("close") {
                     failures.push(format!("{}: 413 without Connection: close", c.what));
@@ -513,7 +512,7 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
         if snapshot(root) != before {
             wrong.push("a file changed".into());
         }
-        let health = common::send(s.request(Method::GET, "/health")).await;
+        let health = serve::send(s.request(Method::GET, "/health")).await;
         if health.status != 200 {
             wrong.push(format!("/health answered {}", health.status));
         }
@@ -555,7 +554,7 @@ async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
         &["--approval", "manual", "--approval-timeout", "60000"],
     );
     let before = snapshot(dir.path());
-    let held = tokio::spawn(common::send(
+    let held = tokio::spawn(serve::send(
         s.client(Method::POST, &format!("/workspace/{}/import", s.ws_id(0)))
             .json(&json!({"opencode": new, "mode": {"opencode": "replace"}})),
     ));
@@ -582,7 +581,7 @@ async fn a_config_with_a_repeated_key_is_reported_not_edited() {
         &dir.path().join("opencode.jsonc"),
         "{\n  \"plugin\": [\"first\"],\n  // the one that counts\n  \"plugin\": [\"last\"],\n}\n",
     );
-    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let s = Server::auto(dir.path());
     let before = snapshot(dir.path());
     let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
     let listed = s.get(&w("/plugins")).await;

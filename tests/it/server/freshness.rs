@@ -10,9 +10,9 @@
 //! back: only the bytes (and the ctime) differ.
 #![cfg(unix)]
 
-mod common;
-
-use common::{Resp, Server, run_cli, snapshot, write};
+use crate::support::rng::Rng;
+use crate::support::serve::{self, Resp, Server, run_cli};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -24,10 +24,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 // ===== helpers =====
-
-fn auto(ws: &Path) -> Server {
-    Server::start(&[ws], &["--approval", "auto"])
-}
 
 fn url(s: &Server, rest: &str) -> String {
     format!("/workspace/{}{rest}", s.ws_id(0))
@@ -71,7 +67,7 @@ async fn etag(s: &Server) -> String {
 
 /// `GET /commands?scope=global` (client and host token both required).
 async fn global_commands(s: &Server) -> Value {
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::GET, &url(s, "/commands?scope=global"))
             .header("X-OpenWork-Host-Token", &s.host_token),
     )
@@ -219,7 +215,7 @@ async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
     let cmd = root.join(".opencode/commands/c.md");
     write(&cmd, &command("c", "Review AAA"));
     age_tree(root);
-    let s = auto(root);
+    let s = Server::auto(root);
 
     // opencode.jsonc: the plugin list, the ETag, If-Match.
     assert_eq!(specs(&warm(&s, "/plugins").await), ["aaa"]);
@@ -242,7 +238,7 @@ async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
         "the ETag did not change after a same-size in-place edit of opencode.jsonc (mtime restored)"
     );
     let before = fs::read(&config).unwrap();
-    let r = common::send(
+    let r = serve::send(
         s.client(Method::PATCH, &url(&s, "/config"))
             .header("If-Match", &tag0)
             .json(&json!({"opencode": {"theme": "dark"}})),
@@ -332,10 +328,10 @@ async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn skill_folders_added_removed_renamed_and_replaced_show_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     age_tree(root);
-    let s = auto(root);
+    let s = Server::auto(root);
     let skills = root.join(".opencode/skills");
 
     // The first skill of a workspace that has no .opencode folder yet.
@@ -425,10 +421,10 @@ async fn skill_folders_added_removed_renamed_and_replaced_show_on_the_next_read(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn command_files_added_edited_and_removed_show_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     let commands = root.join(".opencode/commands");
-    let s = auto(root);
+    let s = Server::auto(root);
 
     // The first command of a workspace without a commands folder.
     assert!(names(&warm(&s, "/commands").await).is_empty());
@@ -492,7 +488,7 @@ async fn the_config_file_read_follows_json_and_jsonc_appearing_and_going() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let (json_file, jsonc_file) = (root.join("opencode.json"), root.join("opencode.jsonc"));
-    let s = auto(root);
+    let s = Server::auto(root);
 
     let plugin = |v: &Value| v["opencode"]["plugin"].clone();
     assert_eq!(warm(&s, "/config").await["opencode"], json!({}));
@@ -591,7 +587,7 @@ async fn a_git_folder_appearing_above_the_workspace_brings_its_skills_in_and_out
         &skill("pc", "Claude"),
     );
     age_tree(tmp.path());
-    let s = auto(&root);
+    let s = Server::auto(&root);
     let git = parent.join(".git");
 
     assert_eq!(names(&warm(&s, "/skills").await), ["own"]);
@@ -674,7 +670,7 @@ async fn a_git_folder_appearing_above_the_workspace_brings_its_skills_in_and_out
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_dot_opencode_folder_replaced_wholesale_shows_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     let attic = tempfile::tempdir().unwrap();
     let dot = root.join(".opencode");
@@ -698,7 +694,7 @@ async fn the_dot_opencode_folder_replaced_wholesale_shows_on_the_next_read() {
     };
     fill("old", "old-skill", "old-cmd", "old.js");
     age_tree(root);
-    let s = auto(root);
+    let s = Server::auto(root);
 
     let views = ["/config", "/skills", "/commands", "/plugins", "/export"];
     for v in views {
@@ -793,7 +789,7 @@ async fn the_dot_opencode_folder_replaced_wholesale_shows_on_the_next_read() {
 /// through another of its names: only the file itself changes.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hard_linked_skill_edited_through_its_other_name_shows_on_the_next_read() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     let outside = tempfile::tempdir().unwrap();
     let other = outside.path().join("shared.md");
@@ -802,7 +798,7 @@ async fn a_hard_linked_skill_edited_through_its_other_name_shows_on_the_next_rea
     fs::create_dir_all(md.parent().unwrap()).unwrap();
     fs::hard_link(&other, &md).unwrap();
     age_tree(root);
-    let s = auto(root);
+    let s = Server::auto(root);
 
     assert_eq!(
         item(&warm(&s, "/skills").await, "h")["description"],
@@ -825,12 +821,12 @@ async fn a_hard_linked_skill_edited_through_its_other_name_shows_on_the_next_rea
     );
 }
 
-/// Links are not followed (see tests/server_symlinks.rs); a skill folder
+/// Links are not followed (see server/symlinks.rs); a skill folder
 /// that becomes a link leaves the listing at once, and comes back when the
 /// real folder does.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_skill_folder_replaced_by_a_link_leaves_the_listing() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     let outside = tempfile::tempdir().unwrap();
     write(&outside.path().join("l/SKILL.md"), &skill("l", "Outside"));
@@ -839,7 +835,7 @@ async fn a_skill_folder_replaced_by_a_link_leaves_the_listing() {
     write(&skills.join("k/SKILL.md"), &skill("k", "Kept"));
     age_tree(root);
     age_tree(outside.path());
-    let s = auto(root);
+    let s = Server::auto(root);
     let keep = tempfile::tempdir().unwrap();
 
     assert_eq!(
@@ -896,14 +892,14 @@ async fn a_skill_folder_replaced_by_a_link_leaves_the_listing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn touching_files_changes_no_answer() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     write(&root.join(".opencode/openwork.json"), "{\"a\": 1}\n");
     write(&root.join(".opencode/skills/s/SKILL.md"), &skill("s", "S"));
     write(&root.join(".opencode/commands/c.md"), &command("c", "C"));
     write(&root.join(".opencode/plugins/p.js"), "export default {}\n");
     age_tree(root);
-    let s = auto(root);
+    let s = Server::auto(root);
     s.post(&url(&s, "/plugins"), &json!({"spec": "written"}))
         .await;
     let views = [
@@ -933,9 +929,9 @@ async fn touching_files_changes_no_answer() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_audit_line_written_by_hand_shows_in_audit_and_updated_at() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
-    let s = auto(root);
+    let s = Server::auto(root);
     let r = s.post(&url(&s, "/plugins"), &json!({"spec": "p"})).await;
     assert_eq!(r.status, 200, "{r:?}");
     let log = root.join(".opencode/openwork/audit.jsonl");
@@ -999,9 +995,9 @@ async fn an_audit_line_written_by_hand_shows_in_audit_and_updated_at() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn global_files_show_with_include_global() {
-    let dir = common::workspace();
-    let s = auto(dir.path());
-    // The server's HOME and XDG_CONFIG_HOME (see tests/common): none of
+    let dir = workspace();
+    let s = Server::auto(dir.path());
+    // The server's HOME and XDG_CONFIG_HOME (see support/serve.rs): none of
     // these folders exist yet.
     let global = s.env.config_dir().join("opencode");
     let claude = s.env.home.path().join(".claude");
@@ -1097,9 +1093,9 @@ async fn global_files_show_with_include_global() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn acknowledged_writes_show_on_the_very_next_read() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
-    let s = auto(root);
+    let s = Server::auto(root);
     let ok = |r: &Resp, what: &str| assert_eq!(r.status, 200, "{what}: {r:?}");
     let mut tag = etag(&s).await;
     for i in 0..50 {
@@ -1252,7 +1248,7 @@ async fn acknowledged_writes_show_on_the_very_next_read() {
             assert_eq!(r.status, 400, "{r:?}");
             let r = s.delete(&url(&s, "/skills/no-such-skill")).await;
             assert_eq!(r.status, 404, "{r:?}");
-            let r = common::send(
+            let r = serve::send(
                 s.client(Method::PATCH, &url(&s, "/config"))
                     .header("If-Match", "\"000000000000000000000000\"")
                     .json(&json!({"opencode": {"theme": "light"}})),
@@ -1287,8 +1283,8 @@ async fn acknowledged_writes_show_on_the_very_next_read() {
 /// has that write.
 #[tokio::test(flavor = "multi_thread")]
 async fn reads_racing_writes_never_miss_an_acknowledged_write() {
-    let dir = common::workspace();
-    let s = auto(dir.path());
+    let dir = workspace();
+    let s = Server::auto(dir.path());
     const N: usize = 40;
     let plugins_acked = AtomicUsize::new(0);
     let skills_acked = AtomicUsize::new(0);
@@ -1343,32 +1339,6 @@ async fn reads_racing_writes_never_miss_an_acknowledged_write() {
 }
 
 // ===== 3. differential: the server against a fresh CLI run =====
-
-/// xorshift64*: no crate, reproducible from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn coin(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-    fn tag(&mut self) -> String {
-        format!("{:04x}", self.next() & 0xffff)
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 /// Each endpoint and the offline CLI command that prints the same shape.
 const VIEWS: &[(&str, &[&str])] = &[
@@ -1860,22 +1830,12 @@ fn etag_input(root: &Path) -> Vec<u8> {
 /// longer.
 #[tokio::test(flavor = "multi_thread")]
 async fn random_edits_and_writes_always_read_as_a_fresh_cli_run_does() {
-    let seed: u64 = std::env::var("FRESHNESS_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        })
-        | 1;
-    eprintln!("server_freshness: seed {seed} (rerun with FRESHNESS_SEED={seed})");
+    let mut rng = Rng::from_env_or_clock("FRESHNESS_SEED");
+    let seed = rng.seed();
     let steps: usize = std::env::var("FRESHNESS_STEPS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(150);
-    let mut rng = Rng(seed);
 
     let tmp = tempfile::tempdir().unwrap();
     let parent = tmp.path().join("parent");
@@ -1915,7 +1875,7 @@ async fn random_edits_and_writes_always_read_as_a_fresh_cli_run_does() {
     .unwrap();
     write(&outside.join("kl/SKILL.md"), &skill("kl", "tag-0000"));
 
-    let s = auto(&root);
+    let s = Server::auto(&root);
     let global = s.env.config_dir().join("opencode");
     write(
         &global.join("skills/gk0/SKILL.md"),
@@ -2015,7 +1975,7 @@ async fn random_edits_and_writes_always_read_as_a_fresh_cli_run_does() {
 /// shows on the next read too.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plugin_file_linked_elsewhere_follows_its_target() {
-    let dir = common::workspace();
+    let dir = workspace();
     let root = dir.path();
     let outside = tempfile::tempdir().unwrap();
     let target = outside.path().join("x.js");
@@ -2025,7 +1985,7 @@ async fn a_plugin_file_linked_elsewhere_follows_its_target() {
         "export default {}\n",
     );
     std::os::unix::fs::symlink(&target, root.join(".opencode/plugins/linked.js")).unwrap();
-    let s = auto(root);
+    let s = Server::auto(root);
     let linked = |v: &Value| specs(v).iter().any(|sp| sp.ends_with("/linked.js"));
     assert!(linked(&warm(&s, "/plugins").await));
     std::fs::remove_file(&target).unwrap();
@@ -2046,8 +2006,8 @@ async fn a_plugin_file_linked_elsewhere_follows_its_target() {
 /// clock at each answer, and the rest is byte for byte the same.
 #[tokio::test(flavor = "multi_thread")]
 async fn export_is_stamped_with_the_time_of_each_answer() {
-    let dir = common::workspace();
-    let s = auto(dir.path());
+    let dir = workspace();
+    let s = Server::auto(dir.path());
     let now = || {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)

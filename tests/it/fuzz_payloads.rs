@@ -3,9 +3,7 @@
 //! random path segments at every `DELETE` name (see `payload_check` for
 //! what must hold). The same checks run under libFuzzer in `fuzz/`.
 
-mod payload_check;
-
-use payload_check::{ALL, Endpoint, check_body, check_segment, seed};
+use crate::support::payload_check::{ALL, Endpoint, check_body, check_segment, seed};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value};

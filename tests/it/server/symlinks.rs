@@ -5,9 +5,8 @@
 //! enforced after resolving links. Everything through the real server.
 #![cfg(unix)]
 
-mod common;
-
-use common::{Env, Server, run_cli, snapshot, workspace, write};
+use crate::support::serve::{self, Env, Server, run_cli};
+use crate::support::{snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::os::unix::fs::symlink;
@@ -24,7 +23,7 @@ fn names(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn refused(r: &common::Resp) -> bool {
+fn refused(r: &serve::Resp) -> bool {
     (r.status == 409 && r.code() == "conflict") || r.status == 400
 }
 
@@ -70,7 +69,7 @@ async fn links_inside_skills_and_commands_are_neither_followed_nor_served() {
     let outside_before = snapshot(o);
     let inside_before = snapshot(root);
 
-    let s = Server::start(&[root], &["--approval", "auto"]);
+    let s = Server::auto(root);
     let w = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
 
     // Reads: listings (with global too) and export show only the real ones.
@@ -267,7 +266,7 @@ async fn authorized_roots_are_enforced_after_resolving_links() {
         if !body.is_null() {
             req = req.json(&body);
         }
-        let r = common::send(req).await;
+        let r = serve::send(req).await;
         assert_eq!(
             (r.status, r.code()),
             (403, "workspace_unauthorized"),

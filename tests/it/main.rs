@@ -1,0 +1,18 @@
+//! The integration tests, built as one binary (`cargo test --test it`): the
+//! real `openwork` binary on temporary workspaces, `openwork serve` on
+//! 127.0.0.1 driven with reqwest, and property tests of the HTTP-facing
+//! parsing. One module per area; what they share is in [`support`].
+//!
+//! Every test runs as a thread of this one process, so no test may change
+//! process-wide state: no `std::env::set_var`, no `set_current_dir`. A test
+//! gives a child process its environment and folder through `Command`
+//! (`Env::command`, `Ws::cmd`), each run with its own temporary HOME.
+
+mod approvals_cli;
+mod cli;
+mod cli_bad_input;
+mod crash;
+mod docs;
+mod fuzz_payloads;
+mod server;
+mod support;

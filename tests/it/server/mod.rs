@@ -1,0 +1,13 @@
+//! `openwork serve` end to end, one module per concern: the API and its
+//! shapes, approvals, tokens, hostile input, concurrent writers, fresh
+//! reads, limits, settings and symbolic links.
+
+mod api;
+mod approvals;
+mod auth;
+mod bad_input;
+mod concurrency;
+mod freshness;
+mod limits;
+mod settings;
+mod symlinks;
