@@ -15,6 +15,7 @@
 #
 #   bench/load.sh                      # wrk -t1 -c32, 10 s per endpoint
 #   DURATION=5s CONNS=64 bench/load.sh
+#   BIN=/path/to/openwork RESULTS=/tmp/r.md bench/load.sh   # another binary, elsewhere
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,7 @@ THREADS=${THREADS:-1}
 WRITE_CONNS=${WRITE_CONNS:-8}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
-results=bench/results.md
+results=${RESULTS:-bench/results.md}
 run_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 run_commit=$(git rev-parse --short=10 HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- . ":(exclude)$results" 2>/dev/null || run_commit="$run_commit (with uncommitted changes)"
@@ -37,9 +38,12 @@ md_reads=""
 
 # Apart, so the server is built as it ships: built together with examples,
 # it would get their dev-dependency features (1 MB more, slower start).
-cargo build --release --quiet --bin openwork
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet --bin openwork
+fi
 cargo build --release --quiet --example gen_workspace --example load_check
-bin=target/release/openwork
+bin=${BIN:-target/release/openwork}
+[ -n "${BIN:-}" ] && run_commit="$("$bin" --version) (BIN=$bin)"
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -125,7 +129,7 @@ echo "RSS after writes: $rss_writes MiB, peak (VmHWM): $peak_writes MiB"
 
 kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 HOME="$work/home" OPENWORK_STATE_DIR="$work/state" \
-  target/release/examples/load_check startup "$PWD/$bin" "$work/ws" 5 | tee "$work/startup.txt"
+  target/release/examples/load_check startup "$(realpath "$bin")" "$work/ws" 5 | tee "$work/startup.txt"
 
 # The offline CLI on the medium workspace: a write (fsync included; the
 # plugin is removed before each run, outside the timing) and a listing.

@@ -98,7 +98,9 @@ pub fn routes(state: State) -> Route {
     use warp::path;
     use warp::{delete, get, patch, post};
     let s = &state;
-    let api = any_of![
+    // In groups, each boxed once: one chain of every route nests its
+    // futures' types too deep for the compiler's auto-trait checks.
+    let meta = any_of![
         route(s, get(), path!("health").map(none), meta::health),
         route(
             s,
@@ -107,6 +109,9 @@ pub fn routes(state: State) -> Route {
             meta::capabilities,
         ),
         route(s, get(), path!("workspaces").map(none), meta::workspaces),
+    ]
+    .boxed();
+    let workspace = any_of![
         route(
             s,
             get(),
@@ -194,6 +199,9 @@ pub fn routes(state: State) -> Route {
             path!("workspace" / String / "import"),
             transfer::import,
         ),
+    ]
+    .boxed();
+    let approvals = any_of![
         route(s, get(), path!("approvals").map(none), approvals::list),
         route(
             s,
@@ -202,7 +210,9 @@ pub fn routes(state: State) -> Route {
             events::stream,
         ),
         route(s, post(), path!("approvals" / String), approvals::reply),
-    ];
+    ]
+    .boxed();
+    let api = any_of![meta, workspace, approvals];
     let preflight = warp::options().map(meta::preflight);
     preflight.or(no_trailing_slash().and(api)).unify().boxed()
 }
