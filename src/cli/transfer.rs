@@ -3,7 +3,6 @@
 use super::skills::read_content;
 use super::{CmdResult, Ctx, Failure, WriteArgs};
 use clap::Args;
-use openwork::Error;
 use openwork::workspace::{input, io, transfer};
 use std::path::PathBuf;
 
@@ -35,8 +34,8 @@ pub struct ImportArgs {
 pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
     let ws = ctx.workspace()?;
     let doc = ws.read(transfer::export)?;
-    let mut text = serde_json::to_string_pretty(&doc)
-        .map_err(|e| Failure::from(Error::new(openwork::Code::Internal, e.to_string())))?;
+    let mut text =
+        serde_json::to_string_pretty(&doc).map_err(|e| Failure::runtime(e.to_string()))?;
     text.push('\n');
     match args.output {
         Some(path) if path.as_os_str() != "-" => {
