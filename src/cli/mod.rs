@@ -22,6 +22,7 @@ pub use exit::{CmdResult, ExitStatus, Failure, usage};
 use openwork::Error;
 use openwork::workspace::{Actor, Plan, Workspace};
 use output::Output;
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -155,10 +156,50 @@ impl Ctx {
         Ok(Workspace::open(&path)?)
     }
 
+    /// How every command that writes ends: one write planned by `make`,
+    /// as [`Ctx::write_each`] does it for several.
+    pub fn write<A: Serialize>(
+        &self,
+        ws: &Workspace,
+        args: &WriteArgs,
+        mut make: impl FnMut(&Workspace) -> Result<Plan, Error>,
+        answer: impl FnOnce(&Workspace) -> Result<A, Error>,
+    ) -> CmdResult {
+        self.write_each(ws, args, &[()], |()| Ok(()), |ws, ()| make(ws), answer)
+    }
+
+    /// One write per item: every item is checked by `check` before the
+    /// first is written; then each is planned by `make` and either shown
+    /// (`--dry-run`: its diff, and nothing else) or written and reported
+    /// in one line. After a real write, `--json` prints what `answer`
+    /// reads: what the HTTP API answers to the same write.
+    pub fn write_each<I, A: Serialize>(
+        &self,
+        ws: &Workspace,
+        args: &WriteArgs,
+        items: &[I],
+        check: impl Fn(&I) -> Result<(), Error>,
+        mut make: impl FnMut(&Workspace, &I) -> Result<Plan, Error>,
+        answer: impl FnOnce(&Workspace) -> Result<A, Error>,
+    ) -> CmdResult {
+        for item in items {
+            check(item)?;
+        }
+        for item in items {
+            if let Some(plan) = self.apply(ws, args, |ws| make(ws, item))? {
+                self.report(ws, &plan);
+            }
+        }
+        if self.out.json && !args.dry_run {
+            self.out.print_json(&answer(ws)?);
+        }
+        Ok(())
+    }
+
     /// Plans with `make`, then either prints the diff (`--dry-run`) or
     /// applies the plan under the workspace lock as the local operator.
     /// Returns `None` for a dry run.
-    pub fn write(
+    fn apply(
         &self,
         ws: &Workspace,
         args: &WriteArgs,
@@ -178,7 +219,7 @@ impl Ctx {
     }
 
     /// The one-line report of a write, for people.
-    pub fn report(&self, ws: &Workspace, plan: &Plan) {
+    fn report(&self, ws: &Workspace, plan: &Plan) {
         if self.out.json {
             return;
         }

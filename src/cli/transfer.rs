@@ -63,11 +63,10 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> CmdResult {
             .ok_or_else(|| super::usage(format!("--mode {m:?} is not KEY=merge|replace")))?;
         doc.mode.set(k.trim(), v.trim())?;
     }
-    if let Some(plan) = ctx.write(&ws, &args.write, |ws| transfer::plan_import(ws, &doc))? {
-        ctx.report(&ws, &plan);
-        if ctx.out.json {
-            ctx.out.print_json(&serde_json::json!({ "ok": true }));
-        }
-    }
-    Ok(())
+    ctx.write(
+        &ws,
+        &args.write,
+        |ws| transfer::plan_import(ws, &doc),
+        |_| Ok(serde_json::json!({ "ok": true })),
+    )
 }
