@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 use std::fmt;
+use std::sync::Arc;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -117,6 +118,9 @@ pub struct Error {
     /// Extra text for people only (a path, an OS error); never sent to
     /// remote clients because it may reveal the host's layout.
     pub private: Option<Box<str>>,
+    /// The operating-system error of an I/O failure, as the error's
+    /// `source()` (in an `Arc`, so that `Error` stays `Clone`).
+    pub source: Option<Arc<std::io::Error>>,
 }
 
 impl Error {
@@ -126,6 +130,7 @@ impl Error {
             message: message.into(),
             details: None,
             private: None,
+            source: None,
         }
     }
 
@@ -135,26 +140,58 @@ impl Error {
     }
 
     /// An I/O failure: the public message stays generic, the path and OS
-    /// error are kept for the local operator.
+    /// error are kept for the local operator, and the OS error is the
+    /// error's `source()`.
     pub fn io(what: &str, path: &std::path::Path, err: std::io::Error) -> Self {
+        let read_only = matches!(
+            err.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        );
+        let hint = if read_only {
+            " (is the workspace read-only?)"
+        } else {
+            ""
+        };
         let mut e = Error::new(Code::Internal, format!("could not {what}"));
-        e.private = Some(format!("could not {what} {}: {err}", path.display()).into());
-        if err.kind() == std::io::ErrorKind::PermissionDenied
-            || err.kind() == std::io::ErrorKind::ReadOnlyFilesystem
-        {
-            e.private = Some(
-                format!(
-                    "could not {what} {}: {err} (is the workspace read-only?)",
-                    path.display()
-                )
-                .into(),
-            );
-        }
+        e.private = Some(format!("could not {what} {}: {err}{hint}", path.display()).into());
+        e.source = Some(Arc::new(err));
         e
     }
 
     /// The message for the local operator: the private variant when there is one.
     pub fn local_message(&self) -> &str {
         self.private.as_deref().unwrap_or(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+    use std::io;
+
+    #[test]
+    fn io_errors_keep_their_source_and_messages() {
+        let err = Error::io(
+            "read",
+            std::path::Path::new("/w/opencode.jsonc"),
+            io::Error::from(io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(err.code, Code::Internal);
+        assert_eq!(err.to_string(), "could not read");
+        assert_eq!(
+            err.local_message(),
+            "could not read /w/opencode.jsonc: permission denied (is the workspace read-only?)"
+        );
+        // Behind an `Arc`, which is what `source()` hands out.
+        let clone = err.clone();
+        let source = clone
+            .source()
+            .and_then(|s| s.downcast_ref::<Arc<io::Error>>());
+        assert_eq!(
+            source.map(|e| e.kind()),
+            Some(io::ErrorKind::PermissionDenied)
+        );
+        assert!(Error::new(Code::Conflict, "x").source().is_none());
     }
 }

@@ -88,6 +88,7 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                     "No commands.",
                 );
             }
+            Ok(())
         }
         CommandsCmd::Add {
             name,
@@ -116,23 +117,18 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                 model,
                 subtask: Some(subtask),
             };
-            if let Some(plan) = ctx.write(&ws, &write, |ws| commands::plan_upsert(ws, &input))? {
-                ctx.report(&ws, &plan);
-                if ctx.out.json {
-                    ctx.out.print_json(
-                        &json!({ "items": ws.read(|ws| commands::list(ws, Scope::Workspace))? }),
-                    );
-                }
-            }
+            ctx.write(
+                &ws,
+                &write,
+                |ws| commands::plan_upsert(ws, &input),
+                |ws| Ok(json!({ "items": ws.read(|ws| commands::list(ws, Scope::Workspace))? })),
+            )
         }
-        CommandsCmd::Remove { name, write } => {
-            if let Some(plan) = ctx.write(&ws, &write, |ws| commands::plan_delete(ws, &name))? {
-                ctx.report(&ws, &plan);
-                if ctx.out.json {
-                    ctx.out.print_json(&json!({ "ok": true }));
-                }
-            }
-        }
+        CommandsCmd::Remove { name, write } => ctx.write(
+            &ws,
+            &write,
+            |ws| commands::plan_delete(ws, &name),
+            |_| Ok(json!({ "ok": true })),
+        ),
     }
-    Ok(())
 }

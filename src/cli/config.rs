@@ -49,6 +49,7 @@ pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
                 );
                 ctx.out.print_json(&view.openwork);
             }
+            Ok(())
         }
         ConfigCmd::Patch {
             opencode,
@@ -64,20 +65,19 @@ pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
             let openwork = openwork
                 .map(|t| input::parse_object(&t, "--openwork"))
                 .transpose()?;
-            if let Some(plan) = ctx.write(&ws, &write, |ws| {
-                config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())
-            })? {
-                ctx.report(&ws, &plan);
-                if ctx.out.json {
+            ctx.write(
+                &ws,
+                &write,
+                |ws| config::plan_patch(ws, opencode.as_ref(), openwork.as_ref()),
+                |ws| {
                     let view = ws.read(config::show)?;
-                    ctx.out.print_json(&serde_json::json!({
+                    Ok(serde_json::json!({
                         "updatedAt": view.updated_at,
                         "opencode": view.opencode,
                         "openwork": view.openwork,
-                    }));
-                }
-            }
+                    }))
+                },
+            )
         }
     }
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! definitions as the parser, so they can never disagree with it. The
 //! committed copies in `completions/` and `man/` are checked by a test.
 
-use super::{CmdResult, Ctx, Failure};
+use super::{CmdResult, Ctx, ExitStatus, Failure};
 use clap::Args;
 use clap_complete::Shell;
 use openwork::Error;
@@ -99,6 +99,7 @@ fn page(cmd: &clap::Command, is_root: bool, w: &mut dyn Write) -> std::io::Resul
     }
     if is_root {
         w.write_all(ROOT_SECTIONS.as_bytes())?;
+        w.write_all(exit_status_section().as_bytes())?;
         man.render_version_section(w)?;
     }
     Ok(())
@@ -133,6 +134,32 @@ fn roff(text: &str) -> String {
     }
 }
 
+/// EXIT STATUS: each status's meaning as a sentence, its `code` spans in bold.
+fn exit_status_section() -> String {
+    let mut out = String::from(".SH \"EXIT STATUS\"\n");
+    for status in ExitStatus::ALL {
+        let mut meaning = String::new();
+        for (i, part) in status.meaning().split('`').enumerate() {
+            let part = roff(part);
+            if i % 2 == 1 {
+                meaning.push_str(&format!("\\fB{part}\\fR"));
+            } else {
+                meaning.push_str(&part);
+            }
+        }
+        let mut chars = meaning.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string());
+        out.push_str(&format!(
+            ".TP\n.B {}\n{}{}.\n",
+            status.code(),
+            first.unwrap_or_default(),
+            chars.as_str()
+        ));
+    }
+    out
+}
+
+/// ENVIRONMENT and FILES of `openwork.1`.
 const ROOT_SECTIONS: &str = r#".SH ENVIRONMENT
 .TP
 .B OPENWORK_WORKSPACE
@@ -177,22 +204,6 @@ A write of several files that a crash interrupted; the next write (or \fBopenwor
 .TP
 .I ~/.config/opencode/, ~/.claude/skills/
 Global configuration, read with \fB\-\-global\fR, never written.
-.SH "EXIT STATUS"
-.TP
-.B 0
-Success, including a write that changed nothing.
-.TP
-.B 1
-Runtime failure: I/O, a workspace file that does not parse, a conflict, server unreachable.
-.TP
-.B 2
-Usage or invalid input.
-.TP
-.B 3
-Denied: an approval was denied or timed out, or the server is read\-only.
-.TP
-.B 4
-Authentication failed.
 "#;
 
 #[cfg(test)]

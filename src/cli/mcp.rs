@@ -2,7 +2,8 @@
 
 use super::{CmdResult, Ctx, WriteArgs, usage};
 use clap::{Args, Subcommand};
-use openwork::workspace::{input, mcp, validate};
+use openwork::Error;
+use openwork::workspace::{Workspace, input, mcp, validate};
 use serde_json::{Map, Value, json};
 
 #[derive(Debug, Subcommand)]
@@ -177,17 +178,16 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
                     "No MCP servers.",
                 );
             }
-            return Ok(());
+            Ok(())
         }
         McpCmd::Add(args) => {
             let config = config_from_args(&args)?;
-            if let Some(plan) = ctx.write(&ws, &args.write, |ws| {
-                mcp::plan_add(ws, &args.name, &config)
-            })? {
-                ctx.report(&ws, &plan);
-            } else {
-                return Ok(());
-            }
+            ctx.write(
+                &ws,
+                &args.write,
+                |ws| mcp::plan_add(ws, &args.name, &config),
+                answer,
+            )
         }
         McpCmd::AddJson {
             name,
@@ -195,29 +195,20 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             write,
         } => {
             let config = Value::Object(input::parse_object(&config, "the MCP config")?);
-            if let Some(plan) = ctx.write(&ws, &write, |ws| mcp::plan_add(ws, &name, &config))? {
-                ctx.report(&ws, &plan);
-            } else {
-                return Ok(());
-            }
+            ctx.write(&ws, &write, |ws| mcp::plan_add(ws, &name, &config), answer)
         }
-        McpCmd::Remove { names, write } => {
-            for name in &names {
-                validate::mcp_name(name)?;
-            }
-            for name in &names {
-                if let Some(plan) = ctx.write(&ws, &write, |ws| mcp::plan_remove(ws, name))? {
-                    ctx.report(&ws, &plan);
-                }
-            }
-            if write.dry_run {
-                return Ok(());
-            }
-        }
+        McpCmd::Remove { names, write } => ctx.write_each(
+            &ws,
+            &write,
+            &names,
+            |name| validate::mcp_name(name),
+            |ws, name| mcp::plan_remove(ws, name),
+            answer,
+        ),
     }
-    if ctx.out.json {
-        ctx.out
-            .print_json(&json!({ "items": ws.read(|ws| mcp::list(ws, false))? }));
-    }
-    Ok(())
+}
+
+/// What `POST` and `DELETE …/mcp` answer: `{items}` of the workspace.
+fn answer(ws: &Workspace) -> Result<Value, Error> {
+    Ok(json!({ "items": ws.read(|ws| mcp::list(ws, false))? }))
 }

@@ -8,6 +8,7 @@ mod audit;
 mod commands;
 mod complete;
 mod config;
+mod exit;
 mod generate;
 mod mcp;
 mod output;
@@ -17,26 +18,31 @@ mod skills;
 mod transfer;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+pub use exit::{CmdResult, ExitStatus, Failure, usage};
+use openwork::Error;
 use openwork::workspace::{Actor, Plan, Workspace};
-use openwork::{Code, Error};
 use output::Output;
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const AFTER_HELP: &str = "\
+const EXAMPLES: &str = "\
 Examples:
   openwork plugins add opencode-wakatime
   openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest
   openwork skills add release-notes --description 'Write release notes' --file notes.md
   openwork serve --workspace ~/proj            # terminal 1
-  openwork approvals watch                     # terminal 2
+  openwork approvals watch                     # terminal 2";
 
-Exit status: 0 ok, 1 runtime failure, 2 invalid input, 3 denied or read-only, 4 authentication failed.";
+/// The examples, then the exit statuses.
+fn after_help() -> String {
+    format!("{EXAMPLES}\n\n{}", ExitStatus::help_line())
+}
 
 /// Manage an OpenCode workspace's configuration: plugins, MCP servers,
 /// skills, commands and config, offline or through a host-approved server.
 #[derive(Debug, Parser)]
-#[command(name = "openwork", version = version(), about, long_about = None, after_help = AFTER_HELP)]
+#[command(name = "openwork", version = version(), about, long_about = None, after_help = after_help())]
 #[command(propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
@@ -135,26 +141,65 @@ pub struct Ctx {
 impl Ctx {
     /// The one workspace of an offline command: `--workspace`, else
     /// `OPENWORK_WORKSPACE`, else the current folder.
-    pub fn workspace(&self) -> Result<Workspace, Error> {
+    pub fn workspace(&self) -> Result<Workspace, Failure> {
         let path = match self.global.workspace.as_slice() {
             [] => std::env::var_os("OPENWORK_WORKSPACE")
                 .filter(|v| !v.is_empty())
                 .map_or_else(|| PathBuf::from("."), PathBuf::from),
             [one] => one.clone(),
             _ => {
-                return Err(Error::new(
-                    Code::InvalidPayload,
+                return Err(usage(
                     "give --workspace once (only `openwork serve` takes several)",
                 ));
             }
         };
-        Workspace::open(&path)
+        Ok(Workspace::open(&path)?)
+    }
+
+    /// How every command that writes ends: one write planned by `make`,
+    /// as [`Ctx::write_each`] does it for several.
+    pub fn write<A: Serialize>(
+        &self,
+        ws: &Workspace,
+        args: &WriteArgs,
+        mut make: impl FnMut(&Workspace) -> Result<Plan, Error>,
+        answer: impl FnOnce(&Workspace) -> Result<A, Error>,
+    ) -> CmdResult {
+        self.write_each(ws, args, &[()], |()| Ok(()), |ws, ()| make(ws), answer)
+    }
+
+    /// One write per item: every item is checked by `check` before the
+    /// first is written; then each is planned by `make` and either shown
+    /// (`--dry-run`: its diff, and nothing else) or written and reported
+    /// in one line. After a real write, `--json` prints what `answer`
+    /// reads: what the HTTP API answers to the same write.
+    pub fn write_each<I, A: Serialize>(
+        &self,
+        ws: &Workspace,
+        args: &WriteArgs,
+        items: &[I],
+        check: impl Fn(&I) -> Result<(), Error>,
+        mut make: impl FnMut(&Workspace, &I) -> Result<Plan, Error>,
+        answer: impl FnOnce(&Workspace) -> Result<A, Error>,
+    ) -> CmdResult {
+        for item in items {
+            check(item)?;
+        }
+        for item in items {
+            if let Some(plan) = self.apply(ws, args, |ws| make(ws, item))? {
+                self.report(ws, &plan);
+            }
+        }
+        if self.out.json && !args.dry_run {
+            self.out.print_json(&answer(ws)?);
+        }
+        Ok(())
     }
 
     /// Plans with `make`, then either prints the diff (`--dry-run`) or
     /// applies the plan under the workspace lock as the local operator.
     /// Returns `None` for a dry run.
-    pub fn write(
+    fn apply(
         &self,
         ws: &Workspace,
         args: &WriteArgs,
@@ -174,7 +219,7 @@ impl Ctx {
     }
 
     /// The one-line report of a write, for people.
-    pub fn report(&self, ws: &Workspace, plan: &Plan) {
+    fn report(&self, ws: &Workspace, plan: &Plan) {
         if self.out.json {
             return;
         }
@@ -189,59 +234,24 @@ impl Ctx {
     }
 }
 
-/// Why a command failed, with the exit code it maps to.
-pub struct Failure {
-    pub error: Error,
-    pub hint: Option<String>,
-}
-
-impl Failure {
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        Failure { error, hint: None }
-    }
-}
-
-pub fn usage(message: impl Into<String>) -> Failure {
-    Failure {
-        error: Error::new(Code::InvalidPayload, message),
-        hint: None,
-    }
-}
-
-/// SPEC §5: 1 runtime failure, 2 invalid input, 3 denied, 4 auth.
-pub fn exit_code(code: Code) -> u8 {
-    match code {
-        c if c.is_bad_input() => 2,
-        Code::WorkspaceNotFound | Code::WorkspaceUnauthorized => 2,
-        Code::WriteDenied | Code::ReadOnly => 3,
-        Code::Unauthorized => 4,
-        _ => 1,
-    }
-}
-
-pub type CmdResult = Result<(), Failure>;
-
 pub fn main() -> ExitCode {
     // `COMPLETE=bash openwork` and friends: answer the shell and exit.
     clap_complete::CompleteEnv::with_factory(command).complete();
     let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            let status = if e.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            };
             // A bad value of a setting is one line, as every bad setting.
             let e = match serve::setting_error(&e) {
                 Some(line) => clap::Error::raw(e.kind(), format!("{line}\n")),
                 None => e,
             };
             let _ = e.print();
-            return ExitCode::from(code);
+            return status.into();
         }
     };
     let out = Output::new(&cli.global);
@@ -264,11 +274,10 @@ pub fn main() -> ExitCode {
         Command::Man(args) => generate::man(&ctx, args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitStatus::Success.into(),
         Err(failure) => {
-            ctx.out
-                .error(failure.error.local_message(), failure.hint.as_deref());
-            ExitCode::from(exit_code(failure.error.code))
+            ctx.out.error(&failure.message, failure.hint.as_deref());
+            failure.status.into()
         }
     }
 }
@@ -278,17 +287,5 @@ mod tests {
     #[test]
     fn clap_definitions_are_consistent() {
         super::command().debug_assert();
-    }
-
-    #[test]
-    fn exit_codes() {
-        use openwork::Code;
-        assert_eq!(super::exit_code(Code::InvalidSkillName), 2);
-        assert_eq!(super::exit_code(Code::InvalidDescription), 2);
-        assert_eq!(super::exit_code(Code::WorkspaceNotFound), 2);
-        assert_eq!(super::exit_code(Code::InvalidJsonc), 1);
-        assert_eq!(super::exit_code(Code::Internal), 1);
-        assert_eq!(super::exit_code(Code::WriteDenied), 3);
-        assert_eq!(super::exit_code(Code::Unauthorized), 4);
     }
 }

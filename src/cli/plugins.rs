@@ -2,7 +2,8 @@
 
 use super::{CmdResult, Ctx, WriteArgs};
 use clap::Subcommand;
-use openwork::workspace::{plugins, validate};
+use openwork::Error;
+use openwork::workspace::{Plan, Workspace, plugins, validate};
 
 #[derive(Debug, Subcommand)]
 #[command(
@@ -56,38 +57,31 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
                 ctx.out
                     .table(&["PLUGIN", "SOURCE", "SCOPE"], rows, "No plugins.");
             }
-            return Ok(());
+            Ok(())
         }
-        PluginsCmd::Add { specs, write } => {
-            // Every spec is checked before the first one is written.
-            for spec in &specs {
-                validate::plugin_spec(spec)?;
-            }
-            for spec in &specs {
-                if let Some(plan) = ctx.write(&ws, &write, |ws| plugins::plan_add(ws, spec))? {
-                    ctx.report(&ws, &plan);
-                }
-            }
-            if write.dry_run {
-                return Ok(());
-            }
-        }
+        PluginsCmd::Add { specs, write } => write_each(ctx, &ws, &write, &specs, plugins::plan_add),
         PluginsCmd::Remove { names, write } => {
-            for name in &names {
-                validate::plugin_spec(name)?;
-            }
-            for name in &names {
-                if let Some(plan) = ctx.write(&ws, &write, |ws| plugins::plan_remove(ws, name))? {
-                    ctx.report(&ws, &plan);
-                }
-            }
-            if write.dry_run {
-                return Ok(());
-            }
+            write_each(ctx, &ws, &write, &names, plugins::plan_remove)
         }
     }
-    if ctx.out.json {
-        ctx.out.print_json(&ws.read(|ws| plugins::list(ws, false))?);
-    }
-    Ok(())
+}
+
+/// Adds or removes: every name is checked before the first is written;
+/// `--json` then prints the workspace's plugins, as `POST` and `DELETE
+/// …/plugins` answer.
+fn write_each(
+    ctx: &Ctx,
+    ws: &Workspace,
+    args: &WriteArgs,
+    names: &[String],
+    plan: fn(&Workspace, &str) -> Result<Plan, Error>,
+) -> CmdResult {
+    ctx.write_each(
+        ws,
+        args,
+        names,
+        |name| validate::plugin_spec(name).map(drop),
+        |ws, name| plan(ws, name),
+        |ws| ws.read(|ws| plugins::list(ws, false)),
+    )
 }

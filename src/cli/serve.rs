@@ -14,7 +14,6 @@ use openwork::server::settings::{
     self, ApprovalMode, Invalid, Settings, Token, WorkspaceSetting, path_from, values,
 };
 use openwork::server::{self, ServeError};
-use openwork::{Code, Error};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -327,13 +326,13 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> CmdResult {
         // Bounded so that a burst of requests cannot grow memory without limit.
         .max_blocking_threads(32)
         .build()
-        .map_err(|e| Failure::from(Error::new(Code::Internal, format!("cannot start: {e}"))))?;
+        .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
     let result = runtime.block_on(server::run(settings));
     // Waits for any write still running on the blocking pool.
     drop(runtime);
     result.map_err(|e| match e {
         ServeError::Settings(m) => usage(m),
-        ServeError::Runtime(m) => Failure::from(Error::new(Code::Internal, m)),
+        ServeError::Runtime(m) => Failure::runtime(m),
     })
 }
 

@@ -5,6 +5,7 @@ use clap::Subcommand;
 use openwork::Error;
 use openwork::workspace::skills;
 use serde_json::json;
+use std::cell::Cell;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
@@ -108,6 +109,7 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
                     "No skills.",
                 );
             }
+            Ok(())
         }
         SkillsCmd::Show { name } => {
             let (item, content) = ws.read(|ws| skills::read(ws, &name))?;
@@ -117,6 +119,7 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
             } else {
                 ctx.out.raw(&content);
             }
+            Ok(())
         }
         SkillsCmd::Add {
             name,
@@ -125,28 +128,25 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
             write,
         } => {
             let content = read_content(file.as_ref(), "skill content")?;
-            let mut written = None;
-            let plan = ctx.write(&ws, &write, |ws| {
-                let (plan, w) = skills::plan_upsert(ws, &name, &content, description.as_deref())?;
-                written = Some(w);
-                Ok(plan)
-            })?;
-            if let Some(plan) = plan {
-                ctx.report(&ws, &plan);
-                if ctx.out.json {
-                    ctx.out.print_json(&written);
-                }
-            }
+            // The skill as written, which is what `--json` prints.
+            let written = Cell::new(None);
+            ctx.write(
+                &ws,
+                &write,
+                |ws| {
+                    let (plan, w) =
+                        skills::plan_upsert(ws, &name, &content, description.as_deref())?;
+                    written.set(Some(w));
+                    Ok(plan)
+                },
+                |_| Ok(written.take()),
+            )
         }
-        SkillsCmd::Remove { name, write } => {
-            if let Some(plan) = ctx.write(&ws, &write, |ws| skills::plan_delete(ws, &name))? {
-                ctx.report(&ws, &plan);
-                if ctx.out.json {
-                    ctx.out
-                        .print_json(&json!({ "items": ws.read(|ws| skills::list(ws, false))? }));
-                }
-            }
-        }
+        SkillsCmd::Remove { name, write } => ctx.write(
+            &ws,
+            &write,
+            |ws| skills::plan_delete(ws, &name),
+            |ws| Ok(json!({ "items": ws.read(|ws| skills::list(ws, false))? })),
+        ),
     }
-    Ok(())
 }

@@ -3,7 +3,6 @@
 use super::skills::read_content;
 use super::{CmdResult, Ctx, Failure, WriteArgs};
 use clap::Args;
-use openwork::Error;
 use openwork::workspace::{input, io, transfer};
 use std::path::PathBuf;
 
@@ -35,8 +34,8 @@ pub struct ImportArgs {
 pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
     let ws = ctx.workspace()?;
     let doc = ws.read(transfer::export)?;
-    let mut text = serde_json::to_string_pretty(&doc)
-        .map_err(|e| Failure::from(Error::new(openwork::Code::Internal, e.to_string())))?;
+    let mut text =
+        serde_json::to_string_pretty(&doc).map_err(|e| Failure::runtime(e.to_string()))?;
     text.push('\n');
     match args.output {
         Some(path) if path.as_os_str() != "-" => {
@@ -64,11 +63,10 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> CmdResult {
             .ok_or_else(|| super::usage(format!("--mode {m:?} is not KEY=merge|replace")))?;
         doc.mode.set(k.trim(), v.trim())?;
     }
-    if let Some(plan) = ctx.write(&ws, &args.write, |ws| transfer::plan_import(ws, &doc))? {
-        ctx.report(&ws, &plan);
-        if ctx.out.json {
-            ctx.out.print_json(&serde_json::json!({ "ok": true }));
-        }
-    }
-    Ok(())
+    ctx.write(
+        &ws,
+        &args.write,
+        |ws| transfer::plan_import(ws, &doc),
+        |_| Ok(serde_json::json!({ "ok": true })),
+    )
 }

@@ -6,6 +6,7 @@
 //! key ("\"approval.mode\" in /path/server.json must be …").
 
 use super::settings::{ApprovalMode, Invalid, WorkspaceSetting, path_from, values};
+use crate::workspace::input::{NotAnObject, json_object};
 use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -104,21 +105,16 @@ impl ConfigFile {
             }
             Err(e) => return Err(format!("cannot read config file {}: {e}", path.display())),
         };
-        let object = match serde_json::from_slice::<Value>(&bytes) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                return Err(format!(
-                    "config file {} must hold a JSON object",
-                    path.display()
-                ));
-            }
-            Err(e) => {
-                return Err(format!(
-                    "config file {} does not parse: {e}",
-                    path.display()
-                ));
-            }
-        };
+        let object = json_object(&bytes)
+            .map(Value::Object)
+            .map_err(|e| match e {
+                NotAnObject::Syntax(e) => {
+                    format!("config file {} does not parse: {e}", path.display())
+                }
+                NotAnObject::OtherValue => {
+                    format!("config file {} must hold a JSON object", path.display())
+                }
+            })?;
         let mut file: ConfigFile = serde_path_to_error::deserialize(object).map_err(|e| {
             format!(
                 "\"{}\" in {} {}",

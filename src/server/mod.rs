@@ -42,7 +42,6 @@ pub mod writes;
 use crate::pairing;
 use settings::Settings;
 use state::{AppState, WsEntry};
-use std::fmt;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -53,23 +52,15 @@ use tokio::sync::{RwLock, watch};
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Why the server could not run.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// Bad settings, a missing workspace, a port in use: the CLI exits 2.
+    #[error("{0}")]
     Settings(String),
     /// Anything else: exit 1.
+    #[error("{0}")]
     Runtime(String),
 }
-
-impl fmt::Display for ServeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ServeError::Settings(m) | ServeError::Runtime(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for ServeError {}
 
 /// The address clients on this machine can reach (loopback for a
 /// wildcard bind).

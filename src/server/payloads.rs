@@ -4,21 +4,20 @@
 //! throw random bytes at.
 
 use crate::workspace::commands::CommandInput;
-use crate::workspace::input::{self, Fields};
+use crate::workspace::input::{Fields, NotAnObject, json_object};
 use crate::workspace::transfer::{self, ImportDoc};
 use crate::{Code, Error, Result};
 use serde_json::{Map, Value};
 
 /// A body as a JSON object: anything else is `400 invalid_json`.
 pub fn object(bytes: &[u8]) -> Result<Map<String, Value>> {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => input::object(&other).cloned(),
-        Err(e) => Err(Error::new(
-            Code::InvalidJson,
-            format!("Invalid JSON body: {e}"),
-        )),
-    }
+    json_object(bytes).map_err(|e| {
+        let message = match e {
+            NotAnObject::Syntax(e) => format!("Invalid JSON body: {e}"),
+            NotAnObject::OtherValue => "body must be a JSON object".to_string(),
+        };
+        Error::new(Code::InvalidJson, message)
+    })
 }
 
 /// Decodes a percent-encoded path segment strictly: a `%` must be followed

@@ -1,8 +1,7 @@
 //! The host API over HTTP: list, answer, and follow approvals.
 
 use super::discover::Target;
-use crate::cli::Failure;
-use openwork::{Code, Error};
+use crate::cli::{ExitStatus, Failure};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -29,12 +28,7 @@ impl Client {
             .pool_idle_timeout(Duration::from_secs(5))
             .no_proxy()
             .build()
-            .map_err(|e| {
-                Failure::from(Error::new(
-                    Code::Internal,
-                    format!("could not start the HTTP client: {e}"),
-                ))
-            })?;
+            .map_err(|e| Failure::runtime(format!("could not start the HTTP client: {e}")))?;
         Ok(Client { http, target })
     }
 
@@ -50,17 +44,14 @@ impl Client {
         } else {
             err.to_string()
         };
-        Failure::from(Error::new(
-            Code::Internal,
-            format!(
-                "cannot reach the openwork server at {} (found via {}): {why}",
-                self.target.url, self.target.source
-            ),
+        Failure::runtime(format!(
+            "cannot reach the openwork server at {} (found via {}): {why}",
+            self.target.url, self.target.source
         ))
         .with_hint("is `openwork serve` running?")
     }
 
-    /// Turns an error answer into a failure with the right exit code.
+    /// Turns an error answer into a failure with the right exit status.
     async fn failure(&self, resp: reqwest::Response) -> Failure {
         let status = resp.status();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
@@ -71,18 +62,17 @@ impl Client {
             .to_string();
         let code = body.get("code").and_then(Value::as_str).unwrap_or("");
         match (status.as_u16(), code) {
-            (401, _) => Failure::from(Error::new(
-                Code::Unauthorized,
+            (401, _) => Failure::new(
+                ExitStatus::Auth,
                 format!("the server at {} refused the host token (found via {})", self.target.url, self.target.source),
-            ))
+            )
             .with_hint("the host token is printed by `openwork serve` on start, or use the pairing file (no flags)"),
-            (404, "approval_not_found") => Failure::from(Error::new(
-                Code::ApprovalNotFound,
-                "that approval was already answered, timed out, or never existed",
-            )),
-            _ => Failure::from(Error::new(
-                Code::Internal,
-                format!("the server answered {status}: {}", if message.is_empty() { code } else { &message }),
+            (404, "approval_not_found") => {
+                Failure::runtime("that approval was already answered, timed out, or never existed")
+            }
+            _ => Failure::runtime(format!(
+                "the server answered {status}: {}",
+                if message.is_empty() { code } else { &message }
             )),
         }
     }
@@ -113,12 +103,7 @@ impl Client {
             .await?
             .json()
             .await
-            .map_err(|e| {
-                Failure::from(Error::new(
-                    Code::Internal,
-                    format!("the server's answer is not JSON: {e}"),
-                ))
-            })?;
+            .map_err(|e| Failure::runtime(format!("the server's answer is not JSON: {e}")))?;
         Ok(body
             .get("items")
             .and_then(Value::as_array)

@@ -8,7 +8,6 @@ use crate::cli::{Failure, usage};
 use openwork::pairing::{self, Entry};
 use openwork::server::config_file::{self, ConfigFile};
 use openwork::server::settings;
-use openwork::{Code, Error};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -45,10 +44,6 @@ fn from_config() -> Option<(String, Option<String>, PathBuf)> {
         host.to_string()
     };
     Some((format!("http://{host}:{port}"), file.host_token, path))
-}
-
-fn not_found(msg: String) -> Failure {
-    Failure::from(Error::new(Code::Internal, msg))
 }
 
 pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target, Failure> {
@@ -112,7 +107,7 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
                 .items(&labels)
                 .default(0)
                 .interact_opt()
-                .map_err(|e| not_found(format!("could not ask which server to use: {e}")))?;
+                .map_err(|e| Failure::runtime(format!("could not ask which server to use: {e}")))?;
             match pick {
                 Some(i) => live.get(i).cloned(),
                 None => return Err(usage("no server chosen")),
@@ -164,7 +159,7 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
     let config = config_path()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    Err(not_found(format!(
+    Err(Failure::runtime(format!(
         "no running openwork server found (no pairing file in {dir}, no config file at {config})"
     ))
     .with_hint("start one with `openwork serve`, or give --url and --host-token"))

@@ -6,10 +6,9 @@ mod discover;
 mod sse;
 mod watch;
 
-use super::{CmdResult, Ctx, Failure, usage};
+use super::{CmdResult, Ctx, ExitStatus, Failure, usage};
 use clap::{Args, Subcommand};
 use client::Client;
-use openwork::{Code, Error};
 use serde_json::{Value, json};
 use std::io::IsTerminal;
 
@@ -77,7 +76,7 @@ pub fn run(ctx: &Ctx, args: ApprovalsArgs) -> CmdResult {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::from(Error::new(Code::Internal, format!("could not start: {e}"))))?;
+        .map_err(|e| Failure::runtime(format!("could not start: {e}")))?;
     let interactive =
         std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !ctx.out.json;
     let target = discover::find(&args.server, &ctx.out, interactive)?;
@@ -165,10 +164,10 @@ async fn resolve(client: &Client, prefix: &str) -> Result<Value, Failure> {
         .filter(|a| str_of(a, "id").starts_with(prefix))
         .collect();
     match matching.len() {
-        0 => Err(Failure::from(Error::new(
-            Code::ApprovalNotFound,
+        0 => Err(Failure::new(
+            ExitStatus::Failure,
             format!("no pending approval matches {prefix:?} (answered already, timed out, or never there)"),
-        ))
+        )
         .with_hint("`openwork approvals list` shows the pending ones")),
         1 => Ok(matching.into_iter().next().unwrap_or(Value::Null)),
         _ => {

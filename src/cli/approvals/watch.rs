@@ -230,11 +230,7 @@ impl<'a> Ui<'a> {
                     str_of(item, "action"),
                     str_of(item, "summary")
                 ),
-                Err(f) => format!(
-                    "could not answer {}: {}",
-                    &id[..id.len().min(8)],
-                    f.error.message
-                ),
+                Err(f) => format!("could not answer {}: {}", &id[..id.len().min(8)], f.message),
             };
             self.lines(&line);
         } else {
@@ -268,7 +264,7 @@ impl<'a> Ui<'a> {
             Ok(_) => self.finish_front(if allow { "allowed" } else { "denied" }),
             Err(f) => {
                 self.answered.remove(&id);
-                let msg = f.error.message.clone();
+                let msg = f.message.clone();
                 self.finish_front(&format!("not answered: {msg}"));
             }
         }

@@ -5,26 +5,35 @@
 use crate::{Code, Error, Result};
 use serde_json::{Map, Value};
 
-/// The body must be a JSON object.
-pub(crate) fn object(value: &Value) -> Result<&Map<String, Value>> {
-    value
-        .as_object()
-        .ok_or_else(|| Error::new(Code::InvalidJson, "body must be a JSON object"))
+/// Why bytes are not one JSON object; each caller words it for its input.
+#[derive(Debug)]
+pub(crate) enum NotAnObject {
+    /// Not JSON at all: serde's message says what and where.
+    Syntax(serde_json::Error),
+    /// JSON, but an array, a string, a number, a boolean or `null`.
+    OtherValue,
+}
+
+/// Parses bytes as one JSON object: request bodies, the CLI's JSON
+/// arguments, import documents, `.opencode/openwork.json`, the server's
+/// config file.
+pub(crate) fn json_object(bytes: &[u8]) -> std::result::Result<Map<String, Value>, NotAnObject> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(NotAnObject::OtherValue),
+        Err(e) => Err(NotAnObject::Syntax(e)),
+    }
 }
 
 /// Parses text as a JSON object (for `--opencode '{…}'`, `add-json`, import files).
 pub fn parse_object(text: &str, what: &str) -> Result<Map<String, Value>> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::new(
-            Code::InvalidJson,
-            format!("{what} must be a JSON object"),
-        )),
-        Err(e) => Err(Error::new(
-            Code::InvalidJson,
-            format!("{what} is not valid JSON: {e}"),
-        )),
-    }
+    json_object(text.as_bytes()).map_err(|e| {
+        let message = match e {
+            NotAnObject::Syntax(e) => format!("{what} is not valid JSON: {e}"),
+            NotAnObject::OtherValue => format!("{what} must be a JSON object"),
+        };
+        Error::new(Code::InvalidJson, message)
+    })
 }
 
 /// Typed access to an object's fields; `null` reads as absent.
@@ -69,6 +78,22 @@ impl<'a> Fields<'a> {
             None => Ok(None),
             Some(Value::Array(a)) => Ok(Some(a)),
             Some(_) => Err(Error::new(code, format!("\"{key}\" must be an array"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NotAnObject, json_object};
+
+    #[test]
+    fn only_an_object_is_an_object() {
+        assert_eq!(json_object(b" {\"a\": 1} ").unwrap().len(), 1);
+        for other in [&b"[]"[..], b"null", b"1", b"\"x\"", b"true"] {
+            assert!(matches!(json_object(other), Err(NotAnObject::OtherValue)));
+        }
+        for bad in [&b""[..], b"{", b"{} x", b"{\"a\": \"\xff\"}"] {
+            assert!(matches!(json_object(bad), Err(NotAnObject::Syntax(_))));
         }
     }
 }

@@ -22,4 +22,4 @@ pub(crate) use read::{
     read_optional, unrecorded_kind,
 };
 pub use write::write_atomic;
-pub(crate) use write::{append_line, clean_stale_temps, put, remove_file, stale_temps};
+pub(crate) use write::{append_line, clean_stale_temps, put, remove_file, stale_temps, temp_base};

@@ -37,14 +37,13 @@ pub(crate) fn put(path: &Path, after: Option<&[u8]>, stop: &Path) -> Result<()> 
     }
 }
 
-/// Whether `name` is an atomic-write temporary of `base`: `.<base>.XXXXXX`.
-fn is_temp_of(name: &str, base: &str) -> bool {
-    name.strip_prefix('.')
-        .and_then(|rest| rest.strip_prefix(base))
-        .and_then(|rest| rest.strip_prefix('.'))
-        .is_some_and(|suffix| {
-            suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
-        })
+/// The file an atomic-write temporary stands for: `review.md` for
+/// `.review.md.XXXXXX` (six ASCII letters or digits); `None` for any other
+/// name.
+pub(crate) fn temp_base(name: &str) -> Option<&str> {
+    let (base, suffix) = name.strip_prefix('.')?.rsplit_once('.')?;
+    let random = suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric());
+    (random && !base.is_empty()).then_some(base)
 }
 
 /// Temporaries that a writer killed in the middle of a commit left beside
@@ -59,7 +58,7 @@ pub(crate) fn stale_temps(path: &Path) -> Vec<PathBuf> {
     entries
         .into_iter()
         .filter(|entry| {
-            entry.name.to_str().is_some_and(|n| is_temp_of(n, base)) && entry.kind == Kind::File
+            entry.name.to_str().and_then(temp_base) == Some(base) && entry.kind == Kind::File
         })
         .map(|entry| dir.join(entry.name))
         .collect()
@@ -183,6 +182,24 @@ mod tests {
                 "opencode.jsonc"
             ]
         );
+    }
+
+    #[test]
+    fn temp_names_give_their_file() {
+        assert_eq!(temp_base(".opencode.jsonc.aB3xY9"), Some("opencode.jsonc"));
+        assert_eq!(temp_base(".review.md.000000"), Some("review.md"));
+        assert_eq!(temp_base(".SKILL.md.zzzzzz"), Some("SKILL.md"));
+        for other in [
+            "opencode.jsonc",
+            ".opencode.jsonc.toolong1",
+            ".opencode.jsonc.short",
+            ".opencode.jsonc.aB3-Y9",
+            "..aB3xY9",
+            ".aB3xY9",
+            "",
+        ] {
+            assert_eq!(temp_base(other), None, "{other:?}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
 use crate::workspace::Workspace;
+use crate::workspace::formats::input::{NotAnObject, json_object};
 use crate::workspace::formats::jsonc;
 use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
@@ -51,17 +52,13 @@ fn parse_openwork(bytes: &[u8], label: &str) -> Result<Map<String, Value>> {
     if bytes.trim_ascii().is_empty() {
         return Ok(Map::new());
     }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::new(
-            Code::InvalidWorkspaceJson,
-            format!("{label}: the top-level value must be an object"),
-        )),
-        Err(e) => Err(Error::new(
-            Code::InvalidWorkspaceJson,
-            format!("{label} does not parse: {e}"),
-        )),
-    }
+    json_object(bytes).map_err(|e| {
+        let message = match e {
+            NotAnObject::Syntax(e) => format!("{label} does not parse: {e}"),
+            NotAnObject::OtherValue => format!("{label}: the top-level value must be an object"),
+        };
+        Error::new(Code::InvalidWorkspaceJson, message)
+    })
 }
 
 /// `GET /workspace/:id/config`.

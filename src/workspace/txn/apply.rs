@@ -131,15 +131,9 @@ impl Workspace {
             for entry in entries {
                 if entry.kind == io::Kind::Folder {
                     out.push(dir.join(&entry.name).join("SKILL.md"));
-                } else if let Some(name) = entry.name.to_str() {
+                } else if let Some(base) = entry.name.to_str().and_then(io::temp_base) {
                     // `.review.md.XXXXXX` → `review.md`
-                    if let Some(base) = name
-                        .strip_prefix('.')
-                        .and_then(|n| n.get(..n.len().saturating_sub(7)))
-                        .filter(|b| !b.is_empty())
-                    {
-                        out.push(dir.join(base));
-                    }
+                    out.push(dir.join(base));
                 }
             }
         }
