@@ -1,4 +1,4 @@
-//! The pairing file (SPEC §3): `{url, hostToken, clientToken, pid}`, one
+//! The pairing file (docs/api.md#pairing-file): `{url, hostToken, clientToken, pid}`, one
 //! per running server, readable by its owner only. `openwork serve` writes
 //! it; `openwork approvals` reads it, so that the two work together with no
 //! flags. Lives in `<state dir>/openwork/servers/<pid>.json`

@@ -215,7 +215,7 @@ pub fn usage(message: impl Into<String>) -> Failure {
     }
 }
 
-/// SPEC §5: 1 runtime failure, 2 invalid input, 3 denied, 4 auth.
+/// docs/api.md#exit-codes: 1 runtime failure, 2 invalid input, 3 denied, 4 auth.
 pub fn exit_code(code: Code) -> u8 {
     match code {
         c if c.is_bad_input() => 2,

@@ -1,4 +1,4 @@
-//! Authentication (SPEC §4): the client's bearer token and the host's
+//! Authentication (docs/api.md#auth): the client's bearer token and the host's
 //! `X-OpenWork-Host-Token`. Tokens are compared in constant time (through
 //! their SHA-256 digests, so not even their length leaks), and a header
 //! that is duplicated or malformed never authenticates.

@@ -196,9 +196,8 @@ fn mtime(path: &Path) -> SystemTime {
 
 /// Same size, same inode, same mtime: only the bytes (and the ctime)
 /// differ, as after `cp -p`, `rsync -t`, `touch -r` or an editor that
-/// keeps times. The parse cache of src/workspace/cache.rs, whose stamp is
-/// (dev, inode, size, mtime), misses these: this test fails until the
-/// stamp covers the ctime too.
+/// keeps times. A parse cache stamped with (dev, inode, size, mtime)
+/// alone would miss these; src/workspace/io/cache.rs stamps the ctime too.
 #[tokio::test(flavor = "multi_thread")]
 async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
     let dir = tempfile::tempdir().unwrap();
