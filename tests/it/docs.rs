@@ -1,5 +1,10 @@
-//! The shipped completions and man pages: current with the CLI, loadable
-//! by each shell, and rendered by man without warnings.
+//! The documentation is true. Here: the shipped completions and man pages
+//! are current with the CLI, loadable by each shell, and rendered by man
+//! without warnings; [`examples`]: the examples of the README and of
+//! `docs/` run; [`links`]: every link and citation resolves.
+
+mod examples;
+mod links;
 
 use crate::support::{bin, require};
 use std::path::{Path, PathBuf};
