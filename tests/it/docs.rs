@@ -77,6 +77,8 @@ fn man_pages_are_current() {
     }
 }
 
+/// Linux: `--warnings` and `-l` are man-db's.
+#[cfg(target_os = "linux")]
 #[test]
 fn man_renders_without_warnings() {
     if !require("man") {
