@@ -1983,11 +1983,11 @@ async fn a_plugin_file_linked_elsewhere_follows_its_target() {
         &root.join(".opencode/plugins/real.js"),
         "export default {}\n",
     );
-    std::os::unix::fs::symlink(&target, root.join(".opencode/plugins/linked.js")).unwrap();
+    symlink(&target, root.join(".opencode/plugins/linked.js")).unwrap();
     let s = Server::auto(root);
     let linked = |v: &Value| specs(v).iter().any(|sp| sp.ends_with("/linked.js"));
     assert!(linked(&warm(&s, "/plugins").await));
-    std::fs::remove_file(&target).unwrap();
+    fs::remove_file(&target).unwrap();
     let v = get(&s, "/plugins").await;
     assert!(
         !linked(&v),
