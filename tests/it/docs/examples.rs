@@ -18,6 +18,7 @@
 //!   in the foreground, a token printed elsewhere, minutes of work).
 #![cfg(unix)]
 
+use super::{pages, root as repo};
 use crate::support::serve::{Server, wait_timeout};
 use crate::support::{bin, require, workspace};
 use std::path::{Path, PathBuf};
@@ -48,19 +49,10 @@ struct Block {
     commands: Vec<(usize, String)>,
 }
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// README.md, then docs/*.md by name.
 fn documents() -> Vec<PathBuf> {
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(repo().join("docs"))
-        .expect("docs/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    docs.sort();
-    docs.insert(0, repo().join("README.md"));
+    let mut docs = vec![repo().join("README.md")];
+    docs.extend(pages());
     docs
 }
 

@@ -2,12 +2,9 @@
 //! comments cite the project's own documents (never one outside it), and
 //! every relative link of the documents resolves, anchor included.
 
+use super::{pages, root as repo};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The folders (and files) of code, tests and scripts whose comments must
 /// cite only what the repository holds.
@@ -32,13 +29,7 @@ fn documents() -> Vec<PathBuf> {
         repo().join("ARCHITECTURE.md"),
         repo().join("bench/results.md"),
     ];
-    let mut more: Vec<PathBuf> = std::fs::read_dir(repo().join("docs"))
-        .expect("docs/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    more.sort();
-    docs.extend(more);
+    docs.extend(pages());
     docs
 }
 
