@@ -1,5 +1,5 @@
-//! Measures `config::plan_patch` with many new top-level keys (SPEC §4.5:
-//! cost must stay linear). Run: cargo run --release --example patch_cost -- 20000
+//! Measures `config::plan_patch` with many new top-level keys (cost must stay
+//! linear: docs/api.md#hostile-input). Run: cargo run --release --example patch_cost -- 20000
 use openwork::workspace::{Workspace, config};
 use serde_json::{Map, Value};
 use std::time::Instant;

@@ -1,5 +1,5 @@
 //! One error type for the whole core. Each error carries a stable `code`
-//! (the API's error codes of SPEC §4.4), a one-line message for people and
+//! (the API's error codes, docs/api.md#errors), a one-line message for people and
 //! optional machine-readable details. The layers above decide how a code is
 //! shown: an HTTP status in the server, an exit code in the CLI.
 

@@ -1,4 +1,5 @@
-//! `openwork serve`: run the HTTP server in the foreground (SPEC §3).
+//! `openwork serve`: run the HTTP server in the foreground
+//! (docs/api.md#settings).
 //!
 //! Each setting is declared once, here: its flag, its environment
 //! variable (clap's `env`) and the parser of its value. [`resolve`] then
@@ -343,7 +344,7 @@ mod tests {
     use clap::FromArgMatches;
 
     /// `openwork serve ARGS…` as clap parses it, reading no environment
-    /// variable (tests/server_settings.rs runs the binary for those).
+    /// variable (tests/it/server/settings.rs runs the binary for those).
     fn parse(argv: &[&str]) -> Result<(ServeArgs, Vec<PathBuf>), clap::Error> {
         let line = ["openwork", "serve"].iter().chain(argv);
         let cli =

@@ -1,4 +1,4 @@
-//! The approval gate (SPEC §4.3): in manual mode a remote write waits here
+//! The approval gate (docs/api.md#approvals): in manual mode a remote write waits here
 //! until the host allows or denies it, or until the timeout. Pending
 //! requests are bounded; every change is also published on a broadcast
 //! channel for the `GET /approvals/events` stream.

@@ -1,4 +1,4 @@
-//! Authentication (SPEC §4): the client's bearer token and the host's
+//! Authentication (docs/api.md#auth): the client's bearer token and the host's
 //! `X-OpenWork-Host-Token`. Tokens are compared in constant time (through
 //! their SHA-256 digests, so not even their length leaks), and a header
 //! that is duplicated or malformed never authenticates.
@@ -139,7 +139,7 @@ mod tests {
             assert!(!body.contains("=="), "{body}");
         }
         // Only the two digests are kept, whatever the tokens' lengths.
-        assert_eq!(std::mem::size_of::<Tokens>(), 64);
+        assert_eq!(size_of::<Tokens>(), 64);
         let t = Tokens::new("a", &"b".repeat(10_000));
         assert!(t.is_client("a") && t.is_host(&"b".repeat(10_000)));
         assert!(!t.is_client("") && !t.is_client("aa") && !t.is_host("b"));

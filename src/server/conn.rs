@@ -29,11 +29,13 @@ pub const MAX_CONNECTIONS: usize = 512;
 
 /// Descriptors kept free for everything else: the listener, the files a
 /// write opens (config, temporaries, lock, audit log) on each of the
-/// blocking threads, the pairing file, standard streams.
+/// blocking threads, the pairing file, standard streams. Unix only: there
+/// the open-file limit is known.
+#[cfg(unix)]
 const RESERVED_FDS: usize = 128;
 
 /// [`MAX_CONNECTIONS`], lowered when the process may open fewer than
-/// that many descriptors plus [`RESERVED_FDS`], so that a flood of
+/// that many descriptors plus `RESERVED_FDS` (on Unix), so that a flood of
 /// connections never makes a write fail for want of a descriptor.
 pub fn connection_cap() -> usize {
     #[cfg(unix)]

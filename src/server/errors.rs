@@ -1,4 +1,4 @@
-//! Errors on the wire (SPEC §4.4): `{code, message, details?}` with the
+//! Errors on the wire (docs/api.md#errors): `{code, message, details?}` with the
 //! status of the code. Internal failures get a generic message: their
 //! details (paths, OS errors) go to the local log only.
 
@@ -77,8 +77,10 @@ pub fn not_found() -> Response {
     error_response(&Error::new(Code::NotFound, "Not found"))
 }
 
-/// Whatever no route took: `404 not_found` (a known path with another
-/// method too, as in the original server), anything else a 500.
+/// Whatever no route took: `404 not_found`, for a known path with another
+/// method too (not `405`: one answer for every route that does not exist,
+/// the one the OpenWork clients handle; docs/api.md#endpoints), anything
+/// else a 500.
 pub async fn handle_rejection(r: warp::Rejection) -> Result<Response, Infallible> {
     if r.is_not_found() || r.find::<warp::reject::MethodNotAllowed>().is_some() {
         return Ok(not_found());

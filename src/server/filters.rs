@@ -93,7 +93,7 @@ macro_rules! any_of {
     };
 }
 
-/// Every endpoint of SPEC §4.1.
+/// Every endpoint of docs/api.md#endpoints.
 pub fn routes(state: State) -> Route {
     use warp::path;
     use warp::{delete, get, patch, post};
@@ -217,8 +217,9 @@ pub fn routes(state: State) -> Route {
     preflight.or(no_trailing_slash().and(api)).unify().boxed()
 }
 
-/// As in the original server, `/health/` is not `/health`: a trailing
-/// slash is an unknown route.
+/// `/health/` is not `/health`: a trailing slash is an unknown route
+/// (docs/api.md#conventions): one path per resource, as the OpenWork
+/// clients use them.
 fn no_trailing_slash() -> impl Filter<Extract = (), Error = Rejection> + Clone {
     warp::path::full()
         .and_then(|path: warp::path::FullPath| async move {

@@ -1,4 +1,4 @@
-//! `openwork serve`: the HTTP API of SPEC §3–§4 on top of the workspace
+//! `openwork serve`: the HTTP API of docs/api.md on top of the workspace
 //! core. Laid out like warp's `todos` example, filters, handlers and
 //! models apart:
 //!

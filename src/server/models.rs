@@ -1,4 +1,4 @@
-//! The HTTP shapes of SPEC §4.2 that the workspace core does not already
+//! The HTTP shapes (docs/api.md#shapes) that the workspace core does not already
 //! define (its list items, config view and export document are sent as is).
 
 use crate::workspace::Actor;
@@ -96,7 +96,7 @@ pub struct Patched {
     pub openwork: Map<String, Value>,
 }
 
-/// A write waiting for the host (SPEC §4.2), with the diff it would make.
+/// A write waiting for the host (docs/api.md#approvalrequest), with the diff it would make.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApprovalRequest {
@@ -109,7 +109,7 @@ pub struct ApprovalRequest {
     pub created_at: u64,
     pub actor: Actor,
     pub diff: String,
-    /// When the request times out (ms since the epoch) [beyond]: lets
+    /// When the request times out (ms since the epoch): lets
     /// `approvals watch` show the seconds left.
     pub expires_at: u64,
 }

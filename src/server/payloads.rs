@@ -1,6 +1,7 @@
-//! Request bodies and path segments, from bytes to typed input (SPEC §4.5):
+//! Request bodies and path segments, from bytes to typed input
+//! (docs/api.md#hostile-input):
 //! pure functions, so that what the handlers parse is exactly what the
-//! property tests (`tests/fuzz_payloads.rs`) and the fuzz targets (`fuzz/`)
+//! property tests (`tests/it/fuzz_payloads.rs`) and the fuzz targets (`fuzz/`)
 //! throw random bytes at.
 
 use crate::workspace::commands::CommandInput;

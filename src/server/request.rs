@@ -107,7 +107,9 @@ fn query_param(query: &str, key: &str) -> Option<String> {
     })
 }
 
-/// `?limit=N` as the original reads it: see [`Request::audit_limit`].
+/// `?limit=N` read as a number, leniently, as docs/api.md#audit says (a
+/// positive one cut to an integer and to 200, anything else 50): see
+/// [`Request::audit_limit`].
 fn audit_limit(query: &str) -> usize {
     const DEFAULT: usize = 50;
     const MAX: usize = 200;

@@ -25,7 +25,8 @@ impl AppState {
         Ok(plan)
     }
 
-    /// Plan → (no-op? answer) → read-only? → approval → apply (SPEC §2).
+    /// Plan → (no-op? answer) → read-only? → approval → apply
+    /// (docs/api.md#order-of-checks).
     /// `make` may run twice in auto mode (never in manual mode, where the
     /// plan the host approved is exactly the one applied).
     pub async fn write<T, F>(

@@ -1,4 +1,4 @@
-//! The workspace core (SPEC §1–§2): where each file lives, how it is read,
+//! The workspace core (docs/api.md#files, docs/api.md#writes): where each file lives, how it is read,
 //! validated, edited as a [`Plan`] and written under the lock.
 //!
 //! In layers, each using only those before it:

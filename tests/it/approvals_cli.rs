@@ -100,6 +100,7 @@ impl Drop for Tmux {
     }
 }
 
+#[cfg(unix)] // tmux
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_on_a_terminal_answers_each_write_with_one_key() {
     if !require("tmux") {
@@ -447,6 +448,9 @@ async fn ctrl_c_ends_watch_with_exit_0() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// Unix: elsewhere a pairing file has no mode to refuse. A dead server's
+/// file is recognised on Linux only (its pid is looked up in `/proc`).
+#[cfg(unix)]
 #[test]
 fn stale_and_unsafe_pairing_files_are_ignored_and_said() {
     let env = Env::new();
@@ -457,16 +461,16 @@ fn stale_and_unsafe_pairing_files_are_ignored_and_said() {
             .to_string()
     };
     // A server that died without cleaning up: its pid is not running.
-    std::fs::write(servers.join("999999999.json"), pairing(999_999_999)).unwrap();
-    std::fs::set_permissions(
-        servers.join("999999999.json"),
-        std::os::unix::fs::PermissionsExt::from_mode(0o600),
-    )
-    .unwrap();
-    let (code, _, err) = serve::run_cli(&env, &["-v", "approvals", "list"], &[]);
-    assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("is not running"), "{err}");
-    assert!(err.contains("no running openwork server found"), "{err}");
+    if cfg!(target_os = "linux") {
+        let dead = servers.join("999999999.json");
+        std::fs::write(&dead, pairing(999_999_999)).unwrap();
+        std::fs::set_permissions(&dead, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
+        let (code, _, err) = serve::run_cli(&env, &["-v", "approvals", "list"], &[]);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains("is not running"), "{err}");
+        assert!(err.contains("no running openwork server found"), "{err}");
+    }
     // A live pid but a file others can read: refused, said without -v.
     let me = std::process::id();
     std::fs::write(servers.join(format!("{me}.json")), pairing(me)).unwrap();

@@ -2,7 +2,7 @@
 //! exit code, and not one byte changed in the workspace.
 
 use crate::support::cli::{self, Ws};
-use crate::support::{bin, files};
+use crate::support::files;
 
 const CONFIG: &str = "{\n  // keep\n  \"plugin\": [\"a\"],\n  \"mcp\": {}\n}\n";
 
@@ -327,6 +327,7 @@ fn usage_errors_exit_2() {
 #[cfg(unix)]
 #[test]
 fn read_only_workspace_folder() {
+    use crate::support::bin;
     use std::os::unix::fs::PermissionsExt;
     let ws = workspace();
     let before = ws.snapshot();

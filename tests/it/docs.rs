@@ -1,12 +1,33 @@
-//! The shipped completions and man pages: current with the CLI, loadable
-//! by each shell, and rendered by man without warnings.
+//! The documentation is true. Here: the shipped completions and man pages
+//! are current with the CLI, loadable by each shell, and rendered by man
+//! without warnings; [`examples`]: the examples of the README and of
+//! `docs/` run; [`links`]: every link and citation resolves.
+
+mod examples;
+mod links;
 
 use crate::support::{bin, require};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The repository's folder.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    root().join(rel)
+}
+
+/// docs/*.md, by name.
+fn pages() -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(repo("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    pages.sort();
+    pages
 }
 
 const STALE: &str =
@@ -72,6 +93,8 @@ fn man_pages_are_current() {
     }
 }
 
+/// Linux: `--warnings` and `-l` are man-db's.
+#[cfg(target_os = "linux")]
 #[test]
 fn man_renders_without_warnings() {
     if !require("man") {

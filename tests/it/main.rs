@@ -7,6 +7,12 @@
 //! process-wide state: no `std::env::set_var`, no `set_current_dir`. A test
 //! gives a child process its environment and folder through `Command`
 //! (`Env::command`, `Ws::cmd`), each run with its own temporary HOME.
+//!
+//! The suite is written for Unix (it sends signals, sets file modes, runs
+//! shells); the tests that need Linux (`/proc`, inotify) say so with a
+//! `cfg`. On Windows it is only type-checked, so the helpers that only
+//! Unix tests use are allowed to go unused there.
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 mod approvals_cli;
 mod cli;

@@ -1,4 +1,4 @@
-//! Strictly typed reading of JSON payloads (SPEC §4.5): each field has one
+//! Strictly typed reading of JSON payloads (docs/api.md#hostile-input): each field has one
 //! JSON type and nothing is coerced. Shared by the server's request bodies,
 //! import documents and the CLI's JSON arguments.
 

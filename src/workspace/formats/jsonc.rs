@@ -92,7 +92,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Names in the style of the `jsonc-parser` npm package the original server used.
+/// The `code` of an `invalid_jsonc` detail (docs/api.md#errors): the names
+/// of the `jsonc-parser` npm package, which the OpenWork client expects.
 fn error_code(kind: &ParseErrorKind) -> &'static str {
     use ParseErrorKind::*;
     match kind {

@@ -197,7 +197,8 @@ pub(crate) fn render(
             out.insert(k, v);
         }
     }
-    // One leading newline is the fence's, as in the original server.
+    // One leading newline belongs to the closing fence, not to the body:
+    // dropping it lets content round-trip (docs/api.md#file-formats).
     let body = doc.body.strip_prefix('\n').unwrap_or(&doc.body).trim_end();
     let body = if body.is_empty() {
         String::new()

@@ -1,4 +1,5 @@
-//! The naming and payload rules of SPEC §1 and §4.5, shared by every writer.
+//! The naming and payload rules (docs/api.md#validation,
+//! docs/api.md#hostile-input), shared by every writer.
 
 use crate::{Code, Error, Result};
 use serde_json::Value;

@@ -3,9 +3,9 @@
 //! ([`Memo`]) and still never answer with stale data.
 //!
 //! Reads record what they look at: the file primitives and the parse cache
-//! of [`super::io`] note every path they ask about in [`super::io::record`], so
-//! the record cannot drift from the code that reads.
-//! A [`Watcher`] then watches, with inotify, every folder those paths are
+//! of [`super::io`] note every path they ask about in a record (`io::record`),
+//! so the record cannot drift from the code that reads.
+//! A `Watcher` then watches, with inotify, every folder those paths are
 //! looked up through (for the names looked up there, or for every entry
 //! when the folder was listed) and every file read. Linux queues the event
 //! inside the system call that makes the change, before that call returns,

@@ -1,4 +1,4 @@
-//! Planned writes (SPEC §2). An operation first becomes a [`Plan`]: the
+//! Planned writes (docs/api.md#writes). An operation first becomes a [`Plan`]: the
 //! exact bytes of every file before and after, computed without writing.
 //! The plan is what a host approves; [`Workspace::apply`] writes exactly
 //! that plan, or nothing if any file moved since it was made.

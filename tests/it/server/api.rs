@@ -514,7 +514,7 @@ async fn cors_follows_the_allowed_list() {
     );
 }
 
-/// Every 4xx of SPEC §4.4 that a request can cause, each leaving every file
+/// Every 4xx of docs/api.md#errors that a request can cause, each leaving every file
 /// of the workspace byte-identical.
 #[tokio::test(flavor = "multi_thread")]
 async fn validation_errors_change_no_file() {

@@ -317,6 +317,8 @@ async fn tokens_never_appear_in_logs_errors_audit_or_json_output() {
     }
 }
 
+/// Unix: elsewhere a pairing file has no mode to refuse.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_pairing_file_others_could_read_is_refused() {
     let dir = workspace();

@@ -1,4 +1,4 @@
-//! The hostile-input matrix of SPEC §4.5, end to end: malformed requests to
+//! The hostile-input matrix of docs/api.md#hostile-input, end to end: malformed requests to
 //! every endpoint of a real `openwork serve`. For each one: the status, the
 //! error code, every file of the workspace byte-identical afterwards, no
 //! token or source path in the answer, and `/health` still answering.

@@ -362,7 +362,7 @@ async fn add_and_remove_race_the_offline_cli_and_nothing_is_lost() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reads_never_see_half_of_a_write() {
     let dir = workspace();
-    let s = std::sync::Arc::new(Server::auto(dir.path()));
+    let s = Arc::new(Server::auto(dir.path()));
     let id = s.ws_id(0);
     let set = |p: &str| -> Vec<String> { (1..=3).map(|i| format!("{p}{i}")).collect() };
     let import = |names: &[String]| {
@@ -377,7 +377,7 @@ async fn reads_never_see_half_of_a_write() {
         .post(&format!("/workspace/{id}/import"), &import(&set("a")))
         .await;
     assert_eq!(first.status, 200, "{first:?}");
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader = {
         let (s, id, done) = (s.clone(), id.clone(), done.clone());
         tokio::spawn(async move {

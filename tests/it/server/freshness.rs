@@ -196,9 +196,8 @@ fn mtime(path: &Path) -> SystemTime {
 
 /// Same size, same inode, same mtime: only the bytes (and the ctime)
 /// differ, as after `cp -p`, `rsync -t`, `touch -r` or an editor that
-/// keeps times. The parse cache of src/workspace/cache.rs, whose stamp is
-/// (dev, inode, size, mtime), misses these: this test fails until the
-/// stamp covers the ctime too.
+/// keeps times. A parse cache stamped with (dev, inode, size, mtime)
+/// alone would miss these; src/workspace/io/cache.rs stamps the ctime too.
 #[tokio::test(flavor = "multi_thread")]
 async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -1984,11 +1983,11 @@ async fn a_plugin_file_linked_elsewhere_follows_its_target() {
         &root.join(".opencode/plugins/real.js"),
         "export default {}\n",
     );
-    std::os::unix::fs::symlink(&target, root.join(".opencode/plugins/linked.js")).unwrap();
+    symlink(&target, root.join(".opencode/plugins/linked.js")).unwrap();
     let s = Server::auto(root);
     let linked = |v: &Value| specs(v).iter().any(|sp| sp.ends_with("/linked.js"));
     assert!(linked(&warm(&s, "/plugins").await));
-    std::fs::remove_file(&target).unwrap();
+    fs::remove_file(&target).unwrap();
     let v = get(&s, "/plugins").await;
     assert!(
         !linked(&v),

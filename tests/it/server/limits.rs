@@ -5,15 +5,16 @@
 //! bounded, with the 257th pending one refused.
 
 use crate::support::serve::{self, Server};
-use crate::support::{snapshot, workspace};
-use reqwest::Method;
-use serde_json::json;
+use crate::support::workspace;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::sync::Arc;
 use std::time::Duration;
+// What only the tests that read `/proc` use.
+#[cfg(target_os = "linux")]
+use {crate::support::snapshot, reqwest::Method, serde_json::json, std::sync::Arc};
 
 /// The server's open file descriptors.
+#[cfg(target_os = "linux")]
 fn open_fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|d| d.count())
@@ -21,6 +22,7 @@ fn open_fds(pid: u32) -> usize {
 }
 
 /// The soft limit on open files of a process.
+#[cfg(target_os = "linux")]
 fn soft_nofile(pid: u32) -> usize {
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("limits");
     let line = limits
@@ -34,6 +36,7 @@ fn soft_nofile(pid: u32) -> usize {
 }
 
 /// Resident memory of a process, in KiB.
+#[cfg(target_os = "linux")]
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
     status
@@ -129,6 +132,8 @@ fn raw_health(addr: &str) -> String {
     )
 }
 
+/// Linux: the descriptors are counted in `/proc`.
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_slow_and_idle_connections_does_not_stop_other_clients() {
     let dir = workspace();
@@ -228,6 +233,8 @@ async fn a_flood_of_slow_and_idle_connections_does_not_stop_other_clients() {
     drop(attackers);
 }
 
+/// Linux: resident memory is read from `/proc`.
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_writes_awaiting_approval_keep_memory_bounded() {
     let dir = workspace();
