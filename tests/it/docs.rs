@@ -6,7 +6,7 @@
 mod examples;
 mod links;
 
-use crate::support::{bin, require};
+use crate::support::{bin, require, required_tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -229,4 +229,17 @@ fn dynamic_completion_offers_workspace_names() {
     assert!(complete(&["skills", "show", ""]).contains("triage\tSort issues"));
     assert!(complete(&["skills", "remove", "tr"]).contains("triage"));
     assert!(complete(&["commands", "remove", ""]).contains("review"));
+}
+
+/// The README's test command passes on a machine without the optional
+/// tools whatever `CI` says (many CI systems set `CI=true`): a missing tool
+/// is a skip, unless the run asked for every tool (`.ci/run` does).
+#[test]
+fn a_missing_tool_is_a_skip_unless_every_tool_is_required() {
+    let missing = "openwork-test-no-such-tool";
+    if required_tools() {
+        assert!(std::panic::catch_unwind(|| require(missing)).is_err());
+    } else {
+        assert!(!require(missing));
+    }
 }
