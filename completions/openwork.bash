@@ -423,7 +423,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__commands__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,7 +641,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__add)
-            opts="-w -q -v -h -V --url --header --no-oauth --env --timeout --disabled --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-e -w -q -v -h -V --url --header --no-oauth --env --timeout --disabled --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +656,10 @@ _openwork() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -723,7 +727,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -811,7 +815,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__plugins__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -977,7 +981,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__skills__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -93,6 +93,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;plugins;remove'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -140,7 +141,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;mcp;add'= {
             cand --url 'Remote server URL (makes a remote server)'
-            cand --header 'HTTP header for a remote server, as ''Key: Value'' (repeatable)'
+            cand --header 'HTTP header for a remote server, as ''Key: Value'' or KEY=VALUE (repeatable)'
+            cand -e 'Environment variable for a local server, as K=V (repeatable)'
             cand --env 'Environment variable for a local server, as K=V (repeatable)'
             cand --timeout 'Timeout in milliseconds'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
@@ -177,6 +179,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;mcp;remove'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -205,7 +208,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand list 'List skills (.opencode/skills and .claude/skills up to the git root)'
             cand show 'Print a skill''s SKILL.md'
             cand add 'Add or replace a project skill from a file or standard input'
-            cand remove 'Remove a project skill (its whole folder)'
+            cand remove 'Remove project skills (each one''s whole folder)'
         }
         &'openwork;skills;list'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
@@ -258,6 +261,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;skills;remove'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -285,7 +289,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
             cand list 'List the workspace''s commands'
             cand add 'Add or replace a command'
-            cand remove 'Remove a command (removing one that is not there is a no-op)'
+            cand remove 'Remove commands'
         }
         &'openwork;commands;list'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
@@ -329,6 +333,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;commands;remove'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'

@@ -70,6 +70,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -97,8 +98,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'Remote server URL (makes a remote server)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' (repeatable)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' or KEY=VALUE (repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s e -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l timeout -d 'Timeout in milliseconds' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-oauth -d 'Turn off OAuth for a remote server'
@@ -119,6 +120,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -136,7 +138,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "list" -d 'List skills (.opencode/skills and .claude/skills up to the git root)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "show" -d 'Print a skill\'s SKILL.md'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "add" -d 'Add or replace a project skill from a file or standard input'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "remove" -d 'Remove a project skill (its whole folder)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "remove" -d 'Remove project skills (each one\'s whole folder)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -163,6 +165,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -179,7 +182,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fi
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List the workspace\'s commands'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add or replace a command'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove a command (removing one that is not there is a no-op)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove commands'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l global -d 'Also list user-wide commands (~/.config/opencode/commands)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -203,6 +206,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'

@@ -1,9 +1,10 @@
 //! `openwork mcp list|add|add-json|remove`.
 
-use super::{CmdResult, Ctx, WriteArgs, usage};
+use super::report::Removable;
+use super::{CmdResult, Ctx, RemoveArgs, WriteArgs, usage};
 use clap::{Args, Subcommand};
 use openwork::Error;
-use openwork::workspace::{Workspace, input, mcp, validate};
+use openwork::workspace::{Workspace, input, mcp};
 use serde_json::{Map, Value, json};
 
 #[derive(Debug, Subcommand)]
@@ -30,7 +31,6 @@ pub enum McpCmd {
         after_help = "Examples:\n  openwork mcp add-json chrome '{\"type\":\"local\",\"command\":[\"npx\",\"-y\",\"chrome-devtools-mcp@latest\"]}'"
     )]
     AddJson {
-        #[arg(allow_hyphen_values = true)]
         name: String,
         /// The server's config: {"type":"local","command":[…]} or {"type":"remote","url":…}.
         #[arg(value_name = "JSON")]
@@ -41,29 +41,28 @@ pub enum McpCmd {
     /// Remove MCP servers.
     #[command(after_help = "Examples:\n  openwork mcp remove chrome docs")]
     Remove {
-        #[arg(required = true, value_name = "NAME", allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
         names: Vec<String>,
         #[command(flatten)]
-        write: WriteArgs,
+        remove: RemoveArgs,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// Server name (letters, digits, '_' and '-').
-    #[arg(allow_hyphen_values = true)]
     pub name: String,
     /// Remote server URL (makes a remote server).
     #[arg(long, conflicts_with = "command")]
     pub url: Option<String>,
-    /// HTTP header for a remote server, as 'Key: Value' (repeatable).
+    /// HTTP header for a remote server, as 'Key: Value' or KEY=VALUE (repeatable).
     #[arg(long = "header", value_name = "'K: V'", requires = "url")]
     pub headers: Vec<String>,
     /// Turn off OAuth for a remote server.
     #[arg(long, requires = "url")]
     pub no_oauth: bool,
     /// Environment variable for a local server, as K=V (repeatable).
-    #[arg(long = "env", value_name = "K=V", conflicts_with = "url")]
+    #[arg(short = 'e', long = "env", value_name = "K=V", conflicts_with = "url")]
     pub env: Vec<String>,
     /// Timeout in milliseconds.
     #[arg(long, value_name = "MS")]
@@ -87,11 +86,8 @@ fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
         if !a.headers.is_empty() {
             let mut headers = Map::new();
             for h in &a.headers {
-                let (k, v) = h
-                    .split_once(':')
-                    .filter(|(k, _)| !k.trim().is_empty())
-                    .ok_or_else(|| usage(format!("--header {h:?} is not 'Key: Value'")))?;
-                headers.insert(k.trim().to_string(), json!(v.trim()));
+                let (k, v) = header(h)?;
+                headers.insert(k.to_string(), json!(v));
             }
             config.insert("headers".into(), Value::Object(headers));
         }
@@ -122,6 +118,32 @@ fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
         config.insert("timeout".into(), json!(t));
     }
     Ok(Value::Object(config))
+}
+
+/// One `--header`: `Key: Value` or `KEY=VALUE`, split at the first `:`
+/// or `=` (neither can be part of a header's name), both sides trimmed.
+fn header(h: &str) -> Result<(&str, &str), super::Failure> {
+    let form = "give 'Key: Value' or KEY=VALUE";
+    let at = h
+        .find([':', '='])
+        .ok_or_else(|| usage(format!("--header {h:?} has no value: {form}")))?;
+    let (name, value) = (h[..at].trim(), h[at + 1..].trim());
+    if name.is_empty() {
+        return Err(usage(format!("--header {h:?} has no name: {form}")));
+    }
+    // A header name is an HTTP token (RFC 9110, section 5.6.2).
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if !name.chars().all(token) {
+        return Err(usage(format!(
+            "--header name {name:?} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"
+        )));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(usage(format!(
+            "--header {name} has a control character in its value"
+        )));
+    }
+    Ok((name, value))
 }
 
 pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
@@ -197,12 +219,12 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             let config = Value::Object(input::parse_object(&config, "the MCP config")?);
             ctx.write(&ws, &write, |ws| mcp::plan_add(ws, &name, &config), answer)
         }
-        McpCmd::Remove { names, write } => ctx.write_each(
+        McpCmd::Remove { names, remove } => ctx.remove_each(
             &ws,
-            &write,
+            &remove,
+            Removable::McpServer,
             &names,
-            |name| validate::mcp_name(name),
-            |ws, name| mcp::plan_remove(ws, name),
+            mcp::plan_remove,
             answer,
         ),
     }
@@ -211,4 +233,35 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
 /// What `POST` and `DELETE …/mcp` answer: `{items}` of the workspace.
 fn answer(ws: &Workspace) -> Result<Value, Error> {
     Ok(json!({ "items": ws.read(|ws| mcp::list(ws, false))? }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header;
+
+    #[test]
+    fn headers_in_either_form() {
+        assert_eq!(
+            header("Authorization: Bearer x").unwrap(),
+            ("Authorization", "Bearer x")
+        );
+        assert_eq!(
+            header("X-Api-Key=abc=def").unwrap(),
+            ("X-Api-Key", "abc=def")
+        );
+        // The first of `:` and `=` splits.
+        assert_eq!(header("A=b:c").unwrap(), ("A", "b:c"));
+        assert_eq!(header("A:b=c").unwrap(), ("A", "b=c"));
+        assert_eq!(header("Empty:").unwrap(), ("Empty", ""));
+        for bad in [
+            "no separator",
+            ": v",
+            " = v",
+            "Bad Name: v",
+            "Ä: v",
+            "A: x\ny",
+        ] {
+            assert!(header(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `openwork skills list|show|add|remove`.
 
-use super::{CmdResult, Ctx, Failure, WriteArgs, usage};
+use super::report::Removable;
+use super::{CmdResult, Ctx, Failure, RemoveArgs, WriteArgs, usage};
 use clap::Subcommand;
 use openwork::Error;
 use openwork::workspace::skills;
@@ -36,7 +37,6 @@ pub enum SkillsCmd {
         after_help = "Examples:\n  openwork skills add release-notes --description 'Write release notes' --file notes.md\n  cat SKILL.md | openwork skills add release-notes"
     )]
     Add {
-        #[arg(allow_hyphen_values = true)]
         name: String,
         /// Description (the content's own frontmatter description wins).
         #[arg(long, short)]
@@ -47,13 +47,15 @@ pub enum SkillsCmd {
         #[command(flatten)]
         write: WriteArgs,
     },
-    /// Remove a project skill (its whole folder).
-    #[command(after_help = "Examples:\n  openwork skills remove triage --dry-run")]
+    /// Remove project skills (each one's whole folder).
+    #[command(
+        after_help = "Examples:\n  openwork skills remove triage --dry-run\n  openwork skills remove old-skill --if-exists  # no error if it is gone"
+    )]
     Remove {
-        #[arg(allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::skill_names))]
-        name: String,
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::skill_names))]
+        names: Vec<String>,
         #[command(flatten)]
-        write: WriteArgs,
+        remove: RemoveArgs,
     },
 }
 
@@ -142,10 +144,12 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
                 |_| Ok(written.take()),
             )
         }
-        SkillsCmd::Remove { name, write } => ctx.write(
+        SkillsCmd::Remove { names, remove } => ctx.remove_each(
             &ws,
-            &write,
-            |ws| skills::plan_delete(ws, &name),
+            &remove,
+            Removable::Skill,
+            &names,
+            skills::plan_delete,
             |ws| Ok(json!({ "items": ws.read(|ws| skills::list(ws, false))? })),
         ),
     }

@@ -1,0 +1,468 @@
+//! The flows a new user hits first, each through the real binary: flags
+//! in any position, hints that say what to type, removing what is not
+//! there, the words of every report, and the workspace found from a
+//! subfolder.
+
+use crate::support::cli::Ws;
+use serde_json::json;
+
+const SERVERS: &str = r#"{
+  "mcp": {
+    "chrome": {"type": "local", "command": ["npx", "-y", "chrome-devtools-mcp"]},
+    "docs": {"type": "remote", "url": "https://mcp.example.com/mcp"}
+  }
+}
+"#;
+
+fn with_everything() -> Ws {
+    let ws = Ws::new();
+    ws.write("opencode.jsonc", SERVERS);
+    ws.run(&["plugins", "add", "opencode-wakatime"]).ok();
+    ws.run(&["commands", "add", "review", "-t", "Review it"])
+        .ok();
+    ws.run_stdin(&["skills", "add", "triage", "-d", "Sort issues"], "Label.")
+        .ok();
+    ws
+}
+
+/// `mcp remove NAME --dry-run` was read as a second name; `--json` too.
+#[test]
+fn flags_after_the_names_are_flags() {
+    let ws = with_everything();
+    let before = ws.snapshot();
+    for (args, removes) in [
+        (
+            &["mcp", "remove", "chrome", "--dry-run"][..],
+            "opencode.jsonc",
+        ),
+        (
+            &["plugins", "remove", "opencode-wakatime", "--dry-run"],
+            "opencode.jsonc",
+        ),
+        (
+            &["commands", "remove", "review", "--dry-run"],
+            ".opencode/commands/review.md",
+        ),
+        (
+            &["skills", "remove", "triage", "--dry-run"],
+            ".opencode/skills/triage/SKILL.md",
+        ),
+    ] {
+        let out = ws.run(args).ok();
+        assert!(
+            out.stdout.starts_with("Dry run: Remove "),
+            "{args:?}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains(&format!("--- a/{removes}")),
+            "{}",
+            out.stdout
+        );
+    }
+    assert_eq!(ws.snapshot(), before, "a dry run writes nothing");
+
+    let out = ws.run(&["mcp", "remove", "chrome", "--json", "-q"]).ok();
+    assert_eq!(out.json()["items"][0]["name"], "docs");
+    let out = ws
+        .run(&[
+            "mcp",
+            "add",
+            "fs",
+            "--dry-run",
+            "--json",
+            "--",
+            "mcp-fs",
+            "--json",
+        ])
+        .ok();
+    let plan = out.json();
+    assert_eq!(plan["dryRun"], true);
+    assert!(
+        plan["diff"]
+            .as_str()
+            .unwrap()
+            .contains(r#""command": ["mcp-fs", "--json"]"#)
+    );
+    // After `--`, flags belong to the server's command.
+    ws.run(&["mcp", "add", "fs", "--", "mcp-fs", "--dry-run", "-v"])
+        .ok();
+    assert!(
+        ws.read("opencode.jsonc")
+            .contains(r#"["mcp-fs", "--dry-run", "-v"]"#)
+    );
+}
+
+fn fails(ws: &Ws, args: &[&str]) -> (String, String) {
+    let before = ws.snapshot();
+    let out = ws.run(args);
+    assert_eq!(out.code, 2, "{args:?}\n{}", out.stderr);
+    assert_eq!(ws.snapshot(), before, "{args:?} wrote");
+    let mut lines = out.stderr.lines().map(str::to_string);
+    let error = lines.next().unwrap_or_default();
+    let hint = lines.next().unwrap_or_default();
+    assert_eq!(lines.next(), None, "{}", out.stderr);
+    (error, hint)
+}
+
+#[test]
+fn mcp_add_errors_say_what_to_type() {
+    let ws = Ws::new();
+    let (error, hint) = fails(&ws, &["mcp", "add", "foo", "npx", "-y", "foo-mcp"]);
+    assert_eq!(
+        error,
+        "error: put the server's command after `--`: openwork -w {ws} mcp add foo -- npx -y foo-mcp"
+            .replace("{ws}", ws.path().to_str().unwrap())
+    );
+    assert!(hint.starts_with("hint: "), "{hint}");
+
+    let (error, hint) = fails(
+        &ws,
+        &["mcp", "add", "g", "--scope", "global", "--", "npx", "x"],
+    );
+    assert_eq!(error, "error: `openwork mcp add` has no option `--scope`");
+    assert_eq!(hint, "hint: `openwork mcp add --help` lists its options");
+
+    let (error, hint) = fails(&ws, &["plugins", "add", "x", "--dry-rn"]);
+    assert_eq!(
+        error,
+        "error: `openwork plugins add` has no option `--dry-rn`"
+    );
+    assert!(
+        hint.starts_with("hint: did you mean `--dry-run`?"),
+        "{hint}"
+    );
+}
+
+#[test]
+fn mcp_add_env_short_and_headers_in_both_forms() {
+    let ws = Ws::new();
+    ws.run(&[
+        "mcp", "add", "db", "-e", "A=1", "-e", "B=x=y", "--", "node", "s.js",
+    ])
+    .ok();
+    ws.run(&[
+        "mcp",
+        "add",
+        "docs",
+        "--url",
+        "https://mcp.example.com/mcp",
+        "--header",
+        "Authorization: Bearer a:b",
+        "--header",
+        "X-Api-Key=k=v",
+    ])
+    .ok();
+    let v = ws.run(&["--json", "mcp", "list"]).ok().json();
+    assert_eq!(
+        v["items"][0]["config"]["environment"],
+        json!({"A": "1", "B": "x=y"})
+    );
+    assert_eq!(
+        v["items"][1]["config"]["headers"],
+        json!({"Authorization": "Bearer a:b", "X-Api-Key": "k=v"})
+    );
+    let url = ["mcp", "add", "h", "--url", "https://x.example", "--header"];
+    for (bad, says) in [
+        ("no separator", "has no value"),
+        (": v", "has no name"),
+        ("=v", "has no name"),
+        ("Bad Name: v", "is not a valid header name"),
+    ] {
+        let args: Vec<&str> = url.iter().copied().chain([bad]).collect();
+        let (error, _) = fails(&ws, &args);
+        assert!(error.contains(says), "{bad:?}: {error}");
+    }
+}
+
+/// `plugins/mcp/commands remove` of a missing name said "already so" and
+/// exited 0 while `skills remove` exited 1: now all exit 1 with a hint,
+/// and `--if-exists` makes it nothing to do.
+#[test]
+fn removing_a_missing_name_is_an_error_with_a_hint() {
+    let ws = with_everything();
+    let before = ws.snapshot();
+    for (args, error, hint) in [
+        (
+            &["mcp", "remove", "chrom"][..],
+            r#"error: MCP server "chrom" is not in opencode.jsonc"#,
+            "hint: did you mean `chrome`? (`--if-exists` ignores a name that is not there)",
+        ),
+        (
+            &["plugins", "remove", "prettier"],
+            r#"error: plugin "prettier" is not in opencode.jsonc"#,
+            "hint: the plugins in opencode.jsonc: opencode-wakatime (`--if-exists` ignores a name that is not there)",
+        ),
+        (
+            &["commands", "remove", "reveiw"],
+            r#"error: command "reveiw" is not in .opencode/commands"#,
+            "hint: did you mean `review`? (`--if-exists` ignores a name that is not there)",
+        ),
+        (
+            &["skills", "remove", "release"],
+            r#"error: skill "release" is not in .opencode/skills"#,
+            "hint: the skills in .opencode/skills: triage (`--if-exists` ignores a name that is not there)",
+        ),
+        // Every name is checked before the first is removed.
+        (
+            &["mcp", "remove", "chrome", "typo", "--dry-run"],
+            r#"error: MCP server "typo" is not in opencode.jsonc"#,
+            "hint: the MCP servers in opencode.jsonc: chrome, docs (`--if-exists` ignores a name that is not there)",
+        ),
+        (
+            &["mcp", "remove", "chrome", "typo"],
+            r#"error: MCP server "typo" is not in opencode.jsonc"#,
+            "hint: the MCP servers in opencode.jsonc: chrome, docs (`--if-exists` ignores a name that is not there)",
+        ),
+    ] {
+        let out = ws.run(args);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr, format!("{error}\n{hint}\n"), "{args:?}");
+        assert_eq!(out.stdout, "");
+    }
+    assert_eq!(ws.snapshot(), before, "nothing removed");
+
+    let out = ws
+        .run(&["mcp", "remove", "typo", "chrome", "--if-exists"])
+        .ok();
+    assert_eq!(
+        out.stdout,
+        "MCP server typo is not in opencode.jsonc; nothing to do\n✓ Remove MCP server chrome (opencode.jsonc)\n"
+    );
+    let out = ws
+        .run(&["skills", "remove", "gone", "--if-exists", "--json"])
+        .ok();
+    assert_eq!(
+        out.json()["items"][0]["name"],
+        "triage",
+        "only the JSON answer"
+    );
+    let out = ws
+        .run(&["commands", "remove", "gone", "--if-exists", "-q"])
+        .ok();
+    assert_eq!(out.stdout, "");
+    let out = ws
+        .run(&["plugins", "remove", "gone", "--if-exists", "--dry-run"])
+        .ok();
+    assert_eq!(
+        out.stdout,
+        "Plugin gone is not in opencode.jsonc; nothing to do\n"
+    );
+
+    // A skill openwork does not own: said where it is.
+    ws.write(
+        ".claude/skills/theirs/SKILL.md",
+        "---\nname: theirs\ndescription: d\n---\nx\n",
+    );
+    let out = ws.run(&["skills", "remove", "theirs"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("hint: theirs is in .claude/skills/theirs/SKILL.md: openwork removes only the skills of .opencode/skills"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// The words people read: Add or Update, what is already there, plurals,
+/// one word for a scope, one verb for removing.
+#[test]
+fn the_words_of_every_report() {
+    let ws = Ws::new();
+    let said = |args: &[&str], stdin: &str| ws.run_stdin(args, stdin).ok().stdout;
+    assert_eq!(
+        said(&["skills", "add", "triage", "-d", "Sort"], "Label."),
+        "✓ Add skill triage (.opencode/skills/triage/SKILL.md)\n"
+    );
+    assert_eq!(
+        said(&["skills", "add", "triage", "-d", "Sort"], "Label."),
+        "Skill triage is already as given in .opencode/skills/triage/SKILL.md; nothing to do\n"
+    );
+    assert_eq!(
+        said(
+            &["skills", "add", "triage", "-d", "Sort"],
+            "Label, then assign."
+        ),
+        "✓ Update skill triage (.opencode/skills/triage/SKILL.md)\n"
+    );
+    assert_eq!(
+        said(&["commands", "add", "review", "-t", "Review"], ""),
+        "✓ Add command review (.opencode/commands/review.md)\n"
+    );
+    assert_eq!(
+        said(&["commands", "add", "review", "-t", "Review it"], ""),
+        "✓ Update command review (.opencode/commands/review.md)\n"
+    );
+    assert_eq!(
+        said(
+            &["commands", "add", "review", "-t", "Review it", "--dry-run"],
+            ""
+        ),
+        "Command review is already as given in .opencode/commands/review.md; nothing to do\n"
+    );
+    said(&["plugins", "add", "@acme/tools@1.2"], "");
+    assert_eq!(
+        said(&["plugins", "add", "@acme/tools"], ""),
+        "Plugin @acme/tools@1.2 is already in opencode.jsonc; nothing to do\n"
+    );
+    said(&["mcp", "add", "fs", "--", "mcp-fs"], "");
+    assert_eq!(
+        said(&["mcp", "add", "fs", "--", "mcp-fs"], ""),
+        "MCP server fs is already in opencode.jsonc as given; nothing to do\n"
+    );
+    assert_eq!(
+        said(&["mcp", "add", "fs", "--", "mcp-fs", "--root", "."], ""),
+        "✓ Update MCP server fs (opencode.jsonc)\n"
+    );
+    assert_eq!(
+        said(
+            &["config", "patch", "--opencode", r#"{"theme":"dark"}"#],
+            ""
+        ),
+        "✓ Patch config: opencode.theme (opencode.jsonc)\n"
+    );
+    assert_eq!(
+        said(
+            &["config", "patch", "--opencode", r#"{"theme":"dark"}"#],
+            ""
+        ),
+        "The config already holds these values; nothing to do\n"
+    );
+    let out = ws.file("e.json");
+    assert_eq!(
+        said(&["export", "-o", out.to_str().unwrap()], ""),
+        format!("✓ Exported 1 skill and 1 command to {}\n", out.display())
+    );
+    assert_eq!(
+        said(&["commands", "list"], ""),
+        "COMMAND\tDESCRIPTION\tAGENT\tMODEL\tSCOPE\n/review\t\t\t\tproject\n",
+        "`workspace` is `project` for people, as for skills"
+    );
+    assert_eq!(
+        ws.run(&["--json", "commands", "list"]).ok().json()["items"][0]["scope"],
+        "workspace",
+        "the JSON keeps its value"
+    );
+    assert_eq!(
+        said(&["commands", "remove", "review"], ""),
+        "✓ Remove command review (.opencode/commands/review.md)\n"
+    );
+    assert_eq!(
+        said(&["skills", "remove", "triage"], ""),
+        "✓ Remove skill triage (.opencode/skills/triage/SKILL.md)\n"
+    );
+    let summaries: Vec<String> = ws
+        .audit()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["action"].as_str().unwrap(),
+                e["summary"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "skills.upsert Add skill triage",
+            "skills.upsert Update skill triage",
+            "commands.upsert Add command review",
+            "commands.upsert Update command review",
+            "plugins.add Add plugin @acme/tools@1.2",
+            "mcp.add Add MCP server fs",
+            "mcp.add Update MCP server fs",
+            "config.patch Patch config: opencode.theme",
+            "commands.delete Remove command review",
+            "skills.delete Remove skill triage",
+        ],
+        "audit action ids stay; their summaries say the same words"
+    );
+}
+
+/// Piped, a table is tab-separated rows under a header, as `gh` prints
+/// them: no box, values escaped so that a row stays one line.
+#[test]
+fn piped_tables_are_tab_separated() {
+    let ws = with_everything();
+    ws.run(&["mcp", "add", "tabs", "--", "echo", "a\tb", "c\nd"])
+        .ok();
+    assert_eq!(
+        ws.run(&["mcp", "list"]).ok().stdout,
+        "NAME\tTYPE\tCOMMAND / URL\tENABLED\tSOURCE\n\
+         chrome\tlocal\tnpx -y chrome-devtools-mcp\tyes\tconfig.project\n\
+         docs\tremote\thttps://mcp.example.com/mcp\tyes\tconfig.project\n\
+         tabs\tlocal\techo a\\tb c\\nd\tyes\tconfig.project\n"
+    );
+    assert_eq!(
+        ws.run(&["skills", "list"]).ok().stdout,
+        "NAME\tDESCRIPTION\tSCOPE\tPATH\ntriage\tSort issues\tproject\t.opencode/skills/triage/SKILL.md\n"
+    );
+    assert_eq!(
+        ws.run(&["plugins", "list"]).ok().stdout,
+        "PLUGIN\tSOURCE\tSCOPE\nopencode-wakatime\tconfig\tproject\n"
+    );
+    // No rows: the header alone, for a script to read.
+    let empty = Ws::new();
+    assert_eq!(
+        empty.run(&["skills", "list"]).ok().stdout,
+        "NAME\tDESCRIPTION\tSCOPE\tPATH\n"
+    );
+}
+
+/// On an 80-column terminal no line is wider than the terminal and no
+/// path or URL is broken across lines: a description wraps between words,
+/// and a path that cannot fit is shortened in the middle, on one line.
+#[cfg(unix)] // tmux
+#[test]
+fn tables_fit_80_columns_without_breaking_a_path() {
+    if !crate::support::require("tmux") {
+        return;
+    }
+    let ws = Ws::new();
+    let long = "Write release notes from the merged pull requests of the last milestone";
+    ws.run_stdin(&["skills", "add", "release-notes", "-d", long], "x")
+        .ok();
+    ws.run_stdin(&["skills", "add", "triage", "-d", "Sort issues"], "x")
+        .ok();
+    let url = "https://mcp.example.com/v1/mcp";
+    ws.run(&["mcp", "add", "docs", "--url", url]).ok();
+    let command = ["npx", "-y", "chrome-devtools-mcp@latest", "--isolated"];
+    ws.run(&[&["mcp", "add", "chrome", "--"][..], &command].concat())
+        .ok();
+    for colour in [true, false] {
+        let screen = crate::support::terminal(80, &ws.sh_line(&["skills", "list"], colour));
+        assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
+        for name in ["release-notes", "triage"] {
+            // The path on the row of its skill: whole, or its two ends
+            // around an ellipsis.
+            let path = format!(".opencode/skills/{name}/SKILL.md");
+            let row = screen
+                .lines()
+                .find(|l| l.contains(&format!(" {name} ")))
+                .unwrap_or_else(|| panic!("no row for {name}:\n{screen}"));
+            let cell = row
+                .split_whitespace()
+                .find(|w| w.starts_with(".opencode/"))
+                .unwrap_or_else(|| panic!("no path on the row of {name}:\n{screen}"));
+            let whole = cell == path;
+            let shortened = cell.split_once('…').is_some_and(|(head, tail)| {
+                head.len() >= 8
+                    && path.starts_with(head)
+                    && path.ends_with(tail)
+                    && tail.ends_with("/SKILL.md")
+            });
+            assert!(whole || shortened, "{cell:?} is not {path:?}:\n{screen}");
+        }
+        let words: Vec<&str> = screen.split_whitespace().collect();
+        for word in long.split(' ') {
+            assert!(words.contains(&word), "{word:?} lost or broken:\n{screen}");
+        }
+
+        let screen = crate::support::terminal(80, &ws.sh_line(&["mcp", "list"], colour));
+        assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
+        let words: Vec<&str> = screen.split_whitespace().collect();
+        for word in command.iter().chain([&url]) {
+            assert!(words.contains(word), "{word:?} broken:\n{screen}");
+        }
+    }
+}
