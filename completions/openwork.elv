@@ -18,8 +18,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
     }
     var completions = [
         &'openwork'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -44,8 +44,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand man 'Write man pages'
         }
         &'openwork;plugins'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -61,8 +61,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
         }
         &'openwork;plugins;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Include user-wide plugins (~/.config/opencode)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -76,8 +76,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;plugins;add'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -91,8 +91,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;plugins;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -107,8 +107,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -125,8 +125,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove MCP servers'
         }
         &'openwork;mcp;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Include user-wide servers (~/.config/opencode)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -145,8 +145,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand -e 'Environment variable for a local server, as K=V (repeatable)'
             cand --env 'Environment variable for a local server, as K=V (repeatable)'
             cand --timeout 'Timeout in milliseconds'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --no-oauth 'Turn off OAuth for a remote server'
             cand --disabled 'Add the server switched off'
             cand --dry-run 'Print the diff that would be written and change nothing'
@@ -162,8 +162,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp;add-json'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -177,8 +177,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -193,8 +193,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -211,8 +211,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove project skills (each one''s whole folder)'
         }
         &'openwork;skills;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -226,8 +226,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills;show'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -244,8 +244,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --description 'Description (the content''s own frontmatter description wins)'
             cand -f 'Read the content from this file instead of standard input'
             cand --file 'Read the content from this file instead of standard input'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -259,8 +259,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -275,8 +275,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;commands'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -292,8 +292,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove commands'
         }
         &'openwork;commands;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Also list user-wide commands (~/.config/opencode/commands)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -315,8 +315,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --description 'description'
             cand --agent 'Agent that runs the command'
             cand --model 'Model, as provider/model'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --subtask 'Run as a subtask'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -331,8 +331,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;commands;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -347,8 +347,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;config'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -363,8 +363,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand patch 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
         }
         &'openwork;config;show'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -379,8 +379,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;config;patch'= {
             cand --opencode 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)'
             cand --openwork 'JSON object shallow-merged into .opencode/openwork.json'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -396,8 +396,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;export'= {
             cand -o 'Write to this file instead of standard output'
             cand --output 'Write to this file instead of standard output'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -411,8 +411,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;import'= {
             cand --mode 'How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -428,8 +428,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;audit'= {
             cand -n 'How many entries, newest first'
             cand --limit 'How many entries, newest first'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -452,8 +452,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --cors 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)'
             cand --opencode-base-url 'OpenCode server URL of the first workspace'
             cand --opencode-directory 'OpenCode directory of the first workspace'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --read-only 'Refuse every write with 403 read_only'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -469,8 +469,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -489,8 +489,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals;list'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -505,8 +505,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals;allow'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -521,8 +521,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals;deny'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -538,8 +538,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --action 'Only decide requests of this action (e.g. plugins.add; repeatable)'
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --allow-all 'Allow every request (of the --action kinds, if given) without asking'
             cand --deny-all 'Deny every request (of the --action kinds, if given) without asking'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -554,8 +554,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;completions'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -568,8 +568,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;man'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'

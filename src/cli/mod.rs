@@ -22,7 +22,7 @@ mod transfer;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use exit::{CmdResult, ExitStatus, Failure, usage};
-use openwork::workspace::{Actor, Plan, Workspace};
+use openwork::workspace::{Actor, Plan, Workspace, home_dir, project};
 use openwork::{Code, Error};
 use output::Output;
 use serde::Serialize;
@@ -57,7 +57,9 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else
-    /// the current folder). `serve` takes it several times.
+    /// the project of the current folder: the nearest folder up with
+    /// opencode.json(c) or .opencode, else the git root, else the current
+    /// folder; `-v` says which). `serve` takes it several times.
     #[arg(short, long, global = true, value_name = "DIR", action = clap::ArgAction::Append)]
     pub workspace: Vec<PathBuf>,
     /// Print machine-readable JSON (the HTTP API's shapes) instead of tables.
@@ -127,6 +129,20 @@ fn parse(argv: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
     Cli::from_arg_matches(&matches)
 }
 
+/// The workspace folder when `--workspace` names none, and why:
+/// `OPENWORK_WORKSPACE` as given, else the project of the current folder
+/// ([`project::find`]).
+pub fn default_workspace() -> Result<(PathBuf, String), Failure> {
+    if let Some(dir) = std::env::var_os("OPENWORK_WORKSPACE").filter(|v| !v.is_empty()) {
+        return Ok((PathBuf::from(dir), "given by OPENWORK_WORKSPACE".into()));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::io("read the current folder", std::path::Path::new("."), e))?;
+    let found = project::find(&cwd, home_dir().as_deref());
+    let why = found.why(&cwd);
+    Ok((found.root, why))
+}
+
 /// Flags shared by every command that writes.
 #[derive(Debug, Clone, Args)]
 pub struct WriteArgs {
@@ -152,21 +168,22 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The one workspace of an offline command: `--workspace`, else
-    /// `OPENWORK_WORKSPACE`, else the current folder.
+    /// The one workspace of an offline command: `--workspace` as given,
+    /// else [`default_workspace`]. `-v` says which, and why.
     pub fn workspace(&self) -> Result<Workspace, Failure> {
-        let path = match self.global.workspace.as_slice() {
-            [] => std::env::var_os("OPENWORK_WORKSPACE")
-                .filter(|v| !v.is_empty())
-                .map_or_else(|| PathBuf::from("."), PathBuf::from),
-            [one] => one.clone(),
+        let (path, why) = match self.global.workspace.as_slice() {
+            [] => default_workspace()?,
+            [one] => (one.clone(), "given with --workspace".to_string()),
             _ => {
                 return Err(usage(
                     "give --workspace once (only `openwork serve` takes several)",
                 ));
             }
         };
-        Ok(Workspace::open(&path)?)
+        let ws = Workspace::open(&path)?;
+        self.out
+            .debug(&format!("workspace {}: {why}", ws.root().display()));
+        Ok(ws)
     }
 
     /// How every command that writes ends: one write planned by `make`,

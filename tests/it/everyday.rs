@@ -3,7 +3,7 @@
 //! there, the words of every report, and the workspace found from a
 //! subfolder.
 
-use crate::support::cli::Ws;
+use crate::support::cli::{Output, Ws};
 use serde_json::json;
 
 const SERVERS: &str = r#"{
@@ -465,4 +465,159 @@ fn tables_fit_80_columns_without_breaking_a_path() {
             assert!(words.contains(word), "{word:?} broken:\n{screen}");
         }
     }
+}
+
+/// A project in the private HOME: `~/proj` with `.git`, its OpenCode
+/// config, a skill, and a `src/deep` folder to work from.
+fn project() -> (Ws, std::path::PathBuf) {
+    let ws = Ws::new();
+    let proj = ws.home.path().join("proj");
+    crate::support::write(&proj.join(".git/HEAD"), "ref: refs/heads/main\n");
+    crate::support::write(&proj.join("opencode.jsonc"), SERVERS);
+    crate::support::write(
+        &proj.join(".opencode/skills/triage/SKILL.md"),
+        "---\nname: triage\ndescription: Sort issues\n---\nLabel.\n",
+    );
+    std::fs::create_dir_all(proj.join("src/deep")).unwrap();
+    (ws, proj)
+}
+
+fn run_from(ws: &Ws, dir: &std::path::Path, args: &[&str]) -> Output {
+    Output::from(ws.cmd_from(dir).args(args).output().unwrap())
+}
+
+/// From `my-project/src`, `skills list` showed the parent's skills, `mcp
+/// list` nothing, and `plugins add` made a second config in `src/`: now
+/// every command works on the project, and `-v` says which and why.
+#[test]
+fn a_subfolder_works_on_its_project() {
+    let (ws, proj) = project();
+    let src = proj.join("src/deep");
+    let names = |args: &[&str]| -> Vec<String> {
+        let v = run_from(&ws, &src, args).ok().json();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&["--json", "mcp", "list"]), ["chrome", "docs"]);
+    assert_eq!(names(&["--json", "skills", "list"]), ["triage"]);
+    let out = run_from(&ws, &src, &["plugins", "add", "opencode-wakatime", "-v"]).ok();
+    assert_eq!(
+        out.stdout,
+        "✓ Add plugin opencode-wakatime (opencode.jsonc)\n"
+    );
+    assert!(
+        out.stderr.starts_with(&format!(
+            "workspace {}: the nearest folder above the current one that holds opencode.jsonc\n",
+            proj.display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        std::fs::read_to_string(proj.join("opencode.jsonc"))
+            .unwrap()
+            .contains("opencode-wakatime")
+    );
+    assert_eq!(
+        std::fs::read_dir(proj.join("src")).unwrap().count(),
+        1,
+        "nothing written in src/"
+    );
+
+    // Names complete from the project too.
+    let out = ws
+        .cmd_from(&src)
+        .env("COMPLETE", "fish")
+        .args(["--", "openwork", "mcp", "remove", ""])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("chrome\tlocal"));
+
+    // `-w` and OPENWORK_WORKSPACE are taken as they are.
+    let out = run_from(&ws, &src, &["-w", ".", "--json", "-v", "mcp", "list"]).ok();
+    assert_eq!(out.json()["items"], json!([]));
+    assert!(out.stderr.contains(&format!(
+        "workspace {}: given with --workspace",
+        src.display()
+    )));
+    let out = Output::from(
+        ws.cmd_from(&src)
+            .env("OPENWORK_WORKSPACE", ".")
+            .args(["--json", "-v", "mcp", "list"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.ok().json()["items"], json!([]));
+}
+
+#[test]
+fn without_a_config_the_git_root_else_the_current_folder_never_home() {
+    let (ws, proj) = project();
+    std::fs::remove_file(proj.join("opencode.jsonc")).unwrap();
+    std::fs::remove_dir_all(proj.join(".opencode")).unwrap();
+    let why = |dir: &std::path::Path| {
+        let out = run_from(&ws, dir, &["-v", "mcp", "list"]).ok();
+        out.stderr.lines().next().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        why(&proj.join("src/deep")),
+        format!(
+            "workspace {}: the git root: no OpenCode config from the current folder up to it",
+            proj.display()
+        )
+    );
+    // A config in the home folder, or above it, is not a project's.
+    let home = ws.home.path();
+    crate::support::write(&home.join("opencode.json"), "{}");
+    std::fs::create_dir_all(home.join("notes/2024")).unwrap();
+    assert_eq!(
+        why(&home.join("notes/2024")),
+        format!(
+            "workspace {}: the current folder: no OpenCode config or git root above it (below the home folder)",
+            home.join("notes/2024").display()
+        )
+    );
+    run_from(&ws, &home.join("notes/2024"), &["plugins", "add", "x"]).ok();
+    assert!(home.join("notes/2024/opencode.jsonc").exists());
+    assert_eq!(
+        std::fs::read_to_string(home.join("opencode.json")).unwrap(),
+        "{}"
+    );
+}
+
+/// `openwork serve` with no `-w` served nothing, though the help said it
+/// defaults to the current folder: it serves the current project.
+#[test]
+fn serve_with_no_workspace_serves_the_current_project() {
+    use std::io::BufRead;
+    let (ws, proj) = project();
+    let mut child = ws
+        .cmd_from(&proj.join("src/deep"))
+        .env("OPENWORK_STATE_DIR", ws.home.path().join("state"))
+        .args(["serve", "--host", "127.0.0.1", "--port", "0", "-v"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let line = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("Workspace "));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = line.unwrap_or_else(|| panic!("no workspace served: {stderr}"));
+    assert!(line.ends_with(&format!(" {}", proj.display())), "{line}");
+    assert!(
+        stderr.contains(&format!(
+            "workspace {}: the nearest folder above the current one that holds opencode.jsonc",
+            proj.display()
+        )),
+        "{stderr}"
+    );
 }
