@@ -85,6 +85,9 @@ _openwork() {
             openwork__subcmd__mcp,add-json)
                 cmd="openwork__subcmd__mcp__subcmd__add__subcmd__json"
                 ;;
+            openwork__subcmd__mcp,get)
+                cmd="openwork__subcmd__mcp__subcmd__get"
+                ;;
             openwork__subcmd__mcp,list)
                 cmd="openwork__subcmd__mcp__subcmd__list"
                 ;;
@@ -619,7 +622,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list add add-json remove"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list get add add-json remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,6 +687,28 @@ _openwork() {
             ;;
         openwork__subcmd__mcp__subcmd__add__subcmd__json)
             opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__mcp__subcmd__get)
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

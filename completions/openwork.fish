@@ -78,17 +78,18 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s q -l quiet -d 'Print nothing on success'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s h -l help -d 'Print help'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "list" -d 'List MCP servers'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "remove" -d 'Remove MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "list" -d 'List MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "get" -d 'Show one MCP server: every field of its config, and where it is set'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "remove" -d 'Remove MCP servers'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide servers (~/.config/opencode)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -97,6 +98,13 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'Remote server URL (makes a remote server)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' or KEY=VALUE (repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s e -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r

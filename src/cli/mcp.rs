@@ -1,10 +1,12 @@
-//! `openwork mcp list|add|add-json|remove`.
+//! `openwork mcp list|get|add|add-json|remove`.
 
-use super::report::Removable;
-use super::{CmdResult, Ctx, RemoveArgs, WriteArgs, usage};
+use super::parse_error::shell_words;
+use super::report::{self, Removable};
+use super::{CmdResult, Ctx, ExitStatus, Failure, RemoveArgs, WriteArgs, usage};
 use clap::{Args, Subcommand};
 use openwork::Error;
-use openwork::workspace::{Workspace, input, mcp};
+use openwork::workspace::mcp::{self, McpItem};
+use openwork::workspace::{Workspace, input, validate};
 use serde_json::{Map, Value, json};
 
 #[derive(Debug, Subcommand)]
@@ -20,6 +22,14 @@ pub enum McpCmd {
         /// Include user-wide servers (~/.config/opencode).
         #[arg(long)]
         global: bool,
+    },
+    /// Show one MCP server: every field of its config, and where it is set.
+    #[command(
+        after_help = "Examples:\n  openwork mcp get chrome\n  openwork --json mcp get docs | jq .config.url"
+    )]
+    Get {
+        #[arg(add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
+        name: String,
     },
     /// Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`.
     #[command(
@@ -78,7 +88,7 @@ pub struct AddArgs {
 }
 
 /// The server config that `mcp add` flags describe.
-fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
+fn config_from_args(a: &AddArgs) -> Result<Value, Failure> {
     let mut config = Map::new();
     if let Some(url) = &a.url {
         config.insert("type".into(), json!("remote"));
@@ -122,7 +132,7 @@ fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
 
 /// One `--header`: `Key: Value` or `KEY=VALUE`, split at the first `:`
 /// or `=` (neither can be part of a header's name), both sides trimmed.
-fn header(h: &str) -> Result<(&str, &str), super::Failure> {
+fn header(h: &str) -> Result<(&str, &str), Failure> {
     let form = "give 'Key: Value' or KEY=VALUE";
     let at = h
         .find([':', '='])
@@ -202,6 +212,28 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             }
             Ok(())
         }
+        McpCmd::Get { name } => {
+            validate::mcp_name(&name)?;
+            let items = ws.read(|ws| mcp::list(ws, true))?;
+            let Some(item) = items.iter().find(|m| m.name == name) else {
+                let names: Vec<String> = items.iter().map(|m| m.name.clone()).collect();
+                return Err(Failure::new(
+                    ExitStatus::Failure,
+                    format!("MCP server {name:?} is not configured"),
+                )
+                .with_hint(report::which_then(
+                    &name,
+                    &names,
+                    "MCP servers (`openwork mcp list --global`)",
+                )));
+            };
+            if ctx.out.json {
+                ctx.out.print_json(item);
+            } else {
+                ctx.out.info(&described(&ws, item));
+            }
+            Ok(())
+        }
         McpCmd::Add(args) => {
             let config = config_from_args(&args)?;
             ctx.write(
@@ -228,6 +260,64 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             answer,
         ),
     }
+}
+
+/// One server for people: its name, then each field of its config as
+/// `key  value` (lists and maps one entry a line), whether it is enabled,
+/// and where it is set.
+fn described(ws: &Workspace, item: &McpItem) -> String {
+    let mut fields: Vec<(String, Vec<String>)> = Vec::new();
+    let entries = |map: &Map<String, Value>, sep: &str| -> Vec<String> {
+        map.iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}{sep}{}",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                )
+            })
+            .collect()
+    };
+    for (key, value) in item.config.as_object().into_iter().flatten() {
+        let lines = match (key.as_str(), value) {
+            ("command", Value::Array(words)) => {
+                let words: Vec<String> = words
+                    .iter()
+                    .map(|w| w.as_str().map_or_else(|| w.to_string(), str::to_string))
+                    .collect();
+                vec![shell_words(&words)]
+            }
+            ("environment", Value::Object(map)) => entries(map, "="),
+            ("headers", Value::Object(map)) => entries(map, ": "),
+            ("enabled", Value::Bool(_)) => continue,
+            ("timeout", Value::Number(ms)) => vec![format!("{ms} ms")],
+            (_, Value::String(text)) => vec![text.clone()],
+            (_, other) => vec![other.to_string()],
+        };
+        fields.push((key.clone(), lines));
+    }
+    // Whether OpenCode starts it, as `mcp list` says it.
+    let enabled = if item.config.get("enabled") == Some(&Value::Bool(false)) {
+        "no"
+    } else if item.disabled_by_tools == Some(true) {
+        "no: its tools are switched off by \"tools\""
+    } else {
+        "yes"
+    };
+    fields.push(("enabled".into(), vec![enabled.to_string()]));
+    let file = match item.source.as_str() {
+        "config.project" => ws.relative(&ws.opencode_config()),
+        _ => "the user-wide OpenCode config".to_string(),
+    };
+    fields.push(("source".into(), vec![format!("{} ({file})", item.source)]));
+    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut text = item.name.clone();
+    for (key, lines) in fields {
+        for (i, line) in lines.iter().enumerate() {
+            let key = if i == 0 { key.as_str() } else { "" };
+            text.push_str(&format!("\n  {key:width$}  {line}"));
+        }
+    }
+    text
 }
 
 /// What `POST` and `DELETE …/mcp` answer: `{items}` of the workspace.

@@ -111,7 +111,7 @@ fn takes_value(cmd: &clap::Command, is: impl Fn(&clap::Arg) -> bool) -> bool {
 }
 
 /// Words as a POSIX shell would need them typed.
-fn shell_words(words: &[String]) -> String {
+pub fn shell_words(words: &[String]) -> String {
     words
         .iter()
         .map(|w| {

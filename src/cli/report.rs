@@ -104,11 +104,7 @@ impl Removable {
         let (noun, nouns) = self.noun();
         let place = self.place(ws);
         let names = self.names(ws);
-        let mut hint = match closest(name, &names) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None if names.is_empty() => format!("there are no {nouns} in {place}"),
-            None => format!("the {nouns} in {place}: {}", listed(&names)),
-        };
+        let mut hint = which_then(name, &names, &format!("{nouns} in {place}"));
         if let Removable::Skill = self
             && let Ok(Some(elsewhere)) = ws.read(|ws| {
                 Ok(skills::list(ws, false)?
@@ -128,6 +124,16 @@ impl Removable {
         .with_hint(format!(
             "{hint} (`--if-exists` ignores a name that is not there)"
         ))
+    }
+}
+
+/// What to say when `name` is not among `names` (the `what` of a place:
+/// "MCP servers in opencode.jsonc"): the closest name, or those there are.
+pub fn which_then(name: &str, names: &[String], what: &str) -> String {
+    match closest(name, names) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if names.is_empty() => format!("there are no {what}"),
+        None => format!("the {what}: {}", listed(names)),
     }
 }
 

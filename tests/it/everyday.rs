@@ -621,3 +621,96 @@ fn serve_with_no_workspace_serves_the_current_project() {
         "{stderr}"
     );
 }
+
+/// `openwork mcp get NAME`: one server, every field; `--json` is the item
+/// of the listing; a missing name exits 1 with a hint, a bad one 2.
+#[test]
+fn mcp_get_shows_one_server() {
+    let ws = Ws::new();
+    ws.write(
+        "opencode.jsonc",
+        r#"{"mcp": {
+            "chrome": {"type": "local", "command": ["npx", "-y", "a b"], "environment": {"DEBUG": "1", "B": "2"}, "enabled": true, "timeout": 5000},
+            "docs": {"type": "remote", "url": "https://x.example/mcp", "headers": {"Authorization": "Bearer t"}, "oauth": false, "custom": [1]}
+        }, "tools": {"docs_*": false}}"#,
+    );
+    ws.write(
+        ".config/opencode/opencode.json",
+        r#"{"mcp": {"mine": {"type": "remote", "url": "https://me.example"}}}"#,
+    );
+    std::fs::rename(ws.file(".config"), ws.home.path().join(".config")).unwrap();
+    let out = ws.run(&["mcp", "get", "chrome"]).ok();
+    assert_eq!(
+        out.stdout,
+        "chrome
+  type         local
+  command      npx -y 'a b'
+  environment  DEBUG=1
+               B=2
+  timeout      5000 ms
+  enabled      yes
+  source       config.project (opencode.jsonc)
+"
+    );
+    let out = ws.run(&["mcp", "get", "docs"]).ok();
+    assert_eq!(
+        out.stdout,
+        "docs
+  type     remote
+  url      https://x.example/mcp
+  headers  Authorization: Bearer t
+  oauth    false
+  custom   [1]
+  enabled  no: its tools are switched off by \"tools\"
+  source   config.project (opencode.jsonc)
+"
+    );
+    // --json: the listing's item, `disabledByTools` included.
+    let listed = ws.run(&["--json", "mcp", "list", "--global"]).ok().json();
+    for (i, name) in ["chrome", "docs", "mine"].iter().enumerate() {
+        let one = ws.run(&["mcp", "get", name, "--json"]).ok().json();
+        assert_eq!(one, listed["items"][i], "{name}");
+    }
+    assert_eq!(
+        ws.run(&["mcp", "get", "docs", "--json"]).ok().json()["disabledByTools"],
+        true
+    );
+    let out = ws.run(&["mcp", "get", "mine"]).ok();
+    assert!(
+        out.stdout
+            .ends_with("  source   config.global (the user-wide OpenCode config)\n"),
+        "{}",
+        out.stdout
+    );
+
+    let out = ws.run(&["mcp", "get", "chrom"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: MCP server \"chrom\" is not configured\nhint: did you mean `chrome`?\n"
+    );
+    let out = ws.run(&["mcp", "get", "zzz", "--json"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "", "no JSON on failure");
+    assert!(
+        out.stderr
+            .contains("hint: the MCP servers (`openwork mcp list --global`): chrome, docs, mine"),
+        "{}",
+        out.stderr
+    );
+    let out = ws.run(&["mcp", "get", "a/b"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: invalid MCP server name \"a/b\""),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(ws.run(&["mcp", "get"]).code, 2, "the name is required");
+    assert_eq!(
+        ws.run(&["mcp", "get", "chrome", "--dry-run"]).code,
+        2,
+        "a read has no --dry-run"
+    );
+}
