@@ -237,6 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List skills (.opencode/skills and .claude/skills up to the git root)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a skill''s SKILL.md')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add or replace a project skill from a file or standard input')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a project skill''s SKILL.md in $VISUAL or $EDITOR, then write it as `skills add` does')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove project skills (each one''s whole folder)')
             break
         }
@@ -276,6 +277,22 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Description (the content''s own frontmatter description wins)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the content from this file instead of standard input')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the content from this file instead of standard input')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colour (also: NO_COLOR=1)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'openwork;skills;edit' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff that would be written and change nothing')

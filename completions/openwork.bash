@@ -106,6 +106,9 @@ _openwork() {
             openwork__subcmd__skills,add)
                 cmd="openwork__subcmd__skills__subcmd__add"
                 ;;
+            openwork__subcmd__skills,edit)
+                cmd="openwork__subcmd__skills__subcmd__edit"
+                ;;
             openwork__subcmd__skills,list)
                 cmd="openwork__subcmd__skills__subcmd__list"
                 ;;
@@ -924,7 +927,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__skills)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list show add remove"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list show add edit remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +971,28 @@ _openwork() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__skills__subcmd__edit)
+            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --workspace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -223,6 +223,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand list 'List skills (.opencode/skills and .claude/skills up to the git root)'
             cand show 'Print a skill''s SKILL.md'
             cand add 'Add or replace a project skill from a file or standard input'
+            cand edit 'Edit a project skill''s SKILL.md in $VISUAL or $EDITOR, then write it as `skills add` does'
             cand remove 'Remove project skills (each one''s whole folder)'
         }
         &'openwork;skills;list'= {
@@ -259,6 +260,21 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --description 'Description (the content''s own frontmatter description wins)'
             cand -f 'Read the content from this file instead of standard input'
             cand --file 'Read the content from this file instead of standard input'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --dry-run 'Print the diff that would be written and change nothing'
+            cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand --no-color 'Never use colour (also: NO_COLOR=1)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'openwork;skills;edit'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'

@@ -8,6 +8,7 @@ mod audit;
 mod commands;
 mod complete;
 mod config;
+mod editor;
 mod exit;
 mod generate;
 mod mcp;

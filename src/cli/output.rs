@@ -90,6 +90,14 @@ impl Output {
         }
     }
 
+    /// A line for people on stderr, beside what stdout carries (unless
+    /// `--quiet`).
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
     pub fn debug(&self, msg: &str) {
         if self.verbose > 0 {
             eprintln!("{msg}");

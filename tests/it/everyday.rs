@@ -714,3 +714,215 @@ fn mcp_get_shows_one_server() {
         "a read has no --dry-run"
     );
 }
+
+/// A skill to edit, and a fake editor: a script that logs how it was
+/// run (its words, whether its folder is private) and runs `then` on the
+/// file it is given ("$1"; the workspace's SKILL.md is "$SKILL").
+#[cfg(unix)]
+fn editing(then: &str) -> (Ws, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Ws::new();
+    ws.run_stdin(
+        &["skills", "add", "triage", "-d", "Sort issues"],
+        "Label.\n",
+    )
+    .ok();
+    let script = ws.home.path().join("my editor.sh");
+    let log = ws.home.path().join("editor.log");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$# $1 $2\" >> '{log}'\nls -ld \"$(dirname \"$2\")\" | cut -c1-10 >> '{log}'\nshift\n{then}\n",
+            log = log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Quoted and with a flag, as `code --wait` is.
+    (ws, format!("'{}' --wait", script.display()))
+}
+
+#[cfg(unix)]
+fn edit(ws: &Ws, editor: &str, args: &[&str]) -> Output {
+    let mut c = ws.cmd_in(ws.path());
+    c.env("EDITOR", editor)
+        .env("SKILL", ws.file(".opencode/skills/triage/SKILL.md"))
+        .args(["skills", "edit", "triage"])
+        .args(args);
+    Output::from(c.output().unwrap())
+}
+
+/// The kept copy named in the last line of stderr.
+fn kept(stderr: &str) -> std::path::PathBuf {
+    let line = stderr.lines().last().unwrap_or_default();
+    let at = line.find("kept in ").expect("kept") + "kept in ".len();
+    let path = &line[at..];
+    std::path::PathBuf::from(path.split([':', ' ']).next().unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn skills_edit_writes_through_the_same_plan_as_add() {
+    let (ws, editor) =
+        editing(r#"sed 's/Label\./Label, then assign./' "$1" > "$1.new" && mv "$1.new" "$1""#);
+    let out = edit(&ws, &editor, &["-v"]).ok();
+    assert_eq!(
+        out.stdout,
+        "✓ Update skill triage (.opencode/skills/triage/SKILL.md)\n"
+    );
+    assert!(
+        out.stderr.contains("-Label.\n+Label, then assign.\n"),
+        "-v shows the diff: {}",
+        out.stderr
+    );
+    assert_eq!(
+        ws.read(".opencode/skills/triage/SKILL.md"),
+        "---\nname: triage\ndescription: Sort issues\n---\nLabel, then assign.\n"
+    );
+    let log = std::fs::read_to_string(ws.home.path().join("editor.log")).unwrap();
+    let mut lines = log.lines();
+    let run = lines.next().unwrap();
+    assert!(
+        run.starts_with("2 --wait /") && run.ends_with("/SKILL.md"),
+        "{run}"
+    );
+    assert_eq!(lines.next(), Some("drwx------"), "a private folder");
+    let copy = std::path::Path::new(run.split(' ').nth(2).unwrap());
+    assert!(!copy.exists(), "the copy is removed once written");
+    assert_eq!(ws.audit().last().unwrap()["summary"], "Update skill triage");
+
+    // VISUAL before EDITOR; --json prints the skill written.
+    let mut c = ws.cmd_in(ws.path());
+    c.env("EDITOR", "false")
+        .env("VISUAL", "sed -i.bak 's/assign/ship/'")
+        .args(["--json", "skills", "edit", "triage"]);
+    let out = Output::from(c.output().unwrap()).ok();
+    assert_eq!(out.json()["description"], "Sort issues");
+    assert!(
+        ws.read(".opencode/skills/triage/SKILL.md")
+            .contains("then ship.")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn skills_edit_unchanged_or_dry_run_writes_nothing() {
+    let (ws, editor) = editing("true");
+    let before = ws.snapshot();
+    let out = edit(&ws, &editor, &[]).ok();
+    assert_eq!(out.stdout, "Skill triage unchanged; nothing written\n");
+    let out = edit(&ws, &editor, &["--json"]).ok();
+    assert_eq!(out.json()["name"], "triage");
+    assert_eq!(ws.snapshot(), before);
+
+    let (ws, editor) =
+        editing(r#"printf -- '---\nname: triage\ndescription: Sort issues\n---\nNew.\n' > "$1""#);
+    let before = ws.snapshot();
+    let out = edit(&ws, &editor, &["--dry-run"]).ok();
+    assert!(
+        out.stdout
+            .starts_with("Dry run: Update skill triage (nothing written)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("-Label.\n+New.\n"), "{}", out.stdout);
+    assert_eq!(ws.snapshot(), before);
+    let copy = kept(&out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        "---\nname: triage\ndescription: Sort issues\n---\nNew.\n"
+    );
+    std::fs::remove_dir_all(copy.parent().unwrap()).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn skills_edit_keeps_the_text_when_it_cannot_be_written() {
+    // The file changes while the editor is open: nothing written, the edit kept.
+    let (ws, editor) = editing(r#"echo 'By hand.' >> "$SKILL"; echo 'Mine.' >> "$1""#);
+    let out = edit(&ws, &editor, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.starts_with(
+        "error: .opencode/skills/triage/SKILL.md changed while the editor was open; nothing written\nhint: your edit is kept in /"
+    ), "{}", out.stderr);
+    assert!(
+        ws.read(".opencode/skills/triage/SKILL.md")
+            .ends_with("Label.\nBy hand.\n")
+    );
+    let copy = kept(&out.stderr);
+    assert!(
+        std::fs::read_to_string(&copy)
+            .unwrap()
+            .ends_with("Label.\nMine.\n")
+    );
+    std::fs::remove_dir_all(copy.parent().unwrap()).unwrap();
+
+    // An invalid result (the name changed): a clear error, exit 2, kept.
+    let (ws, editor) =
+        editing(r#"sed 's/^name: triage/name: other/' "$1" > "$1.new" && mv "$1.new" "$1""#);
+    let before = ws.snapshot();
+    let out = edit(&ws, &editor, &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.starts_with(
+        "error: the frontmatter name \"other\" does not match the skill name \"triage\"\nhint: your edit is kept in /"
+    ), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`openwork skills add triage --file /"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(ws.snapshot(), before);
+    let copy = kept(&out.stderr);
+    assert!(
+        std::fs::read_to_string(&copy)
+            .unwrap()
+            .contains("name: other")
+    );
+    std::fs::remove_dir_all(copy.parent().unwrap()).unwrap();
+
+    // An editor that fails: nothing written.
+    let out = edit(&ws, "false", &[]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .starts_with("error: the editor `false` ended with exit status: 1; nothing written"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(ws.snapshot(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn skills_edit_of_a_skill_that_is_not_there_or_not_ours() {
+    let (ws, editor) = editing("true");
+    let out = edit(&ws, &editor, &[]);
+    assert_eq!(out.code, 0);
+    let mut c = ws.cmd_in(ws.path());
+    c.env("EDITOR", &editor).args(["skills", "edit", "triag"]);
+    let out = Output::from(c.output().unwrap());
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: skill \"triag\" not found\nhint: did you mean `triage`?\n"
+    );
+    ws.write(
+        ".claude/skills/theirs/SKILL.md",
+        "---\nname: theirs\ndescription: d\n---\nx\n",
+    );
+    let mut c = ws.cmd_in(ws.path());
+    c.env("EDITOR", &editor).args(["skills", "edit", "theirs"]);
+    let out = Output::from(c.output().unwrap());
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.starts_with(
+        "error: skill theirs is in .claude/skills/theirs/SKILL.md: openwork edits only the skills of .opencode/skills\nhint: `openwork skills add theirs --file /"
+    ), "{}", out.stderr);
+    let out = ws.run(&["skills", "edit", "Bad_Name"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: invalid skill name \"Bad_Name\""),
+        "{}",
+        out.stderr
+    );
+}
