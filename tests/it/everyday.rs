@@ -268,88 +268,116 @@ fn removing_a_missing_name_is_an_error_with_a_hint() {
 #[test]
 fn the_words_of_every_report() {
     let ws = Ws::new();
-    let said = |args: &[&str], stdin: &str| ws.run_stdin(args, stdin).ok().stdout;
-    assert_eq!(
-        said(&["skills", "add", "triage", "-d", "Sort"], "Label."),
-        "✓ Add skill triage (.opencode/skills/triage/SKILL.md)\n"
-    );
-    assert_eq!(
-        said(&["skills", "add", "triage", "-d", "Sort"], "Label."),
-        "Skill triage is already as given in .opencode/skills/triage/SKILL.md; nothing to do\n"
-    );
-    assert_eq!(
-        said(
+    let export = ws.file("e.json");
+    let export = export.to_str().unwrap();
+    let theme = r#"{"theme":"dark"}"#;
+    // (arguments, standard input, what is said)
+    let steps: [(&[&str], &str, String); 18] = [
+        (
             &["skills", "add", "triage", "-d", "Sort"],
-            "Label, then assign."
+            "Label.",
+            "✓ Add skill triage (.opencode/skills/triage/SKILL.md)".into(),
         ),
-        "✓ Update skill triage (.opencode/skills/triage/SKILL.md)\n"
-    );
-    assert_eq!(
-        said(&["commands", "add", "review", "-t", "Review"], ""),
-        "✓ Add command review (.opencode/commands/review.md)\n"
-    );
-    assert_eq!(
-        said(&["commands", "add", "review", "-t", "Review it"], ""),
-        "✓ Update command review (.opencode/commands/review.md)\n"
-    );
-    assert_eq!(
-        said(
+        (
+            &["skills", "add", "triage", "-d", "Sort"],
+            "Label.",
+            "Skill triage is already as given in .opencode/skills/triage/SKILL.md; nothing to do"
+                .into(),
+        ),
+        (
+            &["skills", "add", "triage", "-d", "Sort"],
+            "Label, then assign.",
+            "✓ Update skill triage (.opencode/skills/triage/SKILL.md)".into(),
+        ),
+        (
+            &["commands", "add", "review", "-t", "Review"],
+            "",
+            "✓ Add command review (.opencode/commands/review.md)".into(),
+        ),
+        (
+            &["commands", "add", "review", "-t", "Review it"],
+            "",
+            "✓ Update command review (.opencode/commands/review.md)".into(),
+        ),
+        (
             &["commands", "add", "review", "-t", "Review it", "--dry-run"],
-            ""
+            "",
+            "Command review is already as given in .opencode/commands/review.md; nothing to do"
+                .into(),
         ),
-        "Command review is already as given in .opencode/commands/review.md; nothing to do\n"
-    );
-    said(&["plugins", "add", "@acme/tools@1.2"], "");
-    assert_eq!(
-        said(&["plugins", "add", "@acme/tools"], ""),
-        "Plugin @acme/tools@1.2 is already in opencode.jsonc; nothing to do\n"
-    );
-    said(&["mcp", "add", "fs", "--", "mcp-fs"], "");
-    assert_eq!(
-        said(&["mcp", "add", "fs", "--", "mcp-fs"], ""),
-        "MCP server fs is already in opencode.jsonc as given; nothing to do\n"
-    );
-    assert_eq!(
-        said(&["mcp", "add", "fs", "--", "mcp-fs", "--root", "."], ""),
-        "✓ Update MCP server fs (opencode.jsonc)\n"
-    );
-    assert_eq!(
-        said(
-            &["config", "patch", "--opencode", r#"{"theme":"dark"}"#],
-            ""
+        (
+            &["plugins", "add", "@acme/tools@1.2"],
+            "",
+            "✓ Add plugin @acme/tools@1.2 (opencode.jsonc)".into(),
         ),
-        "✓ Patch config: opencode.theme (opencode.jsonc)\n"
-    );
-    assert_eq!(
-        said(
-            &["config", "patch", "--opencode", r#"{"theme":"dark"}"#],
-            ""
+        (
+            &["plugins", "add", "@acme/tools"],
+            "",
+            "Plugin @acme/tools@1.2 is already in opencode.jsonc; nothing to do".into(),
         ),
-        "The config already holds these values; nothing to do\n"
-    );
-    let out = ws.file("e.json");
-    assert_eq!(
-        said(&["export", "-o", out.to_str().unwrap()], ""),
-        format!("✓ Exported 1 skill and 1 command to {}\n", out.display())
-    );
-    assert_eq!(
-        said(&["commands", "list"], ""),
-        "COMMAND\tDESCRIPTION\tAGENT\tMODEL\tSCOPE\n/review\t\t\t\tproject\n",
-        "`workspace` is `project` for people, as for skills"
-    );
-    assert_eq!(
-        ws.run(&["--json", "commands", "list"]).ok().json()["items"][0]["scope"],
-        "workspace",
-        "the JSON keeps its value"
-    );
-    assert_eq!(
-        said(&["commands", "remove", "review"], ""),
-        "✓ Remove command review (.opencode/commands/review.md)\n"
-    );
-    assert_eq!(
-        said(&["skills", "remove", "triage"], ""),
-        "✓ Remove skill triage (.opencode/skills/triage/SKILL.md)\n"
-    );
+        (
+            &["mcp", "add", "fs", "--", "mcp-fs"],
+            "",
+            "✓ Add MCP server fs (opencode.jsonc)".into(),
+        ),
+        (
+            &["mcp", "add", "fs", "--", "mcp-fs"],
+            "",
+            "MCP server fs is already in opencode.jsonc as given; nothing to do".into(),
+        ),
+        (
+            &["mcp", "add", "fs", "--", "mcp-fs", "--root", "."],
+            "",
+            "✓ Update MCP server fs (opencode.jsonc)".into(),
+        ),
+        (
+            &["config", "patch", "--opencode", theme],
+            "",
+            "✓ Patch config: opencode.theme (opencode.jsonc)".into(),
+        ),
+        (
+            &["config", "patch", "--opencode", theme],
+            "",
+            "The config already holds these values; nothing to do".into(),
+        ),
+        (
+            &["export", "-o", export],
+            "",
+            format!("✓ Exported 1 skill and 1 command to {export}"),
+        ),
+        // `workspace` is `project` for people, as for skills.
+        (
+            &["commands", "list"],
+            "",
+            "COMMAND\tDESCRIPTION\tAGENT\tMODEL\tSCOPE\n/review\t\t\t\tproject".into(),
+        ),
+        (
+            &["commands", "remove", "review"],
+            "",
+            "✓ Remove command review (.opencode/commands/review.md)".into(),
+        ),
+        (
+            &["skills", "remove", "triage"],
+            "",
+            "✓ Remove skill triage (.opencode/skills/triage/SKILL.md)".into(),
+        ),
+        (
+            &["skills", "list"],
+            "",
+            "NAME\tDESCRIPTION\tSCOPE\tPATH".into(),
+        ),
+    ];
+    for (args, stdin, said) in steps {
+        let out = ws.run_stdin(args, stdin).ok();
+        assert_eq!(out.stdout, format!("{said}\n"), "{args:?}");
+        if args == ["commands", "list"] {
+            let v = ws.run(&["--json", "commands", "list"]).ok().json();
+            assert_eq!(
+                v["items"][0]["scope"], "workspace",
+                "the JSON keeps its value"
+            );
+        }
+    }
     let summaries: Vec<String> = ws
         .audit()
         .iter()
@@ -479,6 +507,9 @@ fn project() -> (Ws, std::path::PathBuf) {
         "---\nname: triage\ndescription: Sort issues\n---\nLabel.\n",
     );
     std::fs::create_dir_all(proj.join("src/deep")).unwrap();
+    // As the current folder is known to the system: links resolved
+    // (macOS's temporary folder is under one).
+    let proj = std::fs::canonicalize(&proj).unwrap();
     (ws, proj)
 }
 
@@ -571,7 +602,7 @@ fn without_a_config_the_git_root_else_the_current_folder_never_home() {
         )
     );
     // A config in the home folder, or above it, is not a project's.
-    let home = ws.home.path();
+    let home = &std::fs::canonicalize(ws.home.path()).unwrap();
     crate::support::write(&home.join("opencode.json"), "{}");
     std::fs::create_dir_all(home.join("notes/2024")).unwrap();
     assert_eq!(
