@@ -30,10 +30,7 @@ impl EditCopy {
                 .map_err(|e| failed(std::io::Error::other(e.to_string())))?;
             let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
             let dir = tmp.join(format!("{prefix}-{suffix}"));
-            let mut builder = std::fs::DirBuilder::new();
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            match builder.create(&dir) {
+            match private_folder(&dir) {
                 Ok(()) => break dir,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(failed(e)),
@@ -84,6 +81,21 @@ impl Drop for EditCopy {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Makes the folder `dir`, which only the user may open (mode 0700).
+#[cfg(unix)]
+#[allow(clippy::disallowed_methods)]
+fn private_folder(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().mode(0o700).create(dir)
+}
+
+/// Makes the folder `dir` (as private as the temporary folder it is in).
+#[cfg(not(unix))]
+#[allow(clippy::disallowed_methods)]
+fn private_folder(dir: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new().create(dir)
 }
 
 /// `$VISUAL`, else `$EDITOR`, else `vi` (`notepad` on Windows); empty
