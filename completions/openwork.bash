@@ -85,6 +85,9 @@ _openwork() {
             openwork__subcmd__mcp,add-json)
                 cmd="openwork__subcmd__mcp__subcmd__add__subcmd__json"
                 ;;
+            openwork__subcmd__mcp,get)
+                cmd="openwork__subcmd__mcp__subcmd__get"
+                ;;
             openwork__subcmd__mcp,list)
                 cmd="openwork__subcmd__mcp__subcmd__list"
                 ;;
@@ -102,6 +105,9 @@ _openwork() {
                 ;;
             openwork__subcmd__skills,add)
                 cmd="openwork__subcmd__skills__subcmd__add"
+                ;;
+            openwork__subcmd__skills,edit)
+                cmd="openwork__subcmd__skills__subcmd__edit"
                 ;;
             openwork__subcmd__skills,list)
                 cmd="openwork__subcmd__skills__subcmd__list"
@@ -423,7 +429,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__commands__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,7 +625,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list add add-json remove"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list get add add-json remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,7 +647,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__add)
-            opts="-w -q -v -h -V --url --header --no-oauth --env --timeout --disabled --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-e -w -q -v -h -V --url --header --no-oauth --env --timeout --disabled --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +662,10 @@ _openwork() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -700,6 +710,28 @@ _openwork() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        openwork__subcmd__mcp__subcmd__get)
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         openwork__subcmd__mcp__subcmd__list)
             opts="-w -q -v -h -V --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -723,7 +755,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -811,7 +843,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__plugins__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -895,7 +927,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__skills)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list show add remove"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list show add edit remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,6 +986,28 @@ _openwork() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        openwork__subcmd__skills__subcmd__edit)
+            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         openwork__subcmd__skills__subcmd__list)
             opts="-w -q -v -h -V --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -977,7 +1031,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__skills__subcmd__remove)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

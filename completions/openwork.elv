@@ -18,8 +18,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
     }
     var completions = [
         &'openwork'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -44,8 +44,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand man 'Write man pages'
         }
         &'openwork;plugins'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -61,8 +61,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand remove 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
         }
         &'openwork;plugins;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Include user-wide plugins (~/.config/opencode)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -76,8 +76,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;plugins;add'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -91,8 +91,9 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;plugins;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -106,8 +107,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -119,14 +120,29 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List MCP servers'
+            cand get 'Show one MCP server: every field of its config, and where it is set'
             cand add 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
             cand add-json 'Add (or replace) an MCP server from its JSON config'
             cand remove 'Remove MCP servers'
         }
         &'openwork;mcp;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Include user-wide servers (~/.config/opencode)'
+            cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand --no-color 'Never use colour (also: NO_COLOR=1)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'openwork;mcp;get'= {
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -140,11 +156,12 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;mcp;add'= {
             cand --url 'Remote server URL (makes a remote server)'
-            cand --header 'HTTP header for a remote server, as ''Key: Value'' (repeatable)'
+            cand --header 'HTTP header for a remote server, as ''Key: Value'' or KEY=VALUE (repeatable)'
+            cand -e 'Environment variable for a local server, as K=V (repeatable)'
             cand --env 'Environment variable for a local server, as K=V (repeatable)'
             cand --timeout 'Timeout in milliseconds'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --no-oauth 'Turn off OAuth for a remote server'
             cand --disabled 'Add the server switched off'
             cand --dry-run 'Print the diff that would be written and change nothing'
@@ -160,8 +177,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp;add-json'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -175,8 +192,9 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -190,8 +208,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -205,11 +223,12 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand list 'List skills (.opencode/skills and .claude/skills up to the git root)'
             cand show 'Print a skill''s SKILL.md'
             cand add 'Add or replace a project skill from a file or standard input'
-            cand remove 'Remove a project skill (its whole folder)'
+            cand edit 'Edit a project skill''s SKILL.md in $VISUAL or $EDITOR, then write it as `skills add` does'
+            cand remove 'Remove project skills (each one''s whole folder)'
         }
         &'openwork;skills;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -223,8 +242,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills;show'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -241,8 +260,23 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --description 'Description (the content''s own frontmatter description wins)'
             cand -f 'Read the content from this file instead of standard input'
             cand --file 'Read the content from this file instead of standard input'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --dry-run 'Print the diff that would be written and change nothing'
+            cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand --no-color 'Never use colour (also: NO_COLOR=1)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'openwork;skills;edit'= {
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -256,8 +290,9 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;skills;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -271,8 +306,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;commands'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -285,11 +320,11 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
             cand list 'List the workspace''s commands'
             cand add 'Add or replace a command'
-            cand remove 'Remove a command (removing one that is not there is a no-op)'
+            cand remove 'Remove commands'
         }
         &'openwork;commands;list'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --global 'Also list user-wide commands (~/.config/opencode/commands)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -311,8 +346,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --description 'description'
             cand --agent 'Agent that runs the command'
             cand --model 'Model, as provider/model'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --subtask 'Run as a subtask'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -327,8 +362,9 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;commands;remove'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --if-exists 'A name that is not there is not an error: nothing to do for it'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -342,8 +378,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;config'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -358,8 +394,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand patch 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
         }
         &'openwork;config;show'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -374,8 +410,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;config;patch'= {
             cand --opencode 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)'
             cand --openwork 'JSON object shallow-merged into .opencode/openwork.json'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -391,8 +427,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;export'= {
             cand -o 'Write to this file instead of standard output'
             cand --output 'Write to this file instead of standard output'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -406,8 +442,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;import'= {
             cand --mode 'How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --dry-run 'Print the diff that would be written and change nothing'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -423,8 +459,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;audit'= {
             cand -n 'How many entries, newest first'
             cand --limit 'How many entries, newest first'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -447,8 +483,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --cors 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)'
             cand --opencode-base-url 'OpenCode server URL of the first workspace'
             cand --opencode-directory 'OpenCode directory of the first workspace'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --read-only 'Refuse every write with 403 read_only'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -464,8 +500,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -484,8 +520,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals;list'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -500,8 +536,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals;allow'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -516,8 +552,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;approvals;deny'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -533,8 +569,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --action 'Only decide requests of this action (e.g. plugins.add; repeatable)'
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
             cand --host-token 'Host token (default: from the pairing file or the server config file)'
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --allow-all 'Allow every request (of the --action kinds, if given) without asking'
             cand --deny-all 'Deny every request (of the --action kinds, if given) without asking'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -549,8 +585,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;completions'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -563,8 +599,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;man'= {
-            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
-            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'

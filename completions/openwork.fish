@@ -24,7 +24,7 @@ function __fish_openwork_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c openwork -n "__fish_openwork_needs_command" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_needs_command" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_needs_command" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_needs_command" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_needs_command" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -43,7 +43,7 @@ complete -c openwork -n "__fish_openwork_needs_command" -f -a "serve" -d 'Run th
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "approvals" -d 'Answer a running server\'s pending write approvals'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "man" -d 'Write man pages'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -53,7 +53,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fis
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List plugins from the config and the plugins folder'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide plugins (~/.config/opencode)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -61,7 +61,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
@@ -69,7 +69,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -77,18 +78,19 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s q -l quiet -d 'Print nothing on success'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s h -l help -d 'Print help'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "list" -d 'List MCP servers'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list add add-json remove" -f -a "remove" -d 'Remove MCP servers'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "list" -d 'List MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "get" -d 'Show one MCP server: every field of its config, and where it is set'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "remove" -d 'Remove MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide servers (~/.config/opencode)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -96,11 +98,18 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'Remote server URL (makes a remote server)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' (repeatable)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' or KEY=VALUE (repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s e -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l timeout -d 'Timeout in milliseconds' -r
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-oauth -d 'Turn off OAuth for a remote server'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l disabled -d 'Add the server switched off'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
@@ -110,7 +119,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s q -l quiet -d 'Print nothing on success'
@@ -118,7 +127,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -126,18 +136,19 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s q -l quiet -d 'Print nothing on success'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s h -l help -d 'Print help'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "list" -d 'List skills (.opencode/skills and .claude/skills up to the git root)'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "show" -d 'Print a skill\'s SKILL.md'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "add" -d 'Add or replace a project skill from a file or standard input'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add remove" -f -a "remove" -d 'Remove a project skill (its whole folder)'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "list" -d 'List skills (.opencode/skills and .claude/skills up to the git root)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "show" -d 'Print a skill\'s SKILL.md'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "add" -d 'Add or replace a project skill from a file or standard input'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "edit" -d 'Edit a project skill\'s SKILL.md in $VISUAL or $EDITOR, then write it as `skills add` does'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "remove" -d 'Remove project skills (each one\'s whole folder)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide skills (~/.config/opencode/skills, ~/.claude/skills)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -145,7 +156,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -154,7 +165,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s d -l description -d 'Description (the content\'s own frontmatter description wins)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s f -l file -d 'Read the content from this file instead of standard input' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
@@ -162,7 +173,16 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -170,7 +190,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -179,8 +199,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fi
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List the workspace\'s commands'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add or replace a command'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove a command (removing one that is not there is a no-op)'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove commands'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l global -d 'Also list user-wide commands (~/.config/opencode/commands)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -193,7 +213,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s d -l description -r
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l agent -d 'Agent that runs the command' -r
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l model -d 'Model, as provider/model' -r
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l subtask -d 'Run as a subtask'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -202,7 +222,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
@@ -210,7 +231,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -219,7 +240,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "show" -d 'Print the OpenCode and OpenWork config (as `GET …/config`)'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "patch" -d 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -228,7 +249,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l opencode -d 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l openwork -d 'JSON object shallow-merged into .opencode/openwork.json' -r
-complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s q -l quiet -d 'Print nothing on success'
@@ -237,7 +258,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s o -l output -d 'Write to this file instead of standard output' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand export" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand export" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand export" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -245,7 +266,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand export" -s v -l verbos
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand export" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -l mode -d 'How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand import" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand import" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand import" -l dry-run -d 'Print the diff that would be written and change nothing'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s q -l quiet -d 'Print nothing on success'
@@ -254,7 +275,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand import" -s v -l verbos
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s n -l limit -d 'How many entries, newest first' -r
-complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -271,7 +292,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval-tim
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l cors -d 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-base-url -d 'OpenCode server URL of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-directory -d 'OpenCode directory of the first workspace' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l read-only -d 'Refuse every write with 403 read_only'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s q -l quiet -d 'Print nothing on success'
@@ -281,7 +302,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand serve" -s h -l help -d
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -294,7 +315,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __f
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -f -a "watch" -d 'Follow requests as they come and answer each one'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -303,7 +324,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -312,7 +333,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -322,7 +343,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l action -d 'Only decide requests of this action (e.g. plugins.add; repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l allow-all -d 'Allow every request (of the --action kinds, if given) without asking'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l deny-all -d 'Deny every request (of the --action kinds, if given) without asking'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -331,14 +352,14 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand completions" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand completions" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand man" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand man" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand man" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand man" -l no-color -d 'Never use colour (also: NO_COLOR=1)'

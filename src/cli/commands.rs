@@ -1,7 +1,8 @@
 //! `openwork commands list|add|remove`.
 
+use super::report::Removable;
 use super::skills::read_content;
-use super::{CmdResult, Ctx, WriteArgs, usage};
+use super::{CmdResult, Ctx, RemoveArgs, WriteArgs, usage};
 use clap::Subcommand;
 use openwork::workspace::commands::{self, CommandInput, Scope};
 use serde_json::json;
@@ -27,7 +28,6 @@ pub enum CommandsCmd {
     )]
     Add {
         /// Command name (a leading '/' is dropped).
-        #[arg(allow_hyphen_values = true)]
         name: String,
         /// The prompt template.
         #[arg(long, short, conflicts_with = "file")]
@@ -49,13 +49,15 @@ pub enum CommandsCmd {
         #[command(flatten)]
         write: WriteArgs,
     },
-    /// Remove a command (removing one that is not there is a no-op).
-    #[command(after_help = "Examples:\n  openwork commands remove review")]
+    /// Remove commands.
+    #[command(
+        after_help = "Examples:\n  openwork commands remove review\n  openwork commands remove old-one --if-exists  # no error if it is gone"
+    )]
     Remove {
-        #[arg(allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::command_names))]
-        name: String,
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::command_names))]
+        names: Vec<String>,
         #[command(flatten)]
-        write: WriteArgs,
+        remove: RemoveArgs,
     },
 }
 
@@ -78,7 +80,12 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                             c.description.clone().unwrap_or_default(),
                             c.agent.clone().unwrap_or_default(),
                             c.model.clone().unwrap_or_default(),
-                            c.scope.clone(),
+                            // One word for people for what skills call
+                            // `project` (the JSON keeps `workspace`).
+                            match c.scope.as_str() {
+                                "workspace" => "project".to_string(),
+                                other => other.to_string(),
+                            },
                         ]
                     })
                     .collect();
@@ -124,10 +131,12 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                 |ws| Ok(json!({ "items": ws.read(|ws| commands::list(ws, Scope::Workspace))? })),
             )
         }
-        CommandsCmd::Remove { name, write } => ctx.write(
+        CommandsCmd::Remove { names, remove } => ctx.remove_each(
             &ws,
-            &write,
-            |ws| commands::plan_delete(ws, &name),
+            &remove,
+            Removable::Command,
+            &names,
+            commands::plan_delete,
             |_| Ok(json!({ "ok": true })),
         ),
     }

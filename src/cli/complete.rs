@@ -9,11 +9,11 @@ use openwork::workspace::{Workspace, commands, mcp, plugins, skills, validate};
 use std::path::PathBuf;
 
 /// The workspace of the command line being completed: `-w DIR` /
-/// `--workspace DIR` / `--workspace=DIR` among its words, else
-/// `OPENWORK_WORKSPACE`, else the current folder.
+/// `--workspace DIR` / `--workspace=DIR` among its words, else the one
+/// every command uses ([`super::default_workspace`]).
 fn workspace() -> Option<Workspace> {
     let words: Vec<String> = std::env::args().collect();
-    let mut dir = std::env::var_os("OPENWORK_WORKSPACE").map(PathBuf::from);
+    let mut dir = None;
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
@@ -25,7 +25,11 @@ fn workspace() -> Option<Workspace> {
         }
         i += 1;
     }
-    Workspace::open(&dir.unwrap_or_else(|| PathBuf::from("."))).ok()
+    let dir = match dir {
+        Some(dir) => dir,
+        None => super::default_workspace().ok()?.0,
+    };
+    Workspace::open(&dir).ok()
 }
 
 pub fn plugin_names() -> Vec<CompletionCandidate> {

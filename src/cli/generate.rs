@@ -163,7 +163,10 @@ fn exit_status_section() -> String {
 const ROOT_SECTIONS: &str = r#".SH ENVIRONMENT
 .TP
 .B OPENWORK_WORKSPACE
-Workspace folder when \fB\-w\fR is not given.
+Workspace folder when \fB\-w\fR is not given, taken as it is. Unset: the
+project of the current folder, the nearest folder up with
+\fIopencode.jsonc\fR, \fIopencode.json\fR or \fI.opencode\fR, else the git
+root, else the current folder (never the home folder or above it).
 .TP
 .B NO_COLOR
 Disables colour when set to a non\-empty value.

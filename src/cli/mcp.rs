@@ -1,9 +1,12 @@
-//! `openwork mcp list|add|add-json|remove`.
+//! `openwork mcp list|get|add|add-json|remove`.
 
-use super::{CmdResult, Ctx, WriteArgs, usage};
+use super::parse_error::shell_words;
+use super::report::{self, Removable};
+use super::{CmdResult, Ctx, ExitStatus, Failure, RemoveArgs, WriteArgs, usage};
 use clap::{Args, Subcommand};
 use openwork::Error;
-use openwork::workspace::{Workspace, input, mcp, validate};
+use openwork::workspace::mcp::{self, McpItem};
+use openwork::workspace::{Workspace, input, validate};
 use serde_json::{Map, Value, json};
 
 #[derive(Debug, Subcommand)]
@@ -20,6 +23,14 @@ pub enum McpCmd {
         #[arg(long)]
         global: bool,
     },
+    /// Show one MCP server: every field of its config, and where it is set.
+    #[command(
+        after_help = "Examples:\n  openwork mcp get chrome\n  openwork --json mcp get docs | jq .config.url"
+    )]
+    Get {
+        #[arg(add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
+        name: String,
+    },
     /// Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`.
     #[command(
         after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp add db --env DB_URL=postgres://localhost/dev -- node server.js\n  openwork mcp add docs --url https://mcp.example.com/mcp --header 'Authorization: Bearer $TOKEN'"
@@ -30,7 +41,6 @@ pub enum McpCmd {
         after_help = "Examples:\n  openwork mcp add-json chrome '{\"type\":\"local\",\"command\":[\"npx\",\"-y\",\"chrome-devtools-mcp@latest\"]}'"
     )]
     AddJson {
-        #[arg(allow_hyphen_values = true)]
         name: String,
         /// The server's config: {"type":"local","command":[…]} or {"type":"remote","url":…}.
         #[arg(value_name = "JSON")]
@@ -41,29 +51,28 @@ pub enum McpCmd {
     /// Remove MCP servers.
     #[command(after_help = "Examples:\n  openwork mcp remove chrome docs")]
     Remove {
-        #[arg(required = true, value_name = "NAME", allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
         names: Vec<String>,
         #[command(flatten)]
-        write: WriteArgs,
+        remove: RemoveArgs,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// Server name (letters, digits, '_' and '-').
-    #[arg(allow_hyphen_values = true)]
     pub name: String,
     /// Remote server URL (makes a remote server).
     #[arg(long, conflicts_with = "command")]
     pub url: Option<String>,
-    /// HTTP header for a remote server, as 'Key: Value' (repeatable).
+    /// HTTP header for a remote server, as 'Key: Value' or KEY=VALUE (repeatable).
     #[arg(long = "header", value_name = "'K: V'", requires = "url")]
     pub headers: Vec<String>,
     /// Turn off OAuth for a remote server.
     #[arg(long, requires = "url")]
     pub no_oauth: bool,
     /// Environment variable for a local server, as K=V (repeatable).
-    #[arg(long = "env", value_name = "K=V", conflicts_with = "url")]
+    #[arg(short = 'e', long = "env", value_name = "K=V", conflicts_with = "url")]
     pub env: Vec<String>,
     /// Timeout in milliseconds.
     #[arg(long, value_name = "MS")]
@@ -79,7 +88,7 @@ pub struct AddArgs {
 }
 
 /// The server config that `mcp add` flags describe.
-fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
+fn config_from_args(a: &AddArgs) -> Result<Value, Failure> {
     let mut config = Map::new();
     if let Some(url) = &a.url {
         config.insert("type".into(), json!("remote"));
@@ -87,11 +96,8 @@ fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
         if !a.headers.is_empty() {
             let mut headers = Map::new();
             for h in &a.headers {
-                let (k, v) = h
-                    .split_once(':')
-                    .filter(|(k, _)| !k.trim().is_empty())
-                    .ok_or_else(|| usage(format!("--header {h:?} is not 'Key: Value'")))?;
-                headers.insert(k.trim().to_string(), json!(v.trim()));
+                let (k, v) = header(h)?;
+                headers.insert(k.to_string(), json!(v));
             }
             config.insert("headers".into(), Value::Object(headers));
         }
@@ -122,6 +128,32 @@ fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
         config.insert("timeout".into(), json!(t));
     }
     Ok(Value::Object(config))
+}
+
+/// One `--header`: `Key: Value` or `KEY=VALUE`, split at the first `:`
+/// or `=` (neither can be part of a header's name), both sides trimmed.
+fn header(h: &str) -> Result<(&str, &str), Failure> {
+    let form = "give 'Key: Value' or KEY=VALUE";
+    let at = h
+        .find([':', '='])
+        .ok_or_else(|| usage(format!("--header {h:?} has no value: {form}")))?;
+    let (name, value) = (h[..at].trim(), h[at + 1..].trim());
+    if name.is_empty() {
+        return Err(usage(format!("--header {h:?} has no name: {form}")));
+    }
+    // A header name is an HTTP token (RFC 9110, section 5.6.2).
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if !name.chars().all(token) {
+        return Err(usage(format!(
+            "--header name {name:?} is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"
+        )));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(usage(format!(
+            "--header {name} has a control character in its value"
+        )));
+    }
+    Ok((name, value))
 }
 
 pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
@@ -180,6 +212,28 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             }
             Ok(())
         }
+        McpCmd::Get { name } => {
+            validate::mcp_name(&name)?;
+            let items = ws.read(|ws| mcp::list(ws, true))?;
+            let Some(item) = items.iter().find(|m| m.name == name) else {
+                let names: Vec<String> = items.iter().map(|m| m.name.clone()).collect();
+                return Err(Failure::new(
+                    ExitStatus::Failure,
+                    format!("MCP server {name:?} is not configured"),
+                )
+                .with_hint(report::which_then(
+                    &name,
+                    &names,
+                    "MCP servers (`openwork mcp list --global`)",
+                )));
+            };
+            if ctx.out.json {
+                ctx.out.print_json(item);
+            } else {
+                ctx.out.info(&described(&ws, item));
+            }
+            Ok(())
+        }
         McpCmd::Add(args) => {
             let config = config_from_args(&args)?;
             ctx.write(
@@ -197,18 +251,107 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             let config = Value::Object(input::parse_object(&config, "the MCP config")?);
             ctx.write(&ws, &write, |ws| mcp::plan_add(ws, &name, &config), answer)
         }
-        McpCmd::Remove { names, write } => ctx.write_each(
+        McpCmd::Remove { names, remove } => ctx.remove_each(
             &ws,
-            &write,
+            &remove,
+            Removable::McpServer,
             &names,
-            |name| validate::mcp_name(name),
-            |ws, name| mcp::plan_remove(ws, name),
+            mcp::plan_remove,
             answer,
         ),
     }
 }
 
+/// One server for people: its name, then each field of its config as
+/// `key  value` (lists and maps one entry a line), whether it is enabled,
+/// and where it is set.
+fn described(ws: &Workspace, item: &McpItem) -> String {
+    let mut fields: Vec<(String, Vec<String>)> = Vec::new();
+    let entries = |map: &Map<String, Value>, sep: &str| -> Vec<String> {
+        map.iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}{sep}{}",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                )
+            })
+            .collect()
+    };
+    for (key, value) in item.config.as_object().into_iter().flatten() {
+        let lines = match (key.as_str(), value) {
+            ("command", Value::Array(words)) => {
+                let words: Vec<String> = words
+                    .iter()
+                    .map(|w| w.as_str().map_or_else(|| w.to_string(), str::to_string))
+                    .collect();
+                vec![shell_words(&words)]
+            }
+            ("environment", Value::Object(map)) => entries(map, "="),
+            ("headers", Value::Object(map)) => entries(map, ": "),
+            ("enabled", Value::Bool(_)) => continue,
+            ("timeout", Value::Number(ms)) => vec![format!("{ms} ms")],
+            (_, Value::String(text)) => vec![text.clone()],
+            (_, other) => vec![other.to_string()],
+        };
+        fields.push((key.clone(), lines));
+    }
+    // Whether OpenCode starts it, as `mcp list` says it.
+    let enabled = if item.config.get("enabled") == Some(&Value::Bool(false)) {
+        "no"
+    } else if item.disabled_by_tools == Some(true) {
+        "no: its tools are switched off by \"tools\""
+    } else {
+        "yes"
+    };
+    fields.push(("enabled".into(), vec![enabled.to_string()]));
+    let file = match item.source.as_str() {
+        "config.project" => ws.relative(&ws.opencode_config()),
+        _ => "the user-wide OpenCode config".to_string(),
+    };
+    fields.push(("source".into(), vec![format!("{} ({file})", item.source)]));
+    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut text = item.name.clone();
+    for (key, lines) in fields {
+        for (i, line) in lines.iter().enumerate() {
+            let key = if i == 0 { key.as_str() } else { "" };
+            text.push_str(&format!("\n  {key:width$}  {line}"));
+        }
+    }
+    text
+}
+
 /// What `POST` and `DELETE …/mcp` answer: `{items}` of the workspace.
 fn answer(ws: &Workspace) -> Result<Value, Error> {
     Ok(json!({ "items": ws.read(|ws| mcp::list(ws, false))? }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header;
+
+    #[test]
+    fn headers_in_either_form() {
+        assert_eq!(
+            header("Authorization: Bearer x").unwrap(),
+            ("Authorization", "Bearer x")
+        );
+        assert_eq!(
+            header("X-Api-Key=abc=def").unwrap(),
+            ("X-Api-Key", "abc=def")
+        );
+        // The first of `:` and `=` splits.
+        assert_eq!(header("A=b:c").unwrap(), ("A", "b:c"));
+        assert_eq!(header("A:b=c").unwrap(), ("A", "b=c"));
+        assert_eq!(header("Empty:").unwrap(), ("Empty", ""));
+        for bad in [
+            "no separator",
+            ": v",
+            " = v",
+            "Bad Name: v",
+            "Ä: v",
+            "A: x\ny",
+        ] {
+            assert!(header(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -8,19 +8,23 @@ mod audit;
 mod commands;
 mod complete;
 mod config;
+mod editor;
 mod exit;
 mod generate;
 mod mcp;
 mod output;
+mod parse_error;
 mod plugins;
+mod report;
 mod serve;
 mod skills;
+mod table;
 mod transfer;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use exit::{CmdResult, ExitStatus, Failure, usage};
-use openwork::Error;
-use openwork::workspace::{Actor, Plan, Workspace};
+use openwork::workspace::{Actor, Plan, Workspace, home_dir, project};
+use openwork::{Code, Error};
 use output::Output;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -54,7 +58,9 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else
-    /// the current folder). `serve` takes it several times.
+    /// the project of the current folder: the nearest folder up with
+    /// opencode.json(c) or .opencode, else the git root, else the current
+    /// folder; `-v` says which). `serve` takes it several times.
     #[arg(short, long, global = true, value_name = "DIR", action = clap::ArgAction::Append)]
     pub workspace: Vec<PathBuf>,
     /// Print machine-readable JSON (the HTTP API's shapes) instead of tables.
@@ -119,9 +125,23 @@ pub fn command() -> clap::Command {
 
 /// The command line, with `serve`'s environment variables as clap reads
 /// them but for the empty ones.
-fn parse() -> Result<Cli, clap::Error> {
-    let matches = serve::blank_env_is_unset(command()).try_get_matches()?;
+fn parse(argv: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    let matches = serve::blank_env_is_unset(command()).try_get_matches_from(argv)?;
     Cli::from_arg_matches(&matches)
+}
+
+/// The workspace folder when `--workspace` names none, and why:
+/// `OPENWORK_WORKSPACE` as given, else the project of the current folder
+/// ([`project::find`]).
+pub fn default_workspace() -> Result<(PathBuf, String), Failure> {
+    if let Some(dir) = std::env::var_os("OPENWORK_WORKSPACE").filter(|v| !v.is_empty()) {
+        return Ok((PathBuf::from(dir), "given by OPENWORK_WORKSPACE".into()));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::io("read the current folder", std::path::Path::new("."), e))?;
+    let found = project::find(&cwd, home_dir().as_deref());
+    let why = found.why(&cwd);
+    Ok((found.root, why))
 }
 
 /// Flags shared by every command that writes.
@@ -132,6 +152,16 @@ pub struct WriteArgs {
     pub dry_run: bool,
 }
 
+/// Flags shared by every command that removes.
+#[derive(Debug, Clone, Args)]
+pub struct RemoveArgs {
+    /// A name that is not there is not an error: nothing to do for it.
+    #[arg(long)]
+    pub if_exists: bool,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
 /// What a command run needs: the parsed global flags and where to print.
 pub struct Ctx {
     pub global: GlobalArgs,
@@ -139,21 +169,22 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The one workspace of an offline command: `--workspace`, else
-    /// `OPENWORK_WORKSPACE`, else the current folder.
+    /// The one workspace of an offline command: `--workspace` as given,
+    /// else [`default_workspace`]. `-v` says which, and why.
     pub fn workspace(&self) -> Result<Workspace, Failure> {
-        let path = match self.global.workspace.as_slice() {
-            [] => std::env::var_os("OPENWORK_WORKSPACE")
-                .filter(|v| !v.is_empty())
-                .map_or_else(|| PathBuf::from("."), PathBuf::from),
-            [one] => one.clone(),
+        let (path, why) = match self.global.workspace.as_slice() {
+            [] => default_workspace()?,
+            [one] => (one.clone(), "given with --workspace".to_string()),
             _ => {
                 return Err(usage(
                     "give --workspace once (only `openwork serve` takes several)",
                 ));
             }
         };
-        Ok(Workspace::open(&path)?)
+        let ws = Workspace::open(&path)?;
+        self.out
+            .debug(&format!("workspace {}: {why}", ws.root().display()));
+        Ok(ws)
     }
 
     /// How every command that writes ends: one write planned by `make`,
@@ -196,6 +227,48 @@ impl Ctx {
         Ok(())
     }
 
+    /// How every `remove` ends: each name must be there (else exit 1,
+    /// naming those that are) unless `--if-exists` says a missing one is
+    /// nothing to do; then the names that are there are removed, as
+    /// [`Ctx::write_each`] does it.
+    pub fn remove_each<A: Serialize>(
+        &self,
+        ws: &Workspace,
+        args: &RemoveArgs,
+        what: report::Removable,
+        names: &[String],
+        make: impl Fn(&Workspace, &str) -> Result<Plan, Error>,
+        answer: impl FnOnce(&Workspace) -> Result<A, Error>,
+    ) -> CmdResult {
+        let mut present: Vec<&str> = Vec::new();
+        for name in names {
+            if present.contains(&name.as_str()) {
+                continue;
+            }
+            let there = match make(ws, name) {
+                Ok(plan) => !plan.is_noop(),
+                // Removing a missing skill is an error of its own.
+                Err(e) if e.code == Code::SkillNotFound => false,
+                Err(e) => return Err(e.into()),
+            };
+            if there {
+                present.push(name);
+            } else if !args.if_exists {
+                return Err(what.missing(ws, name));
+            } else if !self.out.json {
+                self.out.info(&what.absent(ws, name));
+            }
+        }
+        self.write_each(
+            ws,
+            &args.write,
+            &present,
+            |_| Ok(()),
+            |ws, name| make(ws, name),
+            answer,
+        )
+    }
+
     /// Plans with `make`, then either prints the diff (`--dry-run`) or
     /// applies the plan under the workspace lock as the local operator.
     /// Returns `None` for a dry run.
@@ -207,7 +280,11 @@ impl Ctx {
     ) -> Result<Option<Plan>, Error> {
         if args.dry_run {
             let plan = make(ws)?;
-            self.out.dry_run(ws, &plan);
+            if plan.is_noop() && !self.out.json {
+                self.out.info(&report::nothing_to_do(ws, &plan));
+            } else {
+                self.out.dry_run(ws, &plan);
+            }
             return Ok(None);
         }
         let (plan, _) = ws.write(&Actor::cli(), make)?;
@@ -224,8 +301,7 @@ impl Ctx {
             return;
         }
         if plan.is_noop() {
-            self.out
-                .info(&format!("{}: already so, nothing changed", plan.summary));
+            self.out.info(&report::nothing_to_do(ws, plan));
         } else {
             let files: Vec<String> = plan.edits.iter().map(|e| ws.relative(&e.path)).collect();
             self.out
@@ -237,9 +313,21 @@ impl Ctx {
 pub fn main() -> ExitCode {
     // `COMPLETE=bash openwork` and friends: answer the shell and exit.
     clap_complete::CompleteEnv::with_factory(command).complete();
-    let cli = match parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match parse(&argv) {
         Ok(cli) => cli,
         Err(e) => {
+            if let Some(failure) = parse_error::explain(&command(), &e, &argv) {
+                let global = GlobalArgs {
+                    workspace: Vec::new(),
+                    json: false,
+                    quiet: false,
+                    no_color: argv.iter().any(|a| a == "--no-color"),
+                    verbose: 0,
+                };
+                Output::new(&global).error(&failure.message, failure.hint.as_deref());
+                return failure.status.into();
+            }
             let status = if e.use_stderr() {
                 ExitStatus::Usage
             } else {
@@ -284,8 +372,126 @@ pub fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use super::Cli;
+    use clap::FromArgMatches;
+
     #[test]
     fn clap_definitions_are_consistent() {
         super::command().debug_assert();
+    }
+
+    /// Every command below `cmd`, with the words that name it.
+    fn leaves(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, clap::Command)>) {
+        if cmd.get_subcommands().next().is_none() {
+            out.push((path.clone(), cmd.clone()));
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            leaves(sub, p, out);
+        }
+    }
+
+    /// `openwork WORDS…` as parsed, for comparison (`Err` as its kind).
+    fn parsed(words: &[String]) -> Result<String, clap::error::ErrorKind> {
+        let argv = std::iter::once("openwork".to_string()).chain(words.iter().cloned());
+        super::command()
+            .try_get_matches_from(argv)
+            .and_then(|m| Cli::from_arg_matches(&m))
+            .map(|cli| format!("{cli:?}"))
+            .map_err(|e| e.kind())
+    }
+
+    /// The words an argument is given with: a value it accepts, if it
+    /// takes one (`with` says whether a line with these words parses).
+    fn given(arg: &clap::Arg, with: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let flag = match (arg.get_long(), arg.get_short()) {
+            (Some(l), _) => format!("--{l}"),
+            (None, Some(s)) => format!("-{s}"),
+            (None, None) => return Vec::new(),
+        };
+        if !arg.get_action().takes_values() {
+            return vec![flag];
+        }
+        let possible = arg.get_possible_values();
+        let candidates = possible
+            .iter()
+            .map(|p| p.get_name().to_string())
+            .chain(["1", "manual", "a=b", "x"].map(String::from));
+        for value in candidates {
+            let words = vec![flag.clone(), value];
+            if with(&words) {
+                return words;
+            }
+        }
+        // It needs another flag (`--header` needs `--url`): then both
+        // orders must fail alike.
+        vec![flag, "x".into()]
+    }
+
+    /// Flags go anywhere: after a command's positional arguments, every
+    /// global flag and each of the command's own flags parse exactly as
+    /// they do before them. (`mcp add NAME -- CMD --flag` keeps `--flag`
+    /// for the server: the words after `--` are not flags.)
+    #[test]
+    fn flags_parse_the_same_after_the_positional_arguments() {
+        let mut cli = super::command();
+        cli.build();
+        let mut all = Vec::new();
+        leaves(&cli, Vec::new(), &mut all);
+        assert!(all.len() > 20, "{}", all.len());
+        for (path, leaf) in all {
+            let positionals: Vec<String> = leaf
+                .get_positionals()
+                .filter(|a| a.is_required_set() && !a.is_last_set())
+                .map(|a| {
+                    a.get_possible_values()
+                        .first()
+                        .map_or_else(|| "x".to_string(), |p| p.get_name().to_string())
+                })
+                .collect();
+            let line = |before: &[&str], after: &[&str]| -> Vec<String> {
+                let mut w = path.clone();
+                w.extend(before.iter().map(|s| s.to_string()));
+                w.extend(positionals.iter().cloned());
+                w.extend(after.iter().map(|s| s.to_string()));
+                w
+            };
+            let globals = ["--json", "-q", "-v", "--no-color", "-w", "dir"];
+            let after = parsed(&line(&[], &globals));
+            assert!(after.is_ok(), "{path:?} with global flags last: {after:?}");
+            assert_eq!(after, parsed(&line(&globals, &[])), "{path:?}");
+            for arg in leaf.get_arguments() {
+                if arg.is_positional()
+                    || arg.is_global_set()
+                    || ["help", "version"].contains(&arg.get_id().as_str())
+                {
+                    continue;
+                }
+                let words = given(arg, |w| {
+                    let w: Vec<&str> = w.iter().map(String::as_str).collect();
+                    parsed(&line(&w, &[])).is_ok()
+                });
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                assert_eq!(
+                    parsed(&line(&[], &words)),
+                    parsed(&line(&words, &[])),
+                    "{path:?} {words:?}"
+                );
+            }
+        }
+        let words: Vec<String> = "mcp add x -- cmd --dry-run --json"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        let debug = parsed(&words).unwrap();
+        assert!(
+            debug.contains(r#"command: ["cmd", "--dry-run", "--json"]"#),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("dry_run: false") && debug.contains("json: false"),
+            "{debug}"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! people, errors on stderr. Colour only on a terminal and never with
 //! `--no-color` or `NO_COLOR`.
 
-use super::GlobalArgs;
+use super::{GlobalArgs, table};
 use comfy_table::{ContentArrangement, Table, presets};
 use openwork::workspace::{Plan, Workspace};
 use serde::Serialize;
@@ -13,6 +13,8 @@ pub struct Output {
     pub quiet: bool,
     pub color: bool,
     pub color_err: bool,
+    /// Whether standard output is a terminal (else tables are tab-separated).
+    pub tty: bool,
     pub verbose: u8,
 }
 
@@ -26,11 +28,13 @@ const RESET: &str = "\x1b[0m";
 impl Output {
     pub fn new(g: &GlobalArgs) -> Output {
         let allowed = !g.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let tty = std::io::stdout().is_terminal();
         Output {
             json: g.json,
             quiet: g.quiet,
-            color: allowed && std::io::stdout().is_terminal(),
+            color: allowed && tty,
             color_err: allowed && std::io::stderr().is_terminal(),
+            tty,
             verbose: g.verbose,
         }
     }
@@ -86,27 +90,50 @@ impl Output {
         }
     }
 
+    /// A line for people on stderr, beside what stdout carries (unless
+    /// `--quiet`).
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
     pub fn debug(&self, msg: &str) {
         if self.verbose > 0 {
             eprintln!("{msg}");
         }
     }
 
-    /// A table, or `empty` when there are no rows.
-    pub fn table(&self, headers: &[&str], rows: Vec<Vec<String>>, empty: &str) {
+    /// A table fitted to the terminal (or `empty` when there are no rows);
+    /// not on a terminal, tab-separated rows under a header line.
+    pub fn table(&self, headers: &[&str], mut rows: Vec<Vec<String>>, empty: &str) {
+        if !self.tty {
+            self.raw(&table::tab_separated(headers, &rows));
+            return;
+        }
         if rows.is_empty() {
             self.info(empty);
             return;
         }
-        let mut table = Table::new();
-        table
-            .load_style(if self.color {
-                presets::UTF8_FULL_CONDENSED
-            } else {
-                presets::ASCII_BORDERS_ONLY_CONDENSED
-            })
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(headers.iter().map(|h| h.to_string()));
+        let styled = |headers: Vec<String>| {
+            let mut table = Table::new();
+            table
+                .load_style(if self.color {
+                    presets::UTF8_FULL_CONDENSED
+                } else {
+                    presets::ASCII_BORDERS_ONLY_CONDENSED
+                })
+                .set_content_arrangement(ContentArrangement::Disabled)
+                .set_header(headers);
+            table
+        };
+        let mut table = styled(headers.iter().map(|h| h.to_string()).collect());
+        if let Some(width) = table.width() {
+            // What borders and padding take: a table of one-letter headers, less them.
+            let probe = styled(headers.iter().map(|_| "x".to_string()).collect()).to_string();
+            let frame = probe.lines().map(table::width).max().unwrap_or(0) - headers.len();
+            table::fit(headers, &mut rows, usize::from(width).saturating_sub(frame));
+        }
         for row in rows {
             table.add_row(row);
         }
@@ -144,7 +171,8 @@ impl Output {
         self.paint(DIM, text)
     }
 
-    /// `--dry-run`: what would be written, and nothing else.
+    /// `--dry-run`: what would be written, and nothing else (a plan that
+    /// writes nothing is said by the caller, except with `--json`).
     pub fn dry_run(&self, ws: &Workspace, plan: &Plan) {
         let diff = plan.diff(ws.root());
         if self.json {
@@ -162,14 +190,7 @@ impl Output {
             }));
             return;
         }
-        if plan.is_noop() {
-            self.info(&format!(
-                "{}: already so, nothing would change",
-                plan.summary
-            ));
-        } else {
-            self.info(&format!("Dry run: {} (nothing written)", plan.summary));
-            self.raw(&self.diff(&diff));
-        }
+        self.info(&format!("Dry run: {} (nothing written)", plan.summary));
+        self.raw(&self.diff(&diff));
     }
 }

@@ -1,9 +1,11 @@
 //! `openwork plugins list|add|remove`.
 
-use super::{CmdResult, Ctx, WriteArgs};
+use super::report::Removable;
+use super::{CmdResult, Ctx, RemoveArgs, WriteArgs};
 use clap::Subcommand;
 use openwork::Error;
-use openwork::workspace::{Plan, Workspace, plugins, validate};
+use openwork::workspace::plugins::{self, PluginList};
+use openwork::workspace::{Workspace, validate};
 
 #[derive(Debug, Subcommand)]
 #[command(
@@ -37,7 +39,7 @@ pub enum PluginsCmd {
         #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::plugin_names))]
         names: Vec<String>,
         #[command(flatten)]
-        write: WriteArgs,
+        remove: RemoveArgs,
     },
 }
 
@@ -59,29 +61,26 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
             }
             Ok(())
         }
-        PluginsCmd::Add { specs, write } => write_each(ctx, &ws, &write, &specs, plugins::plan_add),
-        PluginsCmd::Remove { names, write } => {
-            write_each(ctx, &ws, &write, &names, plugins::plan_remove)
-        }
+        PluginsCmd::Add { specs, write } => ctx.write_each(
+            &ws,
+            &write,
+            &specs,
+            |spec| validate::plugin_spec(spec).map(drop),
+            |ws, spec| plugins::plan_add(ws, spec),
+            answer,
+        ),
+        PluginsCmd::Remove { names, remove } => ctx.remove_each(
+            &ws,
+            &remove,
+            Removable::Plugin,
+            &names,
+            plugins::plan_remove,
+            answer,
+        ),
     }
 }
 
-/// Adds or removes: every name is checked before the first is written;
-/// `--json` then prints the workspace's plugins, as `POST` and `DELETE
-/// …/plugins` answer.
-fn write_each(
-    ctx: &Ctx,
-    ws: &Workspace,
-    args: &WriteArgs,
-    names: &[String],
-    plan: fn(&Workspace, &str) -> Result<Plan, Error>,
-) -> CmdResult {
-    ctx.write_each(
-        ws,
-        args,
-        names,
-        |name| validate::plugin_spec(name).map(drop),
-        |ws, name| plan(ws, name),
-        |ws| ws.read(|ws| plugins::list(ws, false)),
-    )
+/// What `POST` and `DELETE …/plugins` answer: the workspace's plugins.
+fn answer(ws: &Workspace) -> Result<PluginList, Error> {
+    ws.read(|ws| plugins::list(ws, false))
 }

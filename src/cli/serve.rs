@@ -20,7 +20,9 @@ use std::time::Duration;
 
 const AFTER_HELP: &str = "\
 Workspaces are given with the global -w/--workspace (repeatable), OPENWORK_WORKSPACES
-(JSON array or `,`/`;` list) or the config file's \"workspaces\".
+(JSON array or `,`/`;` list) or the config file's \"workspaces\"; with none of these,
+the workspace every command uses: OPENWORK_WORKSPACE, else the project of the current
+folder (the nearest folder up with opencode.json(c) or .opencode, else the git root).
 
 Each setting comes from, highest first: the flag, the environment variable, the config
 file (~/.config/openwork/server.json), the default. An empty environment variable counts
@@ -186,13 +188,15 @@ fn without_env(cli: Command) -> Command {
 /// The settings of one run: each from its flag or environment variable
 /// (`args`, as clap found them), else the config file, else its default.
 /// `env` is asked only for what clap does not read: the workspaces'
-/// variable and where the config file is by default.
+/// variables, where the config file is by default, and HOME. When
+/// nothing names a workspace, the current project is served, and the
+/// second value says why it is that folder.
 pub fn resolve(
     args: &ServeArgs,
     workspace_flags: &[PathBuf],
     env: &dyn Fn(&str) -> Option<String>,
     cwd: &Path,
-) -> Result<Settings, String> {
+) -> Result<(Settings, Option<String>), String> {
     let env = |k: &str| env(k).filter(|v| !v.trim().is_empty());
     let file = match (&args.config, config_file::default_path(&env)) {
         (Some(path), _) => ConfigFile::load(&path_from(cwd, path), true)?,
@@ -224,7 +228,16 @@ pub fn resolve(
     let host_token = args.host_token.clone().or(file.host_token.clone());
     let approval = args.approval.or(file.approval_mode());
     let timeout_ms = args.approval_timeout.or(file.approval_timeout_ms());
-    let workspaces = flag_workspaces.or(env_workspaces).or(file.workspaces());
+    let mut why_current = None;
+    let mut current_project = || {
+        let (path, why) = current_project(&env, cwd);
+        why_current = Some(why);
+        vec![WorkspaceSetting::plain(path)]
+    };
+    let workspaces = flag_workspaces
+        .or(env_workspaces)
+        .or(file.workspaces())
+        .unwrap_or_else(&mut current_project);
     let cors_origins = flag_origins.or(file.cors_origins.clone());
     let read_only = args.read_only.or(file.read_only);
     let authorized_roots = file.authorized_roots();
@@ -239,9 +252,9 @@ pub fn resolve(
     if client_token.value == host_token.value {
         return Err("the client token and the host token must differ".into());
     }
-    let workspaces = first_workspace_opencode(workspaces.unwrap_or_default(), args);
+    let workspaces = first_workspace_opencode(workspaces, args);
     check_folders(&workspaces)?;
-    Ok(Settings {
+    let settings = Settings {
         host,
         port: port.unwrap_or(settings::DEFAULT_PORT),
         client_token,
@@ -256,7 +269,23 @@ pub fn resolve(
         config_file: file.path,
         body_limit: settings::BODY_LIMIT,
         max_pending: settings::MAX_PENDING,
-    })
+    };
+    Ok((settings, why_current))
+}
+
+/// The workspace of every other command: `OPENWORK_WORKSPACE` as given,
+/// else the project of the current folder, and why.
+fn current_project(env: &dyn Fn(&str) -> Option<String>, cwd: &Path) -> (PathBuf, String) {
+    if let Some(dir) = env("OPENWORK_WORKSPACE") {
+        return (
+            path_from(cwd, Path::new(&dir)),
+            "given by OPENWORK_WORKSPACE".into(),
+        );
+    }
+    let home = env("HOME").map(PathBuf::from);
+    let found = openwork::workspace::project::find(cwd, home.as_deref());
+    let why = found.why(cwd);
+    (found.root, why)
 }
 
 /// `--opencode-base-url` and `--opencode-directory` are the first
@@ -310,13 +339,17 @@ fn log_filter(verbose: u8) -> tracing_subscriber::EnvFilter {
 pub fn run(ctx: &Ctx, args: ServeArgs) -> CmdResult {
     let cwd = std::env::current_dir()
         .map_err(|e| usage(format!("cannot read the current folder: {e}")))?;
-    let settings = resolve(
+    let (settings, why_current) = resolve(
         &args,
         &ctx.global.workspace,
         &|k| std::env::var(k).ok(),
         &cwd,
     )
     .map_err(usage)?;
+    if let (Some(why), [served]) = (why_current, settings.workspaces.as_slice()) {
+        ctx.out
+            .debug(&format!("workspace {}: {why}", served.path.display()));
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(log_filter(ctx.global.verbose))
         .with_writer(std::io::stderr)
@@ -365,7 +398,7 @@ mod tests {
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| v.to_string()),
         };
-        resolve(&args, &workspaces, &env, home)
+        resolve(&args, &workspaces, &env, home).map(|(settings, _)| settings)
     }
 
     fn home() -> tempfile::TempDir {
@@ -449,8 +482,10 @@ mod tests {
         assert_eq!(s.approval_timeout, Duration::from_millis(30_000));
         assert_eq!(s.cors_origins, vec!["*"]);
         assert!(!s.read_only);
-        assert!(s.workspaces.is_empty());
-        assert!(s.authorized_roots.is_empty());
+        // The current folder (here the home folder: nothing above it counts).
+        let paths: Vec<_> = s.workspaces.iter().map(|w| w.path.clone()).collect();
+        assert_eq!(paths, [h.path()]);
+        assert_eq!(s.authorized_roots, [h.path()]);
         assert!(s.client_token.generated && s.host_token.generated);
         assert_eq!(s.client_token.value.len(), 64);
         assert_ne!(s.client_token.value, s.host_token.value);
@@ -566,7 +601,7 @@ mod tests {
             assert_eq!(s.workspaces.len(), 2, "{list}");
         }
         let s = run(&[], &[(WORKSPACES_ENV, " ")], h.path()).unwrap();
-        assert!(s.workspaces.is_empty());
+        assert_eq!(s.workspaces.len(), 1, "unset: the current project");
         let bad = run(&[], &[(WORKSPACES_ENV, "[1]")], h.path()).unwrap_err();
         assert!(
             bad.starts_with("OPENWORK_WORKSPACES is not a JSON array"),
@@ -603,6 +638,35 @@ mod tests {
             std::os::unix::fs::symlink(h.path(), &via).unwrap();
             assert!(s.is_authorized(&via.join("a")));
         }
+    }
+
+    #[test]
+    fn with_no_workspace_named_the_current_project_is_served() {
+        let h = home();
+        let proj = h.path().join("proj");
+        std::fs::create_dir_all(proj.join("src/deep")).unwrap();
+        std::fs::write(proj.join("opencode.jsonc"), "{}").unwrap();
+        let (args, flags) = parse(&[]).unwrap();
+        let env = |k: &str| (k == "HOME").then(|| h.path().display().to_string());
+        let (s, why) = resolve(&args, &flags, &env, &proj.join("src/deep")).unwrap();
+        assert_eq!(s.workspaces.len(), 1);
+        assert_eq!(s.workspaces[0].path, proj);
+        assert_eq!(
+            why.as_deref(),
+            Some("the nearest folder above the current one that holds opencode.jsonc")
+        );
+        // OPENWORK_WORKSPACE, as every command takes it.
+        let env = |k: &str| match k {
+            "OPENWORK_WORKSPACE" => Some("src".to_string()),
+            _ => None,
+        };
+        let (s, why) = resolve(&args, &flags, &env, &proj).unwrap();
+        assert_eq!(s.workspaces[0].path, proj.join("src"));
+        assert_eq!(why.as_deref(), Some("given by OPENWORK_WORKSPACE"));
+        // Anything that names workspaces wins, and no reason is given.
+        let (s, why) = resolve(&args, &[proj.join("src")], &env, &proj).unwrap();
+        assert_eq!(s.workspaces[0].path, proj.join("src"));
+        assert_eq!(why, None);
     }
 
     #[test]

@@ -1,13 +1,15 @@
-//! `openwork skills list|show|add|remove`.
+//! `openwork skills list|show|add|edit|remove`.
 
-use super::{CmdResult, Ctx, Failure, WriteArgs, usage};
+use super::editor::EditCopy;
+use super::report::{self, Removable};
+use super::{CmdResult, Ctx, ExitStatus, Failure, RemoveArgs, WriteArgs, usage};
 use clap::Subcommand;
-use openwork::Error;
-use openwork::workspace::skills;
+use openwork::workspace::{Workspace, skills};
+use openwork::{Code, Error};
 use serde_json::json;
 use std::cell::Cell;
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 #[command(
@@ -36,7 +38,6 @@ pub enum SkillsCmd {
         after_help = "Examples:\n  openwork skills add release-notes --description 'Write release notes' --file notes.md\n  cat SKILL.md | openwork skills add release-notes"
     )]
     Add {
-        #[arg(allow_hyphen_values = true)]
         name: String,
         /// Description (the content's own frontmatter description wins).
         #[arg(long, short)]
@@ -47,13 +48,25 @@ pub enum SkillsCmd {
         #[command(flatten)]
         write: WriteArgs,
     },
-    /// Remove a project skill (its whole folder).
-    #[command(after_help = "Examples:\n  openwork skills remove triage --dry-run")]
-    Remove {
-        #[arg(allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::skill_names))]
+    /// Edit a project skill's SKILL.md in $VISUAL or $EDITOR, then write it as `skills add` does.
+    #[command(
+        after_help = "Examples:\n  openwork skills edit triage\n  EDITOR='code --wait' openwork skills edit triage\n  openwork skills edit triage --dry-run   # show the diff, write nothing"
+    )]
+    Edit {
+        #[arg(add = clap_complete::ArgValueCandidates::new(super::complete::skill_names))]
         name: String,
         #[command(flatten)]
         write: WriteArgs,
+    },
+    /// Remove project skills (each one's whole folder).
+    #[command(
+        after_help = "Examples:\n  openwork skills remove triage --dry-run\n  openwork skills remove old-skill --if-exists  # no error if it is gone"
+    )]
+    Remove {
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::skill_names))]
+        names: Vec<String>,
+        #[command(flatten)]
+        remove: RemoveArgs,
     },
 }
 
@@ -75,9 +88,9 @@ pub fn read_content(file: Option<&PathBuf>, what: &str) -> Result<String, Failur
                 )));
             }
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                Failure::from(Error::io("read", std::path::Path::new("standard input"), e))
-            })?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure::from(Error::io("read", Path::new("standard input"), e)))?;
             Ok(text)
         }
     }
@@ -94,7 +107,7 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
                 let rows = items
                     .iter()
                     .map(|s| {
-                        let path = std::path::Path::new(&s.path);
+                        let path = Path::new(&s.path);
                         vec![
                             s.name.clone(),
                             s.description.clone(),
@@ -142,11 +155,106 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
                 |_| Ok(written.take()),
             )
         }
-        SkillsCmd::Remove { name, write } => ctx.write(
+        SkillsCmd::Edit { name, write } => edit(ctx, &ws, &name, &write),
+        SkillsCmd::Remove { names, remove } => ctx.remove_each(
             &ws,
-            &write,
-            |ws| skills::plan_delete(ws, &name),
+            &remove,
+            Removable::Skill,
+            &names,
+            skills::plan_delete,
             |ws| Ok(json!({ "items": ws.read(|ws| skills::list(ws, false))? })),
         ),
+    }
+}
+
+/// `skills edit`: the editor on a private copy of SKILL.md, then the same
+/// write as `skills add`, made only if the file still holds what the
+/// editor was given. Whenever the edit is not written (the file moved,
+/// the text is invalid, a dry run), the copy is kept and its path said.
+fn edit(ctx: &Ctx, ws: &Workspace, name: &str, args: &WriteArgs) -> CmdResult {
+    let found = ws.read(|ws| skills::read(ws, name));
+    let (item, original) = match found {
+        Ok(found) => found,
+        Err(e) if e.code == Code::SkillNotFound => {
+            let names: Vec<String> = ws
+                .read(|ws| skills::list(ws, false))?
+                .into_iter()
+                .map(|s| s.name)
+                .collect();
+            return Err(Failure::from(e).with_hint(report::which_then(name, &names, "skills")));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let file = ws.skills_dir().join(name).join("SKILL.md");
+    if Path::new(&item.path) != file {
+        return Err(Failure::new(
+            ExitStatus::Failure,
+            format!(
+                "skill {name} is in {}: openwork edits only the skills of {}",
+                ws.relative(Path::new(&item.path)),
+                ws.relative(&ws.skills_dir())
+            ),
+        )
+        .with_hint(format!(
+            "`openwork skills add {name} --file {}` makes a project copy of it",
+            item.path
+        )));
+    }
+    let copy = EditCopy::new("openwork-skill", "SKILL.md", &original)?;
+    copy.edit()?;
+    let edited = copy.read()?;
+    if edited == original {
+        if ctx.out.json {
+            ctx.out.print_json(&item);
+        } else {
+            ctx.out
+                .info(&format!("Skill {name} unchanged; nothing written"));
+        }
+        return Ok(());
+    }
+    let written = Cell::new(None);
+    let result = ctx.write(
+        ws,
+        args,
+        |ws| {
+            let (plan, w) = skills::plan_upsert(ws, name, &edited, None)?;
+            // Nothing written over a change made while the editor was open.
+            if plan
+                .edits
+                .iter()
+                .any(|e| e.before.as_deref() != Some(original.as_bytes()))
+            {
+                return Err(Error::new(
+                    Code::Conflict,
+                    format!(
+                        "{} changed while the editor was open; nothing written",
+                        ws.relative(&file)
+                    ),
+                ));
+            }
+            written.set(Some(w));
+            Ok(plan)
+        },
+        |_| Ok(written.take()),
+    );
+    match result {
+        Ok(()) if !args.dry_run => Ok(()),
+        Ok(()) => {
+            let kept = copy.keep();
+            ctx.out
+                .note(&format!("your edit is kept in {}", kept.display()));
+            Ok(())
+        }
+        Err(failure) => {
+            let kept = copy.keep();
+            let hint = format!(
+                "your edit is kept in {kept}: once it is right, `openwork skills add {name} --file {kept}` writes it",
+                kept = kept.display()
+            );
+            Err(Failure {
+                hint: Some(hint),
+                ..failure
+            })
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! `openwork export` and `openwork import`.
 
+use super::report::count;
 use super::skills::read_content;
 use super::{CmdResult, Ctx, Failure, WriteArgs};
 use clap::Args;
@@ -41,9 +42,9 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
         Some(path) if path.as_os_str() != "-" => {
             io::write_atomic(&path, text.as_bytes())?;
             ctx.out.success(&format!(
-                "Exported {} skills and {} commands to {}",
-                doc.skills.len(),
-                doc.commands.len(),
+                "Exported {} and {} to {}",
+                count(doc.skills.len(), "skill", "skills"),
+                count(doc.commands.len(), "command", "commands"),
                 path.display()
             ));
         }

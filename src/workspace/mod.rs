@@ -11,6 +11,7 @@
 //! | `mod.rs`   | [`Workspace`] (where each file lives, reading through the cache), [`GlobalDirs`], ids |
 //! | `txn`      | plans and drafts, applying them under the lock, the journal, the lock, the audit log |
 //! | `items`    | plugins, MCP servers, skills, commands, the config files, export and import, the naming rules |
+//! | [`project`] | which folder is the workspace when none is named: found up from the current folder |
 //!
 //! The server and the CLI reach the items as `workspace::plugins`,
 //! `workspace::skills`, … through the re-exports below.
@@ -19,6 +20,7 @@ pub(crate) mod formats;
 pub mod io;
 pub(crate) mod items;
 pub mod memo;
+pub mod project;
 pub(crate) mod txn;
 
 use crate::{Code, Error, Result};
@@ -194,10 +196,7 @@ pub struct GlobalDirs {
 
 impl GlobalDirs {
     pub(crate) fn from_env() -> Option<GlobalDirs> {
-        let home = std::env::var_os("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()))?;
+        let home = home_dir()?;
         let config = std::env::var_os("XDG_CONFIG_HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
@@ -208,6 +207,14 @@ impl GlobalDirs {
             claude: home.join(".claude"),
         })
     }
+}
+
+/// The user's home folder: `$HOME` when set, else the system's record.
+pub fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()))
 }
 
 /// `"ws_"` + the first 12 hex digits of SHA-256 of the absolute path.

@@ -61,7 +61,11 @@ fn plugins_add_keeps_comments_byte_for_byte_and_is_idempotent() {
     let out = ws
         .run(&["plugins", "add", "opencode-notify@2", "@acme/tools@9"])
         .ok();
-    assert!(out.stdout.contains("nothing changed"), "{}", out.stdout);
+    assert_eq!(
+        out.stdout,
+        "Plugin opencode-notify@2 is already in opencode.jsonc; nothing to do\n\
+         Plugin @acme/tools@1.2.0 is already in opencode.jsonc; nothing to do\n"
+    );
     assert_eq!(
         ws.snapshot(),
         before,
@@ -110,9 +114,10 @@ fn plugins_remove_by_normalised_name_and_list_json() {
     assert_eq!(items.len(), 2);
     assert!(ws.read("opencode.jsonc").contains("// time tracking"));
     assert!(!ws.read("opencode.jsonc").contains("acme"));
-    // Removing what is not there changes nothing.
+    // Removing what is not there is an error, unless --if-exists: nothing to do.
     let before = ws.snapshot();
-    ws.run(&["plugins", "remove", "nope"]).ok();
+    assert_eq!(ws.run(&["plugins", "remove", "nope"]).code, 1);
+    ws.run(&["plugins", "remove", "nope", "--if-exists"]).ok();
     assert_eq!(ws.snapshot(), before);
 }
 
@@ -336,7 +341,8 @@ fn skills_add_show_list_remove() {
     let out = ws.run(&["skills", "remove", "triage"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
-        out.stderr.contains("skill \"triage\" not found"),
+        out.stderr
+            .contains("skill \"triage\" is not in .opencode/skills"),
         "{}",
         out.stderr
     );
@@ -441,9 +447,11 @@ fn commands_add_list_remove() {
         .json();
     assert_eq!(v, json!({"ok": true}));
     assert!(!ws.file(".opencode/commands/review.md").exists());
-    // Removing it again is a no-op.
+    // Removing it again is an error, unless --if-exists: nothing to do.
     let before = ws.snapshot();
-    ws.run(&["commands", "remove", "review"]).ok();
+    assert_eq!(ws.run(&["commands", "remove", "review"]).code, 1);
+    ws.run(&["commands", "remove", "review", "--if-exists"])
+        .ok();
     assert_eq!(ws.snapshot(), before);
 }
 

@@ -73,7 +73,7 @@ fn invalid_names() {
         &["mcp", "add", "-x", "--", "npx", "y"],
         "",
         2,
-        "invalid MCP server name \"-x\"",
+        "`openwork mcp add` has no option `-x`",
     );
     rejects(&["mcp", "remove", "a/b"], "", 2, "invalid MCP server name");
     rejects(
@@ -151,7 +151,7 @@ fn mcp_configs() {
         &["mcp", "add", "x", "--url", "u", "--header", "nocolon"],
         "",
         2,
-        "is not 'Key: Value'",
+        "has no value: give 'Key: Value' or KEY=VALUE",
     );
 }
 

@@ -19,6 +19,7 @@ mod cli;
 mod cli_bad_input;
 mod crash;
 mod docs;
+mod everyday;
 mod fuzz_payloads;
 mod server;
 mod support;

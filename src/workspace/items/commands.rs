@@ -232,11 +232,14 @@ pub(crate) fn draft_upsert(
 
 pub fn plan_upsert(ws: &Workspace, input: &CommandInput) -> Result<Plan> {
     let mut draft = Draft::new(ws);
+    let existed = draft
+        .bytes(&command_file(ws, &validate::command_name(&input.name)?))?
+        .is_some();
     let name = draft_upsert(ws, &mut draft, input)?;
     Ok(draft.finish(
         "commands.upsert",
         name.clone(),
-        format!("Upsert command {name}"),
+        format!("{} command {name}", super::add_or_update(existed)),
     ))
 }
 
@@ -257,7 +260,7 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
     Ok(draft.finish(
         "commands.delete",
         name.clone(),
-        format!("Delete command {name}"),
+        format!("Remove command {name}"),
     ))
 }
 

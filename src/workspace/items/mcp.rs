@@ -115,6 +115,7 @@ pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
     validate::mcp_name(name)?;
     validate::mcp_config(config)?;
     let mut draft = Draft::new(ws);
+    let mut existed = false;
     edit_opencode(ws, &mut draft, |obj| {
         let servers = match obj.get("mcp") {
             None => obj.object_value_or_set("mcp"),
@@ -123,6 +124,7 @@ pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
                 _ => return Err(not_an_object()),
             },
         };
+        existed = servers.get(name).is_some();
         match servers.get(name) {
             Some(existing) if existing.to_serde_value().as_ref() == Some(config) => {}
             Some(existing) => existing.set_value(jsonc::to_input(config)),
@@ -132,7 +134,8 @@ pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
         }
         Ok(())
     })?;
-    Ok(draft.finish("mcp.add", name, format!("Add MCP server {name}")))
+    let verb = super::add_or_update(existed);
+    Ok(draft.finish("mcp.add", name, format!("{verb} MCP server {name}")))
 }
 
 pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {

@@ -20,3 +20,9 @@ pub mod plugins;
 pub mod skills;
 pub mod transfer;
 pub mod validate;
+
+/// The verb of a plan's summary that writes one item: `Add` when it is
+/// new, `Update` when it was there.
+fn add_or_update(existed: bool) -> &'static str {
+    if existed { "Update" } else { "Add" }
+}

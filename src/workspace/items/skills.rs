@@ -246,9 +246,11 @@ pub fn plan_upsert(
     description: Option<&str>,
 ) -> Result<(Plan, SkillWritten)> {
     let mut draft = Draft::new(ws);
+    validate::skill_name(name)?;
+    let verb = super::add_or_update(draft.bytes(&skill_file(ws, name))?.is_some());
     let written = draft_upsert(ws, &mut draft, name, content, description)?;
     Ok((
-        draft.finish("skills.upsert", name, format!("Upsert skill {name}")),
+        draft.finish("skills.upsert", name, format!("{verb} skill {name}")),
         written,
     ))
 }
@@ -279,7 +281,7 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
     if !draft_delete(ws, &mut draft, name)? {
         return Err(not_found(name));
     }
-    Ok(draft.finish("skills.delete", name, format!("Delete skill {name}")))
+    Ok(draft.finish("skills.delete", name, format!("Remove skill {name}")))
 }
 
 /// Every folder of `.opencode/skills` (links excluded), valid or not: what

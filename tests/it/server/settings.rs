@@ -319,7 +319,8 @@ const SETTINGS: &[Setting] = &[
         flag: &["-w", "{root}/wf"],
         env: ("OPENWORK_WORKSPACES", "{root}/we"),
         file: r#""workspaces": ["{root}/wx"]"#,
-        shows: ["wf", "we", "wx", ""],
+        // Default: the project of the folder it starts from (support::serve::Env).
+        shows: ["wf", "we", "wx", "project"],
     },
     Setting {
         probe: Probe::Cors,

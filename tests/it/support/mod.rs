@@ -48,6 +48,52 @@ pub fn required_tools() -> bool {
     std::env::var_os("OPENWORK_TEST_REQUIRE_TOOLS").is_some_and(|v| v == "1")
 }
 
+/// What the `sh` line `line` shows on a terminal `columns` wide (a tmux
+/// window of its own), once it has finished.
+#[cfg(unix)]
+pub fn terminal(columns: u16, line: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "openwork-terminal-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed)
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("run.sh");
+    std::fs::write(
+        &script,
+        format!("{line}\ntmux -L {name} wait-for -S done\nsleep 60\n"),
+    )
+    .expect("write");
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &name])
+            .args(args)
+            .output()
+            .expect("tmux")
+    };
+    let cols = columns.to_string();
+    let start = [
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        &cols,
+        "-y",
+        "60",
+        "sh",
+    ];
+    let script = script.to_str().expect("utf-8");
+    assert!(tmux(&[&start[..], &[script]].concat()).status.success());
+    // tmux keeps a signal sent before anyone waits: no race.
+    assert!(tmux(&["wait-for", "done"]).status.success());
+    let screen = tmux(&["capture-pane", "-p", "-t", &name]);
+    tmux(&["kill-server"]);
+    String::from_utf8_lossy(&screen.stdout).into_owned()
+}
+
 /// Every entry under `dir` by its full path: a file's bytes, a link's
 /// target, `<dir>` for a folder.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {

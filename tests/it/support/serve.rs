@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 pub const BOOT_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Private HOME, XDG config and state folders for one server run.
+/// Private HOME, XDG config and state folders for one server run, which
+/// starts in the folder `~/project` (what it serves when no workspace is
+/// named).
 pub struct Env {
     pub home: tempfile::TempDir,
     pub state: tempfile::TempDir,
@@ -32,15 +34,19 @@ impl Env {
         self.home.path().join(".config")
     }
 
-    /// `openwork …` with only this environment (plus PATH).
+    /// `openwork …` with only this environment (plus PATH), run from
+    /// `~/project`.
     pub fn command(&self) -> Command {
+        let project = self.home.path().join("project");
+        std::fs::create_dir_all(&project).expect("mkdir");
         let mut c = Command::new(bin());
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
             .env("XDG_CONFIG_HOME", self.config_dir())
             .env("OPENWORK_STATE_DIR", self.state.path())
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            .current_dir(project);
         c
     }
 }
