@@ -1,9 +1,13 @@
 //! Everything the CLI prints: JSON for machines, tables and one-liners for
 //! people, errors on stderr. Colour only on a terminal and never with
-//! `--no-color` or `NO_COLOR`.
+//! `--no-color` or `NO_COLOR`. Whatever it prints for people goes through
+//! [`openwork::display`] first: names, summaries, table cells and diffs
+//! come from clients and workspace files, and a terminal must show their
+//! control characters, never obey them.
 
 use super::GlobalArgs;
 use comfy_table::{ContentArrangement, Table, presets};
+use openwork::display;
 use openwork::workspace::{Plan, Workspace};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -35,9 +39,11 @@ impl Output {
         }
     }
 
+    /// Pretty JSON; a hidden character in a string is written as a JSON
+    /// `\uXXXX` escape (the same value, nothing a terminal obeys).
     pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
         let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-        self.stdout_line(&text);
+        self.stdout_line(&display::json(&text));
     }
 
     fn stdout_line(&self, text: &str) {
@@ -54,21 +60,37 @@ impl Output {
         }
     }
 
+    /// `✓ msg`, with `msg` shown as one line.
     pub fn success(&self, msg: &str) {
         if !self.quiet {
+            let msg = display::line(msg);
             self.stdout_line(&format!("{} {msg}", self.paint(GREEN, "✓")));
         }
     }
 
+    /// `msg` as one line.
     pub fn info(&self, msg: &str) {
         if !self.quiet {
-            self.stdout_line(msg);
+            self.stdout_line(&display::line(msg));
         }
     }
 
-    /// Raw text (a file's content) exactly as is.
+    /// `msg` as one line, dimmed on a terminal.
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            self.stdout_line(&self.dim(&display::line(msg)));
+        }
+    }
+
+    /// A file's content: exactly as is into a pipe or a file, with its
+    /// hidden characters shown (lines and tabs kept) on a terminal.
     pub fn raw(&self, text: &str) {
         let mut out = std::io::stdout().lock();
+        let text = if out.is_terminal() {
+            display::body(text)
+        } else {
+            text.into()
+        };
         let _ = out.write_all(text.as_bytes());
     }
 
@@ -78,11 +100,12 @@ impl Output {
         } else {
             ("", "", "")
         };
-        // Keep the error on one line whatever the message holds.
+        // One line whatever the message holds: a newline is a blank, and
+        // everything else a terminal would obey is shown instead.
         let msg = msg.replace(['\n', '\r'], " ");
-        eprintln!("{bold}{red}error:{reset} {msg}");
+        eprintln!("{bold}{red}error:{reset} {}", display::line(&msg));
         if let Some(h) = hint {
-            eprintln!("{bold}hint:{reset} {h}");
+            eprintln!("{bold}hint:{reset} {}", display::line(h));
         }
     }
 
@@ -108,15 +131,17 @@ impl Output {
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(headers.iter().map(|h| h.to_string()));
         for row in rows {
-            table.add_row(row);
+            table.add_row(row.iter().map(|cell| display::line(cell).into_owned()));
         }
         self.stdout_line(&table.to_string());
     }
 
-    /// A unified diff, coloured line by line on a terminal.
+    /// A unified diff, its hidden characters shown (lines and tabs kept),
+    /// coloured line by line on a terminal.
     pub fn diff(&self, diff: &str) -> String {
+        let diff = display::body(diff);
         if !self.color {
-            return diff.to_string();
+            return diff.into_owned();
         }
         diff.lines()
             .map(|l| {

@@ -20,5 +20,7 @@ mod cli_bad_input;
 mod crash;
 mod docs;
 mod fuzz_payloads;
+mod handshake;
 mod server;
 mod support;
+mod terminal_text;
