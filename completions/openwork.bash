@@ -141,7 +141,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version list allow deny watch"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version list allow deny watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,6 +152,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -171,7 +175,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__allow)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,6 +186,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -201,7 +209,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__deny)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -212,6 +220,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -231,7 +243,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__list)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +254,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -261,7 +277,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__watch)
-            opts="-w -q -v -h -V --allow-all --deny-all --action --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --allow-all --deny-all --action --reconnect-timeout --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,11 +287,19 @@ _openwork() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reconnect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -833,7 +857,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__serve)
-            opts="-w -q -v -h -V --config --host --port --token --host-token --approval --approval-timeout --cors --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --config --host --port --token --token-file --host-token --host-token-file --rotate-tokens --approval --approval-timeout --cors --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -855,7 +879,15 @@ _openwork() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
