@@ -12,7 +12,7 @@ use clap::error::{ContextKind, ContextValue};
 use clap::{Args, Command};
 use openwork::server::config_file::{self, ConfigFile};
 use openwork::server::settings::{
-    self, ApprovalMode, Invalid, Settings, Token, WorkspaceSetting, path_from, token_from_file,
+    self, ApprovalMode, Invalid, Settings, Token, WorkspaceSetting, path_from, token_or_file,
     values,
 };
 use openwork::server::{self, ServeError, kept_tokens};
@@ -250,23 +250,27 @@ pub fn resolve(
 
     let host = args.host.clone().or(file.host.clone());
     let port = args.port.or(file.port);
-    let client_token = match (&args.token, &args.token_file) {
-        (Some(t), _) => Some(t.clone()),
-        (None, Some(p)) => Some(token_from_file(&path_from(cwd, p), "client token")?),
-        (None, None) => match (&file.token, file.token_file()) {
-            (Some(t), _) => Some(t.clone()),
-            (None, Some(p)) => Some(token_from_file(&p, "client token")?),
-            (None, None) => None,
-        },
+    // Flag or variable (as text, else its file), else the config file's.
+    let from_cwd = |p: &Option<PathBuf>| p.as_ref().map(|p| path_from(cwd, p));
+    let client_token = match token_or_file(
+        args.token.as_ref(),
+        from_cwd(&args.token_file),
+        "client token",
+    )? {
+        Some(t) => Some(t),
+        None => token_or_file(file.token.as_ref(), file.token_file(), "client token")?,
     };
-    let host_token = match (&args.host_token, &args.host_token_file) {
-        (Some(t), _) => Some(t.clone()),
-        (None, Some(p)) => Some(token_from_file(&path_from(cwd, p), "host token")?),
-        (None, None) => match (&file.host_token, file.host_token_file()) {
-            (Some(t), _) => Some(t.clone()),
-            (None, Some(p)) => Some(token_from_file(&p, "host token")?),
-            (None, None) => None,
-        },
+    let host_token = match token_or_file(
+        args.host_token.as_ref(),
+        from_cwd(&args.host_token_file),
+        "host token",
+    )? {
+        Some(t) => Some(t),
+        None => token_or_file(
+            file.host_token.as_ref(),
+            file.host_token_file(),
+            "host token",
+        )?,
     };
     let approval = args.approval.or(file.approval_mode());
     let timeout_ms = args.approval_timeout.or(file.approval_timeout_ms());

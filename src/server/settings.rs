@@ -127,6 +127,20 @@ pub struct Settings {
     pub max_pending: usize,
 }
 
+/// A token given as text, else read from `file` (the two places of one
+/// source: `--token` and `--token-file`, `token` and `tokenFile`, …).
+pub fn token_or_file(
+    given: Option<&String>,
+    file: Option<PathBuf>,
+    what: &str,
+) -> Result<Option<String>, String> {
+    match (given, file) {
+        (Some(t), _) => Ok(Some(t.clone())),
+        (None, Some(path)) => token_from_file(&path, what).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
 /// A token read from a file (`--token-file`, `tokenFile`): a private file
 /// ([`crate::private`]), its content trimmed. `what` names it in errors.
 pub fn token_from_file(path: &Path, what: &str) -> Result<String, String> {

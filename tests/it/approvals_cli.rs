@@ -127,15 +127,31 @@ impl Drop for Tmux {
     }
 }
 
-/// `openwork approvals watch` in a tmux terminal of `cols`×`rows`, once
-/// it watches `s`.
+/// A server in manual mode whose requests time out after `timeout_ms`.
+fn manual(ws: &Path, timeout_ms: &str) -> Server {
+    Server::start(
+        &[ws],
+        &["--approval", "manual", "--approval-timeout", timeout_ms],
+    )
+}
+
+/// A client's `POST …/plugins {spec}`, held while it waits for the host.
+fn add_plugin(s: &Server, spec: &str) -> tokio::task::JoinHandle<serve::Resp> {
+    let req = s
+        .client(Method::POST, &format!("/workspace/{}/plugins", s.ws_id(0)))
+        .json(&json!({ "spec": spec }));
+    tokio::spawn(serve::send(req))
+}
+
+/// `openwork approvals watch ARGS` in a tmux terminal of `cols`×`rows`,
+/// once it watches `s`.
 #[cfg(unix)]
-fn watch_in_tmux(s: &Server, cols: u16, rows: u16) -> Tmux {
+fn watch_in_tmux(s: &Server, cols: u16, rows: u16, args: &str) -> Tmux {
     let script = s.env.home.path().join("watch.sh");
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\nexport HOME='{}' XDG_CONFIG_HOME='{}' OPENWORK_STATE_DIR='{}' NO_COLOR=1\n'{}' approvals watch\necho \"EXIT=$?\"\nsleep 30\n",
+            "#!/bin/sh\nexport HOME='{}' XDG_CONFIG_HOME='{}' OPENWORK_STATE_DIR='{}' NO_COLOR=1\n'{}' approvals watch {args}\necho \"EXIT=$?\"\nsleep 30\n",
             s.env.home.path().display(),
             s.env.config_dir().display(),
             s.env.state.path().display(),
@@ -156,19 +172,10 @@ async fn watch_on_a_terminal_answers_each_write_with_one_key() {
         return;
     }
     let ws = workspace();
-    let s = Server::start(
-        &[ws.path()],
-        &["--approval", "manual", "--approval-timeout", "6000"],
-    );
+    let s = manual(ws.path(), "6000");
     let config = ws.path().join("opencode.jsonc");
-    let tmux = watch_in_tmux(&s, 150, 50);
-    let ws_id = s.ws_id(0);
-    let add = |spec: &'static str| {
-        let req = s
-            .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
-            .json(&json!({ "spec": spec }));
-        tokio::spawn(serve::send(req))
-    };
+    let tmux = watch_in_tmux(&s, 150, 50, "");
+    let add = |spec: &'static str| add_plugin(&s, spec);
 
     // 1. Allow with `a`: the screen shows what would change; the file changes.
     let held = add("from-phone");
@@ -538,18 +545,9 @@ async fn keys_typed_ahead_never_decide_a_request_not_yet_seen() {
         return;
     }
     let ws = workspace();
-    let s = Server::start(
-        &[ws.path()],
-        &["--approval", "manual", "--approval-timeout", "20000"],
-    );
-    let tmux = watch_in_tmux(&s, 150, 50);
-    let ws_id = s.ws_id(0);
-    let add = |spec: &'static str| {
-        let req = s
-            .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
-            .json(&json!({ "spec": spec }));
-        tokio::spawn(serve::send(req))
-    };
+    let s = manual(ws.path(), "20000");
+    let tmux = watch_in_tmux(&s, 150, 50, "");
+    let add = |spec: &'static str| add_plugin(&s, spec);
     let first = add("first-seen");
     let first_id = s.wait_pending(1).await[0]["id"]
         .as_str()
@@ -596,16 +594,9 @@ async fn a_key_right_after_a_request_is_drawn_is_ignored() {
         return;
     }
     let ws = workspace();
-    let s = Server::start(
-        &[ws.path()],
-        &["--approval", "manual", "--approval-timeout", "20000"],
-    );
-    let tmux = watch_in_tmux(&s, 150, 50);
-    let ws_id = s.ws_id(0);
-    let req = s
-        .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
-        .json(&json!({ "spec": "just-drawn" }));
-    let held = tokio::spawn(serve::send(req));
+    let s = manual(ws.path(), "20000");
+    let tmux = watch_in_tmux(&s, 150, 50, "");
+    let held = add_plugin(&s, "just-drawn");
     let id = s.wait_pending(1).await[0]["id"]
         .as_str()
         .unwrap()
@@ -628,11 +619,8 @@ async fn a_long_diff_never_pushes_the_header_off_the_screen() {
         return;
     }
     let ws = workspace();
-    let s = Server::start(
-        &[ws.path()],
-        &["--approval", "manual", "--approval-timeout", "20000"],
-    );
-    let tmux = watch_in_tmux(&s, 120, 30);
+    let s = manual(ws.path(), "20000");
+    let tmux = watch_in_tmux(&s, 120, 30, "");
     let ws_id = s.ws_id(0);
     let body: String = (1..=300)
         .map(|i| format!("line {i} of the skill\n"))
@@ -680,11 +668,8 @@ async fn escapes_in_a_diff_are_shown_not_obeyed() {
         return;
     }
     let ws = workspace();
-    let s = Server::start(
-        &[ws.path()],
-        &["--approval", "manual", "--approval-timeout", "20000"],
-    );
-    let tmux = watch_in_tmux(&s, 150, 50);
+    let s = manual(ws.path(), "20000");
+    let tmux = watch_in_tmux(&s, 150, 50, "");
     let ws_id = s.ws_id(0);
     // Erase the line and move up over it, set the window title, hide text.
     let body =
@@ -717,33 +702,10 @@ async fn watch_tells_every_outcome() {
         return;
     }
     let ws = workspace();
-    let mut s = Server::start(
-        &[ws.path()],
-        &["--approval", "manual", "--approval-timeout", "6000"],
-    );
-    let script = s.env.home.path().join("watch.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nexport HOME='{}' XDG_CONFIG_HOME='{}' OPENWORK_STATE_DIR='{}' NO_COLOR=1\n'{}' approvals watch --reconnect-timeout 3\necho \"EXIT=$?\"\nsleep 30\n",
-            s.env.home.path().display(),
-            s.env.config_dir().display(),
-            s.env.state.path().display(),
-            bin()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let tmux = Tmux::start_sized(&script, 150, 50);
-    tmux.wait_for("Watching http://127.0.0.1:", 1);
-    let ws_id = s.ws_id(0);
+    let mut s = manual(ws.path(), "6000");
+    let tmux = watch_in_tmux(&s, 150, 50, "--reconnect-timeout 3");
     let config = ws.path().join("opencode.jsonc");
-    let add = |spec: &'static str| {
-        let req = s
-            .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
-            .json(&json!({ "spec": spec }));
-        tokio::spawn(serve::send(req))
-    };
+    let add = |spec: &'static str| add_plugin(&s, spec);
 
     // Allowed, but the file changed meanwhile.
     let held = add("conflicted");
@@ -816,11 +778,7 @@ async fn watch_tells_every_outcome() {
 async fn allow_says_when_nothing_was_written() {
     let ws = workspace();
     let s = Server::start(&[ws.path()], &["--approval", "manual"]);
-    let ws_id = s.ws_id(0);
-    let req = s
-        .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
-        .json(&json!({"spec": "late"}));
-    let held = tokio::spawn(serve::send(req));
+    let held = add_plugin(&s, "late");
     let id = s.wait_pending(1).await[0]["id"]
         .as_str()
         .unwrap()
@@ -874,11 +832,7 @@ async fn list_shows_time_left_and_servers_by_their_workspaces() {
         &["--approval", "manual", "--approval-timeout", "60000"],
         &vars,
     );
-    let ws_id = s.ws_id(0);
-    let req = s
-        .client(Method::POST, &format!("/workspace/{ws_id}/plugins"))
-        .json(&json!({"spec": "x"}));
-    let held = tokio::spawn(serve::send(req));
+    let held = add_plugin(&s, "x");
     let id = s.wait_pending(1).await[0]["id"]
         .as_str()
         .unwrap()

@@ -11,7 +11,7 @@ use crate::cli::{Failure, usage};
 use openwork::display;
 use openwork::pairing::{self, Entry};
 use openwork::server::config_file::{self, ConfigFile};
-use openwork::server::settings::{self, token_from_file};
+use openwork::server::settings::{self, token_or_file};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -42,11 +42,12 @@ fn config_path() -> Option<PathBuf> {
 fn from_config() -> Option<(String, Option<String>, PathBuf)> {
     let path = config_path()?;
     let file = ConfigFile::load(&path, false).ok()?;
-    let host_token = match (&file.host_token, file.host_token_file()) {
-        (Some(t), _) => Some(t.clone()),
-        (None, Some(p)) => token_from_file(&p, "host token").ok(),
-        (None, None) => None,
-    };
+    let host_token = token_or_file(
+        file.host_token.as_ref(),
+        file.host_token_file(),
+        "host token",
+    )
+    .ok()?;
     let path = file.path?;
     let host = file.host.as_deref().unwrap_or(settings::DEFAULT_HOST);
     let port = file.port.unwrap_or(settings::DEFAULT_PORT);
@@ -67,11 +68,12 @@ fn given_host_token(args: &ServerArgs) -> Result<Option<String>, Failure> {
             "--host-token-file or OPENWORK_HOST_TOKEN_FILE",
         );
     }
-    match (&args.host_token, &args.host_token_file) {
-        (Some(t), _) => Ok(Some(t.clone())),
-        (None, Some(p)) => token_from_file(p, "host token").map(Some).map_err(usage),
-        (None, None) => Ok(None),
-    }
+    token_or_file(
+        args.host_token.as_ref(),
+        args.host_token_file.clone(),
+        "host token",
+    )
+    .map_err(usage)
 }
 
 /// The live servers' pairing files, newest first; refused ones are said.

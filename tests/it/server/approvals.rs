@@ -162,13 +162,7 @@ async fn a_file_edited_while_waiting_is_a_conflict() {
     let config = dir.path().join("opencode.jsonc");
     let edited = "{\n  // edited by hand\n  \"theme\": \"light\"\n}\n";
     std::fs::write(&config, edited).unwrap();
-    let events = s
-        .host(Method::GET, "/approvals/events")
-        .send()
-        .await
-        .unwrap();
-    let mut stream = events.bytes_stream();
-    let mut buf = String::new();
+    let (mut stream, mut buf) = open_events(&s).await;
     read_events(&mut stream, &mut buf, 1).await;
     // Issue 13, item 3: the host's answer comes after the apply, and says
     // that nothing was written, why, and which file moved.
@@ -201,6 +195,22 @@ async fn a_file_edited_while_waiting_is_a_conflict() {
     );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), edited);
     assert_eq!(log_lines(dir.path()), 0);
+}
+
+/// The host's event stream, and a buffer for [`read_events`].
+async fn open_events(
+    s: &Server,
+) -> (
+    impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin + use<>,
+    String,
+) {
+    let resp = s
+        .host(Method::GET, "/approvals/events")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    (resp.bytes_stream(), String::new())
 }
 
 /// Reads SSE frames (`event:` + `data:`) until `n` events arrived (bounded).
@@ -381,13 +391,7 @@ async fn shutdown_denies_pending_writes_and_removes_the_pairing_file() {
             .json(&json!({"spec": "never"})),
     ));
     s.wait_pending(1).await;
-    let events = s
-        .host(Method::GET, "/approvals/events")
-        .send()
-        .await
-        .unwrap();
-    let mut stream = events.bytes_stream();
-    let mut buf = String::new();
+    let (mut stream, mut buf) = open_events(&s).await;
     read_events(&mut stream, &mut buf, 1).await;
     let status = s.signal_and_wait("TERM");
     assert_eq!(status.code(), Some(0), "{}", s.stderr());

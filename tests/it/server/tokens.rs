@@ -16,6 +16,18 @@ fn private(path: &Path, text: &str, mode: u32) {
     std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
 }
 
+/// The tokens of the files below open the client's and the host's routes.
+#[cfg(unix)]
+async fn opens_with_the_file_tokens(mut s: Server) {
+    s.client_token = "client-token-from-a-file".into();
+    s.host_token = "host-token-from-a-file-0123".into();
+    assert_eq!(s.get("/workspaces").await.status, 200);
+    assert_eq!(
+        serve::send(s.host(Method::GET, "/approvals")).await.status,
+        200
+    );
+}
+
 #[cfg(unix)] // file modes
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_from_files_and_their_checks() {
@@ -25,7 +37,7 @@ async fn tokens_from_files_and_their_checks() {
     let host = secrets.path().join("host");
     private(&client, "client-token-from-a-file\n", 0o600);
     private(&host, "host-token-from-a-file-0123\n", 0o600);
-    let mut s = Server::start(
+    let s = Server::start(
         &[ws.path()],
         &[
             "--token-file",
@@ -40,14 +52,7 @@ async fn tokens_from_files_and_their_checks() {
         s.boot_lines
     );
     assert!(!s.stderr().contains("warning"), "{}", s.stderr());
-    s.client_token = "client-token-from-a-file".into();
-    s.host_token = "host-token-from-a-file-0123".into();
-    assert_eq!(s.get("/workspaces").await.status, 200);
-    assert_eq!(
-        serve::send(s.host(Method::GET, "/approvals")).await.status,
-        200
-    );
-    drop(s);
+    opens_with_the_file_tokens(s).await;
 
     // The variables name files too.
     let env = Env::new();
@@ -55,15 +60,8 @@ async fn tokens_from_files_and_their_checks() {
         ("OPENWORK_TOKEN_FILE", client.to_str().unwrap()),
         ("OPENWORK_HOST_TOKEN_FILE", host.to_str().unwrap()),
     ];
-    let mut s = Server::start_with(env, &[ws.path()], &[], &vars);
-    s.client_token = "client-token-from-a-file".into();
-    s.host_token = "host-token-from-a-file-0123".into();
-    assert_eq!(s.get("/workspaces").await.status, 200);
-    assert_eq!(
-        serve::send(s.host(Method::GET, "/approvals")).await.status,
-        200
-    );
-    drop(s);
+    let s = Server::start_with(env, &[ws.path()], &[], &vars);
+    opens_with_the_file_tokens(s).await;
 
     let bad = |args: &[&str], vars: &[(&str, &str)]| {
         let env = Env::new();
@@ -145,15 +143,29 @@ fn a_bind_beyond_loopback_warns_of_plain_http() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    // Read on a thread: a warning that never comes must fail the test,
+    // not hang it.
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = String::new();
-    while Instant::now() < deadline && !seen.contains("plain HTTP") {
-        let mut line = String::new();
-        if std::io::BufRead::read_line(&mut err, &mut line).unwrap_or(0) == 0 {
-            break;
+    // The warning comes before the line that says what is served.
+    while !seen.contains("plain HTTP") && !seen.contains("serving 1 workspace") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+            }
+            Err(_) => break,
         }
-        seen.push_str(&line);
     }
     let _ = child.kill();
     let _ = child.wait();
