@@ -85,12 +85,18 @@ impl Output {
     /// A file's content: exactly as is into a pipe or a file, with its
     /// hidden characters shown (lines and tabs kept) on a terminal.
     pub fn raw(&self, text: &str) {
-        let mut out = std::io::stdout().lock();
-        let text = if out.is_terminal() {
+        let text = if std::io::stdout().is_terminal() {
             display::body(text)
         } else {
             text.into()
         };
+        self.write_out(&text);
+    }
+
+    /// Text already made safe (a diff from [`Output::diff`], its colours
+    /// included), as is.
+    fn write_out(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes());
     }
 
@@ -194,7 +200,7 @@ impl Output {
             ));
         } else {
             self.info(&format!("Dry run: {} (nothing written)", plan.summary));
-            self.raw(&self.diff(&diff));
+            self.write_out(&self.diff(&diff));
         }
     }
 }
