@@ -506,8 +506,10 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Server config file (JSON)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind (default 127.0.0.1)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on; 0 picks a free one (default 8787)')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Client bearer token (default: generated and printed)')
-            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token for approvals (default: generated and printed)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Client bearer token, 16 characters or more (default: generated, printed, kept). Visible to every local user on the command line: prefer --token-file')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the client token from this file (mode 0600; one line)')
+            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token for approvals, 16 characters or more (default: generated, printed, kept). Visible to every local user on the command line: prefer --host-token-file')
+            [CompletionResult]::new('--host-token-file', '--host-token-file', [CompletionResultType]::ParameterName, 'Read the host token from this file (mode 0600; one line)')
             [CompletionResult]::new('--approval', '--approval', [CompletionResultType]::ParameterName, 'manual: every remote write waits for the host; auto: allow at once')
             [CompletionResult]::new('--approval-timeout', '--approval-timeout', [CompletionResultType]::ParameterName, 'How long a write waits for approval, in milliseconds (default 30000)')
             [CompletionResult]::new('--cors', '--cors', [CompletionResultType]::ParameterName, 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)')
@@ -515,6 +517,7 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--opencode-directory', '--opencode-directory', [CompletionResultType]::ParameterName, 'OpenCode directory of the first workspace')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
+            [CompletionResult]::new('--rotate-tokens', '--rotate-tokens', [CompletionResultType]::ParameterName, 'Replace the generated tokens kept for these workspaces with new ones (they live in the state folder''s tokens/; see below)')
             [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with 403 read_only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -530,7 +533,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         }
         'openwork;approvals' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default: the running `openwork serve` found by its pairing file)')
-            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file)')
+            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file')
+            [CompletionResult]::new('--host-token-file', '--host-token-file', [CompletionResultType]::ParameterName, 'Read the host token from this file (mode 0600; one line)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
@@ -551,7 +555,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         }
         'openwork;approvals;list' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default: the running `openwork serve` found by its pairing file)')
-            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file)')
+            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file')
+            [CompletionResult]::new('--host-token-file', '--host-token-file', [CompletionResultType]::ParameterName, 'Read the host token from this file (mode 0600; one line)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
@@ -568,7 +573,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         }
         'openwork;approvals;allow' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default: the running `openwork serve` found by its pairing file)')
-            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file)')
+            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file')
+            [CompletionResult]::new('--host-token-file', '--host-token-file', [CompletionResultType]::ParameterName, 'Read the host token from this file (mode 0600; one line)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
@@ -585,7 +591,8 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         }
         'openwork;approvals;deny' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default: the running `openwork serve` found by its pairing file)')
-            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file)')
+            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file')
+            [CompletionResult]::new('--host-token-file', '--host-token-file', [CompletionResultType]::ParameterName, 'Read the host token from this file (mode 0600; one line)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
@@ -601,12 +608,14 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             break
         }
         'openwork;approvals;watch' {
-            [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only decide requests of this action (e.g. plugins.add; repeatable)')
+            [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only decide requests of this action (e.g. plugins.add; repeatable; ''*'' for all)')
+            [CompletionResult]::new('--reconnect-timeout', '--reconnect-timeout', [CompletionResultType]::ParameterName, 'When the server goes away, wait this long for it (or, when found by its pairing file, for a server of the same workspaces) before giving up')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Server URL (default: the running `openwork serve` found by its pairing file)')
-            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file)')
+            [CompletionResult]::new('--host-token', '--host-token', [CompletionResultType]::ParameterName, 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file')
+            [CompletionResult]::new('--host-token-file', '--host-token-file', [CompletionResultType]::ParameterName, 'Read the host token from this file (mode 0600; one line)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
-            [CompletionResult]::new('--allow-all', '--allow-all', [CompletionResultType]::ParameterName, 'Allow every request (of the --action kinds, if given) without asking')
+            [CompletionResult]::new('--allow-all', '--allow-all', [CompletionResultType]::ParameterName, 'Allow every request of the --action kinds without asking (--action is required: give --action ''*'' to allow every write)')
             [CompletionResult]::new('--deny-all', '--deny-all', [CompletionResultType]::ParameterName, 'Deny every request (of the --action kinds, if given) without asking')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')

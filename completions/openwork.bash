@@ -147,7 +147,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version list allow deny watch"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version list allow deny watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,6 +158,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -177,7 +181,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__allow)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +192,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -207,7 +215,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__deny)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,6 +226,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -237,7 +249,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__list)
-            opts="-w -q -v -h -V --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +260,10 @@ _openwork() {
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -267,7 +283,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__approvals__subcmd__watch)
-            opts="-w -q -v -h -V --allow-all --deny-all --action --url --host-token --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --allow-all --deny-all --action --reconnect-timeout --url --host-token --host-token-file --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,11 +293,19 @@ _openwork() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --reconnect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -865,7 +889,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__serve)
-            opts="-w -q -v -h -V --config --host --port --token --host-token --approval --approval-timeout --cors --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --config --host --port --token --token-file --host-token --host-token-file --rotate-tokens --approval --approval-timeout --cors --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -887,7 +911,15 @@ _openwork() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -476,8 +476,10 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --config 'Server config file (JSON)'
             cand --host 'Address to bind (default 127.0.0.1)'
             cand --port 'Port to listen on; 0 picks a free one (default 8787)'
-            cand --token 'Client bearer token (default: generated and printed)'
-            cand --host-token 'Host token for approvals (default: generated and printed)'
+            cand --token 'Client bearer token, 16 characters or more (default: generated, printed, kept). Visible to every local user on the command line: prefer --token-file'
+            cand --token-file 'Read the client token from this file (mode 0600; one line)'
+            cand --host-token 'Host token for approvals, 16 characters or more (default: generated, printed, kept). Visible to every local user on the command line: prefer --host-token-file'
+            cand --host-token-file 'Read the host token from this file (mode 0600; one line)'
             cand --approval 'manual: every remote write waits for the host; auto: allow at once'
             cand --approval-timeout 'How long a write waits for approval, in milliseconds (default 30000)'
             cand --cors 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)'
@@ -485,6 +487,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --opencode-directory 'OpenCode directory of the first workspace'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --rotate-tokens 'Replace the generated tokens kept for these workspaces with new ones (they live in the state folder''s tokens/; see below)'
             cand --read-only 'Refuse every write with 403 read_only'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
@@ -499,7 +502,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;approvals'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
-            cand --host-token 'Host token (default: from the pairing file or the server config file)'
+            cand --host-token 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file'
+            cand --host-token-file 'Read the host token from this file (mode 0600; one line)'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -519,7 +523,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;approvals;list'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
-            cand --host-token 'Host token (default: from the pairing file or the server config file)'
+            cand --host-token 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file'
+            cand --host-token-file 'Read the host token from this file (mode 0600; one line)'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -535,7 +540,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;approvals;allow'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
-            cand --host-token 'Host token (default: from the pairing file or the server config file)'
+            cand --host-token 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file'
+            cand --host-token-file 'Read the host token from this file (mode 0600; one line)'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -551,7 +557,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;approvals;deny'= {
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
-            cand --host-token 'Host token (default: from the pairing file or the server config file)'
+            cand --host-token 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file'
+            cand --host-token-file 'Read the host token from this file (mode 0600; one line)'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
@@ -566,12 +573,14 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;approvals;watch'= {
-            cand --action 'Only decide requests of this action (e.g. plugins.add; repeatable)'
+            cand --action 'Only decide requests of this action (e.g. plugins.add; repeatable; ''*'' for all)'
+            cand --reconnect-timeout 'When the server goes away, wait this long for it (or, when found by its pairing file, for a server of the same workspaces) before giving up'
             cand --url 'Server URL (default: the running `openwork serve` found by its pairing file)'
-            cand --host-token 'Host token (default: from the pairing file or the server config file)'
+            cand --host-token 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file'
+            cand --host-token-file 'Read the host token from this file (mode 0600; one line)'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
-            cand --allow-all 'Allow every request (of the --action kinds, if given) without asking'
+            cand --allow-all 'Allow every request of the --action kinds without asking (--action is required: give --action ''*'' to allow every write)'
             cand --deny-all 'Deny every request (of the --action kinds, if given) without asking'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'

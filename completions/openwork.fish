@@ -285,14 +285,17 @@ complete -c openwork -n "__fish_openwork_using_subcommand audit" -s V -l version
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l config -d 'Server config file (JSON)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l port -d 'Port to listen on; 0 picks a free one (default 8787)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l token -d 'Client bearer token (default: generated and printed)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token -d 'Host token for approvals (default: generated and printed)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l token -d 'Client bearer token, 16 characters or more (default: generated, printed, kept). Visible to every local user on the command line: prefer --token-file' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l token-file -d 'Read the client token from this file (mode 0600; one line)' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token -d 'Host token for approvals, 16 characters or more (default: generated, printed, kept). Visible to every local user on the command line: prefer --host-token-file' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token-file -d 'Read the host token from this file (mode 0600; one line)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval -d 'manual: every remote write waits for the host; auto: allow at once' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval-timeout -d 'How long a write waits for approval, in milliseconds (default 30000)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l cors -d 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-base-url -d 'OpenCode server URL of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-directory -d 'OpenCode directory of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l rotate-tokens -d 'Replace the generated tokens kept for these workspaces with new ones (they live in the state folder\'s tokens/; see below)'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l read-only -d 'Refuse every write with 403 read_only'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s q -l quiet -d 'Print nothing on success'
@@ -301,7 +304,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand serve" -s v -l verbose
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l host-token -d 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l host-token-file -d 'Read the host token from this file (mode 0600; one line)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -s q -l quiet -d 'Print nothing on success'
@@ -314,7 +318,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __f
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -f -a "deny" -d 'Deny a pending write (a unique id prefix is enough)'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and not __fish_seen_subcommand_from list allow deny watch" -f -a "watch" -d 'Follow requests as they come and answer each one'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l host-token -d 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l host-token-file -d 'Read the host token from this file (mode 0600; one line)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
@@ -323,7 +328,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l host-token -d 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l host-token-file -d 'Read the host token from this file (mode 0600; one line)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s q -l quiet -d 'Print nothing on success'
@@ -332,7 +338,8 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from allow" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l host-token -d 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l host-token-file -d 'Read the host token from this file (mode 0600; one line)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s q -l quiet -d 'Print nothing on success'
@@ -340,11 +347,13 @@ complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from deny" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l action -d 'Only decide requests of this action (e.g. plugins.add; repeatable)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l action -d 'Only decide requests of this action (e.g. plugins.add; repeatable; \'*\' for all)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l reconnect-timeout -d 'When the server goes away, wait this long for it (or, when found by its pairing file, for a server of the same workspaces) before giving up' -r
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l url -d 'Server URL (default: the running `openwork serve` found by its pairing file)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l host-token -d 'Host token (default: from the pairing file or the server config file)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l host-token -d 'Host token (default: from the pairing file or the server config file). Visible to every local user on the command line: prefer --host-token-file' -r
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l host-token-file -d 'Read the host token from this file (mode 0600; one line)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l allow-all -d 'Allow every request (of the --action kinds, if given) without asking'
+complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l allow-all -d 'Allow every request of the --action kinds without asking (--action is required: give --action \'*\' to allow every write)'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l deny-all -d 'Deny every request (of the --action kinds, if given) without asking'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand approvals; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Print nothing on success'

@@ -8,8 +8,10 @@
 // own code.
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
+pub mod display;
 pub mod error;
 pub mod pairing;
+pub mod private;
 pub mod server;
 pub mod workspace;
 

@@ -1,15 +1,20 @@
-//! The pairing file (docs/api.md#pairing-file): `{url, hostToken, clientToken, pid}`, one
-//! per running server, readable by its owner only. `openwork serve` writes
-//! it; `openwork approvals` reads it, so that the two work together with no
-//! flags. Lives in `<state dir>/openwork/servers/<pid>.json`
-//! (`$OPENWORK_STATE_DIR/servers` when that is set).
+//! The pairing file (docs/api.md#pairing-file): `{url, hostToken, clientToken, pid,
+//! workspaces}`, one per running server, readable by its owner only.
+//! `openwork serve` writes it; `openwork approvals` reads it, so that the
+//! two work together with no flags. Lives in
+//! `<state dir>/openwork/servers/<pid>.json` (`$OPENWORK_STATE_DIR/servers`
+//! when that is set). A file, or its folder, that is not private to the
+//! current user is refused ([`crate::private`]).
 // The pairing files are the server's own, outside every workspace, and no
 // kept value depends on them: they are read and written here directly.
 #![allow(clippy::disallowed_methods)]
 
+use crate::private;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// A pairing file is a few hundred bytes; more is not one.
+const MAX_SIZE: u64 = 64 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -18,18 +23,30 @@ pub struct Pairing {
     pub host_token: String,
     pub client_token: String,
     pub pid: u32,
+    /// The folders the server serves: `openwork approvals` shows them, and
+    /// follows a restart of the same set to its new pairing file.
+    #[serde(default)]
+    pub workspaces: Vec<String>,
 }
 
-pub fn dir() -> Option<PathBuf> {
+/// openwork's state folder: `$OPENWORK_STATE_DIR`, else
+/// `<state dir>/openwork` (`$XDG_STATE_HOME`, else `~/.local/state`, on
+/// Linux; the local data folder elsewhere).
+pub fn state_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("OPENWORK_STATE_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d).join("servers"));
+        return Some(PathBuf::from(d));
     }
     let base = directories::BaseDirs::new()?;
     let root = base
         .state_dir()
         .unwrap_or_else(|| base.data_local_dir())
         .to_path_buf();
-    Some(root.join("openwork").join("servers"))
+    Some(root.join("openwork"))
+}
+
+/// The folder of the pairing files.
+pub fn dir() -> Option<PathBuf> {
+    state_dir().map(|d| d.join("servers"))
 }
 
 /// One pairing file found on disk, and whether it can be used.
@@ -51,6 +68,13 @@ pub fn scan_in(dir: &Path) -> Vec<Entry> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
+    // A folder others may write to could hold anyone's file: none is used.
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Err(why) =
+        private::check_dir(dir).and_then(|()| parent.map_or(Ok(()), private::check_dir))
+    {
+        return vec![Entry::Refused(dir.to_path_buf(), why)];
+    }
     let mut found: Vec<(std::time::SystemTime, Entry)> = entries
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
@@ -68,27 +92,10 @@ pub fn scan_in(dir: &Path) -> Vec<Entry> {
 }
 
 fn read_entry(path: &Path) -> Entry {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match std::fs::metadata(path) {
-            Ok(m) if m.mode() & 0o077 != 0 => {
-                return Entry::Refused(
-                    path.to_path_buf(),
-                    format!(
-                        "its mode is {:o}, wider than 600; other users could read its tokens",
-                        m.mode() & 0o777
-                    ),
-                );
-            }
-            Ok(_) => {}
-            Err(e) => return Entry::Refused(path.to_path_buf(), e.to_string()),
-        }
-    }
-    let pairing: Pairing = match std::fs::read(path).map(|b| serde_json::from_slice(&b)) {
+    let pairing: Pairing = match private::read(path, MAX_SIZE).map(|b| serde_json::from_slice(&b)) {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return Entry::Refused(path.to_path_buf(), format!("it does not parse: {e}")),
-        Err(e) => return Entry::Refused(path.to_path_buf(), e.to_string()),
+        Err(why) => return Entry::Refused(path.to_path_buf(), why),
     };
     if is_running(pairing.pid) {
         Entry::Live(path.to_path_buf(), pairing)
@@ -114,20 +121,16 @@ pub struct PairingFile {
 }
 
 impl PairingFile {
-    /// Writes the file atomically with mode 0600 (its folder 0700).
-    pub fn write(pairing: &Pairing) -> std::io::Result<PairingFile> {
-        let dir = dir().ok_or_else(|| std::io::Error::other("no home folder to keep state in"))?;
-        create_private_dir(&dir)?;
-        let path = dir.join(format!("{}.json", pairing.pid));
-        let tmp = dir.join(format!(".{}.json.tmp", pairing.pid));
-        let bytes = serde_json::to_vec_pretty(pairing).map_err(std::io::Error::other)?;
-        {
-            let mut file = private_file(&tmp)?;
-            file.write_all(&bytes)?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
+    /// Writes the file atomically with mode 0600 (its folder 0700; an
+    /// existing folder that others may write to is refused).
+    pub fn write(pairing: &Pairing) -> Result<PairingFile, String> {
+        let dir = dir().ok_or("no home folder to keep state in")?;
+        if let Some(state) = dir.parent() {
+            private::create_dir(state)?;
         }
-        std::fs::rename(&tmp, &path)?;
+        let mut bytes = serde_json::to_vec_pretty(pairing).map_err(|e| e.to_string())?;
+        bytes.push(b'\n');
+        let path = private::write(&dir, &format!("{}.json", pairing.pid), &bytes)?;
         Ok(PairingFile { path })
     }
 
@@ -142,42 +145,13 @@ impl Drop for PairingFile {
     }
 }
 
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let _ = std::fs::remove_file(path);
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::create(path)
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
     fn write(dir: &Path, name: &str, pairing: &Pairing, mode: u32) {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
         let p = dir.join(name);
         std::fs::write(&p, serde_json::to_vec(pairing).unwrap()).unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -185,20 +159,23 @@ mod tests {
 
     #[test]
     fn live_stale_and_refused() {
-        let dir = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let dir = &root.path().join("servers");
+        std::fs::create_dir(dir).unwrap();
         let me = Pairing {
             url: "http://127.0.0.1:1".into(),
             host_token: "h".into(),
             client_token: "c".into(),
             pid: std::process::id(),
+            workspaces: vec!["/w".into()],
         };
-        write(dir.path(), "live.json", &me, 0o600);
-        write(dir.path(), "open.json", &me, 0o644);
+        write(dir, "live.json", &me, 0o600);
+        write(dir, "open.json", &me, 0o644);
         // A dead server's file is recognised on Linux only (`/proc`).
         let dead_is_seen = cfg!(target_os = "linux");
         if dead_is_seen {
             write(
-                dir.path(),
+                dir,
                 "dead.json",
                 &Pairing {
                     pid: u32::MAX - 1,
@@ -207,16 +184,16 @@ mod tests {
                 0o600,
             );
         }
-        std::fs::write(dir.path().join("junk.json"), "{").unwrap();
+        std::fs::write(dir.join("junk.json"), "{").unwrap();
         std::fs::set_permissions(
-            dir.path().join("junk.json"),
+            dir.join("junk.json"),
             std::fs::Permissions::from_mode(0o600),
         )
         .unwrap();
         let mut live = 0;
         let mut stale = 0;
         let mut refused = Vec::new();
-        for e in scan_in(dir.path()) {
+        for e in scan_in(dir) {
             match e {
                 Entry::Live(_, p) => {
                     assert_eq!(p, me);

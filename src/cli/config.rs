@@ -38,15 +38,11 @@ pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
             if ctx.out.json {
                 ctx.out.print_json(&view);
             } else {
-                ctx.out.info(
-                    &ctx.out
-                        .dim(&format!("# {}", ws.relative(&ws.opencode_config()))),
-                );
+                ctx.out
+                    .note(&format!("# {}", ws.relative(&ws.opencode_config())));
                 ctx.out.print_json(&view.opencode);
-                ctx.out.info(
-                    &ctx.out
-                        .dim(&format!("# {}", ws.relative(&ws.openwork_config()))),
-                );
+                ctx.out
+                    .note(&format!("# {}", ws.relative(&ws.openwork_config())));
                 ctx.out.print_json(&view.openwork);
             }
             Ok(())

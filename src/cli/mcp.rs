@@ -230,7 +230,7 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             if ctx.out.json {
                 ctx.out.print_json(item);
             } else {
-                ctx.out.info(&described(&ws, item));
+                ctx.out.block(&described(&ws, item));
             }
             Ok(())
         }
@@ -309,8 +309,19 @@ fn described(ws: &Workspace, item: &McpItem) -> String {
         _ => "the user-wide OpenCode config".to_string(),
     };
     fields.push(("source".into(), vec![format!("{} ({file})", item.source)]));
-    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut text = item.name.clone();
+    // Every name and value from the file is shown on its own line, its
+    // control characters visible: a value cannot forge another line.
+    let shown = |text: &str| openwork::display::line(text).into_owned();
+    let fields: Vec<(String, Vec<String>)> = fields
+        .into_iter()
+        .map(|(key, lines)| (shown(&key), lines.iter().map(|l| shown(l)).collect()))
+        .collect();
+    let width = fields
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = shown(&item.name);
     for (key, lines) in fields {
         for (i, line) in lines.iter().enumerate() {
             let key = if i == 0 { key.as_str() } else { "" };

@@ -144,6 +144,27 @@ pub fn default_workspace() -> Result<(PathBuf, String), Failure> {
     Ok((found.root, why))
 }
 
+/// Whether `--flag` (or `--flag=…`) is on this process's command line,
+/// where every local user can read it (`ps`, `/proc/PID/cmdline`).
+pub fn on_command_line(flag: &str) -> bool {
+    let with_value = format!("{flag}=");
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| {
+            a.to_str()
+                .is_some_and(|a| a == flag || a.starts_with(&with_value))
+        })
+}
+
+/// The warning for a token given on the command line.
+pub fn warn_token_on_command_line(flag: &str, instead: &str) {
+    eprintln!(
+        "warning: {flag} on the command line can be read by every user of this machine \
+         (ps, /proc/PID/cmdline); use {instead} instead"
+    );
+}
+
 /// Flags shared by every command that writes.
 #[derive(Debug, Clone, Args)]
 pub struct WriteArgs {

@@ -1,9 +1,13 @@
 //! Everything the CLI prints: JSON for machines, tables and one-liners for
 //! people, errors on stderr. Colour only on a terminal and never with
-//! `--no-color` or `NO_COLOR`.
+//! `--no-color` or `NO_COLOR`. Whatever it prints for people goes through
+//! [`openwork::display`] first: names, summaries, table cells and diffs
+//! come from clients and workspace files, and a terminal must show their
+//! control characters, never obey them.
 
 use super::{GlobalArgs, table};
 use comfy_table::{ContentArrangement, Table, presets};
+use openwork::display;
 use openwork::workspace::{Plan, Workspace};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -39,9 +43,11 @@ impl Output {
         }
     }
 
+    /// Pretty JSON; a hidden character in a string is written as a JSON
+    /// `\uXXXX` escape (the same value, nothing a terminal obeys).
     pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
         let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
-        self.stdout_line(&text);
+        self.stdout_line(&display::json(&text));
     }
 
     fn stdout_line(&self, text: &str) {
@@ -58,20 +64,51 @@ impl Output {
         }
     }
 
+    /// `✓ msg`, with `msg` shown as one line.
     pub fn success(&self, msg: &str) {
         if !self.quiet {
+            let msg = display::line(msg);
             self.stdout_line(&format!("{} {msg}", self.paint(GREEN, "✓")));
         }
     }
 
+    /// `msg` as one line.
     pub fn info(&self, msg: &str) {
         if !self.quiet {
-            self.stdout_line(msg);
+            self.stdout_line(&display::line(msg));
         }
     }
 
-    /// Raw text (a file's content) exactly as is.
+    /// `msg` as one line, dimmed on a terminal.
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            self.stdout_line(&self.dim(&display::line(msg)));
+        }
+    }
+
+    /// Lines made for people whose parts were each shown with
+    /// [`display::line`]: the line breaks are ours, anything else a
+    /// terminal would obey is shown (unless `--quiet`).
+    pub fn block(&self, text: &str) {
+        if !self.quiet {
+            self.stdout_line(&display::body(text));
+        }
+    }
+
+    /// A file's content: exactly as is into a pipe or a file, with its
+    /// hidden characters shown (lines and tabs kept) on a terminal.
     pub fn raw(&self, text: &str) {
+        let text = if std::io::stdout().is_terminal() {
+            display::body(text)
+        } else {
+            text.into()
+        };
+        self.write_out(&text);
+    }
+
+    /// Text already made safe (a diff from [`Output::diff`], its colours
+    /// included), as is.
+    fn write_out(&self, text: &str) {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes());
     }
@@ -82,25 +119,27 @@ impl Output {
         } else {
             ("", "", "")
         };
-        // Keep the error on one line whatever the message holds.
+        // One line whatever the message holds: a newline is a blank, and
+        // everything else a terminal would obey is shown instead.
         let msg = msg.replace(['\n', '\r'], " ");
-        eprintln!("{bold}{red}error:{reset} {msg}");
+        eprintln!("{bold}{red}error:{reset} {}", display::line(&msg));
         if let Some(h) = hint {
-            eprintln!("{bold}hint:{reset} {h}");
+            eprintln!("{bold}hint:{reset} {}", display::line(h));
         }
     }
 
     /// A line for people on stderr, beside what stdout carries (unless
     /// `--quiet`).
-    pub fn note(&self, msg: &str) {
+    pub fn aside(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{msg}");
+            eprintln!("{}", display::line(msg));
         }
     }
 
+    /// Detail on stderr under `-v`; may span lines (a written diff).
     pub fn debug(&self, msg: &str) {
         if self.verbose > 0 {
-            eprintln!("{msg}");
+            eprintln!("{}", display::body(msg));
         }
     }
 
@@ -108,12 +147,21 @@ impl Output {
     /// not on a terminal, tab-separated rows under a header line.
     pub fn table(&self, headers: &[&str], mut rows: Vec<Vec<String>>, empty: &str) {
         if !self.tty {
-            self.raw(&table::tab_separated(headers, &rows));
+            // Tabs, newlines and backslashes as `\t`, `\n`, `\\` (a row is
+            // one line), then anything else a terminal would obey shown as
+            // everywhere else: the rows may well end up on a terminal.
+            self.write_out(&display::body(&table::tab_separated(headers, &rows)));
             return;
         }
         if rows.is_empty() {
             self.info(empty);
             return;
+        }
+        // Shown, not obeyed, and measured as shown.
+        for cell in rows.iter_mut().flatten() {
+            if let std::borrow::Cow::Owned(shown) = display::line(cell) {
+                *cell = shown;
+            }
         }
         let styled = |headers: Vec<String>| {
             let mut table = Table::new();
@@ -140,10 +188,12 @@ impl Output {
         self.stdout_line(&table.to_string());
     }
 
-    /// A unified diff, coloured line by line on a terminal.
+    /// A unified diff, its hidden characters shown (lines and tabs kept),
+    /// coloured line by line on a terminal.
     pub fn diff(&self, diff: &str) -> String {
+        let diff = display::body(diff);
         if !self.color {
-            return diff.to_string();
+            return diff.into_owned();
         }
         diff.lines()
             .map(|l| {
@@ -191,6 +241,6 @@ impl Output {
             return;
         }
         self.info(&format!("Dry run: {} (nothing written)", plan.summary));
-        self.raw(&self.diff(&diff));
+        self.write_out(&self.diff(&diff));
     }
 }

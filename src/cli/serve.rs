@@ -12,9 +12,10 @@ use clap::error::{ContextKind, ContextValue};
 use clap::{Args, Command};
 use openwork::server::config_file::{self, ConfigFile};
 use openwork::server::settings::{
-    self, ApprovalMode, Invalid, Settings, Token, WorkspaceSetting, path_from, values,
+    self, ApprovalMode, Invalid, Settings, Token, WorkspaceSetting, path_from, token_or_file,
+    values,
 };
-use openwork::server::{self, ServeError};
+use openwork::server::{self, ServeError, kept_tokens};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,6 +28,13 @@ folder (the nearest folder up with opencode.json(c) or .opencode, else the git r
 Each setting comes from, highest first: the flag, the environment variable, the config
 file (~/.config/openwork/server.json), the default. An empty environment variable counts
 as unset.
+
+Tokens: give them in files (--token-file, --host-token-file, or the variables
+OPENWORK_TOKEN_FILE, OPENWORK_HOST_TOKEN_FILE; mode 0600), not on the command line, where
+every local user can read them. Tokens openwork generates are kept (mode 0600) in
+$XDG_STATE_HOME/openwork/tokens/ (~/.local/state/openwork/tokens/; $OPENWORK_STATE_DIR/tokens/
+when that is set), one file per set of workspaces, and reused on restart; --rotate-tokens
+replaces them.
 
 Examples:
   openwork serve --workspace ~/proj                   # manual approval, tokens printed
@@ -59,7 +67,8 @@ pub struct ServeArgs {
     /// Port to listen on; 0 picks a free one (default 8787).
     #[arg(long, value_name = "PORT", hide_env_values = true, env = "OPENWORK_PORT", value_parser = values::port)]
     pub port: Option<u16>,
-    /// Client bearer token (default: generated and printed).
+    /// Client bearer token, 16 characters or more (default: generated, printed, kept).
+    /// Visible to every local user on the command line: prefer --token-file.
     #[arg(
         long,
         value_name = "TOKEN",
@@ -67,7 +76,16 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
-    /// Host token for approvals (default: generated and printed).
+    /// Read the client token from this file (mode 0600; one line).
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "OPENWORK_TOKEN_FILE",
+        hide_env_values = true
+    )]
+    pub token_file: Option<PathBuf>,
+    /// Host token for approvals, 16 characters or more (default: generated, printed,
+    /// kept). Visible to every local user on the command line: prefer --host-token-file.
     #[arg(
         long,
         value_name = "TOKEN",
@@ -75,6 +93,18 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub host_token: Option<String>,
+    /// Read the host token from this file (mode 0600; one line).
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "OPENWORK_HOST_TOKEN_FILE",
+        hide_env_values = true
+    )]
+    pub host_token_file: Option<PathBuf>,
+    /// Replace the generated tokens kept for these workspaces with new ones
+    /// (they live in the state folder's tokens/; see below).
+    #[arg(long)]
+    pub rotate_tokens: bool,
     /// manual: every remote write waits for the host; auto: allow at once.
     #[arg(
         long,
@@ -224,8 +254,28 @@ pub fn resolve(
 
     let host = args.host.clone().or(file.host.clone());
     let port = args.port.or(file.port);
-    let client_token = args.token.clone().or(file.token.clone());
-    let host_token = args.host_token.clone().or(file.host_token.clone());
+    // Flag or variable (as text, else its file), else the config file's.
+    let from_cwd = |p: &Option<PathBuf>| p.as_ref().map(|p| path_from(cwd, p));
+    let client_token = match token_or_file(
+        args.token.as_ref(),
+        from_cwd(&args.token_file),
+        "client token",
+    )? {
+        Some(t) => Some(t),
+        None => token_or_file(file.token.as_ref(), file.token_file(), "client token")?,
+    };
+    let host_token = match token_or_file(
+        args.host_token.as_ref(),
+        from_cwd(&args.host_token_file),
+        "host token",
+    )? {
+        Some(t) => Some(t),
+        None => token_or_file(
+            file.host_token.as_ref(),
+            file.host_token_file(),
+            "host token",
+        )?,
+    };
     let approval = args.approval.or(file.approval_mode());
     let timeout_ms = args.approval_timeout.or(file.approval_timeout_ms());
     let mut why_current = None;
@@ -339,7 +389,18 @@ fn log_filter(verbose: u8) -> tracing_subscriber::EnvFilter {
 pub fn run(ctx: &Ctx, args: ServeArgs) -> CmdResult {
     let cwd = std::env::current_dir()
         .map_err(|e| usage(format!("cannot read the current folder: {e}")))?;
-    let (settings, why_current) = resolve(
+    for (flag, instead) in [
+        ("--token", "--token-file or OPENWORK_TOKEN_FILE"),
+        (
+            "--host-token",
+            "--host-token-file or OPENWORK_HOST_TOKEN_FILE",
+        ),
+    ] {
+        if super::on_command_line(flag) {
+            super::warn_token_on_command_line(flag, instead);
+        }
+    }
+    let (mut settings, why_current) = resolve(
         &args,
         &ctx.global.workspace,
         &|k| std::env::var(k).ok(),
@@ -350,6 +411,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> CmdResult {
         ctx.out
             .debug(&format!("workspace {}: {why}", served.path.display()));
     }
+    let kept = kept_tokens::keep(&mut settings, args.rotate_tokens).map_err(usage)?;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(log_filter(ctx.global.verbose))
         .with_writer(std::io::stderr)
@@ -361,6 +423,12 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> CmdResult {
         .max_blocking_threads(32)
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start: {e}")))?;
+    if let Some(path) = kept {
+        tracing::debug!(
+            "generated tokens kept in {} (reused on restart; --rotate-tokens replaces them)",
+            path.display()
+        );
+    }
     let result = runtime.block_on(server::run(settings));
     // Waits for any write still running on the blocking pool.
     drop(runtime);
@@ -497,16 +565,16 @@ mod tests {
         let h = home();
         write_config(
             h.path(),
-            r#"{"host":"0.0.0.0","port":9000,"token":"filetok","hostToken":"filehost",
+            r#"{"host":"0.0.0.0","port":9000,"token":"filetok-0123456789","hostToken":"filehost-0123456789",
                 "approval":{"mode":"auto","timeoutMs":5},"readOnly":true,
                 "corsOrigins":["https://a.example"]}"#,
         );
         let file = run(&[], &[], h.path()).unwrap();
         assert_eq!(file.host, "0.0.0.0");
         assert_eq!(file.port, 9000);
-        assert_eq!(file.client_token.value, "filetok");
+        assert_eq!(file.client_token.value, "filetok-0123456789");
         assert!(!file.client_token.generated);
-        assert_eq!(file.host_token.value, "filehost");
+        assert_eq!(file.host_token.value, "filehost-0123456789");
         assert_eq!(file.approval, ApprovalMode::Auto);
         assert_eq!(file.approval_timeout, Duration::from_millis(5));
         assert!(file.read_only);
@@ -523,9 +591,9 @@ mod tests {
                 "--port",
                 "0",
                 "--token",
-                "flagtok",
+                "flagtok-0123456789",
                 "--host-token",
-                "flaghost",
+                "flaghost-0123456789",
                 "--approval",
                 "manual",
                 "--approval-timeout",
@@ -541,8 +609,8 @@ mod tests {
         .unwrap();
         assert_eq!(flags.host, "::1");
         assert_eq!(flags.port, 0);
-        assert_eq!(flags.client_token.value, "flagtok");
-        assert_eq!(flags.host_token.value, "flaghost");
+        assert_eq!(flags.client_token.value, "flagtok-0123456789");
+        assert_eq!(flags.host_token.value, "flaghost-0123456789");
         assert_eq!(flags.approval, ApprovalMode::Manual);
         assert_eq!(flags.approval_timeout, Duration::from_millis(7));
         assert!(flags.read_only, "from the file still");
@@ -676,7 +744,9 @@ mod tests {
         assert!(bad(&["-w", "missing"]).contains("does not exist"));
         assert!(bad(&["--config", "nope.json"]).contains("does not exist"));
         assert!(bad(&["--token", "has space"]).contains("client token"));
-        assert!(bad(&["--token", "same", "--host-token", "same"]).contains("differ"));
+        let same = "same-token-0123456789";
+        assert!(bad(&["--token", same, "--host-token", same]).contains("differ"));
+        assert!(bad(&["--host-token", "x"]).contains("at least 16 characters"));
         assert!(bad(&["--host", " "]).contains("invalid host"));
 
         // A default config file that exists but does not parse.

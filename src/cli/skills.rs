@@ -242,7 +242,7 @@ fn edit(ctx: &Ctx, ws: &Workspace, name: &str, args: &WriteArgs) -> CmdResult {
         Ok(()) => {
             let kept = copy.keep();
             ctx.out
-                .note(&format!("your edit is kept in {}", kept.display()));
+                .aside(&format!("your edit is kept in {}", kept.display()));
             Ok(())
         }
         Err(failure) => {

@@ -6,7 +6,9 @@
 use dialoguer::console::measure_text_width;
 
 /// Tab-separated rows under their header, one line each: a tab, a line
-/// break or a backslash in a value is written `\t`, `\n`, `\r`, `\\`.
+/// break or a backslash in a value is written `\t`, `\n`, `\\` (other
+/// control characters are the caller's: `Output::table` shows them as
+/// everywhere else).
 pub fn tab_separated(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     let header = headers.iter().map(|h| h.to_string()).collect::<Vec<_>>();
@@ -25,7 +27,6 @@ fn escaped(cell: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
             c => out.push(c),
         }
     }

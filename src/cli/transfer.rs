@@ -48,7 +48,9 @@ pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
                 path.display()
             ));
         }
-        _ => ctx.out.raw(&text),
+        // Hidden characters as JSON escapes: the same document, and
+        // nothing a terminal obeys.
+        _ => ctx.out.raw(&openwork::display::json(&text)),
     }
     Ok(())
 }

@@ -2,8 +2,15 @@
 //! until the host allows or denies it, or until the timeout. Pending
 //! requests are bounded; every change is also published on a broadcast
 //! channel for the `GET /approvals/events` stream.
+//!
+//! An allowed request is resolved only once the writer has tried to apply
+//! it: the writer gets a [`Report`] with the allowance, and what it sends
+//! back (written, or why not) is what the host's `POST /approvals/:id`
+//! answers, what `approval.resolved` carries and what the log says. The
+//! host never reads "allowed" of a write that did not land.
 
-use super::models::{ApprovalRequest, Resolved};
+use super::models::{ApprovalRequest, NotWritten, Resolved};
+use crate::display;
 use crate::{Code, Error};
 use serde_json::json;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -11,10 +18,66 @@ use std::time::Duration;
 use tokio::sync::{broadcast, oneshot};
 
 /// How a request ended for the writer that waits on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Outcome {
-    Allowed,
+    /// Apply the plan, then say how it went through the report.
+    Allowed(Report),
     Denied(Reason),
+}
+
+impl PartialEq for Outcome {
+    fn eq(&self, other: &Outcome) -> bool {
+        match (self, other) {
+            (Outcome::Allowed(_), Outcome::Allowed(_)) => true,
+            (Outcome::Denied(a), Outcome::Denied(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// The end of an allowed request: whether its write landed.
+pub type Written = Result<(), NotWritten>;
+
+/// What an allowed writer owes the gate: how its apply went. Sending it
+/// resolves the request (event, log line, the host's answer); dropping it
+/// unsent — the client went away before the apply began — resolves it as
+/// not written.
+pub struct Report {
+    id: String,
+    approvals: Arc<Approvals>,
+    host: Option<oneshot::Sender<Written>>,
+}
+
+impl std::fmt::Debug for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Report({})", self.id)
+    }
+}
+
+impl Report {
+    /// The apply's result: `Ok` when written.
+    pub fn send(mut self, result: &crate::Result<()>) {
+        let written = result.as_ref().map(|_| ()).map_err(NotWritten::of);
+        self.finish(written);
+    }
+
+    fn finish(&mut self, written: Written) {
+        let Some(host) = self.host.take() else {
+            return;
+        };
+        self.approvals.publish(&self.id, true, "allowed", &written);
+        let _ = host.send(written);
+    }
+}
+
+impl Drop for Report {
+    fn drop(&mut self) {
+        self.finish(Err(NotWritten {
+            reason: Reason::Withdrawn.as_str().to_string(),
+            message: "the client went away before the write was applied".into(),
+            paths: Vec::new(),
+        }));
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +168,7 @@ impl Approvals {
             workspace = %request.workspace_id,
             action = %request.action,
             "approval requested: {}",
-            request.summary
+            display::line(&request.summary)
         );
         inner.pending.push(Pending {
             request: request.clone(),
@@ -126,42 +189,81 @@ impl Approvals {
         Some(inner.pending.remove(i))
     }
 
-    /// Settles a pending request (publishing the outcome); `false` if it
-    /// was no longer pending.
-    fn settle(&self, inner: &mut Inner, id: &str, outcome: Outcome) -> bool {
-        let Some(p) = Self::take(inner, id) else {
-            return false;
-        };
-        let (allowed, reason) = match outcome {
-            Outcome::Allowed => (true, "allowed"),
-            Outcome::Denied(r) => (false, r.as_str()),
-        };
-        tracing::info!(id, allowed, reason, "approval resolved");
-        let _ = p.reply.send(outcome);
+    /// The log line and the `approval.resolved` event of a request.
+    fn publish(&self, id: &str, allowed: bool, reason: &'static str, written: &Written) {
+        match written {
+            Ok(()) => tracing::info!(id, allowed, reason, written = true, "approval resolved"),
+            Err(not) if allowed => tracing::warn!(
+                id,
+                allowed,
+                reason,
+                written = false,
+                why = %not.reason,
+                "approval resolved, but nothing was written: {}",
+                display::line(&not.message)
+            ),
+            Err(_) => tracing::info!(id, allowed, reason, written = false, "approval resolved"),
+        }
         let _ = self.events.send(Event::Resolved(Resolved {
             id: id.to_string(),
             allowed,
             reason,
+            written: written.is_ok(),
+            not_written: written.as_ref().err().filter(|_| allowed).cloned(),
         }));
+    }
+
+    /// Denies a pending request (publishing it); `false` if it was no
+    /// longer pending.
+    fn settle(&self, inner: &mut Inner, id: &str, reason: Reason) -> bool {
+        let Some(p) = Self::take(inner, id) else {
+            return false;
+        };
+        self.publish(
+            id,
+            false,
+            reason.as_str(),
+            &Err(NotWritten {
+                reason: reason.as_str().to_string(),
+                message: String::new(),
+                paths: Vec::new(),
+            }),
+        );
+        let _ = p.reply.send(Outcome::Denied(reason));
         true
     }
 
-    /// The host's answer to `POST /approvals/:id`.
-    pub fn reply(&self, id: &str, allow: bool) -> Result<bool, Error> {
-        let outcome = if allow {
-            Outcome::Allowed
-        } else {
-            Outcome::Denied(Reason::Denied)
-        };
-        let mut inner = self.lock();
-        if self.settle(&mut inner, id, outcome) {
-            Ok(allow)
-        } else {
-            Err(Error::new(
-                Code::ApprovalNotFound,
-                "Approval request not found",
-            ))
+    /// The host's answer to `POST /approvals/:id`: for an allowed request,
+    /// once its writer has tried to apply it, whether it was written.
+    pub async fn reply(self: &Arc<Self>, id: &str, allow: bool) -> Result<Written, Error> {
+        let not_found = || Error::new(Code::ApprovalNotFound, "Approval request not found");
+        if !allow {
+            let mut inner = self.lock();
+            return if self.settle(&mut inner, id, Reason::Denied) {
+                Ok(Err(NotWritten::denied()))
+            } else {
+                Err(not_found())
+            };
         }
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut inner = self.lock();
+            let p = Self::take(&mut inner, id).ok_or_else(not_found)?;
+            let report = Report {
+                id: id.to_string(),
+                approvals: self.clone(),
+                host: Some(tx),
+            };
+            // A writer already gone drops the report here: not written.
+            let _ = p.reply.send(Outcome::Allowed(report));
+        }
+        Ok(rx.await.unwrap_or_else(|_| {
+            Err(NotWritten {
+                reason: Code::Internal.as_str().to_string(),
+                message: "the write ended without a result".into(),
+                paths: Vec::new(),
+            })
+        }))
     }
 
     /// Pending requests, oldest first.
@@ -188,7 +290,7 @@ impl Approvals {
         inner.closed = true;
         let ids: Vec<String> = inner.pending.iter().map(|p| p.request.id.clone()).collect();
         for id in ids {
-            self.settle(&mut inner, &id, Outcome::Denied(Reason::Shutdown));
+            self.settle(&mut inner, &id, Reason::Shutdown);
         }
     }
 }
@@ -228,8 +330,7 @@ impl Ticket {
             Err(_) => {
                 let timed_out = {
                     let mut inner = self.approvals.lock();
-                    self.approvals
-                        .settle(&mut inner, &self.id, Outcome::Denied(Reason::Timeout))
+                    self.approvals.settle(&mut inner, &self.id, Reason::Timeout)
                 };
                 if timed_out {
                     Outcome::Denied(Reason::Timeout)
@@ -251,7 +352,7 @@ impl Drop for Ticket {
         if !self.done {
             let mut inner = self.approvals.lock();
             self.approvals
-                .settle(&mut inner, &self.id, Outcome::Denied(Reason::Withdrawn));
+                .settle(&mut inner, &self.id, Reason::Withdrawn);
         }
     }
 }
@@ -282,17 +383,66 @@ mod tests {
         let t1 = a.request(req("1")).unwrap();
         let t2 = a.request(req("2")).unwrap();
         assert_eq!(a.list().len(), 2);
-        assert!(a.reply("1", true).unwrap());
-        assert!(!a.reply("2", false).unwrap());
-        assert_eq!(t1.wait().await, Outcome::Allowed);
+        // The host's answer to an allow waits for the writer's report.
+        let writer = tokio::spawn(async move {
+            match t1.wait().await {
+                Outcome::Allowed(report) => report.send(&Ok(())),
+                other => panic!("{other:?}"),
+            }
+        });
+        assert_eq!(a.reply("1", true).await.unwrap(), Ok(()));
+        writer.await.unwrap();
+        assert_eq!(
+            a.reply("2", false).await.unwrap().unwrap_err().reason,
+            "denied"
+        );
         assert_eq!(t2.wait().await, Outcome::Denied(Reason::Denied));
-        assert_eq!(a.reply("1", true).unwrap_err().code, Code::ApprovalNotFound);
+        assert_eq!(
+            a.reply("1", true).await.unwrap_err().code,
+            Code::ApprovalNotFound
+        );
         assert!(matches!(events.recv().await, Ok(Event::Requested(r)) if r.id == "1"));
         assert!(matches!(events.recv().await, Ok(Event::Requested(r)) if r.id == "2"));
-        assert!(matches!(events.recv().await, Ok(Event::Resolved(r)) if r.id == "1" && r.allowed));
         assert!(
-            matches!(events.recv().await, Ok(Event::Resolved(r)) if r.id == "2" && r.reason == "denied")
+            matches!(events.recv().await, Ok(Event::Resolved(r)) if r.id == "1" && r.allowed && r.written)
         );
+        assert!(
+            matches!(events.recv().await, Ok(Event::Resolved(r)) if r.id == "2" && r.reason == "denied" && !r.written)
+        );
+    }
+
+    /// Allowed but not applied (a conflict), or the writer gone before it
+    /// applied: the host's answer, the event and the log say not written.
+    #[tokio::test]
+    async fn allowed_but_not_written_is_said() {
+        let a = Approvals::new(Duration::from_secs(5), 10);
+        let (_, mut events) = a.subscribe();
+        let t = a.request(req("c")).unwrap();
+        let writer = tokio::spawn(async move {
+            if let Outcome::Allowed(report) = t.wait().await {
+                let conflict = Error::new(Code::Conflict, "changed")
+                    .with_details(json!({"paths": ["/w/opencode.jsonc"]}));
+                report.send(&Err(conflict));
+            }
+        });
+        let not = a.reply("c", true).await.unwrap().unwrap_err();
+        writer.await.unwrap();
+        assert_eq!(not.reason, "conflict");
+        assert_eq!(not.paths, vec!["/w/opencode.jsonc".to_string()]);
+        let _ = events.recv().await;
+        match events.recv().await {
+            Ok(Event::Resolved(r)) => {
+                assert!(r.allowed && !r.written);
+                assert_eq!(r.not_written.unwrap().reason, "conflict");
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let t = a.request(req("gone")).unwrap();
+        let writer = tokio::spawn(async move { drop(t.wait().await) });
+        let not = a.reply("gone", true).await.unwrap().unwrap_err();
+        writer.await.unwrap();
+        assert_eq!(not.reason, "withdrawn");
     }
 
     #[tokio::test]

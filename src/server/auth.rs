@@ -41,6 +41,12 @@ impl Tokens {
         digest(token).ct_eq(&self.host).into()
     }
 
+    /// The handshake's proof that this server holds the host token
+    /// ([`super::handshake`]), keyed with its digest.
+    pub fn host_proof(&self, nonce: &str, port: u16) -> String {
+        super::handshake::proof(&self.host, nonce, port)
+    }
+
     /// `Authorization: Bearer <client token>` (+ optional client id).
     pub fn client(&self, headers: &HeaderMap) -> Result<Actor, Error> {
         let deny = || Error::new(Code::Unauthorized, "Invalid bearer token");

@@ -28,6 +28,12 @@ pub struct ConfigFile {
     pub token: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub host_token: Option<String>,
+    /// A file holding the client token, relative to this file's folder.
+    #[serde(default, deserialize_with = "text")]
+    token_file: Option<String>,
+    /// A file holding the host token, relative to this file's folder.
+    #[serde(default, deserialize_with = "text")]
+    host_token_file: Option<String>,
     #[serde(default)]
     approval: Option<Object<Approval>>,
     /// Paths relative to the file's folder: see [`ConfigFile::workspaces`].
@@ -135,6 +141,16 @@ impl ConfigFile {
             .and_then(Path::parent)
             .unwrap_or(Path::new(""));
         path_from(dir, Path::new(p))
+    }
+
+    /// `"tokenFile"`, when the file has it.
+    pub fn token_file(&self) -> Option<PathBuf> {
+        self.token_file.as_deref().map(|p| self.path_of(p))
+    }
+
+    /// `"hostTokenFile"`, when the file has it.
+    pub fn host_token_file(&self) -> Option<PathBuf> {
+        self.host_token_file.as_deref().map(|p| self.path_of(p))
     }
 
     pub fn approval_mode(&self) -> Option<ApprovalMode> {

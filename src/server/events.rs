@@ -1,6 +1,9 @@
 //! `GET /approvals/events`: a server-sent event stream of the pending
 //! requests first, then every request and resolution as it happens,
-//! until the server shuts down.
+//! until the server shuts down: then the resolutions of that moment (the
+//! pending requests denied with reason `shutdown`) and a last
+//! `server.shutdown` event, so that a watcher can tell a shutdown from a
+//! lost connection.
 
 use super::approvals::Event;
 use super::request::Request;
@@ -36,7 +39,13 @@ pub async fn stream(req: Request, _: ()) -> Result<Response> {
         |(mut rx, mut shutdown)| async move {
             loop {
                 if *shutdown.borrow() {
-                    return None;
+                    // What was published before the flag (the shutdown's
+                    // own resolutions), then the end.
+                    return match rx.try_recv() {
+                        Ok(event) => Some((Ok(sse_event(&event)), (rx, shutdown))),
+                        Err(broadcast::error::TryRecvError::Lagged(_)) => continue,
+                        Err(_) => None,
+                    };
                 }
                 tokio::select! {
                     event = rx.recv() => match event {
@@ -53,8 +62,21 @@ pub async fn stream(req: Request, _: ()) -> Result<Response> {
             }
         },
     );
+    let shutdown = req.state.shutdown.clone();
+    let last = futures_util::stream::iter([()]).filter_map(move |()| {
+        let stopped = *shutdown.borrow();
+        async move {
+            stopped.then(|| {
+                Ok::<_, Infallible>(
+                    warp::sse::Event::default()
+                        .event("server.shutdown")
+                        .data("{}"),
+                )
+            })
+        }
+    });
     let stream = warp::sse::keep_alive()
         .interval(Duration::from_secs(15))
-        .stream(first.chain(live));
+        .stream(first.chain(live).chain(last));
     Ok(warp::sse::reply(stream).into_response())
 }

@@ -209,6 +209,12 @@ pub fn routes(state: State) -> Route {
             path!("approvals" / "events").map(none),
             events::stream,
         ),
+        route(
+            s,
+            post(),
+            path!("approvals" / "handshake").map(none),
+            approvals::handshake,
+        ),
         route(s, post(), path!("approvals" / String), approvals::reply),
     ]
     .boxed();

@@ -30,6 +30,8 @@ pub mod endpoints;
 pub mod errors;
 pub mod events;
 pub mod filters;
+pub mod handshake;
+pub mod kept_tokens;
 pub mod models;
 pub mod payloads;
 pub mod reads;
@@ -102,28 +104,40 @@ async fn clean_stale_temps(entries: &[Arc<WsEntry>], read_only: bool) {
     }
 }
 
-/// Resolves when SIGINT or SIGTERM arrives.
-async fn shutdown_signal() {
+/// SIGINT and SIGTERM, listened to from before the boot lines are printed:
+/// a signal sent as soon as the server says it is up stops it cleanly
+/// (a handler installed only when first awaited let such a signal kill
+/// the process with the default action, leaving its pairing file).
+struct Stop {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut int), Ok(mut term)) => {
-                tokio::select! {
-                    _ = int.recv() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Stop {
+    fn listen() -> Stop {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Stop {
+                signals: signal(SignalKind::interrupt())
+                    .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
+                    .ok(),
             }
         }
+        #[cfg(not(unix))]
+        Stop {}
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Resolves when SIGINT or SIGTERM arrives.
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        if let Some((int, term)) = self.signals.as_mut() {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -155,13 +169,22 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
     let addr = listener
         .local_addr()
         .map_err(|e| ServeError::Runtime(format!("cannot read the bound address: {e}")))?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            "listening on {addr}, which other machines can reach: openwork serves plain HTTP, \
+             so tokens and workspace files cross the network unencrypted; put a TLS reverse \
+             proxy in front (README: \"TLS\") and bind 127.0.0.1"
+        );
+    }
 
+    let mut stop = Stop::listen();
     // The pairing file exists before the boot lines say we are up.
     let pairing = pairing::PairingFile::write(&pairing::Pairing {
         url: format!("http://{}", reachable(addr)),
         host_token: settings.host_token.value.clone(),
         client_token: settings.client_token.value.clone(),
         pid: std::process::id(),
+        workspaces: entries.iter().map(|e| e.info.path.clone()).collect(),
     });
     let pairing = match pairing {
         Ok(p) => {
@@ -221,6 +244,7 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         started: Instant::now(),
         shutdown: shutdown_rx.clone(),
         writes: writes.clone(),
+        port: addr.port(),
     });
 
     let server = conn::serve(listener, filters::app(state), shutdown_rx.clone());
@@ -228,7 +252,7 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
 
     tokio::select! {
         _ = &mut server => {}
-        _ = shutdown_signal() => {
+        _ = stop.wait() => {
             tracing::info!("shutting down");
             approvals.shutdown();
             let _ = shutdown_tx.send(true);

@@ -116,17 +116,76 @@ pub struct ApprovalRequest {
 
 /// The `approval.resolved` event.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Resolved {
     pub id: String,
     pub allowed: bool,
     /// `allowed`, `denied`, `timeout`, `shutdown` or `withdrawn` (the
     /// client that asked went away).
     pub reason: &'static str,
+    /// Whether the write landed: `false` for every request not allowed,
+    /// and for an allowed one whose apply failed.
+    pub written: bool,
+    /// Why an allowed request was not written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_written: Option<NotWritten>,
 }
 
-/// `POST /approvals/:id`.
+/// Why a write was not written (docs/api.md#approval-endpoints).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotWritten {
+    /// The error code of the apply (`conflict`, …), or the reason of a
+    /// request that was not allowed (`denied`, `withdrawn`, …).
+    pub reason: String,
+    pub message: String,
+    /// The files that changed meanwhile, for a `conflict`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+}
+
+impl NotWritten {
+    /// The apply's error, as the host is told it.
+    pub fn of(e: &crate::Error) -> NotWritten {
+        let paths = e
+            .details
+            .as_deref()
+            .and_then(|d| d.get("paths"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        NotWritten {
+            reason: e.code.as_str().to_string(),
+            message: e.message.clone(),
+            paths,
+        }
+    }
+
+    pub fn denied() -> NotWritten {
+        NotWritten {
+            reason: "denied".into(),
+            message: String::new(),
+            paths: Vec::new(),
+        }
+    }
+}
+
+/// `POST /approvals/:id`: answered once an allowed write was applied (or
+/// failed to be).
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Replied {
     pub ok: bool,
     pub allowed: bool,
+    pub written: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_written: Option<NotWritten>,
+}
+
+/// `POST /approvals/handshake`.
+#[derive(Debug, Serialize)]
+pub struct HandshakeProof {
+    pub proof: String,
 }

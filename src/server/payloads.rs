@@ -125,6 +125,18 @@ pub fn reply(obj: &Map<String, Value>) -> Result<bool> {
     }
 }
 
+/// `{nonce}` of `POST /approvals/handshake`: hex, 32 to 128 digits.
+pub fn nonce(obj: &Map<String, Value>) -> Result<String> {
+    let nonce = Fields(obj).required_str("nonce", Code::InvalidPayload)?;
+    if !super::handshake::valid_nonce(nonce) {
+        return Err(Error::new(
+            Code::InvalidPayload,
+            "\"nonce\" must be 32 to 128 hex digits",
+        ));
+    }
+    Ok(nonce.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

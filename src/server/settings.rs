@@ -15,6 +15,10 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Pending approvals above this are refused with `429 too_many_pending`.
 pub const MAX_PENDING: usize = 256;
+/// A token given (flag, variable, file) must be at least this long.
+pub const TOKEN_MIN: usize = 16;
+/// A token file holds a token and maybe a newline: more is not one.
+pub const TOKEN_FILE_MAX: u64 = 4096;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApprovalMode {
@@ -55,7 +59,8 @@ impl WorkspaceSetting {
     }
 }
 
-/// A token, and whether this run generated it (then it is printed once).
+/// A token, and whether openwork made it rather than the user giving it
+/// (then it is printed at boot, and kept across restarts).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token {
     pub value: String,
@@ -75,6 +80,12 @@ impl Token {
             Some(value) => {
                 if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic()) {
                     return Err(format!("the {what} must be printable ASCII without spaces"));
+                }
+                if value.len() < TOKEN_MIN {
+                    return Err(format!(
+                        "the {what} must be at least {TOKEN_MIN} characters (it has {}); leave it out to have one generated",
+                        value.len()
+                    ));
                 }
                 Ok(Token {
                     value,
@@ -114,6 +125,30 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     pub body_limit: usize,
     pub max_pending: usize,
+}
+
+/// A token given as text, else read from `file` (the two places of one
+/// source: `--token` and `--token-file`, `token` and `tokenFile`, …).
+pub fn token_or_file(
+    given: Option<&String>,
+    file: Option<PathBuf>,
+    what: &str,
+) -> Result<Option<String>, String> {
+    match (given, file) {
+        (Some(t), _) => Ok(Some(t.clone())),
+        (None, Some(path)) => token_from_file(&path, what).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A token read from a file (`--token-file`, `tokenFile`): a private file
+/// ([`crate::private`]), its content trimmed. `what` names it in errors.
+pub fn token_from_file(path: &Path, what: &str) -> Result<String, String> {
+    let bytes = crate::private::read(path, TOKEN_FILE_MAX)
+        .map_err(|why| format!("cannot use the {what} file: {why}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("the {what} file {} is not UTF-8", path.display()))?;
+    Ok(text.trim().to_string())
 }
 
 impl Settings {
@@ -234,6 +269,14 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn given_tokens_are_long_enough() {
+        let short = Token::given_or_new(Some("x".into()), "host token").unwrap_err();
+        assert!(short.contains("at least 16 characters"), "{short}");
+        assert!(Token::given_or_new(Some("a".repeat(15)), "t").is_err());
+        assert!(Token::given_or_new(Some("a".repeat(16)), "t").is_ok());
     }
 
     #[test]

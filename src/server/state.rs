@@ -29,6 +29,8 @@ pub struct AppState {
     /// Held (shared) by every write while it applies, so that shutdown can
     /// wait for in-flight writes even when their client went away.
     pub writes: Arc<RwLock<()>>,
+    /// The port the server listens on, which the handshake's proof binds.
+    pub port: u16,
 }
 
 /// One configured workspace.

@@ -92,14 +92,18 @@ impl AppState {
         let ticket = self.approvals.request(request)?;
         let id = ticket.id().to_string();
         match ticket.wait().await {
-            Outcome::Allowed => {
+            Outcome::Allowed(report) => {
                 let gate = self.writes.clone().read_owned().await;
                 let e = entry.clone();
                 let plan = blocking(move || {
                     let _gate = gate;
-                    let lock = e.ws.lock()?;
-                    e.ws.apply(&lock, &plan, &actor)?;
-                    Ok(plan)
+                    // Reported from here, where the apply runs to its end
+                    // even if the client goes away meanwhile.
+                    let applied =
+                        e.ws.lock()
+                            .and_then(|lock| e.ws.apply(&lock, &plan, &actor));
+                    report.send(&applied.as_ref().map(|_| ()).map_err(Clone::clone));
+                    applied.map(|_| plan)
                 })
                 .await?;
                 Ok((plan, extra))

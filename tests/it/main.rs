@@ -21,5 +21,7 @@ mod crash;
 mod docs;
 mod everyday;
 mod fuzz_payloads;
+mod handshake;
 mod server;
 mod support;
+mod terminal_text;

@@ -1,7 +1,12 @@
-//! The host API over HTTP: list, answer, and follow approvals.
+//! The host API over HTTP: list, answer, and follow approvals. No request
+//! goes out with a token before the server proved, by the handshake
+//! (docs/api.md#handshake), that it holds the host token: a listener on a
+//! stale port or behind a planted pairing file gets a nonce, nothing else.
 
 use super::discover::Target;
 use crate::cli::{ExitStatus, Failure};
+use futures_util::StreamExt;
+use openwork::server::handshake;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -36,6 +41,47 @@ impl Client {
         format!("{}{path}", self.target.url)
     }
 
+    /// The port the target URL names (the scheme's default when none):
+    /// the server's proof must be for this port.
+    fn port(&self) -> u16 {
+        reqwest::Url::parse(&self.target.url)
+            .ok()
+            .and_then(|u| u.port_or_known_default())
+            .unwrap_or(0)
+    }
+
+    /// The handshake: a fresh nonce out, the server's HMAC of it (keyed
+    /// with the host token, bound to the port) back, checked in constant
+    /// time. Run before every request that carries a token.
+    pub async fn prove(&self) -> Result<(), Failure> {
+        let nonce = handshake::new_nonce()
+            .map_err(|e| Failure::runtime(format!("no random source for the handshake: {e}")))?;
+        let resp = self
+            .http
+            .post(self.url("/approvals/handshake"))
+            .timeout(Duration::from_secs(10))
+            .json(&json!({ "nonce": nonce }))
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&e))?;
+        let ok = resp.status().is_success();
+        let body = read_small(resp).await;
+        let proof = body.get("proof").and_then(Value::as_str).unwrap_or("");
+        if ok && handshake::verify(&self.target.host_token, &nonce, self.port(), proof) {
+            return Ok(());
+        }
+        Err(Failure::new(
+            ExitStatus::Auth,
+            format!(
+                "the server at {} (found via {}) did not prove that it holds the host token; the token was not sent",
+                self.target.url, self.target.source
+            ),
+        )
+        .with_hint(
+            "it is another program, an openwork too old for the handshake, or a server with another host token",
+        ))
+    }
+
     fn unreachable(&self, err: &reqwest::Error) -> Failure {
         let why = if err.is_connect() {
             "connection refused or host unreachable".to_string()
@@ -54,7 +100,7 @@ impl Client {
     /// Turns an error answer into a failure with the right exit status.
     async fn failure(&self, resp: reqwest::Response) -> Failure {
         let status = resp.status();
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        let body = read_small(resp).await;
         let message = body
             .get("message")
             .and_then(Value::as_str)
@@ -78,6 +124,7 @@ impl Client {
     }
 
     async fn get(&self, path: &str, host: bool) -> Result<reqwest::Response, Failure> {
+        self.prove().await?;
         let mut req = self
             .http
             .get(self.url(path))
@@ -111,14 +158,17 @@ impl Client {
             .unwrap_or_default())
     }
 
+    /// `POST /approvals/:id`; the answer comes once an allowed write was
+    /// applied (or failed to be): `{ok, allowed, written, notWritten?}`.
     pub async fn reply(&self, id: &str, allow: bool) -> Result<Value, Failure> {
+        self.prove().await?;
         let resp = self
             .http
             .post(self.url(&format!(
                 "/approvals/{}",
                 percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
             )))
-            .timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(60))
             .header("X-OpenWork-Host-Token", &self.target.host_token)
             .json(&json!({ "reply": if allow { "allow" } else { "deny" } }))
             .send()
@@ -127,10 +177,10 @@ impl Client {
         if !resp.status().is_success() {
             return Err(self.failure(resp).await);
         }
-        Ok(resp
-            .json()
-            .await
-            .unwrap_or(json!({ "ok": true, "allowed": allow })))
+        Ok(match read_small(resp).await {
+            Value::Null => json!({ "ok": true, "allowed": allow, "written": allow }),
+            v => v,
+        })
     }
 
     /// Names of the server's workspaces by id (best effort: needs the client
@@ -171,6 +221,7 @@ impl Client {
 
     /// Opens the event stream (no overall timeout: it is meant to stay open).
     pub async fn events(&self) -> Result<reqwest::Response, Failure> {
+        self.prove().await?;
         let resp = self
             .http
             .get(self.url("/approvals/events"))
@@ -185,4 +236,22 @@ impl Client {
             Err(self.failure(resp).await)
         }
     }
+}
+
+/// A JSON answer of at most 1 MiB (`Null` when larger or not JSON): the
+/// server may be anyone until it proved itself.
+async fn read_small(resp: reqwest::Response) -> Value {
+    const MAX: usize = 1024 * 1024;
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Value::Null;
+        };
+        if body.len() + chunk.len() > MAX {
+            return Value::Null;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).unwrap_or(Value::Null)
 }

@@ -1,13 +1,17 @@
-//! Finding the server to talk to: `--url`/`--host-token` (or
-//! `OPENWORK_URL`/`OPENWORK_HOST_TOKEN`), else the pairing file of a running
-//! `openwork serve`, else the server config file.
+//! Finding the server to talk to: `--url` and a host token
+//! (`--host-token`, `--host-token-file` or their variables), else the
+//! pairing file of a running `openwork serve`, else the server config
+//! file. Pairing files, and their folder, must be private to the current
+//! user (docs/api.md#discovery); whichever server is found must still
+//! prove it holds the host token before it gets it ([`super::client`]).
 
 use super::ServerArgs;
 use crate::cli::output::Output;
 use crate::cli::{Failure, usage};
+use openwork::display;
 use openwork::pairing::{self, Entry};
 use openwork::server::config_file::{self, ConfigFile};
-use openwork::server::settings;
+use openwork::server::settings::{self, token_or_file};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -17,8 +21,11 @@ pub struct Target {
     pub client_token: Option<String>,
     /// How the target was found, for messages ("the pairing file …").
     pub source: String,
-    /// Found through a pairing file: worth looking again after a restart.
+    /// Found through a pairing file: after a restart, follow the new
+    /// pairing file of the same workspaces.
     pub from_pairing: bool,
+    /// The workspace folders of the server (from its pairing file).
+    pub workspaces: Vec<String>,
 }
 
 /// The server's config file, found exactly as `openwork serve` finds it.
@@ -35,6 +42,12 @@ fn config_path() -> Option<PathBuf> {
 fn from_config() -> Option<(String, Option<String>, PathBuf)> {
     let path = config_path()?;
     let file = ConfigFile::load(&path, false).ok()?;
+    let host_token = token_or_file(
+        file.host_token.as_ref(),
+        file.host_token_file(),
+        "host token",
+    )
+    .ok()?;
     let path = file.path?;
     let host = file.host.as_deref().unwrap_or(settings::DEFAULT_HOST);
     let port = file.port.unwrap_or(settings::DEFAULT_PORT);
@@ -43,11 +56,29 @@ fn from_config() -> Option<(String, Option<String>, PathBuf)> {
     } else {
         host.to_string()
     };
-    Some((format!("http://{host}:{port}"), file.host_token, path))
+    Some((format!("http://{host}:{port}"), host_token, path))
 }
 
-pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target, Failure> {
-    let live: Vec<pairing::Pairing> = pairing::scan()
+/// The host token the user gave: `--host-token` (or its variable), else
+/// the file of `--host-token-file` (or its variable).
+fn given_host_token(args: &ServerArgs) -> Result<Option<String>, Failure> {
+    if crate::cli::on_command_line("--host-token") {
+        crate::cli::warn_token_on_command_line(
+            "--host-token",
+            "--host-token-file or OPENWORK_HOST_TOKEN_FILE",
+        );
+    }
+    token_or_file(
+        args.host_token.as_ref(),
+        args.host_token_file.clone(),
+        "host token",
+    )
+    .map_err(usage)
+}
+
+/// The live servers' pairing files, newest first; refused ones are said.
+fn live(out: &Output, quiet: bool) -> Vec<pairing::Pairing> {
+    pairing::scan()
         .into_iter()
         .filter_map(|e| match e {
             Entry::Live(_, p) => Some(p),
@@ -58,12 +89,83 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
                 ));
                 None
             }
-            Entry::Refused(path, why) => {
-                eprintln!("warning: ignoring pairing file {}: {why}", path.display());
+            Entry::Refused(path, why) if !quiet => {
+                let what = if path.extension().is_some_and(|x| x == "json") {
+                    "pairing file"
+                } else {
+                    "the pairing files in"
+                };
+                // A planted file may have any name: shown, not obeyed.
+                eprintln!(
+                    "warning: ignoring {what} {}: {}",
+                    display::line(&path.display().to_string()),
+                    display::line(&why)
+                );
                 None
             }
+            Entry::Refused(..) => None,
+        })
+        .collect()
+}
+
+/// `http://127.0.0.1:8787 — proj, site (pid 4242)`.
+fn label(p: &pairing::Pairing) -> String {
+    let names: Vec<String> = p
+        .workspaces
+        .iter()
+        .map(|w| {
+            let name = std::path::Path::new(w)
+                .file_name()
+                .map_or_else(|| w.clone(), |n| n.to_string_lossy().into_owned());
+            display::line(&name).into_owned()
         })
         .collect();
+    let names = if names.is_empty() {
+        "no workspace".to_string()
+    } else {
+        names.join(", ")
+    };
+    format!(
+        "{} — {names} (pid {})",
+        display::line(p.url.trim_end_matches('/')),
+        p.pid
+    )
+}
+
+fn from_pairing(p: pairing::Pairing, given: Option<String>) -> Target {
+    let dir = pairing::dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    Target {
+        url: p.url.trim_end_matches('/').to_string(),
+        host_token: given.unwrap_or(p.host_token),
+        client_token: Some(p.client_token),
+        source: format!("the pairing file of pid {} in {dir}", p.pid),
+        from_pairing: true,
+        workspaces: p.workspaces,
+    }
+}
+
+/// The running server that serves the same workspaces as `old` (a
+/// restart, on a new port with new tokens), if its pairing file is there.
+pub fn follow(old: &Target, args: &ServerArgs, out: &Output) -> Option<Target> {
+    let same = |w: &[String]| {
+        let mut a = w.to_vec();
+        let mut b = old.workspaces.clone();
+        a.sort();
+        b.sort();
+        a == b
+    };
+    let given = given_host_token(args).ok().flatten();
+    live(out, true)
+        .into_iter()
+        .find(|p| same(&p.workspaces))
+        .map(|p| from_pairing(p, given))
+}
+
+pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target, Failure> {
+    let given = given_host_token(args)?;
+    let live = live(out, false);
 
     if let Some(url) = &args.url {
         let url = url.trim_end_matches('/').to_string();
@@ -75,14 +177,12 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
             )));
         }
         let paired = live.iter().find(|p| p.url.trim_end_matches('/') == url);
-        let host_token = args
-            .host_token
-            .clone()
+        let host_token = given
             .or_else(|| paired.map(|p| p.host_token.clone()))
             .or_else(|| from_config().and_then(|(u, t, _)| (u == url).then_some(t).flatten()))
             .ok_or_else(|| {
                 usage(format!(
-                    "no host token for {url}: give --host-token or set OPENWORK_HOST_TOKEN"
+                    "no host token for {url}: give --host-token-file or set OPENWORK_HOST_TOKEN_FILE"
                 ))
             })?;
         return Ok(Target {
@@ -91,6 +191,7 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
             client_token: paired.map(|p| p.client_token.clone()),
             source: "--url / OPENWORK_URL".into(),
             from_pairing: false,
+            workspaces: paired.map(|p| p.workspaces.clone()).unwrap_or_default(),
         });
     }
 
@@ -98,12 +199,12 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
         0 => None,
         1 => live.first().cloned(),
         _ if interactive => {
-            let labels: Vec<String> = live
-                .iter()
-                .map(|p| format!("{} (pid {})", p.url, p.pid))
-                .collect();
+            let labels: Vec<String> = live.iter().map(label).collect();
             let pick = dialoguer::Select::new()
-                .with_prompt("Several openwork servers are running; which one?")
+                .with_prompt(format!(
+                    "{} openwork servers are running. Whose write requests do you want to answer?",
+                    live.len()
+                ))
                 .items(&labels)
                 .default(0)
                 .interact_opt()
@@ -114,33 +215,21 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
             }
         }
         _ => {
-            let list: Vec<String> = live
-                .iter()
-                .map(|p| format!("{} (pid {})", p.url, p.pid))
-                .collect();
+            let list: Vec<String> = live.iter().map(label).collect();
             return Err(usage(format!(
                 "several openwork servers are running: {}; choose one with --url",
-                list.join(", ")
+                list.join("; ")
             )));
         }
     };
     if let Some(p) = chosen {
-        let dir = pairing::dir()
-            .map(|d| d.display().to_string())
-            .unwrap_or_default();
-        return Ok(Target {
-            url: p.url.trim_end_matches('/').to_string(),
-            host_token: args.host_token.clone().unwrap_or(p.host_token),
-            client_token: Some(p.client_token),
-            source: format!("the pairing file of pid {} in {dir}", p.pid),
-            from_pairing: true,
-        });
+        return Ok(from_pairing(p, given));
     }
 
     if let Some((url, token, path)) = from_config() {
-        let host_token = args.host_token.clone().or(token).ok_or_else(|| {
+        let host_token = given.or(token).ok_or_else(|| {
             usage(format!(
-                "{} has no hostToken: give --host-token or set OPENWORK_HOST_TOKEN",
+                "{} has no hostToken: give --host-token-file or set OPENWORK_HOST_TOKEN_FILE",
                 path.display()
             ))
         })?;
@@ -150,6 +239,7 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
             client_token: None,
             source: format!("the config file {}", path.display()),
             from_pairing: false,
+            workspaces: Vec::new(),
         });
     }
 
@@ -162,5 +252,5 @@ pub fn find(args: &ServerArgs, out: &Output, interactive: bool) -> Result<Target
     Err(Failure::runtime(format!(
         "no running openwork server found (no pairing file in {dir}, no config file at {config})"
     ))
-    .with_hint("start one with `openwork serve`, or give --url and --host-token"))
+    .with_hint("start one with `openwork serve`, or give --url and --host-token-file"))
 }

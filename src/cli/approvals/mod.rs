@@ -28,7 +28,8 @@ pub struct ServerArgs {
     /// Server URL (default: the running `openwork serve` found by its pairing file).
     #[arg(long, global = true, env = "OPENWORK_URL", value_name = "URL")]
     pub url: Option<String>,
-    /// Host token (default: from the pairing file or the server config file).
+    /// Host token (default: from the pairing file or the server config file). Visible
+    /// to every local user on the command line: prefer --host-token-file.
     #[arg(
         long,
         global = true,
@@ -37,6 +38,15 @@ pub struct ServerArgs {
         hide_env_values = true
     )]
     pub host_token: Option<String>,
+    /// Read the host token from this file (mode 0600; one line).
+    #[arg(
+        long,
+        global = true,
+        env = "OPENWORK_HOST_TOKEN_FILE",
+        value_name = "PATH",
+        hide_env_values = true
+    )]
+    pub host_token_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,22 +64,27 @@ pub enum ApprovalsCmd {
     Deny { id: String },
     /// Follow requests as they come and answer each one.
     #[command(
-        after_help = "Examples:\n  openwork approvals watch\n  openwork approvals watch --json > approvals.log\n  openwork approvals watch --allow-all --action plugins.add   # unattended, one action only"
+        after_help = "Examples:\n  openwork approvals watch\n  openwork approvals watch --json > approvals.log\n  openwork approvals watch --allow-all --action plugins.add   # unattended, one action only\n  openwork approvals watch --deny-all                         # deny everything"
     )]
     Watch(WatchArgs),
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct WatchArgs {
-    /// Allow every request (of the --action kinds, if given) without asking.
-    #[arg(long, conflicts_with = "deny_all")]
+    /// Allow every request of the --action kinds without asking (--action is
+    /// required: give --action '*' to allow every write).
+    #[arg(long, conflicts_with = "deny_all", requires = "actions")]
     pub allow_all: bool,
     /// Deny every request (of the --action kinds, if given) without asking.
     #[arg(long)]
     pub deny_all: bool,
-    /// Only decide requests of this action (e.g. plugins.add; repeatable).
+    /// Only decide requests of this action (e.g. plugins.add; repeatable; '*' for all).
     #[arg(long = "action", value_name = "ACTION")]
     pub actions: Vec<String>,
+    /// When the server goes away, wait this long for it (or, when found by its
+    /// pairing file, for a server of the same workspaces) before giving up.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub reconnect_timeout: u64,
 }
 
 pub fn run(ctx: &Ctx, args: ApprovalsArgs) -> CmdResult {
@@ -97,12 +112,52 @@ pub fn run(ctx: &Ctx, args: ApprovalsArgs) -> CmdResult {
 
 /// `12s`, `3m`, `2h` since `created_at` (ms).
 pub fn age(created_at: u64) -> String {
-    let secs = openwork::workspace::now_ms().saturating_sub(created_at) / 1000;
+    span(openwork::workspace::now_ms().saturating_sub(created_at) / 1000)
+}
+
+/// `12s`, `3m`, `2h` until `expires_at` (ms), or `-` when unknown.
+pub fn time_left(expires_at: Option<u64>) -> String {
+    match expires_at {
+        Some(at) => span(at.saturating_sub(openwork::workspace::now_ms()) / 1000),
+        None => "-".into(),
+    }
+}
+
+fn span(secs: u64) -> String {
     match secs {
         s if s < 60 => format!("{s}s"),
         s if s < 3600 => format!("{}m", s / 60),
         s => format!("{}h", s / 3600),
     }
+}
+
+/// The first 8 characters of an approval id, as shown to people.
+pub fn short(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// Why an allowed write was not written, in words for the host:
+/// `the file changed meanwhile (opencode.jsonc)`.
+pub fn not_written(answer: &Value, root: Option<&str>) -> Option<String> {
+    if answer.get("written").and_then(Value::as_bool) != Some(false) {
+        return None;
+    }
+    let not = answer.get("notWritten").cloned().unwrap_or(Value::Null);
+    let why = match str_of(&not, "reason") {
+        "conflict" => "the file changed meanwhile".to_string(),
+        "withdrawn" => "the client went away before it was applied".to_string(),
+        "" => "the server did not say why".to_string(),
+        reason => match str_of(&not, "message") {
+            "" => reason.to_string(),
+            message => format!("{reason}: {message}"),
+        },
+    };
+    let paths = paths_of(&not, root);
+    Some(if paths.is_empty() {
+        why
+    } else {
+        format!("{why} ({})", paths.join(", "))
+    })
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -135,8 +190,9 @@ async fn list(ctx: &Ctx, client: &Client) -> CmdResult {
         .map(|a| {
             let ws = names.get(str_of(a, "workspaceId"));
             vec![
-                str_of(a, "id").chars().take(8).collect(),
+                short(str_of(a, "id")),
                 age(a.get("createdAt").and_then(Value::as_u64).unwrap_or(0)),
+                time_left(a.get("expiresAt").and_then(Value::as_u64)),
                 str_of(a, "action").to_string(),
                 ws.map_or_else(|| str_of(a, "workspaceId").to_string(), |w| w.name.clone()),
                 str_of(a, "summary").to_string(),
@@ -145,7 +201,15 @@ async fn list(ctx: &Ctx, client: &Client) -> CmdResult {
         })
         .collect();
     ctx.out.table(
-        &["ID", "AGE", "ACTION", "WORKSPACE", "SUMMARY", "PATHS"],
+        &[
+            "ID",
+            "AGE",
+            "LEFT",
+            "ACTION",
+            "WORKSPACE",
+            "SUMMARY",
+            "PATHS",
+        ],
         rows,
         "No pending approvals.",
     );
@@ -177,19 +241,37 @@ async fn resolve(client: &Client, prefix: &str) -> Result<Value, Failure> {
     }
 }
 
+/// `allow` or `deny` one request. An allow whose write did not land (the
+/// file changed meanwhile) is a failure: exit 1, saying why.
 async fn answer(ctx: &Ctx, client: &Client, prefix: &str, allow: bool) -> CmdResult {
     let item = resolve(client, prefix).await?;
     let id = str_of(&item, "id");
     let result = client.reply(id, allow).await?;
+    let failed = if allow {
+        let names = client.workspaces().await;
+        let root = names
+            .get(str_of(&item, "workspaceId"))
+            .map(|w| w.path.as_str());
+        not_written(&result, root)
+    } else {
+        None
+    };
     if ctx.out.json {
         ctx.out.print_json(&result);
-    } else {
+    } else if failed.is_none() {
         let verb = if allow { "Allowed" } else { "Denied" };
         ctx.out.success(&format!(
             "{verb} {}: {}",
-            &id[..id.len().min(8)],
+            short(id),
             str_of(&item, "summary")
         ));
     }
-    Ok(())
+    match failed {
+        Some(why) => Err(Failure::runtime(format!(
+            "allowed {}, but nothing was written: {why}",
+            short(id)
+        ))
+        .with_hint("the client was told so (409 conflict); it may send the write again")),
+        None => Ok(()),
+    }
 }

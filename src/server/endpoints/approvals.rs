@@ -1,9 +1,11 @@
-//! The host's endpoints: `GET /approvals` (the pending writes) and
-//! `POST /approvals/:id` (allow or deny one). The event stream is
+//! The host's endpoints: `GET /approvals` (the pending writes),
+//! `POST /approvals/:id` (allow or deny one) and `POST
+//! /approvals/handshake` (the server proves it holds the host token,
+//! [`crate::server::handshake`]). The event stream is
 //! [`crate::server::events`].
 
 use crate::Result;
-use crate::server::models::{ApprovalRequest, Items, Replied};
+use crate::server::models::{ApprovalRequest, HandshakeProof, Items, Replied};
 use crate::server::payloads;
 use crate::server::reply::ok;
 use crate::server::request::Request;
@@ -20,6 +22,19 @@ pub async fn reply(mut req: Request, id: String) -> Result<Response> {
     req.host()?;
     let id = payloads::segment(&id)?;
     let allow = req.payload(payloads::reply).await?;
-    let allowed = req.state.approvals.reply(&id, allow)?;
-    ok(&Replied { ok: true, allowed })
+    let written = req.state.approvals.reply(&id, allow).await?;
+    ok(&Replied {
+        ok: true,
+        allowed: allow,
+        written: written.is_ok(),
+        not_written: written.err().filter(|_| allow),
+    })
+}
+
+/// No auth: the proof is worth nothing to anyone but a client that knows
+/// the host token and chose the nonce.
+pub async fn handshake(mut req: Request, _: ()) -> Result<Response> {
+    let nonce = req.payload(payloads::nonce).await?;
+    let proof = req.state.tokens.host_proof(&nonce, req.state.port);
+    ok(&HandshakeProof { proof })
 }

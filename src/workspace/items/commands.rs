@@ -158,6 +158,15 @@ pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
             "command template is required",
         ));
     }
+    for (what, value) in [
+        ("description", &input.description),
+        ("agent", &input.agent),
+        ("model", &input.model),
+    ] {
+        if let Some(v) = value {
+            validate::one_line(what, v, Code::InvalidPayload)?;
+        }
+    }
     let mut front = Map::new();
     front.insert("name".into(), Value::String(name.clone()));
     if let Some(d) = input.description.as_deref().filter(|d| !d.is_empty()) {

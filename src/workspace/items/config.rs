@@ -1,6 +1,7 @@
 //! The two config files: the OpenCode config (JSONC, edited in place) and
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
+use super::validate;
 use crate::workspace::Workspace;
 use crate::workspace::formats::input::{NotAnObject, json_object};
 use crate::workspace::formats::jsonc;
@@ -123,6 +124,7 @@ pub(crate) fn set_opencode_keys(
     draft: &mut Draft<'_>,
     patch: &Map<String, Value>,
 ) -> Result<()> {
+    validate::config_keys(patch)?;
     let path = ws.opencode_config();
     let label = ws.relative(&path);
     let current = draft.text(&path, Code::InvalidJsonc)?;
@@ -140,6 +142,7 @@ pub(crate) fn replace_opencode(
     draft: &mut Draft<'_>,
     value: &Map<String, Value>,
 ) -> Result<()> {
+    validate::config_keys(value)?;
     let path = ws.opencode_config();
     let current = draft.text(&path, Code::InvalidJsonc)?;
     if let Some(text) = &current {
@@ -161,6 +164,7 @@ pub(crate) fn write_openwork(
     patch: &Map<String, Value>,
     replace: bool,
 ) -> Result<()> {
+    validate::config_keys(patch)?;
     let path = ws.openwork_config();
     let current = draft.bytes(&path)?.map(<[u8]>::to_vec);
     let mut merged = match &current {

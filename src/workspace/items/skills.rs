@@ -188,7 +188,7 @@ pub(crate) fn render(
             )
         })?,
     };
-    validate::description(&description)?;
+    validate::new_description(&description)?;
     let mut out = Map::new();
     out.insert("name".into(), Value::String(name.to_string()));
     out.insert("description".into(), Value::String(description.clone()));

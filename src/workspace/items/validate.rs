@@ -9,9 +9,58 @@ const COMMAND_NAME_MAX: usize = 128;
 const MCP_NAME_MAX: usize = 128;
 const PLUGIN_SPEC_MAX: usize = 512;
 pub(crate) const DESCRIPTION_MAX: usize = 1024;
+/// Config keys (of `PATCH …/config`, of an import), at any depth.
+pub const CONFIG_KEY_MAX: usize = 256;
 
+/// A control character (C0, C1, DEL) or one that reorders or hides text
+/// (bidirectional overrides, zero-width characters): never in a name, a
+/// key, a description, an agent or a model, where the host reads them on
+/// one line ([`crate::display::is_hidden`]).
 fn has_control(s: &str) -> bool {
-    s.chars().any(char::is_control)
+    s.chars().any(crate::display::is_hidden)
+}
+
+/// A one-line text field a client gave (`what` names it): refused with
+/// `code` when it holds a control or hidden character.
+pub(crate) fn one_line(what: &str, text: &str, code: Code) -> Result<()> {
+    if has_control(text) {
+        return Err(Error::new(
+            code,
+            format!("{what} contains control or invisible characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Every key of a config object, at any depth: at most
+/// [`CONFIG_KEY_MAX`] characters, no control or hidden character.
+pub(crate) fn config_keys(object: &serde_json::Map<String, Value>) -> Result<()> {
+    for (key, value) in object {
+        if key.chars().count() > CONFIG_KEY_MAX {
+            return Err(Error::new(
+                Code::InvalidPayload,
+                format!(
+                    "config key {} is longer than {CONFIG_KEY_MAX} characters",
+                    quote(key)
+                ),
+            ));
+        }
+        one_line(
+            &format!("config key {}", quote(key)),
+            key,
+            Code::InvalidPayload,
+        )?;
+        config_values(value)?;
+    }
+    Ok(())
+}
+
+fn config_values(value: &Value) -> Result<()> {
+    match value {
+        Value::Object(o) => config_keys(o),
+        Value::Array(items) => items.iter().try_for_each(config_values),
+        _ => Ok(()),
+    }
 }
 
 /// A plugin spec, trimmed. Returns the text to store.
@@ -94,6 +143,13 @@ pub(crate) fn skill_name(name: &str) -> Result<()> {
             ),
         ))
     }
+}
+
+/// A description a client gives: as [`description`], and one line with no
+/// control or hidden character.
+pub(crate) fn new_description(text: &str) -> Result<()> {
+    description(text)?;
+    one_line("description", text, Code::InvalidDescription)
 }
 
 /// A skill description: 1–1024 characters, not blank.
@@ -181,6 +237,7 @@ pub(crate) fn mcp_config(config: &Value) -> Result<()> {
     let Some(obj) = config.as_object() else {
         return bad("MCP config must be an object");
     };
+    config_keys(obj)?;
     match obj.get("type").and_then(Value::as_str) {
         Some("local") => match obj.get("command").and_then(Value::as_array) {
             Some(cmd)
@@ -324,6 +381,39 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_the_host_reads_one_line() {
+        for bad in [
+            "a\nb",
+            "a\rb",
+            "\u{1b}[2J",
+            "x\u{9b}",
+            "abc\u{202e}",
+            "\u{200b}",
+        ] {
+            assert_eq!(
+                new_description(bad).unwrap_err().code,
+                Code::InvalidDescription,
+                "{bad:?}"
+            );
+            assert!(plugin_spec(bad).is_err(), "{bad:?}");
+            let mut m = serde_json::Map::new();
+            m.insert(bad.into(), json!(1));
+            assert_eq!(config_keys(&m).unwrap_err().code, Code::InvalidPayload);
+            let nested = json!({"ok": [{"deep": {bad: 1}}]});
+            assert!(config_keys(nested.as_object().unwrap()).is_err(), "{bad:?}");
+        }
+        assert!(new_description("Écrit les notes — 日本").is_ok());
+        let long = "k".repeat(CONFIG_KEY_MAX + 1);
+        let m = json!({ long: 1 });
+        assert!(config_keys(m.as_object().unwrap()).is_err());
+        let m = json!({ "k".repeat(CONFIG_KEY_MAX): {"value": "a\nb"} });
+        assert!(
+            config_keys(m.as_object().unwrap()).is_ok(),
+            "values may hold newlines"
+        );
     }
 
     #[test]

@@ -269,9 +269,9 @@ fn the_examples_of_the_readme_and_the_docs_run() {
                         "--approval",
                         "auto",
                         "--token",
-                        "docs-client-token",
+                        "docs-client-token-0123",
                         "--host-token",
-                        "docs-host-token",
+                        "docs-host-token-0123",
                     ],
                 );
                 let dir = tempfile::tempdir().expect("tempdir");

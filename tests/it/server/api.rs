@@ -1258,7 +1258,7 @@ async fn settings_from_environment_and_config_file() {
     let env = serve::Env::new();
     write(
         &env.config_dir().join("openwork/server.json"),
-        &json!({"token": "file-client-token", "hostToken": "file-host-token",
+        &json!({"token": "file-client-token-0123", "hostToken": "file-host-token-0123",
                 "corsOrigins": ["https://file.example"], "readOnly": true})
         .to_string(),
     );
@@ -1279,8 +1279,8 @@ async fn settings_from_environment_and_config_file() {
         "{:?}",
         s.boot_lines
     );
-    s.client_token = "file-client-token".into();
-    s.host_token = "file-host-token".into();
+    s.client_token = "file-client-token-0123".into();
+    s.host_token = "file-host-token-0123".into();
     let wss = s.get("/workspaces").await;
     assert_eq!(wss.json["items"].as_array().unwrap().len(), 2, "{wss:?}");
     let r = serve::send(

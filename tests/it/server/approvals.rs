@@ -72,7 +72,11 @@ async fn allow_writes_exactly_the_approved_plan() {
 
     let id = req["id"].as_str().unwrap();
     let answer = s.reply(id, "allow").await;
-    assert_eq!(answer.json, json!({"ok": true, "allowed": true}));
+    // Answered once the write landed.
+    assert_eq!(
+        answer.json,
+        json!({"ok": true, "allowed": true, "written": true})
+    );
     let r = held.await.unwrap();
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.json["items"][0]["spec"], "opencode-wakatime");
@@ -114,7 +118,10 @@ async fn deny_and_timeout_change_nothing() {
     assert_eq!((bad.status, bad.code()), (400, "invalid_payload"));
     assert_eq!(s.pending().await.len(), 1, "a bad reply decides nothing");
     let answer = s.reply(&id, "deny").await;
-    assert_eq!(answer.json, json!({"ok": true, "allowed": false}));
+    assert_eq!(
+        answer.json,
+        json!({"ok": true, "allowed": false, "written": false})
+    );
     let r = held.await.unwrap();
     assert_eq!(r.status, 403);
     assert_eq!(
@@ -155,7 +162,31 @@ async fn a_file_edited_while_waiting_is_a_conflict() {
     let config = dir.path().join("opencode.jsonc");
     let edited = "{\n  // edited by hand\n  \"theme\": \"light\"\n}\n";
     std::fs::write(&config, edited).unwrap();
-    assert_eq!(s.reply(&id, "allow").await.status, 200);
+    let (mut stream, mut buf) = open_events(&s).await;
+    read_events(&mut stream, &mut buf, 1).await;
+    // Issue 13, item 3: the host's answer comes after the apply, and says
+    // that nothing was written, why, and which file moved.
+    let answer = s.reply(&id, "allow").await;
+    assert_eq!(answer.status, 200);
+    let not_written = json!({
+        "reason": "conflict",
+        "message": "the workspace changed since this write was planned; nothing was written, retry",
+        "paths": [config.to_string_lossy()]
+    });
+    assert_eq!(
+        answer.json,
+        json!({"ok": true, "allowed": true, "written": false, "notWritten": not_written})
+    );
+    let ev = read_events(&mut stream, &mut buf, 1).await;
+    assert_eq!(
+        ev[0].1,
+        json!({"id": id, "allowed": true, "reason": "allowed", "written": false, "notWritten": not_written})
+    );
+    let log = s.stderr_with("nothing was written");
+    assert!(
+        log.contains("written=false") && log.contains("why=conflict"),
+        "{log}"
+    );
     let r = held.await.unwrap();
     assert_eq!((r.status, r.code()), (409, "conflict"), "{r:?}");
     assert_eq!(
@@ -164,6 +195,22 @@ async fn a_file_edited_while_waiting_is_a_conflict() {
     );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), edited);
     assert_eq!(log_lines(dir.path()), 0);
+}
+
+/// The host's event stream, and a buffer for [`read_events`].
+async fn open_events(
+    s: &Server,
+) -> (
+    impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin + use<>,
+    String,
+) {
+    let resp = s
+        .host(Method::GET, "/approvals/events")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    (resp.bytes_stream(), String::new())
 }
 
 /// Reads SSE frames (`event:` + `data:`) until `n` events arrived (bounded).
@@ -260,14 +307,14 @@ async fn the_event_stream_reports_requests_and_resolutions() {
         ev[0],
         (
             "approval.resolved".into(),
-            json!({"id": first_id, "allowed": true, "reason": "allowed"})
+            json!({"id": first_id, "allowed": true, "reason": "allowed", "written": true})
         )
     );
     assert_eq!(
         ev[1],
         (
             "approval.resolved".into(),
-            json!({"id": second_id, "allowed": false, "reason": "denied"})
+            json!({"id": second_id, "allowed": false, "reason": "denied", "written": false})
         )
     );
     assert_eq!(first.await.unwrap().status, 200);
@@ -344,11 +391,19 @@ async fn shutdown_denies_pending_writes_and_removes_the_pairing_file() {
             .json(&json!({"spec": "never"})),
     ));
     s.wait_pending(1).await;
+    let (mut stream, mut buf) = open_events(&s).await;
+    read_events(&mut stream, &mut buf, 1).await;
     let status = s.signal_and_wait("TERM");
     assert_eq!(status.code(), Some(0), "{}", s.stderr());
     let r = held.await.unwrap();
     assert_eq!((r.status, r.code()), (403, "write_denied"));
     assert_eq!(r.json["details"]["reason"], "shutdown");
+    // The stream says how it ended: the request denied for the shutdown,
+    // then `server.shutdown` (not a lost connection).
+    let ev = read_events(&mut stream, &mut buf, 2).await;
+    assert_eq!(ev[0].0, "approval.resolved");
+    assert_eq!(ev[0].1["reason"], "shutdown");
+    assert_eq!(ev[1], ("server.shutdown".into(), json!({})));
     assert!(!pairing.exists());
     assert_eq!(snapshot(dir.path()), before);
 }

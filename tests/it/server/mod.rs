@@ -11,3 +11,4 @@ mod freshness;
 mod limits;
 mod settings;
 mod symlinks;
+mod tokens;

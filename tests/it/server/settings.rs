@@ -123,7 +123,8 @@ async fn the_pairing_file_is_private_and_removed_on_shutdown() {
             serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
         assert_eq!(
             pairing,
-            json!({"url": s.url, "hostToken": s.host_token, "clientToken": s.client_token, "pid": s.pid()})
+            json!({"url": s.url, "hostToken": s.host_token, "clientToken": s.client_token, "pid": s.pid(),
+                   "workspaces": [dir.path().to_string_lossy()]})
         );
         #[cfg(unix)]
         {
@@ -235,8 +236,16 @@ const ORIGINS: [&str; 3] = [
     "https://e.example",
     "https://x.example",
 ];
-const CLIENT_TOKENS: [&str; 3] = ["c-flag", "c-env", "c-file"];
-const HOST_TOKENS: [&str; 3] = ["h-flag", "h-env", "h-file"];
+const CLIENT_TOKENS: [&str; 3] = [
+    "c-flag-token-0123456789",
+    "c-env-token-0123456789",
+    "c-file-token-0123456789",
+];
+const HOST_TOKENS: [&str; 3] = [
+    "h-flag-token-0123456789",
+    "h-env-token-0123456789",
+    "h-file-token-0123456789",
+];
 
 const SETTINGS: &[Setting] = &[
     Setting {
@@ -288,17 +297,27 @@ const SETTINGS: &[Setting] = &[
     },
     Setting {
         probe: Probe::ClientToken,
-        flag: &["--token", "c-flag"],
-        env: ("OPENWORK_TOKEN", "c-env"),
-        file: r#""token": "c-file""#,
-        shows: ["c-flag", "c-env", "c-file", "generated"],
+        flag: &["--token", "c-flag-token-0123456789"],
+        env: ("OPENWORK_TOKEN", "c-env-token-0123456789"),
+        file: r#""token": "c-file-token-0123456789""#,
+        shows: [
+            "c-flag-token-0123456789",
+            "c-env-token-0123456789",
+            "c-file-token-0123456789",
+            "generated",
+        ],
     },
     Setting {
         probe: Probe::HostToken,
-        flag: &["--host-token", "h-flag"],
-        env: ("OPENWORK_HOST_TOKEN", "h-env"),
-        file: r#""hostToken": "h-file""#,
-        shows: ["h-flag", "h-env", "h-file", "generated"],
+        flag: &["--host-token", "h-flag-token-0123456789"],
+        env: ("OPENWORK_HOST_TOKEN", "h-env-token-0123456789"),
+        file: r#""hostToken": "h-file-token-0123456789""#,
+        shows: [
+            "h-flag-token-0123456789",
+            "h-env-token-0123456789",
+            "h-file-token-0123456789",
+            "generated",
+        ],
     },
     Setting {
         probe: Probe::BaseUrl,
