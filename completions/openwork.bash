@@ -37,6 +37,9 @@ _openwork() {
             openwork,import)
                 cmd="openwork__subcmd__import"
                 ;;
+            openwork,journal)
+                cmd="openwork__subcmd__journal"
+                ;;
             openwork,man)
                 cmd="openwork__subcmd__man"
                 ;;
@@ -79,6 +82,9 @@ _openwork() {
             openwork__subcmd__config,show)
                 cmd="openwork__subcmd__config__subcmd__show"
                 ;;
+            openwork__subcmd__journal,discard)
+                cmd="openwork__subcmd__journal__subcmd__discard"
+                ;;
             openwork__subcmd__mcp,add)
                 cmd="openwork__subcmd__mcp__subcmd__add"
                 ;;
@@ -119,7 +125,7 @@ _openwork() {
 
     case "${cmd}" in
         openwork)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version plugins mcp skills commands config export import audit serve approvals completions man"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version plugins mcp skills commands config export import audit journal serve approvals completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +587,50 @@ _openwork() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__journal)
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version discard"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__journal__subcmd__discard)
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --workspace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

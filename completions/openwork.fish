@@ -39,6 +39,7 @@ complete -c openwork -n "__fish_openwork_needs_command" -f -a "config" -d 'Show 
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "export" -d 'Export the workspace configuration as one JSON document'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "import" -d 'Import a document made by `openwork export`'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "audit" -d 'Show the audit log, newest first'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "journal" -d 'Discard a journal of an interrupted write that openwork refused'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "serve" -d 'Run the HTTP server for remote clients'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "approvals" -d 'Answer a running server\'s pending write approvals'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -261,6 +262,21 @@ complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -f -a "discard" -d 'Remove the workspace\'s journal without finishing the write it holds'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l config -d 'Server config file (JSON)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l port -d 'Port to listen on; 0 picks a free one (default 8787)' -r

@@ -21,15 +21,7 @@ pub struct Pairing {
 }
 
 pub fn dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("OPENWORK_STATE_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d).join("servers"));
-    }
-    let base = directories::BaseDirs::new()?;
-    let root = base
-        .state_dir()
-        .unwrap_or_else(|| base.data_local_dir())
-        .to_path_buf();
-    Some(root.join("openwork").join("servers"))
+    Some(crate::workspace::user_state_dir()?.join("servers"))
 }
 
 /// One pairing file found on disk, and whether it can be used.

@@ -1,6 +1,7 @@
 //! The only code of the core that touches the file system, and it depends
 //! on nothing above it: reading and looking up files (`read`), writing
-//! them (`write`), opening the lock file (`lock_file`), the parse cache
+//! them (`write`), opening the lock file (`lock_file`), the user's
+//! private key file (`private`), the parse cache
 //! (`cache`), the record of what a read looked at (`record`), which the
 //! read memo (`memo`) watches, and the calls of its watcher (`notify`).
 //!
@@ -12,6 +13,7 @@ mod cache;
 pub(crate) mod lock_file;
 #[cfg(target_os = "linux")]
 pub(crate) mod notify;
+pub(crate) mod private;
 mod read;
 pub(crate) mod record;
 mod write;
