@@ -10,7 +10,9 @@
 use super::reply::{raw_json, with_etag};
 use super::state::{LastExport, WsEntry};
 use crate::workspace::memo::Memo;
-use crate::workspace::{Workspace, commands, config, mcp, now_ms, plugins, skills, transfer};
+use crate::workspace::{
+    Workspace, commands, config, mcp, now_ms, plugins, secrets, skills, transfer,
+};
 use crate::{Code, Error, Result};
 use bytes::{Bytes, BytesMut};
 use serde::Serialize;
@@ -22,12 +24,18 @@ use warp::reply::Response;
 pub enum Read {
     Plugins {
         global: bool,
+        /// Global specs shown whole (the host's token came too); else
+        /// their credentials are `"***"`.
+        secrets: bool,
     },
     Skills {
         global: bool,
     },
     Mcp {
         global: bool,
+        /// Global servers' secrets shown whole (the host's token came
+        /// too); else they are `"***"`.
+        secrets: bool,
     },
     Commands {
         scope: commands::Scope,
@@ -111,13 +119,23 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
     use super::models::Items;
     let json = |body: Result<Bytes>| body.map(Kept::Json);
     match read {
-        Read::Plugins { global } => json(encode(&plugins::list(ws, global)?)),
+        Read::Plugins { global, secrets } => {
+            let mut list = plugins::list(ws, global)?;
+            if !secrets {
+                secrets::redact_plugins(&mut list);
+            }
+            json(encode(&list))
+        }
         Read::Skills { global } => json(encode(&Items {
             items: skills::list(ws, global)?,
         })),
-        Read::Mcp { global } => json(encode(&Items {
-            items: mcp::list(ws, global)?,
-        })),
+        Read::Mcp { global, secrets } => {
+            let mut items = mcp::list(ws, global)?;
+            if !secrets {
+                secrets::redact_mcp(&mut items);
+            }
+            json(encode(&Items { items }))
+        }
         Read::Commands { scope } => json(encode(&Items {
             items: commands::list(ws, scope)?,
         })),

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
 pub use formats::{frontmatter, input, jsonc};
-pub use items::{commands, config, mcp, plugins, skills, transfer, validate};
+pub use items::{commands, config, mcp, plugins, secrets, skills, transfer, validate};
 pub use txn::audit::{self, Actor, AuditEntry};
 pub use txn::{Applied, FileEdit, Plan};
 
