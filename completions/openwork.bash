@@ -883,7 +883,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__serve)
-            opts="-w -q -v -h -V --config --host --port --token --host-token --approval --approval-timeout --cors --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --config --host --port --token --host-token --approval --approval-timeout --cors --allowed-host --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +918,10 @@ _openwork() {
                     return 0
                     ;;
                 --cors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -97,6 +97,16 @@ pub struct ServeArgs {
         value_parser = origins
     )]
     pub cors: Vec<Origins>,
+    /// A name the server answers to besides localhost, 127.0.0.1, [::1] and
+    /// the bound address (repeatable or a comma list; NAME or NAME:PORT; `*`
+    /// for any): requests whose Host is another get 421.
+    #[arg(
+        long,
+        value_name = "NAME",
+        hide_env_values = true, env = "OPENWORK_ALLOWED_HOSTS",
+        value_parser = allowed_hosts
+    )]
+    pub allowed_host: Vec<Hosts>,
     /// Refuse every write with 403 read_only.
     #[arg(
         long,
@@ -122,6 +132,14 @@ pub struct ServeArgs {
         env = "OPENWORK_OPENCODE_DIRECTORY"
     )]
     pub opencode_directory: Option<String>,
+}
+
+/// The names of one `--allowed-host` (or of `OPENWORK_ALLOWED_HOSTS`).
+#[derive(Debug, Clone)]
+pub struct Hosts(Vec<String>);
+
+fn allowed_hosts(value: &str) -> Result<Hosts, Invalid> {
+    values::hosts(value).map(Hosts)
 }
 
 /// The origins of one `--cors` (or of `OPENWORK_CORS_ORIGINS`).
@@ -226,6 +244,14 @@ pub fn resolve(
     let timeout_ms = args.approval_timeout.or(file.approval_timeout_ms());
     let workspaces = flag_workspaces.or(env_workspaces).or(file.workspaces());
     let cors_origins = flag_origins.or(file.cors_origins.clone());
+    let allowed_hosts = (!args.allowed_host.is_empty())
+        .then(|| {
+            args.allowed_host
+                .iter()
+                .flat_map(|h| h.0.iter().cloned())
+                .collect()
+        })
+        .or(file.allowed_hosts.clone());
     let read_only = args.read_only.or(file.read_only);
     let authorized_roots = file.authorized_roots();
 
@@ -249,6 +275,7 @@ pub fn resolve(
         approval: approval.unwrap_or(ApprovalMode::Manual),
         approval_timeout: Duration::from_millis(timeout_ms.unwrap_or(settings::DEFAULT_TIMEOUT_MS)),
         cors_origins: cors_origins.unwrap_or_else(|| vec!["*".to_string()]),
+        allowed_hosts: allowed_hosts.unwrap_or_default(),
         read_only: read_only.unwrap_or(false),
         authorized_roots: authorized_roots
             .unwrap_or_else(|| workspaces.iter().map(|w| w.path.clone()).collect()),

@@ -2,7 +2,8 @@
 //! match and extract (the path parameters, then the [`Request`]: headers,
 //! query, the body stream); authentication, decoding and validation happen
 //! in the handlers, so a request that matched a route always gets that
-//! route's answer. Around everything: `OPTIONS` → 204, unknown routes →
+//! route's answer. Around everything: a `Host` that does not name this
+//! server → 421 (before anything else), `OPTIONS` → 204, unknown routes →
 //! JSON 404, CORS headers on every response (errors included) and one log
 //! line per request.
 
@@ -20,6 +21,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 use warp::filters::BoxedFilter;
+use warp::host::Authority;
 use warp::http::HeaderMap;
 use warp::http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue, TRANSFER_ENCODING};
 use warp::reply::Response;
@@ -252,10 +254,34 @@ fn close_if_body_unread(request: &HeaderMap, response: &mut Response) {
     }
 }
 
-/// The whole application: routes, JSON 404s, CORS and request logging.
+/// Passes requests whose `Host` names this server; rejects the others
+/// with [`errors::HostNotAllowed`] before any route is tried.
+fn allowed_host(state: State) -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::host::optional()
+        // A `Host` that is not an authority at all is not ours either.
+        .or(warp::any().map(|| None))
+        .unify()
+        .and_then(move |authority: Option<Authority>| {
+            let ok = state.hosts.allows(authority.as_ref());
+            async move {
+                if ok {
+                    Ok(())
+                } else {
+                    Err(warp::reject::custom(errors::HostNotAllowed))
+                }
+            }
+        })
+        .untuple_one()
+}
+
+/// The whole application: the `Host` check, routes, JSON 404s, CORS and
+/// request logging.
 pub fn app(state: State) -> BoxedFilter<(Response,)> {
     let cors = Arc::new(Cors::new(&state.settings.cors_origins));
-    let routes = routes(state).recover(errors::handle_rejection).unify();
+    let routes = allowed_host(state.clone())
+        .and(routes(state))
+        .recover(errors::handle_rejection)
+        .unify();
     warp::any()
         .map(Instant::now)
         .and(warp::method())

@@ -15,6 +15,7 @@
 //!   [`approvals`] gate) → apply.
 //! - [`reply`], [`errors`], [`models`], [`payloads`]: answers, errors on
 //!   the wire, the wire shapes, request bodies checked.
+//! - [`hosts`]: the `Host` values that name this server.
 //! - [`conn`]: the connection loop under it all (header read timeout,
 //!   connection cap, graceful shutdown).
 //!
@@ -30,6 +31,7 @@ pub mod endpoints;
 pub mod errors;
 pub mod events;
 pub mod filters;
+pub mod hosts;
 pub mod models;
 pub mod payloads;
 pub mod reads;
@@ -214,6 +216,7 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
     let approvals = approvals::Approvals::new(settings.approval_timeout, settings.max_pending);
     let writes = Arc::new(RwLock::new(()));
     let state = Arc::new(AppState {
+        hosts: hosts::AllowedHosts::new(addr, &settings.allowed_hosts),
         tokens: auth::Tokens::new(&settings.client_token.value, &settings.host_token.value),
         settings,
         workspaces: entries,

@@ -107,6 +107,9 @@ pub struct Settings {
     pub workspaces: Vec<WorkspaceSetting>,
     /// Allowed CORS origins; `*` allows any.
     pub cors_origins: Vec<String>,
+    /// Names besides the loopback ones and the bound address that `Host`
+    /// may carry (`name`, `name:port`; `*` for any).
+    pub allowed_hosts: Vec<String>,
     pub read_only: bool,
     /// A workspace must be one of these folders or inside one.
     pub authorized_roots: Vec<PathBuf>,
@@ -210,6 +213,24 @@ pub mod values {
         } else {
             Ok(split_list(trimmed))
         }
+    }
+
+    /// A list of names that `Host` may carry, as [`list`] reads it: each a
+    /// host name or address, with an optional port, or `*`.
+    pub fn hosts(value: &str) -> Result<Vec<String>, Invalid> {
+        let names = list(value)?;
+        for name in &names {
+            let ok = name == "*"
+                || (!name.contains(['@', '/', '?', '#'])
+                    && name.parse::<warp::http::uri::Authority>().is_ok());
+            if !ok {
+                return Err(Invalid::must_be(
+                    "host names (with an optional :port) or *",
+                    name,
+                ));
+            }
+        }
+        Ok(names)
     }
 
     /// A list split on `,` or `;`; blank items are dropped.

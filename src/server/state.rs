@@ -4,6 +4,7 @@
 
 use super::approvals::Approvals;
 use super::auth::Tokens;
+use super::hosts::AllowedHosts;
 use super::models::{OpencodeInfo, WorkspaceInfo};
 use super::payloads;
 use super::reads::{Kept, Read, ReadMemo};
@@ -20,6 +21,8 @@ pub type State = Arc<AppState>;
 
 pub struct AppState {
     pub settings: Settings,
+    /// The `Host` values that name this server.
+    pub hosts: AllowedHosts,
     pub tokens: Tokens,
     pub workspaces: Vec<Arc<WsEntry>>,
     pub approvals: Arc<Approvals>,

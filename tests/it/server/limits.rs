@@ -85,14 +85,15 @@ fn connections_that_stall_before_their_request_is_complete_are_closed() {
         .expect("write");
     // Completes one request, then keeps the connection open and idle.
     let mut idle = connect();
-    idle.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    idle.write_all(format!("GET /health HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr()).as_bytes())
         .expect("write");
     // An authenticated write whose body stops half way.
     let mut stalled = connect();
     let head = format!(
-        "POST /workspace/{}/plugins HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\
+        "POST /workspace/{}/plugins HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\
          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"spec\": ",
         s.ws_id(0),
+        s.addr(),
         s.client_token
     );
     stalled.write_all(head.as_bytes()).expect("write");
@@ -127,7 +128,7 @@ fn connections_that_stall_before_their_request_is_complete_are_closed() {
 fn raw_health(addr: &str) -> String {
     serve::raw_http(
         addr,
-        "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        &format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
         b"",
     )
 }
