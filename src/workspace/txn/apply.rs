@@ -109,9 +109,14 @@ impl Workspace {
         }
         for (done, edit) in plan.edits.iter().enumerate() {
             crash_point(done);
-            io::put(&edit.path, edit.after.as_deref(), &self.dot_opencode())?;
+            io::put(
+                self.root(),
+                &edit.path,
+                edit.after.as_deref(),
+                &self.dot_opencode(),
+            )?;
         }
-        audit::append(&self.audit_log(), &entry)?;
+        audit::append(self, &entry)?;
         if journaled {
             journal::end(self)?;
         }
@@ -163,7 +168,10 @@ impl Workspace {
             return Ok(0);
         }
         let _lock = self.lock()?;
-        Ok(candidates.iter().map(|p| io::clean_stale_temps(p)).sum())
+        Ok(candidates
+            .iter()
+            .map(|p| io::clean_stale_temps(self.root(), p))
+            .sum())
     }
 
     /// Plans and applies under one holding of the lock, so the two cannot

@@ -135,13 +135,13 @@ pub(crate) fn begin(ws: &Workspace, edits: &[FileEdit], entry: &AuditEntry) -> R
     let seal = mac(&key, &bytes).finalize().into_bytes();
     bytes.extend_from_slice(format!("\n{SEAL}{seal:x}\n").as_bytes());
     io::check_inside(ws.root(), &path)?;
-    io::write_atomic(&path, &bytes)
+    io::put(ws.root(), &path, Some(&bytes), &ws.state_dir())
 }
 
 /// Removes the journal once its write is complete. Not synced: a journal
 /// that comes back after a crash is finished again, which changes nothing.
 pub(crate) fn end(ws: &Workspace) -> Result<()> {
-    io::remove_file(&ws.journal_file())
+    io::put(ws.root(), &ws.journal_file(), None, &ws.state_dir())
 }
 
 /// Why a journal is refused: a reason fit for anyone, and one with the
@@ -276,12 +276,11 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
         if io::read_optional(target)?.as_deref() == want {
             continue;
         }
-        io::put(target, want, &ws.dot_opencode())?;
+        io::put(ws.root(), target, want, &ws.dot_opencode())?;
     }
-    let log = ws.audit_log();
-    let newest = audit::tail(&log, 1)?;
+    let newest = audit::tail(&ws.audit_log(), 1)?;
     if newest.first().map(|e| &e.id) != Some(&journal.entry.id) {
-        audit::append(&log, &journal.entry)?;
+        audit::append(ws, &journal.entry)?;
     }
     end(ws)?;
     let files: Vec<&str> = journal.files.iter().map(|f| f.path.as_str()).collect();
@@ -324,7 +323,7 @@ impl Workspace {
         }
         // The lock alone: taking it through `lock()` would finish the journal.
         let _guard = lock::exclusive(self)?;
-        io::clean_stale_temps(&path);
+        io::clean_stale_temps(self.root(), &path);
         let Some(bytes) = io::read_optional(&path)? else {
             return Ok(None);
         };
