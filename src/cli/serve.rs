@@ -283,6 +283,9 @@ pub fn resolve(
         config_file: file.path,
         body_limit: settings::BODY_LIMIT,
         max_pending: settings::MAX_PENDING,
+        max_pending_bytes: settings::PENDING_BYTES,
+        write_bytes: settings::WRITE_BYTES,
+        max_streams: settings::MAX_STREAMS,
     })
 }
 

@@ -23,7 +23,7 @@ pub fn status(code: Code) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         Code::Conflict => StatusCode::CONFLICT,
-        Code::TooManyPending => StatusCode::TOO_MANY_REQUESTS,
+        Code::TooManyPending | Code::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
         Code::HostNotAllowed => StatusCode::MISDIRECTED_REQUEST,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }

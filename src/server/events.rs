@@ -1,14 +1,14 @@
 //! `GET /approvals/events`: a server-sent event stream of the pending
 //! requests first, then every request and resolution as it happens,
-//! until the server shuts down.
+//! until the server shuts down. At most `max_streams` are open at once.
 
 use super::approvals::Event;
+use super::event_log::Missed;
 use super::request::Request;
-use crate::Result;
+use crate::{Code, Error, Result};
 use futures_util::StreamExt;
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::broadcast;
 use warp::Reply;
 use warp::reply::Response;
 
@@ -25,6 +25,16 @@ fn sse_event(event: &Event) -> warp::sse::Event {
 
 pub async fn stream(req: Request, _: ()) -> Result<Response> {
     req.host()?;
+    // Held by the stream: released when it ends.
+    let slot = req.state.streams.clone().try_acquire_owned().map_err(|_| {
+        Error::new(
+            Code::TooManyStreams,
+            format!(
+                "too many event streams are open (at most {}); close one first",
+                req.state.settings.max_streams
+            ),
+        )
+    })?;
     let (pending, rx) = req.state.approvals.subscribe();
     let first = futures_util::stream::iter(
         pending
@@ -32,17 +42,17 @@ pub async fn stream(req: Request, _: ()) -> Result<Response> {
             .map(|r| Ok::<_, Infallible>(sse_event(&Event::Requested(r)))),
     );
     let live = futures_util::stream::unfold(
-        (rx, req.state.shutdown.clone()),
-        |(mut rx, mut shutdown)| async move {
+        (rx, req.state.shutdown.clone(), slot),
+        |(mut rx, mut shutdown, slot)| async move {
             loop {
                 if *shutdown.borrow() {
                     return None;
                 }
                 tokio::select! {
                     event = rx.recv() => match event {
-                        Ok(event) => return Some((Ok(sse_event(&event)), (rx, shutdown))),
-                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(broadcast::error::RecvError::Closed) => return None,
+                        Ok(event) => return Some((Ok(sse_event(&event)), (rx, shutdown, slot))),
+                        Err(Missed::Lagged(_)) => continue,
+                        Err(Missed::Closed) => return None,
                     },
                     changed = shutdown.changed() => {
                         if changed.is_err() {

@@ -7,6 +7,7 @@
 //! JSON 404, CORS headers on every response (errors included) and one log
 //! line per request.
 
+use super::conn::Standing;
 use super::cors::Cors;
 use super::endpoints::{approvals, audit, commands, config, mcp, meta, plugins, skills, transfer};
 use super::errors;
@@ -54,11 +55,14 @@ fn request(state: State) -> impl Filter<Extract = (Request,), Error = Rejection>
         .and(headers())
         .and(query())
         .and(warp::body::stream().map(box_body))
-        .map(|state, headers, query, body| Request {
+        .and(warp::ext::optional::<Standing>())
+        .map(|state, headers, query, body, standing| Request {
             state,
             headers,
             query,
             body: Some(body),
+            standing,
+            held: None,
         })
 }
 
@@ -211,6 +215,7 @@ pub fn routes(state: State) -> Route {
             path!("approvals" / "events").map(none),
             events::stream,
         ),
+        route(s, get(), path!("approvals" / String), approvals::show),
         route(s, post(), path!("approvals" / String), approvals::reply),
     ]
     .boxed();
@@ -239,7 +244,8 @@ fn no_trailing_slash() -> impl Filter<Extract = (), Error = Rejection> + Clone {
 /// unread (a `413` refuses it before reading, a `401` never looks at it).
 /// The connection cannot then serve another request, so say so: with
 /// `Connection: close` a client opens a new one instead of sending its
-/// next request into a connection the server is closing.
+/// next request into a connection the server is closing. A `421` or a
+/// `429` closes the connection too.
 fn close_if_body_unread(request: &HeaderMap, response: &mut Response) {
     let has_body = request.contains_key(TRANSFER_ENCODING)
         || request
@@ -247,7 +253,11 @@ fn close_if_body_unread(request: &HeaderMap, response: &mut Response) {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() != "0");
     let status = response.status();
-    if has_body && (status.is_client_error() || status.is_server_error()) {
+    // Refused for want of room (too many waiting writes or open streams)
+    // or for another host: the client's next try opens a new connection,
+    // and this one stops holding a slot meanwhile.
+    let refused = matches!(status.as_u16(), 421 | 429);
+    if refused || (has_body && (status.is_client_error() || status.is_server_error())) {
         response
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));

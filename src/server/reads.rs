@@ -63,8 +63,24 @@ pub enum Kept {
     Authorized(bool),
 }
 
+impl Kept {
+    /// The bytes a kept value holds (what the memo's budget counts).
+    pub fn weight(&self) -> usize {
+        match self {
+            Kept::Json(body) => body.len(),
+            Kept::Tagged(tagged) => tagged.0.len() + tagged.1.len(),
+            Kept::Export(parts) => parts.0.len() + parts.1.len(),
+            Kept::Authorized(_) => 1,
+        }
+    }
+}
+
 /// A workspace's memo of reads.
 pub type ReadMemo = Memo<Read, Kept>;
+
+/// Bytes of answers a workspace's memo keeps, at most; past it, it starts
+/// over, and a larger answer is not kept at all.
+pub const MEMO_BYTES: usize = 16 * 1024 * 1024;
 
 /// Runs a synchronous core call on the blocking pool.
 pub async fn blocking<T: Send + 'static>(
@@ -142,7 +158,12 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
         Read::Audit { limit } => {
             // A JSON array already (see `audit::tail_json`).
             let items = ws.audit_tail_json(limit)?;
-            Ok(Kept::Json(Bytes::from(format!("{{\"items\":{items}}}"))))
+            // Exactly as long as it is: the memo counts what it keeps.
+            let mut body = Vec::with_capacity(items.len() + 10);
+            body.extend_from_slice(b"{\"items\":");
+            body.extend_from_slice(items.as_bytes());
+            body.push(b'}');
+            Ok(Kept::Json(Bytes::from(body)))
         }
         // The ETag is taken first, so that a change in between only makes
         // a later If-Match fail; it never pairs an old view with a new tag.

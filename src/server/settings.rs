@@ -15,6 +15,15 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Pending approvals above this are refused with `429 too_many_pending`.
 pub const MAX_PENDING: usize = 256;
+/// Bytes the writes waiting for approval may hold in all (their plans and
+/// diffs); above it, `429 too_many_pending` too.
+pub const PENDING_BYTES: usize = 48 * 1024 * 1024;
+/// Bytes of request bodies that writes may hold at once, from the start
+/// of the read until the write is answered (approval included); a body
+/// that finds no room is `429 too_many_pending`, unread.
+pub const WRITE_BYTES: usize = 32 * 1024 * 1024;
+/// Event streams open at once; more are `429 too_many_streams`.
+pub const MAX_STREAMS: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApprovalMode {
@@ -117,6 +126,9 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     pub body_limit: usize,
     pub max_pending: usize,
+    pub max_pending_bytes: usize,
+    pub write_bytes: usize,
+    pub max_streams: usize,
 }
 
 impl Settings {

@@ -564,9 +564,13 @@ async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
     // The request reaches the host with its diff well within the helper's
     // bound (15 s); a quadratic diff takes far longer than that.
     let pending = s.wait_pending(1).await;
-    let diff = pending[0]["diff"].as_str().unwrap();
+    let id = pending[0]["id"].as_str().unwrap();
+    // Listed, the diff is cut; whole on the request's own route.
+    assert_eq!(pending[0]["diffTruncated"], true);
+    let whole = serve::send(s.host(Method::GET, &format!("/approvals/{id}"))).await;
+    let diff = whole.json["diff"].as_str().unwrap();
     assert!(diff.contains("-  \"a19999\": 19999") && diff.contains("+  \"b19999\": 19999"));
-    let r = s.reply(pending[0]["id"].as_str().unwrap(), "deny").await;
+    let r = s.reply(id, "deny").await;
     assert_eq!(r.status, 200);
     let r = held.await.unwrap();
     assert_eq!((r.status, r.code()), (403, "write_denied"));
