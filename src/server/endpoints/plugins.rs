@@ -9,6 +9,12 @@ use crate::server::request::Request;
 use crate::workspace::plugins;
 use warp::reply::Response;
 
+/// The project's list: what a write answers.
+const PROJECT: Read = Read::Plugins {
+    global: false,
+    secrets: false,
+};
+
 pub async fn list(req: Request, id: String) -> Result<Response> {
     let (_, entry) = req.workspace(&id)?;
     let global = req.include_global();
@@ -22,14 +28,7 @@ pub async fn add(mut req: Request, id: String) -> Result<Response> {
     req.state
         .write_plan(&entry, actor, move |ws| plugins::plan_add(ws, &spec))
         .await?;
-    reads::answer(
-        &entry,
-        Read::Plugins {
-            global: false,
-            secrets: false,
-        },
-    )
-    .await
+    reads::answer(&entry, PROJECT).await
 }
 
 pub async fn remove(req: Request, (id, name): (String, String)) -> Result<Response> {
@@ -38,12 +37,5 @@ pub async fn remove(req: Request, (id, name): (String, String)) -> Result<Respon
     req.state
         .write_plan(&entry, actor, move |ws| plugins::plan_remove(ws, &name))
         .await?;
-    reads::answer(
-        &entry,
-        Read::Plugins {
-            global: false,
-            secrets: false,
-        },
-    )
-    .await
+    reads::answer(&entry, PROJECT).await
 }
