@@ -505,7 +505,7 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--approval', '--approval', [CompletionResultType]::ParameterName, 'manual: every remote write waits for the host; auto: allow at once')
             [CompletionResult]::new('--approval-timeout', '--approval-timeout', [CompletionResultType]::ParameterName, 'How long a write waits for approval, in milliseconds (default 30000)')
             [CompletionResult]::new('--cors', '--cors', [CompletionResultType]::ParameterName, 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)')
-            [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'A name the server answers to besides localhost, 127.0.0.1, [::1] and the bound address (repeatable or a comma list; NAME or NAME:PORT; `*` for any): requests whose Host is another get 421')
+            [CompletionResult]::new('--allowed-host', '--allowed-host', [CompletionResultType]::ParameterName, 'A name the server answers to besides localhost, 127.0.0.1, `[::1]` and the bound address (repeatable or a comma list; NAME or NAME:PORT; `*` for any): requests whose Host is another get 421')
             [CompletionResult]::new('--opencode-base-url', '--opencode-base-url', [CompletionResultType]::ParameterName, 'OpenCode server URL of the first workspace')
             [CompletionResult]::new('--opencode-directory', '--opencode-directory', [CompletionResultType]::ParameterName, 'OpenCode directory of the first workspace')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times')

@@ -475,7 +475,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --approval 'manual: every remote write waits for the host; auto: allow at once'
             cand --approval-timeout 'How long a write waits for approval, in milliseconds (default 30000)'
             cand --cors 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)'
-            cand --allowed-host 'A name the server answers to besides localhost, 127.0.0.1, [::1] and the bound address (repeatable or a comma list; NAME or NAME:PORT; `*` for any): requests whose Host is another get 421'
+            cand --allowed-host 'A name the server answers to besides localhost, 127.0.0.1, `[::1]` and the bound address (repeatable or a comma list; NAME or NAME:PORT; `*` for any): requests whose Host is another get 421'
             cand --opencode-base-url 'OpenCode server URL of the first workspace'
             cand --opencode-directory 'OpenCode directory of the first workspace'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'

@@ -285,7 +285,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token -
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval -d 'manual: every remote write waits for the host; auto: allow at once' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval-timeout -d 'How long a write waits for approval, in milliseconds (default 30000)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l cors -d 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)' -r
-complete -c openwork -n "__fish_openwork_using_subcommand serve" -l allowed-host -d 'A name the server answers to besides localhost, 127.0.0.1, [::1] and the bound address (repeatable or a comma list; NAME or NAME:PORT; `*` for any): requests whose Host is another get 421' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l allowed-host -d 'A name the server answers to besides localhost, 127.0.0.1, `[::1]` and the bound address (repeatable or a comma list; NAME or NAME:PORT; `*` for any): requests whose Host is another get 421' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-base-url -d 'OpenCode server URL of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-directory -d 'OpenCode directory of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F

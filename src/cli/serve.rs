@@ -97,7 +97,7 @@ pub struct ServeArgs {
         value_parser = origins
     )]
     pub cors: Vec<Origins>,
-    /// A name the server answers to besides localhost, 127.0.0.1, [::1] and
+    /// A name the server answers to besides localhost, 127.0.0.1, `[::1]` and
     /// the bound address (repeatable or a comma list; NAME or NAME:PORT; `*`
     /// for any): requests whose Host is another get 421.
     #[arg(
