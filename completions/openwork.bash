@@ -37,6 +37,9 @@ _openwork() {
             openwork,import)
                 cmd="openwork__subcmd__import"
                 ;;
+            openwork,journal)
+                cmd="openwork__subcmd__journal"
+                ;;
             openwork,man)
                 cmd="openwork__subcmd__man"
                 ;;
@@ -78,6 +81,9 @@ _openwork() {
                 ;;
             openwork__subcmd__config,show)
                 cmd="openwork__subcmd__config__subcmd__show"
+                ;;
+            openwork__subcmd__journal,discard)
+                cmd="openwork__subcmd__journal__subcmd__discard"
                 ;;
             openwork__subcmd__mcp,add)
                 cmd="openwork__subcmd__mcp__subcmd__add"
@@ -125,7 +131,7 @@ _openwork() {
 
     case "${cmd}" in
         openwork)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version plugins mcp skills commands config export import audit serve approvals completions man"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version plugins mcp skills commands config export import audit journal serve approvals completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,6 +632,50 @@ _openwork() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        openwork__subcmd__journal)
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version discard"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__journal__subcmd__discard)
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         openwork__subcmd__man)
             opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -889,7 +939,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__serve)
-            opts="-w -q -v -h -V --config --host --port --token --token-file --host-token --host-token-file --rotate-tokens --approval --approval-timeout --cors --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --config --host --port --token --token-file --host-token --host-token-file --rotate-tokens --approval --approval-timeout --cors --allowed-host --read-only --opencode-base-url --opencode-directory --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -932,6 +982,10 @@ _openwork() {
                     return 0
                     ;;
                 --cors)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowed-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

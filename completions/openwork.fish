@@ -39,6 +39,7 @@ complete -c openwork -n "__fish_openwork_needs_command" -f -a "config" -d 'Show 
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "export" -d 'Export the workspace configuration as one JSON document'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "import" -d 'Import a document made by `openwork export`'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "audit" -d 'Show the audit log, newest first'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "journal" -d 'Discard a journal of an interrupted write that openwork refused'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "serve" -d 'Run the HTTP server for remote clients'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "approvals" -d 'Answer a running server\'s pending write approvals'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -282,6 +283,21 @@ complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -f -a "discard" -d 'Remove the workspace\'s journal without finishing the write it holds'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l config -d 'Server config file (JSON)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host -d 'Address to bind (default 127.0.0.1)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l port -d 'Port to listen on; 0 picks a free one (default 8787)' -r
@@ -292,6 +308,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand serve" -l host-token-f
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval -d 'manual: every remote write waits for the host; auto: allow at once' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l approval-timeout -d 'How long a write waits for approval, in milliseconds (default 30000)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l cors -d 'Allowed CORS origin (repeatable or a comma list; `*` for any, the default)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand serve" -l allowed-host -d 'A name the server answers to besides localhost, 127.0.0.1, `[::1]` and the bound address (repeatable or a comma list; NAME or NAME:PORT; `*` for any): requests whose Host is another get 421' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-base-url -d 'OpenCode server URL of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -l opencode-directory -d 'OpenCode directory of the first workspace' -r
 complete -c openwork -n "__fish_openwork_using_subcommand serve" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F

@@ -43,6 +43,10 @@ pub enum Code {
     Conflict,
     PayloadTooLarge,
     TooManyPending,
+    /// Too many event streams are open.
+    TooManyStreams,
+    /// A `Host` that does not name this server (DNS rebinding).
+    HostNotAllowed,
     /// I/O and other failures whose details must not leak to remote clients.
     Internal,
 }
@@ -75,6 +79,8 @@ impl Code {
             Code::Conflict => "conflict",
             Code::PayloadTooLarge => "payload_too_large",
             Code::TooManyPending => "too_many_pending",
+            Code::HostNotAllowed => "host_not_allowed",
+            Code::TooManyStreams => "too_many_streams",
             Code::Internal => "internal_error",
         }
     }

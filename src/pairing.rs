@@ -29,24 +29,10 @@ pub struct Pairing {
     pub workspaces: Vec<String>,
 }
 
-/// openwork's state folder: `$OPENWORK_STATE_DIR`, else
-/// `<state dir>/openwork` (`$XDG_STATE_HOME`, else `~/.local/state`, on
-/// Linux; the local data folder elsewhere).
-pub fn state_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("OPENWORK_STATE_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    let base = directories::BaseDirs::new()?;
-    let root = base
-        .state_dir()
-        .unwrap_or_else(|| base.data_local_dir())
-        .to_path_buf();
-    Some(root.join("openwork"))
-}
-
-/// The folder of the pairing files.
+/// The folder of the pairing files, in openwork's state folder
+/// ([`crate::workspace::user_state_dir`]).
 pub fn dir() -> Option<PathBuf> {
-    state_dir().map(|d| d.join("servers"))
+    Some(crate::workspace::user_state_dir()?.join("servers"))
 }
 
 /// One pairing file found on disk, and whether it can be used.

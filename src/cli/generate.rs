@@ -174,6 +174,9 @@ Disables colour when set to a non\-empty value.
 .B OPENWORK_URL, OPENWORK_HOST_TOKEN
 Server and host token for \fBopenwork approvals\fR.
 .TP
+.B OPENWORK_STATE_DIR
+The user's openwork state: pairing files (\fIservers/\fR) and the journal key.
+.TP
 .B OPENWORK_SERVER_CONFIG
 Server config file (default \fI~/.config/openwork/server.json\fR).
 .TP
@@ -203,7 +206,10 @@ The audit log, one JSON object per line.
 The workspace lock shared by the server and the CLI.
 .TP
 .I .opencode/openwork/journal.json
-A write of several files that a crash interrupted; the next write (or \fBopenwork serve\fR starting) finishes it.
+A write of several files that a crash interrupted; the next write (or \fBopenwork serve\fR starting) finishes it if its seal is this user's, else refuses it until \fBopenwork journal discard\fR.
+.TP
+.I $OPENWORK_STATE_DIR/journal.key
+The key that seals the journal (mode 0600), in the user's state folder.
 .TP
 .I ~/.config/opencode/, ~/.claude/skills/
 Global configuration, read with \fB\-\-global\fR, never written.

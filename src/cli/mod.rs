@@ -11,6 +11,7 @@ mod config;
 mod editor;
 mod exit;
 mod generate;
+mod journal;
 mod mcp;
 mod output;
 mod parse_error;
@@ -100,6 +101,9 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Show the audit log, newest first.
     Audit(audit::AuditArgs),
+    /// Discard a journal of an interrupted write that openwork refused.
+    #[command(subcommand)]
+    Journal(journal::JournalCmd),
     /// Run the HTTP server for remote clients.
     Serve(Box<serve::ServeArgs>),
     /// Answer a running server's pending write approvals.
@@ -364,6 +368,11 @@ pub fn main() -> ExitCode {
         }
     };
     let out = Output::new(&cli.global);
+    // `serve` logs through its own subscriber; every other command says
+    // on stderr when it finished (or discarded) an interrupted write.
+    if !matches!(cli.command, Command::Serve(_)) {
+        output::log_recoveries();
+    }
     let ctx = Ctx {
         global: cli.global,
         out,
@@ -377,6 +386,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => transfer::export(&ctx, args),
         Command::Import(args) => transfer::import(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Journal(cmd) => journal::run(&ctx, cmd),
         Command::Serve(args) => serve::run(&ctx, *args),
         Command::Approvals(args) => approvals::run(&ctx, args),
         Command::Completions(args) => generate::completions(&ctx, args),

@@ -244,3 +244,39 @@ impl Output {
         self.write_out(&self.diff(&diff));
     }
 }
+
+/// Prints what the library logs about interrupted writes (target
+/// `openwork::recovery`: one finished or discarded, a journal refused) on
+/// stderr as `warning: …` lines, for every command but `serve`, which has
+/// a log of its own.
+pub fn log_recoveries() {
+    use tracing_subscriber::fmt::format::Writer;
+    use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+    use tracing_subscriber::registry::LookupSpan;
+
+    struct Warning;
+    impl<S, N> FormatEvent<S, N> for Warning
+    where
+        S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+        N: for<'a> FormatFields<'a> + 'static,
+    {
+        fn format_event(
+            &self,
+            ctx: &FmtContext<'_, S, N>,
+            mut writer: Writer<'_>,
+            event: &tracing::Event<'_>,
+        ) -> std::fmt::Result {
+            write!(writer, "warning: ")?;
+            ctx.field_format().format_fields(writer.by_ref(), event)?;
+            writeln!(writer)
+        }
+    }
+
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "off,openwork::recovery=info",
+        ))
+        .event_format(Warning)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

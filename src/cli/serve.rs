@@ -129,6 +129,16 @@ pub struct ServeArgs {
         value_parser = origins
     )]
     pub cors: Vec<Origins>,
+    /// A name the server answers to besides localhost, 127.0.0.1, `[::1]` and
+    /// the bound address (repeatable or a comma list; NAME or NAME:PORT; `*`
+    /// for any): requests whose Host is another get 421.
+    #[arg(
+        long,
+        value_name = "NAME",
+        hide_env_values = true, env = "OPENWORK_ALLOWED_HOSTS",
+        value_parser = allowed_hosts
+    )]
+    pub allowed_host: Vec<Hosts>,
     /// Refuse every write with 403 read_only.
     #[arg(
         long,
@@ -154,6 +164,14 @@ pub struct ServeArgs {
         env = "OPENWORK_OPENCODE_DIRECTORY"
     )]
     pub opencode_directory: Option<String>,
+}
+
+/// The names of one `--allowed-host` (or of `OPENWORK_ALLOWED_HOSTS`).
+#[derive(Debug, Clone)]
+pub struct Hosts(Vec<String>);
+
+fn allowed_hosts(value: &str) -> Result<Hosts, Invalid> {
+    values::hosts(value).map(Hosts)
 }
 
 /// The origins of one `--cors` (or of `OPENWORK_CORS_ORIGINS`).
@@ -289,6 +307,14 @@ pub fn resolve(
         .or(file.workspaces())
         .unwrap_or_else(&mut current_project);
     let cors_origins = flag_origins.or(file.cors_origins.clone());
+    let allowed_hosts = (!args.allowed_host.is_empty())
+        .then(|| {
+            args.allowed_host
+                .iter()
+                .flat_map(|h| h.0.iter().cloned())
+                .collect()
+        })
+        .or(file.allowed_hosts.clone());
     let read_only = args.read_only.or(file.read_only);
     let authorized_roots = file.authorized_roots();
 
@@ -312,6 +338,7 @@ pub fn resolve(
         approval: approval.unwrap_or(ApprovalMode::Manual),
         approval_timeout: Duration::from_millis(timeout_ms.unwrap_or(settings::DEFAULT_TIMEOUT_MS)),
         cors_origins: cors_origins.unwrap_or_else(|| vec!["*".to_string()]),
+        allowed_hosts: allowed_hosts.unwrap_or_default(),
         read_only: read_only.unwrap_or(false),
         authorized_roots: authorized_roots
             .unwrap_or_else(|| workspaces.iter().map(|w| w.path.clone()).collect()),
@@ -319,6 +346,9 @@ pub fn resolve(
         config_file: file.path,
         body_limit: settings::BODY_LIMIT,
         max_pending: settings::MAX_PENDING,
+        max_pending_bytes: settings::PENDING_BYTES,
+        write_bytes: settings::WRITE_BYTES,
+        max_streams: settings::MAX_STREAMS,
     };
     Ok((settings, why_current))
 }

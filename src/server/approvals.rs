@@ -1,7 +1,7 @@
 //! The approval gate (docs/api.md#approvals): in manual mode a remote write waits here
 //! until the host allows or denies it, or until the timeout. Pending
-//! requests are bounded; every change is also published on a broadcast
-//! channel for the `GET /approvals/events` stream.
+//! requests are bounded in number and in bytes; every change is also
+//! published on the [`EventLog`] the `GET /approvals/events` streams follow.
 //!
 //! An allowed request is resolved only once the writer has tried to apply
 //! it: the writer gets a [`Report`] with the allowance, and what it sends
@@ -9,13 +9,19 @@
 //! answers, what `approval.resolved` carries and what the log says. The
 //! host never reads "allowed" of a write that did not land.
 
+use super::event_log::{EventLog, Subscriber};
 use super::models::{ApprovalRequest, NotWritten, Resolved};
 use crate::display;
 use crate::{Code, Error};
 use serde_json::json;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::oneshot;
+
+/// Events kept for the event streams, at most.
+const EVENTS_KEPT: usize = 1024;
+/// Bytes of events kept for the event streams, at most.
+pub const EVENT_BYTES: usize = 16 * 1024 * 1024;
 
 /// How a request ended for the writer that waits on it.
 #[derive(Debug)]
@@ -106,35 +112,62 @@ pub enum Event {
     Resolved(Resolved),
 }
 
+impl Event {
+    /// About how many bytes the event holds.
+    pub fn weight(&self) -> usize {
+        match self {
+            Event::Requested(r) => r.weight(),
+            Event::Resolved(r) => {
+                r.id.len()
+                    + 64
+                    + r.not_written.as_ref().map_or(0, |n| {
+                        n.message.len() + n.paths.iter().map(String::len).sum::<usize>()
+                    })
+            }
+        }
+    }
+}
+
 struct Pending {
     request: Arc<ApprovalRequest>,
+    /// The whole diff when `request` shows only its start.
+    whole_diff: Option<Arc<str>>,
+    /// What the waiting write holds: its plan, its diff.
+    bytes: usize,
     reply: oneshot::Sender<Outcome>,
 }
 
 struct Inner {
     /// In the order the requests came.
     pending: Vec<Pending>,
+    /// The sum of their `bytes`.
+    bytes: usize,
     closed: bool,
 }
 
 pub struct Approvals {
     inner: Mutex<Inner>,
-    events: broadcast::Sender<Event>,
+    events: Arc<EventLog>,
     timeout: Duration,
     max_pending: usize,
+    max_bytes: usize,
 }
 
 impl Approvals {
-    pub fn new(timeout: Duration, max_pending: usize) -> Arc<Approvals> {
-        let (events, _) = broadcast::channel(1024);
+    /// A gate that holds at most `max_pending` requests, whose writes hold
+    /// at most `max_bytes` (a request alone may exceed it: a write too big
+    /// for the budget still gets asked, when nothing else waits).
+    pub fn new(timeout: Duration, max_pending: usize, max_bytes: usize) -> Arc<Approvals> {
         Arc::new(Approvals {
             inner: Mutex::new(Inner {
                 pending: Vec::new(),
+                bytes: 0,
                 closed: false,
             }),
-            events,
+            events: EventLog::new(EVENTS_KEPT, EVENT_BYTES),
             timeout,
             max_pending,
+            max_bytes,
         })
     }
 
@@ -144,9 +177,16 @@ impl Approvals {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Registers a request; the returned ticket waits for its outcome and
-    /// withdraws the request if it is dropped first.
-    pub fn request(self: &Arc<Self>, request: ApprovalRequest) -> Result<Ticket, Error> {
+    /// Registers a request for a write that holds `bytes` while it waits
+    /// (its plan and its diff; `whole_diff` when `request.diff` is only its
+    /// start); the returned ticket waits for its outcome and withdraws the
+    /// request if it is dropped first.
+    pub fn request(
+        self: &Arc<Self>,
+        request: ApprovalRequest,
+        whole_diff: Option<Arc<str>>,
+        bytes: usize,
+    ) -> Result<Ticket, Error> {
         let id = request.id.clone();
         let mut inner = self.lock();
         if inner.closed {
@@ -161,6 +201,15 @@ impl Approvals {
                 ),
             ));
         }
+        if inner.bytes > 0 && inner.bytes + bytes > self.max_bytes {
+            return Err(Error::new(
+                Code::TooManyPending,
+                format!(
+                    "the writes waiting for approval are too large (at most {} MiB in all); retry later",
+                    self.max_bytes >> 20
+                ),
+            ));
+        }
         let request = Arc::new(request);
         let (tx, rx) = oneshot::channel();
         tracing::info!(
@@ -170,11 +219,14 @@ impl Approvals {
             "approval requested: {}",
             display::line(&request.summary)
         );
+        inner.bytes += bytes;
         inner.pending.push(Pending {
             request: request.clone(),
+            whole_diff,
+            bytes,
             reply: tx,
         });
-        let _ = self.events.send(Event::Requested(request));
+        self.events.send(Event::Requested(request));
         drop(inner);
         Ok(Ticket {
             id,
@@ -186,7 +238,9 @@ impl Approvals {
 
     fn take(inner: &mut Inner, id: &str) -> Option<Pending> {
         let i = inner.pending.iter().position(|p| p.request.id == id)?;
-        Some(inner.pending.remove(i))
+        let p = inner.pending.remove(i);
+        inner.bytes -= p.bytes;
+        Some(p)
     }
 
     /// The log line and the `approval.resolved` event of a request.
@@ -204,7 +258,7 @@ impl Approvals {
             ),
             Err(_) => tracing::info!(id, allowed, reason, written = false, "approval resolved"),
         }
-        let _ = self.events.send(Event::Resolved(Resolved {
+        self.events.send(Event::Resolved(Resolved {
             id: id.to_string(),
             allowed,
             reason,
@@ -275,9 +329,21 @@ impl Approvals {
             .collect()
     }
 
-    /// The pending requests and a receiver for everything after them, taken
-    /// together so that no event is missed or seen twice.
-    pub fn subscribe(&self) -> (Vec<Arc<ApprovalRequest>>, broadcast::Receiver<Event>) {
+    /// One pending request with its whole diff (`GET /approvals/:id`).
+    pub fn whole(&self, id: &str) -> Option<ApprovalRequest> {
+        let inner = self.lock();
+        let p = inner.pending.iter().find(|p| p.request.id == id)?;
+        let mut request = (*p.request).clone();
+        if let Some(diff) = &p.whole_diff {
+            request.diff = diff.to_string();
+            request.diff_cut = None;
+        }
+        Some(request)
+    }
+
+    /// The pending requests and a subscriber for everything after them,
+    /// taken together so that no event is missed or seen twice.
+    pub fn subscribe(&self) -> (Vec<Arc<ApprovalRequest>>, Subscriber) {
         let inner = self.lock();
         let pending = inner.pending.iter().map(|p| p.request.clone()).collect();
         (pending, self.events.subscribe())
@@ -362,6 +428,12 @@ mod tests {
     use super::*;
     use crate::workspace::Actor;
 
+    impl Approvals {
+        fn request_small(self: &Arc<Self>, r: ApprovalRequest) -> Result<Ticket, Error> {
+            self.request(r, None, 1)
+        }
+    }
+
     fn req(id: &str) -> ApprovalRequest {
         ApprovalRequest {
             id: id.into(),
@@ -372,16 +444,17 @@ mod tests {
             created_at: 1,
             actor: Actor::remote("t", None),
             diff: String::new(),
+            diff_cut: None,
             expires_at: 2,
         }
     }
 
     #[tokio::test]
     async fn allow_deny_and_unknown() {
-        let a = Approvals::new(Duration::from_secs(5), 10);
+        let a = Approvals::new(Duration::from_secs(5), 10, usize::MAX);
         let (_, mut events) = a.subscribe();
-        let t1 = a.request(req("1")).unwrap();
-        let t2 = a.request(req("2")).unwrap();
+        let t1 = a.request_small(req("1")).unwrap();
+        let t2 = a.request_small(req("2")).unwrap();
         assert_eq!(a.list().len(), 2);
         // The host's answer to an allow waits for the writer's report.
         let writer = tokio::spawn(async move {
@@ -415,9 +488,9 @@ mod tests {
     /// applied: the host's answer, the event and the log say not written.
     #[tokio::test]
     async fn allowed_but_not_written_is_said() {
-        let a = Approvals::new(Duration::from_secs(5), 10);
+        let a = Approvals::new(Duration::from_secs(5), 10, usize::MAX);
         let (_, mut events) = a.subscribe();
-        let t = a.request(req("c")).unwrap();
+        let t = a.request_small(req("c")).unwrap();
         let writer = tokio::spawn(async move {
             if let Outcome::Allowed(report) = t.wait().await {
                 let conflict = Error::new(Code::Conflict, "changed")
@@ -438,7 +511,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
 
-        let t = a.request(req("gone")).unwrap();
+        let t = a.request_small(req("gone")).unwrap();
         let writer = tokio::spawn(async move { drop(t.wait().await) });
         let not = a.reply("gone", true).await.unwrap().unwrap_err();
         writer.await.unwrap();
@@ -447,21 +520,21 @@ mod tests {
 
     #[tokio::test]
     async fn timeout_bound_withdraw_and_shutdown() {
-        let a = Approvals::new(Duration::from_millis(20), 2);
-        let t = a.request(req("1")).unwrap();
+        let a = Approvals::new(Duration::from_millis(20), 2, usize::MAX);
+        let t = a.request_small(req("1")).unwrap();
         assert_eq!(t.wait().await, Outcome::Denied(Reason::Timeout));
         assert!(a.list().is_empty());
 
-        let t1 = a.request(req("a")).unwrap();
-        let _t2 = a.request(req("b")).unwrap();
+        let t1 = a.request_small(req("a")).unwrap();
+        let _t2 = a.request_small(req("b")).unwrap();
         assert_eq!(
-            a.request(req("c")).err().unwrap().code,
+            a.request_small(req("c")).err().unwrap().code,
             Code::TooManyPending
         );
         drop(t1);
         assert_eq!(a.list().len(), 1, "a dropped ticket withdraws its request");
         // Also when dropped in the middle of its wait.
-        let t3 = a.request(req("c")).unwrap();
+        let t3 = a.request_small(req("c")).unwrap();
         let waiting = tokio::spawn(t3.wait());
         tokio::task::yield_now().await;
         waiting.abort();
@@ -473,8 +546,46 @@ mod tests {
         a.shutdown();
         assert!(a.list().is_empty());
         assert_eq!(_t2.wait().await, Outcome::Denied(Reason::Shutdown));
-        let e = a.request(req("d")).err().unwrap();
+        let e = a.request_small(req("d")).err().unwrap();
         assert_eq!(e.code, Code::WriteDenied);
         assert_eq!(e.details.unwrap()["reason"], "shutdown");
+    }
+
+    /// Past the byte budget a request is refused before the count is
+    /// reached; a withdrawn one gives its bytes back; a request bigger than
+    /// the whole budget still gets in when nothing else waits.
+    #[tokio::test]
+    async fn the_byte_budget_refuses_before_the_count() {
+        let a = Approvals::new(Duration::from_secs(5), 256, 100);
+        let t1 = a.request(req("1"), None, 60).unwrap();
+        let e = a.request(req("2"), None, 60).err().unwrap();
+        assert_eq!(e.code, Code::TooManyPending);
+        assert!(e.message.contains("too large"), "{}", e.message);
+        let _t3 = a.request(req("3"), None, 40).unwrap();
+        drop(t1);
+        let _t4 = a.request(req("4"), None, 60).unwrap();
+        assert_eq!(a.list().len(), 2);
+        let b = Approvals::new(Duration::from_secs(5), 256, 100);
+        let _big = b.request(req("big"), None, 1000).unwrap();
+        assert!(b.request(req("small"), None, 1).is_err());
+    }
+
+    /// The whole diff of a request whose diff was cut.
+    #[test]
+    fn the_whole_diff_is_kept_beside_the_cut_one() {
+        let a = Approvals::new(Duration::from_secs(5), 256, usize::MAX);
+        let mut r = req("1");
+        let whole: String = (0..10_000).map(|i| format!("+line {i}\n")).collect();
+        let kept = r.set_diff(whole.clone());
+        assert!(r.diff.len() <= crate::server::models::DIFF_SHOWN);
+        let _t = a.request(r, kept, whole.len()).unwrap();
+        assert_eq!(
+            a.list()[0].diff_cut.as_ref().unwrap().diff_size,
+            whole.len()
+        );
+        let shown = a.whole("1").unwrap();
+        assert_eq!(shown.diff, whole);
+        assert!(shown.diff_cut.is_none());
+        assert!(a.whole("2").is_none());
     }
 }

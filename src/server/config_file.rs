@@ -44,6 +44,9 @@ pub struct ConfigFile {
     pub cors_origins: Option<Vec<String>>,
     #[serde(default, deserialize_with = "boolean")]
     pub read_only: Option<bool>,
+    /// A list of names, or one string split on `,` or `;`.
+    #[serde(default, deserialize_with = "hosts")]
+    pub allowed_hosts: Option<Vec<String>>,
     /// See [`ConfigFile::authorized_roots`].
     #[serde(default, deserialize_with = "folders")]
     authorized_roots: Option<Vec<String>>,
@@ -277,6 +280,15 @@ fn origins<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Er
             .ok_or_else(|| bad("a list of strings")),
         _ => Err(bad("a list of strings")),
     }
+}
+
+fn hosts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    let Some(names) = origins(d)? else {
+        return Ok(None);
+    };
+    values::hosts(&serde_json::to_string(&names).map_err(de::Error::custom)?)
+        .map(Some)
+        .map_err(invalid)
 }
 
 fn folders<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {

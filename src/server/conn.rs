@@ -7,16 +7,29 @@
 //! - **Connection cap**: at most [`connection_cap`] connections are served
 //!   at once; more wait in the kernel's accept queue until one closes, so
 //!   the process never runs out of file descriptors for its own writes.
+//! - **Per address, only the unproven**: connections from one address that
+//!   have not yet sent a whole authenticated request are served
+//!   [`peer_unproven`] at once; [`peer_waiting`] more wait (unserved) for a
+//!   turn, at most [`HEADER_READ_TIMEOUT`]; the rest are closed at once.
+//!   So one address — idle, half-sent or trickling connections — can hold
+//!   only a part of the cap, and the host's requests from another address
+//!   still get in. A connection that has sent an authenticated request is
+//!   no longer counted (see [`Standing`]): a TLS proxy or a load test, all
+//!   from one address, is not capped once its clients are known.
+//! - **Bounded buffers**: a connection's read and write buffers grow to
+//!   64 KiB at most, so connections that wait (for approval) hold little.
 //! - **Graceful shutdown**: when `stop` turns true the listener closes and
 //!   open connections finish their current request.
 
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
 
@@ -26,6 +39,103 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connections served at once, at most. Each costs a file descriptor.
 pub const MAX_CONNECTIONS: usize = 512;
+
+/// Connections from one address served at once before they sent a whole
+/// authenticated request: an eighth of the cap (64 of 512).
+pub fn peer_unproven(cap: usize) -> usize {
+    (cap / 8).max(1)
+}
+
+/// Connections from one address that wait for a turn, at most: half the
+/// cap (256 of 512). So one address holds at most five eighths of the
+/// cap, and a burst of that many from one client is still served.
+pub fn peer_waiting(cap: usize) -> usize {
+    cap / 2
+}
+
+/// A connection's read and write buffers, at most.
+const MAX_BUFFER: usize = 64 * 1024;
+
+/// Whether a connection has sent a whole authenticated request yet. The
+/// request handling finds it among the request's extensions and calls
+/// [`Standing::prove`]; until then it holds one of its address's turns.
+#[derive(Clone)]
+pub struct Standing {
+    turn: Arc<Mutex<Option<OwnedSemaphorePermit>>>,
+}
+
+impl Standing {
+    fn new(turn: OwnedSemaphorePermit) -> Standing {
+        Standing {
+            turn: Arc::new(Mutex::new(Some(turn))),
+        }
+    }
+
+    /// The connection sent a whole authenticated request: it no longer
+    /// counts against its address's turns.
+    pub fn prove(&self) {
+        self.turn.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+}
+
+/// The turns of each address.
+struct Peers {
+    map: Mutex<HashMap<IpAddr, Peer>>,
+    unproven: usize,
+    waiting: usize,
+}
+
+struct Peer {
+    turns: Arc<Semaphore>,
+    waiting: usize,
+}
+
+enum Turn {
+    Now(OwnedSemaphorePermit),
+    Wait(Arc<Semaphore>),
+    Refused,
+}
+
+impl Peers {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Peer>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn new(cap: usize) -> Peers {
+        Peers {
+            map: Mutex::default(),
+            unproven: peer_unproven(cap),
+            waiting: peer_waiting(cap),
+        }
+    }
+
+    fn turn(&self, ip: IpAddr) -> Turn {
+        let mut map = self.lock();
+        if map.len() > 1024 {
+            // Forget the addresses with nothing open or waiting.
+            let all = self.unproven;
+            map.retain(|_, p| p.waiting > 0 || p.turns.available_permits() < all);
+        }
+        let peer = map.entry(ip).or_insert_with(|| Peer {
+            turns: Arc::new(Semaphore::new(self.unproven)),
+            waiting: 0,
+        });
+        if let Ok(turn) = peer.turns.clone().try_acquire_owned() {
+            Turn::Now(turn)
+        } else if peer.waiting < self.waiting {
+            peer.waiting += 1;
+            Turn::Wait(peer.turns.clone())
+        } else {
+            Turn::Refused
+        }
+    }
+
+    fn done_waiting(&self, ip: IpAddr) {
+        if let Some(peer) = self.lock().get_mut(&ip) {
+            peer.waiting -= 1;
+        }
+    }
+}
 
 /// Descriptors kept free for everything else: the listener, the files a
 /// write opens (config, temporaries, lock, audit log) on each of the
@@ -73,38 +183,22 @@ pub async fn serve(
     let cap = connection_cap();
     tracing::debug!("serving at most {cap} connections at once");
     let slots = Arc::new(Semaphore::new(cap));
+    let peers = Arc::new(Peers::new(cap));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
-    loop {
-        // A free slot first: at the cap, new connections wait unaccepted.
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break,
-            },
-            _ = stop.wait_for(|s| *s) => break,
-        };
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) if is_connection_error(&e) => continue,
-                Err(e) => {
-                    // Out of descriptors or similar: wait a little rather
-                    // than spin; the connections being served go on.
-                    tracing::error!("accept error: {e}");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                    continue;
-                }
-            },
-            _ = stop.wait_for(|s| *s) => break,
-        };
-        let _ = stream.set_nodelay(true);
-        let conn = http.serve_connection(
-            TokioIo::new(stream),
-            TowerToHyperService::new(service.clone()),
-        );
-        let conn = graceful.watch(conn);
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_BUFFER);
+    // Serves one connection (holding a slot of the cap, and one of its
+    // address's turns until it proves itself) on its own task.
+    let spawn_conn = |stream: TcpStream, slot: OwnedSemaphorePermit, turn: OwnedSemaphorePermit| {
+        let standing = Standing::new(turn);
+        let service = TowerToHyperService::new(service.clone());
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(standing.clone());
+                hyper::service::Service::call(&service, req)
+            });
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 // A client that hangs up or times out is not a server fault.
@@ -112,6 +206,56 @@ pub async fn serve(
             }
             drop(slot);
         });
+    };
+    // Connections that waited for their address's turn and got it.
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::unbounded_channel();
+    'serving: loop {
+        // A free slot first: at the cap, new connections wait unaccepted.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            Some((stream, slot, turn)) = ready_rx.recv() => {
+                spawn_conn(stream, slot, turn);
+                continue;
+            }
+            _ = stop.wait_for(|s| *s) => break,
+        };
+        let (stream, peer) = loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => break accepted,
+                    Err(e) if is_connection_error(&e) => {}
+                    Err(e) => {
+                        // Out of descriptors or similar: wait a little rather
+                        // than spin; the connections being served go on.
+                        tracing::error!("accept error: {e}");
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                },
+                Some((stream, slot, turn)) = ready_rx.recv() => spawn_conn(stream, slot, turn),
+                _ = stop.wait_for(|s| *s) => break 'serving,
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        match peers.turn(peer.ip()) {
+            Turn::Now(turn) => spawn_conn(stream, slot, turn),
+            Turn::Wait(turns) => {
+                let (peers, ready) = (peers.clone(), ready_tx.clone());
+                tokio::spawn(async move {
+                    let turn =
+                        tokio::time::timeout(HEADER_READ_TIMEOUT, turns.acquire_owned()).await;
+                    peers.done_waiting(peer.ip());
+                    if let Ok(Ok(turn)) = turn {
+                        let _ = ready.send((stream, slot, turn));
+                    }
+                });
+            }
+            Turn::Refused => {
+                tracing::debug!("closed a connection from {}: too many unproven", peer.ip());
+            }
+        }
     }
     drop(listener);
     graceful.shutdown().await;

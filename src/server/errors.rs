@@ -23,7 +23,8 @@ pub fn status(code: Code) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         Code::Conflict => StatusCode::CONFLICT,
-        Code::TooManyPending => StatusCode::TOO_MANY_REQUESTS,
+        Code::TooManyPending | Code::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
+        Code::HostNotAllowed => StatusCode::MISDIRECTED_REQUEST,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -73,6 +74,13 @@ pub fn error_response(err: &Error) -> Response {
     )
 }
 
+/// The rejection of a request whose `Host` does not name this server
+/// (see [`super::hosts`]).
+#[derive(Debug)]
+pub struct HostNotAllowed;
+
+impl warp::reject::Reject for HostNotAllowed {}
+
 pub fn not_found() -> Response {
     error_response(&Error::new(Code::NotFound, "Not found"))
 }
@@ -84,6 +92,12 @@ pub fn not_found() -> Response {
 pub async fn handle_rejection(r: warp::Rejection) -> Result<Response, Infallible> {
     if r.is_not_found() || r.find::<warp::reject::MethodNotAllowed>().is_some() {
         return Ok(not_found());
+    }
+    if r.find::<HostNotAllowed>().is_some() {
+        return Ok(error_response(&Error::new(
+            Code::HostNotAllowed,
+            "this server does not answer to that Host; add the name with --allowed-host",
+        )));
     }
     if r.find::<warp::reject::PayloadTooLarge>().is_some() {
         return Ok(error_response(&Error::new(
@@ -111,6 +125,7 @@ mod tests {
         assert_eq!(status(Code::ReadOnly), 403);
         assert_eq!(status(Code::SkillNotFound), 404);
         assert_eq!(status(Code::TooManyPending), 429);
+        assert_eq!(status(Code::HostNotAllowed), 421);
         assert_eq!(status(Code::Internal), 500);
     }
 

@@ -3,15 +3,15 @@
 //! until the server shuts down: then the resolutions of that moment (the
 //! pending requests denied with reason `shutdown`) and a last
 //! `server.shutdown` event, so that a watcher can tell a shutdown from a
-//! lost connection.
+//! lost connection. At most `max_streams` are open at once.
 
 use super::approvals::Event;
+use super::event_log::Missed;
 use super::request::Request;
-use crate::Result;
+use crate::{Code, Error, Result};
 use futures_util::StreamExt;
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::broadcast;
 use warp::Reply;
 use warp::reply::Response;
 
@@ -28,6 +28,16 @@ fn sse_event(event: &Event) -> warp::sse::Event {
 
 pub async fn stream(req: Request, _: ()) -> Result<Response> {
     req.host()?;
+    // Held by the stream: released when it ends.
+    let slot = req.state.streams.clone().try_acquire_owned().map_err(|_| {
+        Error::new(
+            Code::TooManyStreams,
+            format!(
+                "too many event streams are open (at most {}); close one first",
+                req.state.settings.max_streams
+            ),
+        )
+    })?;
     let (pending, rx) = req.state.approvals.subscribe();
     let first = futures_util::stream::iter(
         pending
@@ -35,23 +45,23 @@ pub async fn stream(req: Request, _: ()) -> Result<Response> {
             .map(|r| Ok::<_, Infallible>(sse_event(&Event::Requested(r)))),
     );
     let live = futures_util::stream::unfold(
-        (rx, req.state.shutdown.clone()),
-        |(mut rx, mut shutdown)| async move {
+        (rx, req.state.shutdown.clone(), slot),
+        |(mut rx, mut shutdown, slot)| async move {
             loop {
                 if *shutdown.borrow() {
                     // What was published before the flag (the shutdown's
                     // own resolutions), then the end.
                     return match rx.try_recv() {
-                        Ok(event) => Some((Ok(sse_event(&event)), (rx, shutdown))),
-                        Err(broadcast::error::TryRecvError::Lagged(_)) => continue,
-                        Err(_) => None,
+                        Some(Ok(event)) => Some((Ok(sse_event(&event)), (rx, shutdown, slot))),
+                        Some(Err(Missed::Lagged(_))) => continue,
+                        Some(Err(Missed::Closed)) | None => None,
                     };
                 }
                 tokio::select! {
                     event = rx.recv() => match event {
-                        Ok(event) => return Some((Ok(sse_event(&event)), (rx, shutdown))),
-                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(broadcast::error::RecvError::Closed) => return None,
+                        Ok(event) => return Some((Ok(sse_event(&event)), (rx, shutdown, slot))),
+                        Err(Missed::Lagged(_)) => continue,
+                        Err(Missed::Closed) => return None,
                     },
                     changed = shutdown.changed() => {
                         if changed.is_err() {

@@ -2,10 +2,12 @@
 //! match and extract (the path parameters, then the [`Request`]: headers,
 //! query, the body stream); authentication, decoding and validation happen
 //! in the handlers, so a request that matched a route always gets that
-//! route's answer. Around everything: `OPTIONS` → 204, unknown routes →
+//! route's answer. Around everything: a `Host` that does not name this
+//! server → 421 (before anything else), `OPTIONS` → 204, unknown routes →
 //! JSON 404, CORS headers on every response (errors included) and one log
 //! line per request.
 
+use super::conn::Standing;
 use super::cors::Cors;
 use super::endpoints::{approvals, audit, commands, config, mcp, meta, plugins, skills, transfer};
 use super::errors;
@@ -20,6 +22,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 use warp::filters::BoxedFilter;
+use warp::host::Authority;
 use warp::http::HeaderMap;
 use warp::http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue, TRANSFER_ENCODING};
 use warp::reply::Response;
@@ -52,11 +55,14 @@ fn request(state: State) -> impl Filter<Extract = (Request,), Error = Rejection>
         .and(headers())
         .and(query())
         .and(warp::body::stream().map(box_body))
-        .map(|state, headers, query, body| Request {
+        .and(warp::ext::optional::<Standing>())
+        .map(|state, headers, query, body, standing| Request {
             state,
             headers,
             query,
             body: Some(body),
+            standing,
+            held: None,
         })
 }
 
@@ -215,6 +221,7 @@ pub fn routes(state: State) -> Route {
             path!("approvals" / "handshake").map(none),
             approvals::handshake,
         ),
+        route(s, get(), path!("approvals" / String), approvals::show),
         route(s, post(), path!("approvals" / String), approvals::reply),
     ]
     .boxed();
@@ -243,7 +250,8 @@ fn no_trailing_slash() -> impl Filter<Extract = (), Error = Rejection> + Clone {
 /// unread (a `413` refuses it before reading, a `401` never looks at it).
 /// The connection cannot then serve another request, so say so: with
 /// `Connection: close` a client opens a new one instead of sending its
-/// next request into a connection the server is closing.
+/// next request into a connection the server is closing. A `421` or a
+/// `429` closes the connection too.
 fn close_if_body_unread(request: &HeaderMap, response: &mut Response) {
     let has_body = request.contains_key(TRANSFER_ENCODING)
         || request
@@ -251,17 +259,45 @@ fn close_if_body_unread(request: &HeaderMap, response: &mut Response) {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() != "0");
     let status = response.status();
-    if has_body && (status.is_client_error() || status.is_server_error()) {
+    // Refused for want of room (too many waiting writes or open streams)
+    // or for another host: the client's next try opens a new connection,
+    // and this one stops holding a slot meanwhile.
+    let refused = matches!(status.as_u16(), 421 | 429);
+    if refused || (has_body && (status.is_client_error() || status.is_server_error())) {
         response
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
 }
 
-/// The whole application: routes, JSON 404s, CORS and request logging.
+/// Passes requests whose `Host` names this server; rejects the others
+/// with [`errors::HostNotAllowed`] before any route is tried.
+fn allowed_host(state: State) -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::host::optional()
+        // A `Host` that is not an authority at all is not ours either.
+        .or(warp::any().map(|| None))
+        .unify()
+        .and_then(move |authority: Option<Authority>| {
+            let ok = state.hosts.allows(authority.as_ref());
+            async move {
+                if ok {
+                    Ok(())
+                } else {
+                    Err(warp::reject::custom(errors::HostNotAllowed))
+                }
+            }
+        })
+        .untuple_one()
+}
+
+/// The whole application: the `Host` check, routes, JSON 404s, CORS and
+/// request logging.
 pub fn app(state: State) -> BoxedFilter<(Response,)> {
     let cors = Arc::new(Cors::new(&state.settings.cors_origins));
-    let routes = routes(state).recover(errors::handle_rejection).unify();
+    let routes = allowed_host(state.clone())
+        .and(routes(state))
+        .recover(errors::handle_rejection)
+        .unify();
     warp::any()
         .map(Instant::now)
         .and(warp::method())

@@ -26,7 +26,7 @@ struct KeptFile {
 
 /// The folder of the kept tokens: `<state folder>/tokens`.
 pub fn dir() -> Option<PathBuf> {
-    crate::pairing::state_dir().map(|d| d.join("tokens"))
+    crate::workspace::user_state_dir().map(|d| d.join("tokens"))
 }
 
 /// The file for a set of workspace folders (order and repeats aside).

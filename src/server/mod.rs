@@ -12,9 +12,11 @@
 //! - [`endpoints`]: the handlers, one file per group; [`events`] is the
 //!   approval event stream.
 //! - [`reads`]: the memoized reads; [`writes`]: plan → approval (the
-//!   [`approvals`] gate) → apply.
+//!   [`approvals`] gate) → apply; [`event_log`] keeps the recent approval
+//!   events, bounded in bytes.
 //! - [`reply`], [`errors`], [`models`], [`payloads`]: answers, errors on
 //!   the wire, the wire shapes, request bodies checked.
+//! - [`hosts`]: the `Host` values that name this server.
 //! - [`conn`]: the connection loop under it all (header read timeout,
 //!   connection cap, graceful shutdown).
 //!
@@ -28,9 +30,11 @@ pub mod conn;
 pub mod cors;
 pub mod endpoints;
 pub mod errors;
+pub mod event_log;
 pub mod events;
 pub mod filters;
 pub mod handshake;
+pub mod hosts;
 pub mod kept_tokens;
 pub mod models;
 pub mod payloads;
@@ -234,9 +238,19 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
     );
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let approvals = approvals::Approvals::new(settings.approval_timeout, settings.max_pending);
+    let approvals = approvals::Approvals::new(
+        settings.approval_timeout,
+        settings.max_pending,
+        settings.max_pending_bytes,
+    );
     let writes = Arc::new(RwLock::new(()));
     let state = Arc::new(AppState {
+        hosts: hosts::AllowedHosts::new(addr, &settings.allowed_hosts),
+        streams: Arc::new(tokio::sync::Semaphore::new(settings.max_streams)),
+        write_bytes: Arc::new(tokio::sync::Semaphore::new(settings.write_bytes)),
+        plans: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
         tokens: auth::Tokens::new(&settings.client_token.value, &settings.host_token.value),
         settings,
         workspaces: entries,

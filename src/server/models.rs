@@ -4,6 +4,7 @@
 use crate::workspace::Actor;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use sha2::Digest;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -109,9 +110,60 @@ pub struct ApprovalRequest {
     pub created_at: u64,
     pub actor: Actor,
     pub diff: String,
+    /// Present when `diff` is only the start of a longer diff, which
+    /// `GET /approvals/:id` answers whole.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub diff_cut: Option<DiffCut>,
     /// When the request times out (ms since the epoch): lets
     /// `approvals watch` show the seconds left.
     pub expires_at: u64,
+}
+
+/// Bytes of a diff an approval request and its event carry, at most: a
+/// longer one is cut (at a line) and said so in [`DiffCut`].
+pub const DIFF_SHOWN: usize = 64 * 1024;
+
+/// What was cut from a long diff.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffCut {
+    /// Always `true`.
+    pub diff_truncated: bool,
+    /// Bytes of the whole diff.
+    pub diff_size: usize,
+    /// SHA-256 of the whole diff, hex.
+    pub diff_sha256: String,
+}
+
+impl ApprovalRequest {
+    /// Sets `diff` to `whole`, or, when it is longer than [`DIFF_SHOWN`],
+    /// to its start (whole lines) with [`DiffCut`]: then the whole diff is
+    /// returned, for `GET /approvals/:id`.
+    pub fn set_diff(&mut self, whole: String) -> Option<std::sync::Arc<str>> {
+        if whole.len() <= DIFF_SHOWN {
+            self.diff = whole;
+            self.diff_cut = None;
+            return None;
+        }
+        let mut end = DIFF_SHOWN;
+        while !whole.is_char_boundary(end) {
+            end -= 1;
+        }
+        let end = whole[..end].rfind('\n').map_or(end, |i| i + 1);
+        self.diff = whole[..end].to_string();
+        self.diff_cut = Some(DiffCut {
+            diff_truncated: true,
+            diff_size: whole.len(),
+            diff_sha256: format!("{:x}", sha2::Sha256::digest(whole.as_bytes())),
+        });
+        Some(whole.into())
+    }
+
+    /// About how many bytes the request holds.
+    pub fn weight(&self) -> usize {
+        let paths: usize = self.paths.iter().map(String::len).sum();
+        self.diff.len() + self.summary.len() + self.action.len() + paths + 256
+    }
 }
 
 /// The `approval.resolved` event.
@@ -188,4 +240,51 @@ pub struct Replied {
 #[derive(Debug, Serialize)]
 pub struct HandshakeProof {
     pub proof: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> ApprovalRequest {
+        ApprovalRequest {
+            id: "1".into(),
+            workspace_id: "ws_x".into(),
+            action: "skills.upsert".into(),
+            summary: "Upsert skill s".into(),
+            paths: vec![],
+            created_at: 1,
+            actor: Actor::cli(),
+            diff: String::new(),
+            diff_cut: None,
+            expires_at: 2,
+        }
+    }
+
+    #[test]
+    fn a_long_diff_is_cut_at_a_line_with_its_size_and_hash() {
+        let mut r = request();
+        assert!(r.set_diff("+short\n".into()).is_none());
+        assert_eq!(r.diff, "+short\n");
+        let json = serde_json::to_value(&r).unwrap();
+        assert!(json.get("diffTruncated").is_none());
+
+        // Multi-byte characters across the limit: still whole lines of text.
+        let whole: String = (0..20_000).map(|i| format!("+é {i}\n")).collect();
+        let kept = r.set_diff(whole.clone()).unwrap();
+        assert_eq!(&*kept, whole.as_str());
+        assert!(r.diff.len() <= DIFF_SHOWN && r.diff.ends_with('\n'));
+        assert!(whole.starts_with(&r.diff));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["diffTruncated"], true);
+        assert_eq!(json["diffSize"], whole.len());
+        assert_eq!(
+            json["diffSha256"],
+            format!("{:x}", sha2::Sha256::digest(whole.as_bytes())).as_str()
+        );
+        // The fields keep their place: after `diff`, before `expiresAt`.
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        let at = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+        assert!(at("diff") < at("diffTruncated") && at("diffSha256") < at("expiresAt"));
+    }
 }

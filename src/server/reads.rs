@@ -10,7 +10,9 @@
 use super::reply::{raw_json, with_etag};
 use super::state::{LastExport, WsEntry};
 use crate::workspace::memo::Memo;
-use crate::workspace::{Workspace, commands, config, mcp, now_ms, plugins, skills, transfer};
+use crate::workspace::{
+    Workspace, commands, config, mcp, now_ms, plugins, secrets, skills, transfer,
+};
 use crate::{Code, Error, Result};
 use bytes::{Bytes, BytesMut};
 use serde::Serialize;
@@ -22,12 +24,18 @@ use warp::reply::Response;
 pub enum Read {
     Plugins {
         global: bool,
+        /// Global specs shown whole (the host's token came too); else
+        /// their credentials are `"***"`.
+        secrets: bool,
     },
     Skills {
         global: bool,
     },
     Mcp {
         global: bool,
+        /// Global servers' secrets shown whole (the host's token came
+        /// too); else they are `"***"`.
+        secrets: bool,
     },
     Commands {
         scope: commands::Scope,
@@ -55,8 +63,24 @@ pub enum Kept {
     Authorized(bool),
 }
 
+impl Kept {
+    /// The bytes a kept value holds (what the memo's budget counts).
+    pub fn weight(&self) -> usize {
+        match self {
+            Kept::Json(body) => body.len(),
+            Kept::Tagged(tagged) => tagged.0.len() + tagged.1.len(),
+            Kept::Export(parts) => parts.0.len() + parts.1.len(),
+            Kept::Authorized(_) => 1,
+        }
+    }
+}
+
 /// A workspace's memo of reads.
 pub type ReadMemo = Memo<Read, Kept>;
+
+/// Bytes of answers a workspace's memo keeps, at most; past it, it starts
+/// over, and a larger answer is not kept at all.
+pub const MEMO_BYTES: usize = 16 * 1024 * 1024;
 
 /// Runs a synchronous core call on the blocking pool.
 pub async fn blocking<T: Send + 'static>(
@@ -111,20 +135,35 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
     use super::models::Items;
     let json = |body: Result<Bytes>| body.map(Kept::Json);
     match read {
-        Read::Plugins { global } => json(encode(&plugins::list(ws, global)?)),
+        Read::Plugins { global, secrets } => {
+            let mut list = plugins::list(ws, global)?;
+            if !secrets {
+                secrets::redact_plugins(&mut list);
+            }
+            json(encode(&list))
+        }
         Read::Skills { global } => json(encode(&Items {
             items: skills::list(ws, global)?,
         })),
-        Read::Mcp { global } => json(encode(&Items {
-            items: mcp::list(ws, global)?,
-        })),
+        Read::Mcp { global, secrets } => {
+            let mut items = mcp::list(ws, global)?;
+            if !secrets {
+                secrets::redact_mcp(&mut items);
+            }
+            json(encode(&Items { items }))
+        }
         Read::Commands { scope } => json(encode(&Items {
             items: commands::list(ws, scope)?,
         })),
         Read::Audit { limit } => {
             // A JSON array already (see `audit::tail_json`).
             let items = ws.audit_tail_json(limit)?;
-            Ok(Kept::Json(Bytes::from(format!("{{\"items\":{items}}}"))))
+            // Exactly as long as it is: the memo counts what it keeps.
+            let mut body = Vec::with_capacity(items.len() + 10);
+            body.extend_from_slice(b"{\"items\":");
+            body.extend_from_slice(items.as_bytes());
+            body.push(b'}');
+            Ok(Kept::Json(Bytes::from(body)))
         }
         // The ETag is taken first, so that a change in between only makes
         // a later If-Match fail; it never pairs an old view with a new tag.

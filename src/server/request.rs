@@ -3,6 +3,7 @@
 //! path, the JSON body (read, bounded, only once the request is
 //! authenticated), the query parameters and `If-Match`.
 
+use super::conn::Standing;
 use super::payloads;
 use super::state::{State, WsEntry};
 use crate::workspace::Actor;
@@ -14,7 +15,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use warp::http::HeaderMap;
-use warp::http::header::{CONTENT_LENGTH, IF_MATCH};
+use warp::http::header::{CONTENT_LENGTH, IF_MATCH, TRANSFER_ENCODING};
 
 /// A request body, read only after the request is authenticated.
 pub type BodyStream = Pin<Box<dyn Stream<Item = std::result::Result<Bytes, warp::Error>> + Send>>;
@@ -27,17 +28,48 @@ pub struct Request {
     pub query: String,
     /// Taken by [`Request::payload`].
     pub body: Option<BodyStream>,
+    /// The connection's standing, when it came through [`super::conn`]:
+    /// proven once an authenticated request is whole.
+    pub standing: Option<Standing>,
+    /// The body's share of the bytes writes may hold in flight, held until
+    /// the request ends (see [`Request::payload`]).
+    pub held: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Request {
     /// The client's token (`401` without it); who is asking.
     pub fn client(&self) -> Result<Actor> {
-        self.state.tokens.client(&self.headers)
+        let actor = self.state.tokens.client(&self.headers)?;
+        self.authenticated();
+        Ok(actor)
     }
 
     /// The host's token (`401` without it).
     pub fn host(&self) -> Result<Actor> {
-        self.state.tokens.host(&self.headers)
+        let actor = self.state.tokens.host(&self.headers)?;
+        self.authenticated();
+        Ok(actor)
+    }
+
+    /// The request is authenticated: with no body, it is whole, and its
+    /// connection no longer counts against its address (see
+    /// [`super::conn`]); with one, that waits until the body is read.
+    fn authenticated(&self) {
+        let has_body = self.headers.contains_key(TRANSFER_ENCODING)
+            || self
+                .headers
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim() != "0");
+        if !has_body {
+            self.prove();
+        }
+    }
+
+    fn prove(&self) {
+        if let Some(standing) = &self.standing {
+            standing.prove();
+        }
     }
 
     /// A client's request on the workspace of the path segment `raw_id`:
@@ -54,7 +86,32 @@ impl Request {
             .body
             .take()
             .ok_or_else(|| Error::new(Code::InvalidJson, "Invalid JSON body"))?;
-        let bytes = read_body(&self.headers, body, self.state.settings.body_limit).await?;
+        let limit = self.state.settings.body_limit;
+        // The body's room among the bytes that writes hold in flight (read,
+        // planned, waiting for approval), before a byte of it is read.
+        let room = declared_length(&self.headers).map_or(limit, |n| n.min(limit as u64) as usize);
+        let held = u32::try_from(room.max(1))
+            .ok()
+            .and_then(|n| {
+                self.state
+                    .write_bytes
+                    .clone()
+                    .try_acquire_many_owned(n)
+                    .ok()
+            })
+            .ok_or_else(|| {
+                Error::new(
+                    Code::TooManyPending,
+                    "the writes in progress hold too much; retry later",
+                )
+            })?;
+        self.held = Some(held);
+        let bytes = read_body(&self.headers, body, limit).await?;
+        // Whole, and read only after authentication (every caller checks
+        // the token first).
+        self.prove();
+        // The bytes go here: a write that then waits for approval holds
+        // only what was parsed from them.
         parse(&payloads::object(&bytes)?)
     }
 
@@ -123,10 +180,29 @@ fn audit_limit(query: &str) -> usize {
 /// client that stalls mid-body does not hold its connection for ever.
 const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 const BODY_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
+/// After [`BODY_RATE_GRACE`], a body must have come at this rate on
+/// average (bytes a second): one trickled a byte at a time is given up.
+const BODY_MIN_RATE: u64 = 1024;
+const BODY_RATE_GRACE: Duration = Duration::from_secs(4);
+
+/// The body's length as `Content-Length` says it.
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+/// When a body of which `received` bytes came, starting at `start`, must
+/// have its next byte to keep [`BODY_MIN_RATE`].
+fn rate_deadline(start: tokio::time::Instant, received: usize) -> tokio::time::Instant {
+    let secs = (received as u64 + 1).div_ceil(BODY_MIN_RATE);
+    start + BODY_RATE_GRACE + Duration::from_secs(secs)
+}
 
 /// Reads a body of at most `limit` bytes: a larger `Content-Length` is
 /// refused before anything is read, a longer stream is cut at the limit,
-/// and a stalled one is given up (`400 invalid_json`).
+/// and a stalled or trickled one is given up (`400 invalid_json`).
 async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> Result<Bytes> {
     let too_large = || {
         Error::new(
@@ -134,18 +210,18 @@ async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> R
             format!("request body is larger than {limit} bytes"),
         )
     };
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = declared_length(headers);
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
     // Grown as the bytes come, not reserved on the client's word.
     let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
-    let deadline = tokio::time::Instant::now() + BODY_TOTAL_TIMEOUT;
+    let start = tokio::time::Instant::now();
+    let deadline = start + BODY_TOTAL_TIMEOUT;
     loop {
-        let pause = (tokio::time::Instant::now() + BODY_IDLE_TIMEOUT).min(deadline);
+        let pause = (tokio::time::Instant::now() + BODY_IDLE_TIMEOUT)
+            .min(deadline)
+            .min(rate_deadline(start, buf.len()));
         let Ok(next) = tokio::time::timeout_at(pause, body.next()).await else {
             return Err(Error::new(
                 Code::InvalidJson,
@@ -165,6 +241,16 @@ async fn read_body(headers: &HeaderMap, mut body: BodyStream, limit: usize) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_must_keep_a_minimum_rate() {
+        let start = tokio::time::Instant::now();
+        // Four seconds of grace, then a second per KiB.
+        assert_eq!(rate_deadline(start, 0), start + Duration::from_secs(5));
+        assert_eq!(rate_deadline(start, 1023), start + Duration::from_secs(5));
+        assert_eq!(rate_deadline(start, 1024), start + Duration::from_secs(6));
+        assert!(rate_deadline(start, 1 << 20) - start > BODY_TOTAL_TIMEOUT);
+    }
 
     #[test]
     fn audit_limits() {

@@ -19,6 +19,15 @@ pub const MAX_PENDING: usize = 256;
 pub const TOKEN_MIN: usize = 16;
 /// A token file holds a token and maybe a newline: more is not one.
 pub const TOKEN_FILE_MAX: u64 = 4096;
+/// Bytes the writes waiting for approval may hold in all (their plans and
+/// diffs); above it, `429 too_many_pending` too.
+pub const PENDING_BYTES: usize = 48 * 1024 * 1024;
+/// Bytes of request bodies that writes may hold at once, from the start
+/// of the read until the write is answered (approval included); a body
+/// that finds no room is `429 too_many_pending`, unread.
+pub const WRITE_BYTES: usize = 32 * 1024 * 1024;
+/// Event streams open at once; more are `429 too_many_streams`.
+pub const MAX_STREAMS: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApprovalMode {
@@ -118,6 +127,9 @@ pub struct Settings {
     pub workspaces: Vec<WorkspaceSetting>,
     /// Allowed CORS origins; `*` allows any.
     pub cors_origins: Vec<String>,
+    /// Names besides the loopback ones and the bound address that `Host`
+    /// may carry (`name`, `name:port`; `*` for any).
+    pub allowed_hosts: Vec<String>,
     pub read_only: bool,
     /// A workspace must be one of these folders or inside one.
     pub authorized_roots: Vec<PathBuf>,
@@ -125,6 +137,9 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     pub body_limit: usize,
     pub max_pending: usize,
+    pub max_pending_bytes: usize,
+    pub write_bytes: usize,
+    pub max_streams: usize,
 }
 
 /// A token given as text, else read from `file` (the two places of one
@@ -245,6 +260,24 @@ pub mod values {
         } else {
             Ok(split_list(trimmed))
         }
+    }
+
+    /// A list of names that `Host` may carry, as [`list`] reads it: each a
+    /// host name or address, with an optional port, or `*`.
+    pub fn hosts(value: &str) -> Result<Vec<String>, Invalid> {
+        let names = list(value)?;
+        for name in &names {
+            let ok = name == "*"
+                || (!name.contains(['@', '/', '?', '#'])
+                    && name.parse::<warp::http::uri::Authority>().is_ok());
+            if !ok {
+                return Err(Invalid::must_be(
+                    "host names (with an optional :port) or *",
+                    name,
+                ));
+            }
+        }
+        Ok(names)
     }
 
     /// A list split on `,` or `;`; blank items are dropped.

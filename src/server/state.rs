@@ -4,6 +4,7 @@
 
 use super::approvals::Approvals;
 use super::auth::Tokens;
+use super::hosts::AllowedHosts;
 use super::models::{OpencodeInfo, WorkspaceInfo};
 use super::payloads;
 use super::reads::{Kept, Read, ReadMemo};
@@ -20,6 +21,15 @@ pub type State = Arc<AppState>;
 
 pub struct AppState {
     pub settings: Settings,
+    /// The `Host` values that name this server.
+    pub hosts: AllowedHosts,
+    /// One per open event stream (`settings.max_streams`).
+    pub streams: Arc<tokio::sync::Semaphore>,
+    /// One per byte of the request bodies of writes in flight
+    /// (`settings.write_bytes`).
+    pub write_bytes: Arc<tokio::sync::Semaphore>,
+    /// Writes planned at once: one per core.
+    pub plans: tokio::sync::Semaphore,
     pub tokens: Tokens,
     pub workspaces: Vec<Arc<WsEntry>>,
     pub approvals: Arc<Approvals>,
@@ -61,7 +71,7 @@ impl WsEntry {
     /// Opens the workspace of one setting, with its read memo.
     pub fn open(settings: &Settings, w: &WorkspaceSetting) -> std::result::Result<WsEntry, String> {
         let ws = Workspace::open(&w.path).map_err(|e| e.message)?;
-        let memo = match Memo::new() {
+        let memo = match Memo::weighed(super::reads::MEMO_BYTES, Kept::weight) {
             Ok(memo) => Some(memo),
             Err(e) => {
                 tracing::warn!(

@@ -39,6 +39,13 @@ impl AppState {
         T: Send + 'static,
         F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,
     {
+        // One plan per core at once: a burst of large writes does not make
+        // every blocking thread hold one.
+        let turn = self
+            .plans
+            .acquire()
+            .await
+            .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))?;
         if self.settings.approval == ApprovalMode::Auto && !self.settings.read_only {
             // Plan and apply under one holding of the lock: no conflict possible.
             let gate = self.writes.clone().read_owned().await;
@@ -68,13 +75,23 @@ impl AppState {
             Ok((plan, extra, diff))
         })
         .await?;
+        drop(turn);
         if plan.is_noop() {
             return Ok((plan, extra));
         }
         if self.settings.read_only {
             return Err(Error::new(Code::ReadOnly, "Server is read-only"));
         }
-        let request = ApprovalRequest {
+        // What the write holds while it waits: its plan and its diff.
+        let bytes = diff.len()
+            + plan
+                .edits
+                .iter()
+                .map(|e| {
+                    e.before.as_ref().map_or(0, Vec::len) + e.after.as_ref().map_or(0, Vec::len)
+                })
+                .sum::<usize>();
+        let mut request = ApprovalRequest {
             id: uuid::Uuid::new_v4().to_string(),
             workspace_id: plan.workspace_id.clone(),
             action: plan.action.clone(),
@@ -86,10 +103,12 @@ impl AppState {
                 .collect(),
             created_at: now_ms(),
             actor: actor.clone(),
-            diff,
+            diff: String::new(),
+            diff_cut: None,
             expires_at: now_ms() + self.settings.approval_timeout.as_millis() as u64,
         };
-        let ticket = self.approvals.request(request)?;
+        let whole_diff = request.set_diff(diff);
+        let ticket = self.approvals.request(request, whole_diff, bytes)?;
         let id = ticket.id().to_string();
         match ticket.wait().await {
             Outcome::Allowed(report) => {

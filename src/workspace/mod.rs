@@ -22,13 +22,14 @@ pub(crate) mod items;
 pub mod memo;
 pub mod project;
 pub(crate) mod txn;
+pub(crate) mod written;
 
 use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
 pub use formats::{frontmatter, input, jsonc};
-pub use items::{commands, config, mcp, plugins, skills, transfer, validate};
+pub use items::{commands, config, mcp, plugins, secrets, skills, transfer, validate};
 pub use txn::audit::{self, Actor, AuditEntry};
 pub use txn::{Applied, FileEdit, Plan};
 
@@ -39,6 +40,9 @@ pub struct Workspace {
     id: String,
     name: String,
     global: Option<GlobalDirs>,
+    /// The user's own state folder, outside every workspace: where the
+    /// key that seals the journal lives (see [`user_state_dir`]).
+    user_state: Option<PathBuf>,
     /// Shared by clones, so a server's many handles read through one cache.
     cache: std::sync::Arc<io::Cache>,
 }
@@ -72,6 +76,7 @@ impl Workspace {
             root,
             name,
             global: GlobalDirs::from_env(),
+            user_state: user_state_dir(),
             cache: Default::default(),
         })
     }
@@ -80,6 +85,16 @@ impl Workspace {
     pub fn with_global(mut self, global: Option<GlobalDirs>) -> Self {
         self.global = global;
         self
+    }
+
+    /// Replaces the user's state folder (where the journal's key lives).
+    pub fn with_user_state(mut self, dir: Option<PathBuf>) -> Self {
+        self.user_state = dir;
+        self
+    }
+
+    pub(crate) fn user_state(&self) -> Option<&Path> {
+        self.user_state.as_deref()
     }
 
     pub fn root(&self) -> &Path {
@@ -215,6 +230,19 @@ pub fn home_dir() -> Option<PathBuf> {
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)
         .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()))
+}
+
+/// The user's own openwork state, outside every workspace (pairing files,
+/// the journal's key): `$OPENWORK_STATE_DIR` when set, else
+/// `<state folder>/openwork` — `$XDG_STATE_HOME` (else `~/.local/state`) on
+/// Linux, the local data folder elsewhere.
+pub fn user_state_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("OPENWORK_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    let base = directories::BaseDirs::new()?;
+    let root = base.state_dir().unwrap_or_else(|| base.data_local_dir());
+    Some(root.join("openwork"))
 }
 
 /// `"ws_"` + the first 12 hex digits of SHA-256 of the absolute path.

@@ -5,7 +5,7 @@
 
 use crate::support::cli::Ws;
 use crate::support::rng::Rng;
-use crate::support::serve::Server;
+use crate::support::serve::{Env, Server};
 use crate::support::{bin, files, snapshot, workspace, write};
 use reqwest::Method;
 use serde_json::json;
@@ -358,7 +358,14 @@ fn a_multi_file_write_killed_midway_is_finished_by_the_next_lock() {
                     vec!["config.import", "plugins.add"]
                 }
                 _ => {
-                    let s = Server::auto(ws.path());
+                    // The same user: the same key seals and opens the journal.
+                    let state = ws.state_dir();
+                    let s = Server::start_with(
+                        Env::new(),
+                        &[ws.path()],
+                        &["--approval", "auto"],
+                        &[("OPENWORK_STATE_DIR", state.to_str().expect("utf-8"))],
+                    );
                     drop(s);
                     vec!["config.import"]
                 }

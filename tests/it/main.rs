@@ -22,6 +22,7 @@ mod docs;
 mod everyday;
 mod fuzz_payloads;
 mod handshake;
+mod journal;
 mod server;
 mod support;
 mod terminal_text;

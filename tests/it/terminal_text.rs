@@ -164,7 +164,8 @@ async fn the_server_refuses_them_and_its_log_cannot_be_forged() {
     // (hyper refuses some bytes itself: 400).
     for id in ["phone\x1b[2J", "phone\x7f", "phone\u{202e}"] {
         let head = format!(
-            "GET /workspaces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nX-OpenWork-Client-Id: {id}\r\nConnection: close\r\n\r\n",
+            "GET /workspaces HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nX-OpenWork-Client-Id: {id}\r\nConnection: close\r\n\r\n",
+            s.addr(),
             s.client_token
         );
         let answer = serve::raw_http(&s.addr(), &head, b"");

@@ -1,14 +1,14 @@
 //! The host's endpoints: `GET /approvals` (the pending writes),
-//! `POST /approvals/:id` (allow or deny one) and `POST
-//! /approvals/handshake` (the server proves it holds the host token,
-//! [`crate::server::handshake`]). The event stream is
-//! [`crate::server::events`].
+//! `GET /approvals/:id` (one, with its whole diff), `POST /approvals/:id`
+//! (allow or deny one) and `POST /approvals/handshake` (the server proves
+//! it holds the host token, [`crate::server::handshake`]). The event
+//! stream is [`crate::server::events`].
 
-use crate::Result;
 use crate::server::models::{ApprovalRequest, HandshakeProof, Items, Replied};
 use crate::server::payloads;
 use crate::server::reply::ok;
 use crate::server::request::Request;
+use crate::{Code, Error, Result};
 use warp::reply::Response;
 
 pub async fn list(req: Request, _: ()) -> Result<Response> {
@@ -16,6 +16,18 @@ pub async fn list(req: Request, _: ()) -> Result<Response> {
     let pending = req.state.approvals.list();
     let items: Vec<&ApprovalRequest> = pending.iter().map(|r| &**r).collect();
     ok(&Items { items })
+}
+
+/// One pending request with its whole diff, however long.
+pub async fn show(req: Request, id: String) -> Result<Response> {
+    req.host()?;
+    let id = payloads::segment(&id)?;
+    let request = req
+        .state
+        .approvals
+        .whole(&id)
+        .ok_or_else(|| Error::new(Code::ApprovalNotFound, "Approval request not found"))?;
+    ok(&request)
 }
 
 pub async fn reply(mut req: Request, id: String) -> Result<Response> {

@@ -1,4 +1,6 @@
-//! `GET`, `POST /workspace/:id/mcp` and `DELETE …/mcp/:name`.
+//! `GET`, `POST /workspace/:id/mcp` and `DELETE …/mcp/:name`. The
+//! user-wide servers of `?includeGlobal=true` come with their secret values
+//! as `"***"` unless the host's token comes with the client's.
 
 use crate::Result;
 use crate::server::payloads;
@@ -7,10 +9,17 @@ use crate::server::request::Request;
 use crate::workspace::mcp;
 use warp::reply::Response;
 
+/// The project's list: what a write answers.
+const PROJECT: Read = Read::Mcp {
+    global: false,
+    secrets: false,
+};
+
 pub async fn list(req: Request, id: String) -> Result<Response> {
     let (_, entry) = req.workspace(&id)?;
     let global = req.include_global();
-    reads::answer(&entry, Read::Mcp { global }).await
+    let secrets = global && req.host().is_ok();
+    reads::answer(&entry, Read::Mcp { global, secrets }).await
 }
 
 pub async fn add(mut req: Request, id: String) -> Result<Response> {
@@ -19,7 +28,7 @@ pub async fn add(mut req: Request, id: String) -> Result<Response> {
     req.state
         .write_plan(&entry, actor, move |ws| mcp::plan_add(ws, &name, &config))
         .await?;
-    reads::answer(&entry, Read::Mcp { global: false }).await
+    reads::answer(&entry, PROJECT).await
 }
 
 pub async fn remove(req: Request, (id, name): (String, String)) -> Result<Response> {
@@ -28,5 +37,5 @@ pub async fn remove(req: Request, (id, name): (String, String)) -> Result<Respon
     req.state
         .write_plan(&entry, actor, move |ws| mcp::plan_remove(ws, &name))
         .await?;
-    reads::answer(&entry, Read::Mcp { global: false }).await
+    reads::answer(&entry, PROJECT).await
 }

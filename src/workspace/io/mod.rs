@@ -1,6 +1,8 @@
 //! The only code of the core that touches the file system, and it depends
 //! on nothing above it: reading and looking up files (`read`), writing
-//! them (`write`), opening the lock file (`lock_file`), the parse cache
+//! them (`write`) through folder handles that never follow a link below
+//! the workspace root (`beneath`), opening the lock file (`lock_file`), the user's
+//! private key file (`private`), the parse cache
 //! (`cache`), the record of what a read looked at (`record`), which the
 //! read memo (`memo`) watches, and the calls of its watcher (`notify`).
 //!
@@ -8,10 +10,12 @@
 //! file-system call elsewhere in the library and the binary; the modules
 //! here allow it, each saying so at its top.
 
+mod beneath;
 mod cache;
 pub(crate) mod lock_file;
 #[cfg(target_os = "linux")]
 pub(crate) mod notify;
+pub(crate) mod private;
 mod read;
 pub(crate) mod record;
 mod write;
@@ -22,4 +26,6 @@ pub(crate) use read::{
     read_optional, unrecorded_kind,
 };
 pub use write::write_atomic;
-pub(crate) use write::{append_line, clean_stale_temps, put, remove_file, stale_temps, temp_base};
+pub(crate) use write::{
+    append_line, clean_stale_temps, create_lock_file, put, stale_temps, temp_base,
+};

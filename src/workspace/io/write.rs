@@ -1,39 +1,132 @@
 //! Writing files: atomic replacement, removal, the temporaries a killed
-//! writer left, and appending a line. Writes are not recorded: a value
-//! the memo kept from a file is dropped by the event its write raises.
+//! writer left, appending a line, the lock file. Below a workspace's root
+//! every write goes through folder handles that never follow a link
+//! (`beneath`); [`write_atomic`] is for files outside workspaces. Writes
+//! are not recorded: a value the memo kept from a file is dropped by the
+//! event its write raises.
 #![allow(clippy::disallowed_methods)] // the I/O layer: the one place that asks the file system
 
-use super::read::{Kind, list, open};
-use crate::{Error, Result};
-use atomic_write_file::AtomicWriteFile;
+use super::beneath::{self, Folder};
+use super::read::{Kind, list};
+use crate::{Code, Error, Result};
+use std::ffi::OsStr;
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// flushed, renamed over the old file, and the folder synced. A crash at any
-/// moment leaves the old file or the new one, never a mix.
+/// Writes `bytes` to `path` (a file of the user's, outside workspaces:
+/// `openwork export -o`) atomically: a temporary file in the same folder,
+/// flushed, renamed over the old file, and the folder synced. A crash at
+/// any moment leaves the old file or the new one, never a mix. The
+/// folders above it are created and may be links; the file may not.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
-    }
-    let mut file = AtomicWriteFile::options()
-        .open(path)
-        .map_err(|e| Error::io("write", path, e))?;
-    file.write_all(bytes)
-        .map_err(|e| Error::io("write", path, e))?;
-    file.commit().map_err(|e| Error::io("write", path, e))?;
-    Ok(())
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(Error::new(Code::InvalidPath, "not a file name"));
+    };
+    // `out.json`: the current folder.
+    let parent = Some(parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
+    beneath::open(parent, Path::new(""), false)
+        .and_then(|folder| folder.ok_or_else(|| ErrorKind::NotFound.into()))
+        .and_then(|folder| folder.replace(name, bytes))
+        .map_err(|e| failed(parent, path, "write", e))
 }
 
-/// Gives the file at `path` the bytes `after` (`None`: removes it, and
-/// the folders it leaves empty up to `stop`), atomically, first removing
-/// temporaries a killed writer left beside it. Under the workspace lock
+/// The folder of `path` relative to `root`, and the file's name in it.
+fn split<'a>(root: &Path, path: &'a Path) -> Result<(&'a Path, &'a OsStr)> {
+    let outside = || Error::new(Code::InvalidPath, "path is outside the workspace");
+    let rel = path.strip_prefix(root).map_err(|_| outside())?;
+    match (rel.parent(), rel.file_name()) {
+        (Some(dir), Some(name)) => Ok((dir, name)),
+        _ => Err(outside()),
+    }
+}
+
+/// An error of a write below the root: a link (or a file where a folder
+/// belongs) met on the way is `conflict`, as `check_inside` says it; any
+/// other is an I/O error.
+fn failed(root: &Path, path: &Path, what: &str, e: std::io::Error) -> Error {
+    #[cfg(unix)]
+    let through_link = matches!(
+        e.raw_os_error(),
+        Some(nix::libc::ELOOP | nix::libc::EXDEV | nix::libc::ENOTDIR | nix::libc::EISDIR)
+    );
+    #[cfg(not(unix))]
+    let through_link = matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::NotADirectory);
+    if through_link {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        return Error::new(
+            Code::Conflict,
+            format!(
+                "{} goes through a symbolic link or a file where a folder belongs; openwork does not write through links",
+                rel.display()
+            ),
+        );
+    }
+    Error::io(what, path, e)
+}
+
+/// The folder of `path` below `root`, opened without following any link
+/// below the root (created when `create`); `None` when it is missing.
+fn folder<'a>(root: &Path, path: &'a Path, create: bool) -> Result<Option<(Folder, &'a OsStr)>> {
+    let (dir, name) = split(root, path)?;
+    let parent = root.join(dir);
+    let folder = beneath::open(root, dir, create)
+        .map_err(|e| failed(root, &parent, "create the folder", e))?;
+    Ok(folder.map(|f| (f, name)))
+}
+
+/// Whether `entry` is a temporary of the file `name` (`.<name>.XXXXXX`).
+fn is_temp_of(entry: &OsStr, name: &OsStr) -> bool {
+    entry.to_str().and_then(temp_base) == Some(name.to_str().unwrap_or("/"))
+}
+
+/// Gives the file at `path` (below the workspace `root`) the bytes
+/// `after` (`None`: removes it, and the folders it leaves empty up to
+/// `stop`), atomically, first removing temporaries a killed writer left
+/// beside it. Every folder below the root is reached through handles that
+/// never follow a link, so a folder swapped for a link meanwhile cannot
+/// send the write elsewhere (see `beneath`). Under the workspace lock
 /// only.
-pub(crate) fn put(path: &Path, after: Option<&[u8]>, stop: &Path) -> Result<()> {
-    clean_stale_temps(path);
+pub(crate) fn put(root: &Path, path: &Path, after: Option<&[u8]>, stop: &Path) -> Result<()> {
+    let Some((folder, name)) = folder(root, path, after.is_some())? else {
+        return Ok(()); // nothing to remove
+    };
+    folder.remove_files(|entry| is_temp_of(entry, name));
     match after {
-        Some(bytes) => write_atomic(path, bytes),
-        None => remove(path, stop),
+        Some(bytes) => folder
+            .replace(name, bytes)
+            .map_err(|e| failed(root, path, "write", e)),
+        None => {
+            folder
+                .remove(name)
+                .map_err(|e| failed(root, path, "remove", e))?;
+            prune(root, path, stop);
+            Ok(())
+        }
+    }
+}
+
+/// Removes each folder above `path` that is empty, up to but excluding
+/// `stop`, each through its parent's handle.
+fn prune(root: &Path, path: &Path, stop: &Path) {
+    let (Ok(rel), Ok(stop)) = (path.strip_prefix(root), stop.strip_prefix(root)) else {
+        return;
+    };
+    let mut dir = rel.parent();
+    while let Some(d) = dir {
+        if d == stop || !d.starts_with(stop) {
+            break;
+        }
+        let (Some(parent), Some(name)) = (d.parent(), d.file_name()) else {
+            break;
+        };
+        match beneath::open(root, parent, false) {
+            Ok(Some(folder)) if folder.remove_empty_folder(name) => {}
+            _ => break,
+        }
+        dir = Some(parent);
     }
 }
 
@@ -64,67 +157,30 @@ pub(crate) fn stale_temps(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Removes the [`stale_temps`] of `path`. Only called under the workspace
-/// lock, when no other writer of ours can be mid-write. Returns how many
-/// were removed.
-pub(crate) fn clean_stale_temps(path: &Path) -> usize {
-    stale_temps(path)
-        .iter()
-        .filter(|p| std::fs::remove_file(p).is_ok())
-        .count()
-}
-
-/// Removes a file; a missing one is fine. Not synced.
-pub(crate) fn remove_file(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("remove", path, e)),
+/// Removes the [`stale_temps`] of `path` (below the workspace `root`),
+/// through the folder's handle. Only called under the workspace lock, when
+/// no other writer of ours can be mid-write. Returns how many were
+/// removed.
+pub(crate) fn clean_stale_temps(root: &Path, path: &Path) -> usize {
+    match folder(root, path, false) {
+        Ok(Some((folder, name))) => folder.remove_files(|entry| is_temp_of(entry, name)),
+        _ => 0,
     }
 }
 
-/// Removes a file (a missing one is fine) and then each folder above it
-/// that became empty, up to but excluding `stop`.
-pub(crate) fn remove(path: &Path, stop: &Path) -> Result<()> {
-    remove_file(path)?;
-    if let Some(parent) = path.parent() {
-        sync_dir(parent);
-    }
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == stop || !d.starts_with(stop) {
-            break;
-        }
-        if std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
-    Ok(())
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = std::fs::File::open(dir) {
-        let _ = f.sync_all();
-    }
-}
-
-/// Appends `line` (which ends in a newline) to the file at `path`,
-/// creating it and its folder if need be, in one `write` call so that
-/// readers never see half of it from us, then syncs it to disk. `what`
-/// names the file in errors ("the audit log").
-pub(crate) fn append_line(path: &Path, what: &str, mut line: Vec<u8>) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::io(&format!("open {what}"), path, e))?;
+/// Appends `line` (which ends in a newline) to the file at `path` (below
+/// the workspace `root`), creating it and its folder if need be, in one
+/// `write` call so that readers never see half of it from us, then syncs
+/// it to disk. `what` names the file in errors ("the audit log").
+pub(crate) fn append_line(root: &Path, path: &Path, what: &str, mut line: Vec<u8>) -> Result<()> {
+    let (folder, name) = folder(root, path, true)?
+        .ok_or_else(|| Error::new(Code::Internal, "a folder vanished as it was made"))?;
+    let mut file = folder
+        .append(name)
+        .map_err(|e| failed(root, path, &format!("open {what}"), e))?;
     // A previous writer killed mid-line would glue our line to its garbage.
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > 0 && !ends_with_newline(path, len) {
+    if len > 0 && !ends_with_newline(&file, len) {
         line.insert(0, b'\n');
     }
     file.write_all(&line)
@@ -133,12 +189,21 @@ pub(crate) fn append_line(path: &Path, what: &str, mut line: Vec<u8>) -> Result<
     Ok(())
 }
 
-fn ends_with_newline(path: &Path, len: u64) -> bool {
-    let Ok(mut f) = open(path) else {
-        return true;
-    };
+/// The lock file at `path` (below the workspace `root`), created with its
+/// folder when missing and never truncated, opened for writing.
+pub(crate) fn create_lock_file(root: &Path, path: &Path) -> Result<std::fs::File> {
+    let (folder, name) = folder(root, path, true)?
+        .ok_or_else(|| Error::new(Code::Internal, "a folder vanished as it was made"))?;
+    folder
+        .create(name)
+        .map_err(|e| failed(root, path, "open the lock file", e))
+}
+
+fn ends_with_newline(mut file: &std::fs::File, len: u64) -> bool {
     let mut last = [0u8; 1];
-    f.seek(SeekFrom::Start(len - 1)).is_ok() && f.read_exact(&mut last).is_ok() && last[0] == b'\n'
+    file.seek(SeekFrom::Start(len - 1)).is_ok()
+        && file.read_exact(&mut last).is_ok()
+        && last[0] == b'\n'
 }
 
 #[cfg(test)]
@@ -147,6 +212,10 @@ mod tests {
 
     #[test]
     fn atomic_write_replaces_and_creates_parents() {
+        assert_eq!(
+            write_atomic(Path::new("/"), b"x").unwrap_err().code,
+            Code::InvalidPath
+        );
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a/b/c.txt");
         write_atomic(&p, b"one").unwrap();
@@ -168,7 +237,7 @@ mod tests {
         ] {
             std::fs::write(dir.path().join(name), "x").unwrap();
         }
-        clean_stale_temps(&p);
+        clean_stale_temps(dir.path(), &p);
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -206,10 +275,123 @@ mod tests {
     fn remove_prunes_empty_folders() {
         let dir = tempfile::tempdir().unwrap();
         let stop = dir.path().join("skills");
-        let p = stop.join("x/SKILL.md");
-        write_atomic(&p, b"x").unwrap();
-        remove(&p, &stop).unwrap();
+        let p = stop.join("x/y/SKILL.md");
+        put(dir.path(), &p, Some(b"x"), &stop).unwrap();
+        put(dir.path(), &p, None, &stop).unwrap();
         assert!(!stop.join("x").exists());
         assert!(stop.exists());
+        // Removing what is not there is fine, and creates nothing.
+        put(dir.path(), &dir.path().join("none/f"), None, &stop).unwrap();
+        assert!(!dir.path().join("none").exists());
+    }
+
+    /// A replaced file keeps its permissions; a file or folder that is a
+    /// link is refused and its target untouched; nothing lands outside.
+    #[cfg(unix)]
+    #[test]
+    fn put_keeps_permissions_and_never_writes_through_a_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let stop = root.join(".opencode");
+        let config = root.join("opencode.jsonc");
+        std::fs::write(&config, "{}").unwrap();
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+        put(root, &config, Some(b"{\"a\":1}"), &stop).unwrap();
+        assert_eq!(std::fs::read(&config).unwrap(), b"{\"a\":1}");
+        let mode = std::fs::metadata(&config).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+
+        std::fs::create_dir_all(root.join(".opencode/skills")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join(".opencode/skills/evil")).unwrap();
+        std::fs::write(outside.path().join("SKILL.md"), "theirs").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("SKILL.md"), root.join("opencode.json"))
+            .unwrap();
+        for path in [
+            root.join(".opencode/skills/evil/SKILL.md"),
+            root.join(".opencode/skills/evil/new/SKILL.md"),
+            root.join("opencode.json"),
+        ] {
+            for after in [Some(&b"mine"[..]), None] {
+                let err = put(root, &path, after, &stop).unwrap_err();
+                assert_eq!(
+                    err.code,
+                    Code::Conflict,
+                    "{}: {}",
+                    path.display(),
+                    err.message
+                );
+            }
+        }
+        assert_eq!(
+            std::fs::read(outside.path().join("SKILL.md")).unwrap(),
+            b"theirs"
+        );
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+        assert!(root.join("opencode.json").is_symlink());
+    }
+
+    /// A folder swapped for a link to somewhere else again and again while
+    /// files are written into it: no write ever lands outside the
+    /// workspace (each lands in the real folder or is refused).
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_for_a_link_during_writes_never_sends_one_outside() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let skills = root.join(".opencode/skills");
+        std::fs::create_dir_all(skills.join("a")).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let swapper = {
+            let (skills, outside, stop) =
+                (skills.clone(), outside.path().to_path_buf(), stop.clone());
+            std::thread::spawn(move || {
+                let mut swaps = 0u32;
+                let (a, real) = (skills.join("a"), skills.join("a.real"));
+                while !stop.load(Ordering::Relaxed) {
+                    // The real folder aside, a link in its place, and back.
+                    let _ = std::fs::rename(&a, &real);
+                    if a.is_dir() && !a.is_symlink() {
+                        // A folder a write made while `a` was missing.
+                        let _ = std::fs::remove_dir_all(&a);
+                    }
+                    if std::os::unix::fs::symlink(&outside, &a).is_ok() {
+                        swaps += 1;
+                    }
+                    let _ = std::fs::remove_file(&a);
+                    let _ = std::fs::rename(&real, &a);
+                }
+                swaps
+            })
+        };
+        let (mut landed, mut refused) = (0, 0);
+        for i in 0..4000 {
+            let path = skills.join("a/SKILL.md");
+            match put(
+                &root,
+                &path,
+                Some(format!("{i}").as_bytes()),
+                &root.join(".opencode"),
+            ) {
+                Ok(()) => landed += 1,
+                Err(_) => refused += 1,
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        let swaps = swapper.join().unwrap();
+        let outside_files: Vec<_> = std::fs::read_dir(outside.path()).unwrap().collect();
+        assert!(
+            outside_files.is_empty(),
+            "{} of 4000 writes landed outside ({landed} in, {refused} refused, {swaps} swaps)",
+            outside_files.len()
+        );
+        assert!(
+            swaps > 100 && landed > 0,
+            "{swaps} swaps, {landed} landed: no race was run"
+        );
     }
 }

@@ -8,6 +8,8 @@
 //! - [`commands`]: command files.
 //! - [`config`]: the two config files themselves, read and patched.
 //! - [`transfer`]: export and import of all of the above as one document.
+//! - [`secrets`]: which values of the user-wide config a remote client
+//!   sees only as `"***"`.
 //! - [`validate`]: the rules every writer checks: item names, plugin specs,
 //!   descriptions, MCP configs. They live here rather than among the
 //!   formats because they are about what an item may be called or hold,
@@ -17,6 +19,7 @@ pub mod commands;
 pub mod config;
 pub mod mcp;
 pub mod plugins;
+pub mod secrets;
 pub mod skills;
 pub mod transfer;
 pub mod validate;

@@ -61,19 +61,43 @@ const MAX_VALUES: usize = 64;
 /// Values computed from a workspace's files, kept while the watcher
 /// vouches that nothing they read has changed. `K` names what was
 /// computed (with its parameters), `V` is what is kept: cheap to clone
-/// (shared bytes or an `Arc`), as every hit hands out a copy.
+/// (shared bytes or an `Arc`), as every hit hands out a copy. Bounded in
+/// number and in bytes: past either budget it starts over, and a value
+/// larger than the whole byte budget is not kept.
 #[derive(Debug)]
 pub struct Memo<K, V> {
     watcher: Watcher,
-    /// Each key's value, with the generation it was computed at.
-    values: Mutex<HashMap<K, (u64, V)>>,
+    values: Mutex<Values<K, V>>,
+    /// What a value costs, in bytes.
+    weigh: fn(&V) -> usize,
+    /// What all the values kept may cost together.
+    max_bytes: usize,
+}
+
+/// Each key's value, with the generation it was computed at and its cost.
+#[derive(Debug)]
+struct Values<K, V> {
+    map: HashMap<K, (u64, V, usize)>,
+    bytes: usize,
 }
 
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    /// A memo bounded by the number of values only.
     pub fn new() -> std::io::Result<Self> {
+        Self::weighed(usize::MAX, |_| 0)
+    }
+
+    /// A memo whose values, as `weigh` counts them, cost at most
+    /// `max_bytes` together.
+    pub fn weighed(max_bytes: usize, weigh: fn(&V) -> usize) -> std::io::Result<Self> {
         Ok(Memo {
             watcher: Watcher::new()?,
-            values: Mutex::new(HashMap::new()),
+            values: Mutex::new(Values {
+                map: HashMap::new(),
+                bytes: 0,
+            }),
+            weigh,
+            max_bytes,
         })
     }
 
@@ -81,7 +105,7 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     fn with_budget(budget: usize) -> std::io::Result<Self> {
         Ok(Memo {
             watcher: Watcher::with_budget(budget)?,
-            values: Mutex::new(HashMap::new()),
+            ..Self::new()?
         })
     }
 
@@ -96,12 +120,18 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         }
         let (value, deps) = record(build);
         let value = value?;
-        if self.watcher.cover(&deps) {
+        let cost = (self.weigh)(&value);
+        if self.watcher.cover(&deps) && cost <= self.max_bytes {
             let mut values = self.values();
-            if values.len() >= MAX_VALUES {
-                values.clear();
+            if let Some((_, _, old)) = values.map.remove(&key) {
+                values.bytes -= old;
             }
-            values.insert(key, (generation, value.clone()));
+            if values.map.len() >= MAX_VALUES || values.bytes + cost > self.max_bytes {
+                values.map.clear();
+                values.bytes = 0;
+            }
+            values.bytes += cost;
+            values.map.insert(key, (generation, value.clone(), cost));
         }
         Ok(value)
     }
@@ -114,12 +144,17 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 
     fn kept(&self, key: &K, generation: u64) -> Option<V> {
         let values = self.values();
-        let (g, v) = values.get(key)?;
+        let (g, v, _) = values.map.get(key)?;
         (*g == generation).then(|| v.clone())
     }
 
-    fn values(&self) -> MutexGuard<'_, HashMap<K, (u64, V)>> {
+    fn values(&self) -> MutexGuard<'_, Values<K, V>> {
         self.values.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The bytes the kept values cost, as `weigh` counts them.
+    pub fn kept_bytes(&self) -> usize {
+        self.values().bytes
     }
 }
 #[cfg(all(test, target_os = "linux"))]
@@ -231,6 +266,40 @@ mod tests {
             Some(&b"five!"[..]),
             "the new file is watched"
         );
+    }
+
+    /// The values kept never cost more than the byte budget: past it the
+    /// memo starts over, and a value larger than the budget is not kept.
+    #[test]
+    fn the_byte_budget_is_never_exceeded() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let f = dir.path().join("f");
+        std::fs::write(&f, "x").unwrap();
+        let memo: Memo<usize, Arc<Vec<u8>>> =
+            Memo::weighed(1000, |v: &Arc<Vec<u8>>| v.len()).unwrap();
+        let builds = Cell::new(0);
+        let get = |key: usize, size: usize| {
+            memo.get(key, || {
+                builds.set(builds.get() + 1);
+                read_file(&f);
+                Ok::<_, ()>(Arc::new(vec![0u8; size]))
+            })
+            .unwrap()
+        };
+        get(0, 300); // watches the file: not kept yet
+        for key in 0..20 {
+            get(key, 300);
+            assert!(memo.kept_bytes() <= 1000, "{} bytes", memo.kept_bytes());
+        }
+        let before = builds.get();
+        get(19, 300);
+        assert_eq!(builds.get(), before, "the newest is kept");
+        get(99, 5000);
+        get(99, 5000);
+        assert_eq!(builds.get(), before + 2, "too big to keep");
+        assert!(memo.kept_bytes() <= 1000);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::audit::{self, Actor, AuditEntry};
 use super::journal;
 use super::lock::{self, LockGuard};
 use super::plan::Plan;
-use crate::workspace::{Workspace, io, now_ms};
+use crate::workspace::{Workspace, io, now_ms, written};
 use crate::{Code, Error, Result};
 use serde_json::json;
 use std::path::PathBuf;
@@ -74,6 +74,14 @@ impl Workspace {
         let mut changed = Vec::new();
         for edit in &plan.edits {
             io::check_inside(self.root(), &edit.path)?;
+            // Only openwork's own files: the journal may name no other.
+            let rel = edit.path.strip_prefix(self.root()).unwrap_or(&edit.path);
+            if !written::allows(rel, edit.after.as_deref()) {
+                return Err(Error::new(
+                    Code::InvalidPath,
+                    format!("openwork does not write {}", self.relative(&edit.path)),
+                ));
+            }
             if io::read_optional(&edit.path)? != edit.before {
                 changed.push(edit.path.display().to_string());
             }
@@ -101,9 +109,14 @@ impl Workspace {
         }
         for (done, edit) in plan.edits.iter().enumerate() {
             crash_point(done);
-            io::put(&edit.path, edit.after.as_deref(), &self.dot_opencode())?;
+            io::put(
+                self.root(),
+                &edit.path,
+                edit.after.as_deref(),
+                &self.dot_opencode(),
+            )?;
         }
-        audit::append(&self.audit_log(), &entry)?;
+        audit::append(self, &entry)?;
         if journaled {
             journal::end(self)?;
         }
@@ -111,14 +124,15 @@ impl Workspace {
     }
 
     /// The files openwork writes that may have stale temporaries beside
-    /// them: the two config files, `openwork.json`, every project skill's
-    /// `SKILL.md` and every command file (present or only left as a
-    /// temporary).
+    /// them: the two config files, `openwork.json`, the journal, every
+    /// project skill's `SKILL.md` and every command file (present or only
+    /// left as a temporary).
     fn temp_candidates(&self) -> Vec<PathBuf> {
         let mut out = vec![
             self.root().join("opencode.jsonc"),
             self.root().join("opencode.json"),
             self.openwork_config(),
+            self.journal_file(),
         ];
         for dir in [self.skills_dir(), self.commands_dir()] {
             // Never through a link out of the workspace.
@@ -154,7 +168,10 @@ impl Workspace {
             return Ok(0);
         }
         let _lock = self.lock()?;
-        Ok(candidates.iter().map(|p| io::clean_stale_temps(p)).sum())
+        Ok(candidates
+            .iter()
+            .map(|p| io::clean_stale_temps(self.root(), p))
+            .sum())
     }
 
     /// Plans and applies under one holding of the lock, so the two cannot
@@ -209,6 +226,8 @@ mod tests {
             ".opencode/skills/s/.SKILL.md.r4t5y6",
             ".opencode/commands/.review.md.u7i8o9",
             ".opencode/commands/.gone.md.p0o9i8",
+            // A writer killed while it wrote the journal.
+            ".opencode/openwork/.journal.json.Ab12Cd",
         ];
         for rel in keep.iter().chain(&stale) {
             let p = dir.path().join(rel);

@@ -85,13 +85,15 @@ impl Workspace {
     }
 }
 
-/// Appends one entry as one line, then syncs it to disk. One `write` call
-/// for the whole line, so readers never see half an entry from us.
-pub(crate) fn append(path: &Path, entry: &AuditEntry) -> Result<()> {
+/// Appends one entry as one line to the workspace's audit log, then syncs
+/// it to disk. One `write` call for the whole line, so readers never see
+/// half an entry from us.
+pub(crate) fn append(ws: &Workspace, entry: &AuditEntry) -> Result<()> {
+    let path = ws.audit_log();
     let mut line = serde_json::to_vec(entry)
-        .map_err(|e| Error::io("encode the audit entry", path, std::io::Error::other(e)))?;
+        .map_err(|e| Error::io("encode the audit entry", &path, std::io::Error::other(e)))?;
     line.push(b'\n');
-    io::append_line(path, "the audit log", line)
+    io::append_line(ws.root(), &path, "the audit log", line)
 }
 
 /// The newest `limit` entries, newest first. Lines that do not parse (a
@@ -224,9 +226,10 @@ mod tests {
     #[test]
     fn tail_reads_newest_first_across_chunks() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("audit.jsonl");
+        let ws = Workspace::open(dir.path()).unwrap();
+        let p = ws.audit_log();
         for i in 0..3000 {
-            append(&p, &entry(i)).unwrap();
+            append(&ws, &entry(i)).unwrap();
         }
         let got = tail(&p, 5).unwrap();
         assert_eq!(
@@ -241,16 +244,17 @@ mod tests {
     #[test]
     fn tail_skips_garbage_and_missing_file() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("audit.jsonl");
+        let ws = Workspace::open(dir.path()).unwrap();
+        let p = ws.audit_log();
         assert!(tail(&p, 5).unwrap().is_empty());
-        append(&p, &entry(1)).unwrap();
+        append(&ws, &entry(1)).unwrap();
         std::fs::OpenOptions::new()
             .append(true)
             .open(&p)
             .unwrap()
             .write_all(b"{\"torn")
             .unwrap();
-        append(&p, &entry(2)).unwrap();
+        append(&ws, &entry(2)).unwrap();
         let got = tail(&p, 5).unwrap();
         assert_eq!(got.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [2, 1]);
     }
@@ -258,9 +262,10 @@ mod tests {
     #[test]
     fn json_tail_matches_parsed_tail() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("audit.jsonl");
+        let ws = Workspace::open(dir.path()).unwrap();
+        let p = ws.audit_log();
         for i in 0..500 {
-            append(&p, &entry(i)).unwrap();
+            append(&ws, &entry(i)).unwrap();
         }
         std::fs::OpenOptions::new()
             .append(true)

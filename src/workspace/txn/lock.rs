@@ -29,7 +29,7 @@ pub(super) struct ReadGuard {
 pub(super) fn exclusive(ws: &Workspace) -> Result<LockGuard> {
     let path = ws.lock_file();
     io::check_inside(ws.root(), &path)?;
-    let file = io::lock_file::create(&path)?;
+    let file = io::create_lock_file(ws.root(), &path)?;
     file.lock().map_err(|e| Error::io("lock", &path, e))?;
     Ok(LockGuard { _file: file })
 }

@@ -444,3 +444,121 @@ async fn openwork_approvals_finds_the_server_through_the_pairing_file() {
             .contains("paired")
     );
 }
+
+/// A diff longer than 64 KiB is cut, at a line, in `GET /approvals` and in
+/// the event stream, with `diffTruncated`, the whole diff's size and its
+/// SHA-256; `GET /approvals/:id` (the host's) answers it whole, and what
+/// is allowed is written whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_diff_is_cut_in_requests_and_events_and_whole_on_its_own_route() {
+    use sha2::{Digest, Sha256};
+    let dir = workspace();
+    let s = manual(dir.path(), "30000");
+    let events = s
+        .host(Method::GET, "/approvals/events")
+        .send()
+        .await
+        .unwrap();
+    let mut stream = events.bytes_stream();
+    let mut buf = String::new();
+    let body: String = (0..6000)
+        .map(|i| format!("line {i:05} of a long skill\n"))
+        .collect();
+    let path = format!("/workspace/{}/skills", s.ws_id(0));
+    let write = tokio::spawn(serve::send(
+        s.client(Method::POST, &path)
+            .json(&json!({"name": "long", "description": "Long", "content": body})),
+    ));
+    let listed = s.wait_pending(1).await;
+    let event = read_events(&mut stream, &mut buf, 1).await.remove(0).1;
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+
+    let whole = serve::send(s.host(Method::GET, &format!("/approvals/{id}"))).await;
+    assert_eq!(whole.status, 200, "{whole:?}");
+    let diff = whole.json["diff"].as_str().unwrap().to_string();
+    assert!(diff.len() > 150_000 && diff.contains("+line 05999 of a long skill"));
+    assert!(whole.json.get("diffTruncated").is_none());
+    let sha = format!("{:x}", Sha256::digest(diff.as_bytes()));
+    for cut in [&listed[0], &event] {
+        let shown = cut["diff"].as_str().unwrap();
+        assert!(shown.len() <= 64 * 1024, "{}", shown.len());
+        assert!(diff.starts_with(shown) && shown.ends_with('\n'));
+        assert_eq!(cut["diffTruncated"], true);
+        assert_eq!(cut["diffSize"], diff.len());
+        assert_eq!(cut["diffSha256"], sha.as_str());
+        assert_eq!(cut["id"], id.as_str());
+    }
+    // The host's route only, and for pending requests only.
+    let client = serve::send(s.client(Method::GET, &format!("/approvals/{id}"))).await;
+    assert_eq!(client.status, 401);
+    let unknown = serve::send(s.host(Method::GET, "/approvals/no-such-id")).await;
+    assert_eq!(
+        (unknown.status, unknown.code()),
+        (404, "approval_not_found")
+    );
+
+    assert_eq!(s.reply(&id, "allow").await.status, 200);
+    assert_eq!(write.await.unwrap().status, 200);
+    let written =
+        std::fs::read_to_string(dir.path().join(".opencode/skills/long/SKILL.md")).unwrap();
+    assert!(written.ends_with("line 05999 of a long skill\n"));
+    let gone = serve::send(s.host(Method::GET, &format!("/approvals/{id}"))).await;
+    assert_eq!(gone.status, 404);
+}
+
+/// Writes waiting for approval are bounded in bytes before they are in
+/// number: of 64 config patches of about 1 MiB, some are refused with
+/// `429 too_many_pending` while far fewer than 256 wait, and the server's
+/// peak memory stays small (Linux: read from `/proc`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn large_writes_awaiting_approval_are_bounded_in_bytes() {
+    let dir = workspace();
+    let s = std::sync::Arc::new(manual(dir.path(), "60000"));
+    let before = snapshot(dir.path());
+    let blob = "x".repeat(1_000_000);
+    let path = format!("/workspace/{}/config", s.ws_id(0));
+    let tasks: Vec<_> = (0..64)
+        .map(|i| {
+            let body = json!({"openwork": {format!("k{i}"): blob}});
+            tokio::spawn(serve::send(s.client(Method::PATCH, &path).json(&body)))
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let held = loop {
+        let held = s.pending().await.len();
+        if held + tasks.iter().filter(|t| t.is_finished()).count() >= 64 {
+            break held;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the patches never settled"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!((1..48).contains(&held), "{held} held");
+    #[cfg(target_os = "linux")]
+    {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", s.pid())).unwrap();
+        let peak_kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap();
+        eprintln!("{held} held; peak RSS {} MiB", peak_kib >> 10);
+        assert!(peak_kib < 128 * 1024, "peak RSS {} MiB", peak_kib >> 10);
+    }
+    for item in s.pending().await {
+        s.reply(item["id"].as_str().unwrap(), "deny").await;
+    }
+    let mut refused = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        match (r.status, r.code()) {
+            (429, "too_many_pending") => refused += 1,
+            (403, "write_denied") => {}
+            _ => panic!("unexpected answer {r:?}"),
+        }
+    }
+    assert_eq!(refused, 64 - held);
+    assert_eq!(snapshot(dir.path()), before, "no file changed");
+}

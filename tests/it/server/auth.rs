@@ -363,3 +363,142 @@ async fn a_pairing_file_others_could_read_is_refused() {
     }
     assert_eq!(held.await.unwrap().status, 403);
 }
+
+/// The user-wide config holds the user's own secrets: a client that has
+/// only the client token sees its MCP servers' headers, environment and
+/// OAuth secrets, and the credentials of its plugin URLs, as `"***"`, in
+/// the same shape; the host's token, sent with the client's, sees them
+/// whole — in either order, so the read memo never hands one the other's.
+#[tokio::test]
+async fn global_secrets_are_redacted_unless_the_host_token_comes_too() {
+    let dir = workspace();
+    write(
+        &dir.path().join("opencode.jsonc"),
+        r#"{"mcp": {"proj": {"type": "remote", "url": "https://p.example", "headers": {"X-Proj": "project-visible"}}}}"#,
+    );
+    let env = Env::new();
+    write(
+        &env.config_dir().join("opencode/opencode.jsonc"),
+        r#"{
+          "plugin": ["git+https://me:ghp_pluginsecret@github.example/o/r.git", "plain-plugin"],
+          "mcp": {
+            "remote": {"type": "remote", "url": "https://api.example/mcp?key=urlsecret",
+                       "headers": {"Authorization": "Bearer headersecret"},
+                       "oauth": {"clientId": "cid", "clientSecret": "oauthsecret", "scope": "s"}},
+            "local": {"type": "local", "command": ["srv"], "environment": {"API_KEY": "envsecret"}}
+          }
+        }"#,
+    );
+    let s = Server::start_with(
+        env,
+        &[dir.path()],
+        &["--token", CLIENT, "--host-token", HOST],
+        &[],
+    );
+    let id = s.ws_id(0);
+    let secrets = [
+        "ghp_pluginsecret",
+        "urlsecret",
+        "headersecret",
+        "oauthsecret",
+        "envsecret",
+    ];
+    let client_only = || async {
+        let mcp = serve::send(s.client(
+            Method::GET,
+            &format!("/workspace/{id}/mcp?includeGlobal=true"),
+        ))
+        .await;
+        let plugins = serve::send(s.client(
+            Method::GET,
+            &format!("/workspace/{id}/plugins?includeGlobal=true"),
+        ))
+        .await;
+        (mcp, plugins)
+    };
+    let with_host = || async {
+        let mcp = serve::send(
+            s.client(
+                Method::GET,
+                &format!("/workspace/{id}/mcp?includeGlobal=true"),
+            )
+            .header("X-OpenWork-Host-Token", HOST),
+        )
+        .await;
+        let plugins = serve::send(
+            s.client(
+                Method::GET,
+                &format!("/workspace/{id}/plugins?includeGlobal=true"),
+            )
+            .header("X-OpenWork-Host-Token", HOST),
+        )
+        .await;
+        (mcp, plugins)
+    };
+    for round in 0..2 {
+        // Twice each, both orders: answers kept by the memo too.
+        let (mcp, plugins) = client_only().await;
+        assert_eq!(
+            (mcp.status, plugins.status),
+            (200, 200),
+            "{mcp:?} {plugins:?}"
+        );
+        for secret in secrets {
+            assert!(
+                !mcp.text.contains(secret) && !plugins.text.contains(secret),
+                "round {round}: {secret} leaked"
+            );
+        }
+        let item = |name: &str| {
+            mcp.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["name"] == name)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            item("remote")["config"],
+            json!({"type": "remote", "url": "https://api.example/mcp?key=***",
+                   "headers": {"Authorization": "***"},
+                   "oauth": {"clientId": "cid", "clientSecret": "***", "scope": "s"}})
+        );
+        assert_eq!(
+            item("local")["config"]["environment"],
+            json!({"API_KEY": "***"})
+        );
+        assert_eq!(item("local")["config"]["command"], json!(["srv"]));
+        assert_eq!(
+            item("proj")["config"]["headers"]["X-Proj"],
+            "project-visible"
+        );
+        assert!(
+            plugins
+                .text
+                .contains("git+https://***@github.example/o/r.git"),
+            "{plugins:?}"
+        );
+        assert!(plugins.text.contains("plain-plugin"));
+
+        let (mcp, plugins) = with_host().await;
+        assert_eq!((mcp.status, plugins.status), (200, 200));
+        for secret in secrets {
+            assert!(
+                mcp.text.contains(secret) || plugins.text.contains(secret),
+                "{secret} hidden from the host"
+            );
+        }
+        // A wrong host token is no host token: redacted, not refused.
+        let wrong = serve::send(
+            s.client(
+                Method::GET,
+                &format!("/workspace/{id}/mcp?includeGlobal=true"),
+            )
+            .header("X-OpenWork-Host-Token", "not-the-host-token"),
+        )
+        .await;
+        assert_eq!(wrong.status, 200);
+        assert!(!wrong.text.contains("headersecret"));
+    }
+}

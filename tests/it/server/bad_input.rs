@@ -29,8 +29,9 @@ enum Auth {
 enum Req {
     /// Through reqwest: method, path (appended to the URL as is), auth, body.
     Http(Method, String, Auth, Vec<u8>),
-    /// Bytes on a TCP connection: `{ID}`, `{CLIENT}` and `{HOST}` in the
-    /// head are replaced with the workspace id and the tokens.
+    /// Bytes on a TCP connection: `{ID}`, `{CLIENT}`, `{HOST}` and `{ADDR}`
+    /// in the head are replaced with the workspace id, the tokens and the
+    /// server's address (the `Host` it answers to).
     Raw(String, Vec<u8>),
 }
 
@@ -88,7 +89,7 @@ fn cases(id: &str) -> Vec<Case> {
     let raw = |method: &str, path: &str, auth: &str| {
         Req::Raw(
             format!(
-                "{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+                "{method} {path} HTTP/1.1\r\nHost: {{ADDR}}\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
             ),
             vec![],
         )
@@ -179,7 +180,7 @@ fn cases(id: &str) -> Vec<Case> {
         case(
             "a control character in the token (raw)",
             Req::Raw(
-                "GET /workspaces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {CLIENT}\x01\r\nConnection: close\r\n\r\n".into(),
+                "GET /workspaces HTTP/1.1\r\nHost: {ADDR}\r\nAuthorization: Bearer {CLIENT}\x01\r\nConnection: close\r\n\r\n".into(),
                 vec![],
             ),
             PROTOCOL,
@@ -187,7 +188,7 @@ fn cases(id: &str) -> Vec<Case> {
         case(
             "two different Content-Lengths (raw)",
             Req::Raw(
-                "POST /workspace/{ID}/plugins HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {CLIENT}\r\nContent-Length: 12\r\nContent-Length: 2\r\nConnection: close\r\n\r\n".into(),
+                "POST /workspace/{ID}/plugins HTTP/1.1\r\nHost: {ADDR}\r\nAuthorization: Bearer {CLIENT}\r\nContent-Length: 12\r\nContent-Length: 2\r\nConnection: close\r\n\r\n".into(),
                 b"{\"spec\":\"s\"}".to_vec(),
             ),
             PROTOCOL,
@@ -195,7 +196,7 @@ fn cases(id: &str) -> Vec<Case> {
         case(
             "a header line without a colon (raw)",
             Req::Raw(
-                "GET /workspaces HTTP/1.1\r\nHost: x\r\nAuthorization Bearer {CLIENT}\r\nConnection: close\r\n\r\n".into(),
+                "GET /workspaces HTTP/1.1\r\nHost: {ADDR}\r\nAuthorization Bearer {CLIENT}\r\nConnection: close\r\n\r\n".into(),
                 vec![],
             ),
             PROTOCOL,
@@ -313,14 +314,15 @@ fn cases(id: &str) -> Vec<Case> {
         case("DELETE plugin .. (raw)", raw("DELETE", &w("/plugins/.."), client), (200, "")),
         case("DELETE skill %2E%2E%2F (raw)", raw("DELETE", &w("/skills/%2E%2E%2F%2E%2E%2Fetc"), client), bad("invalid_skill_name")),
         case("dot segments out of the API (raw)", raw("GET", &w("/../../etc/passwd"), client), (404, "not_found")),
-        case("absolute-form target (raw)", raw("GET", "http://127.0.0.1/etc/passwd", client), (404, "not_found")),
+        case("absolute-form target (raw)", raw("GET", "http://{ADDR}/etc/passwd", client), (404, "not_found")),
+        case("absolute-form target for another host (raw)", raw("GET", "http://127.0.0.1/etc/passwd", client), (421, "host_not_allowed")),
         case("workspace id %2e%2e (raw)", raw("GET", "/workspace/%2e%2e/config", client), (404, "workspace_not_found")),
         case("workspace id ..%2F..%2Fetc", get("/workspace/..%2F..%2Fetc/plugins"), (404, "workspace_not_found")),
         case("workspace id absolute", get("/workspace/%2Fetc%2Fpasswd/export"), (404, "workspace_not_found")),
         case("import skill ../x", post("/import", js(json!({"skills": [{"name": "../x", "content": "x", "description": "d"}]}))), bad("invalid_skill_name")),
         case("import command a/b", post("/import", js(json!({"commands": [{"name": "a/b", "template": "t"}]}))), bad("invalid_command_name")),
         case("import command file naming ../x", post("/import", js(json!({"commands": [{"content": "---\nname: ../x\n---\nDo"}]}))), bad("invalid_command_name")),
-        case("approval id %2E%2E (raw)", Req::Raw("POST /approvals/%2E%2E HTTP/1.1\r\nHost: x\r\nX-OpenWork-Host-Token: {HOST}\r\nContent-Length: 16\r\nConnection: close\r\n\r\n".into(), b"{\"reply\":\"deny\"}".to_vec()), (404, "approval_not_found")),
+        case("approval id %2E%2E (raw)", Req::Raw("POST /approvals/%2E%2E HTTP/1.1\r\nHost: {ADDR}\r\nX-OpenWork-Host-Token: {HOST}\r\nContent-Length: 16\r\nConnection: close\r\n\r\n".into(), b"{\"reply\":\"deny\"}".to_vec()), (404, "approval_not_found")),
         // ===== names at and past every length limit =====
         case("skill name of 64", post("/skills", skill(json!("a".repeat(64)))), HELD),
         case("skill name of 65", post("/skills", skill(json!("a".repeat(65)))), bad("invalid_skill_name")),
@@ -439,6 +441,7 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
             .replace("{ID}", &id)
             .replace("{CLIENT}", &s.client_token)
             .replace("{HOST}", &s.host_token)
+            .replace("{ADDR}", &s.addr())
             .into_bytes()
     };
     let before = snapshot(root);
@@ -561,9 +564,13 @@ async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
     // The request reaches the host with its diff well within the helper's
     // bound (15 s); a quadratic diff takes far longer than that.
     let pending = s.wait_pending(1).await;
-    let diff = pending[0]["diff"].as_str().unwrap();
+    let id = pending[0]["id"].as_str().unwrap();
+    // Listed, the diff is cut; whole on the request's own route.
+    assert_eq!(pending[0]["diffTruncated"], true);
+    let whole = serve::send(s.host(Method::GET, &format!("/approvals/{id}"))).await;
+    let diff = whole.json["diff"].as_str().unwrap();
     assert!(diff.contains("-  \"a19999\": 19999") && diff.contains("+  \"b19999\": 19999"));
-    let r = s.reply(pending[0]["id"].as_str().unwrap(), "deny").await;
+    let r = s.reply(id, "deny").await;
     assert_eq!(r.status, 200);
     let r = held.await.unwrap();
     assert_eq!((r.status, r.code()), (403, "write_denied"));

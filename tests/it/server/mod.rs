@@ -8,6 +8,7 @@ mod auth;
 mod bad_input;
 mod concurrency;
 mod freshness;
+mod hosts;
 mod limits;
 mod settings;
 mod symlinks;

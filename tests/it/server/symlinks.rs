@@ -305,3 +305,79 @@ async fn authorized_roots_are_enforced_after_resolving_links() {
     let r = s2.get(&format!("/workspace/{}/plugins", s2.ws_id(0))).await;
     assert_eq!(r.status, 200, "{r:?}");
 }
+
+/// A local process swapping a skill's folder for a link to a folder
+/// outside, again and again, while a client writes that skill through the
+/// server: no write ever lands outside the workspace (each lands in the
+/// real folder or is refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_folder_swapped_for_a_link_while_writes_run_never_gets_one() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+    const WRITES: usize = 1000;
+    let outside = tempfile::tempdir().unwrap();
+    let dir = workspace();
+    let skills = dir.path().join(".opencode/skills");
+    write(
+        &skills.join("s/SKILL.md"),
+        "---\nname: s\ndescription: S\n---\nBody\n",
+    );
+    let s = Arc::new(Server::auto(dir.path()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let swaps = Arc::new(AtomicU32::new(0));
+    let swapper = {
+        let (a, real) = (skills.join("s"), skills.join("s.real"));
+        let (target, stop, swaps) = (outside.path().to_path_buf(), stop.clone(), swaps.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let _ = std::fs::rename(&a, &real);
+                if a.is_dir() && !a.is_symlink() {
+                    let _ = std::fs::remove_dir_all(&a); // made by a write meanwhile
+                }
+                if symlink(&target, &a).is_ok() {
+                    swaps.fetch_add(1, Ordering::Relaxed);
+                }
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                let _ = std::fs::remove_file(&a);
+                let _ = std::fs::rename(&real, &a);
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+        })
+    };
+    let path = format!("/workspace/{}/skills", s.ws_id(0));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (s, path) = (s.clone(), path.clone());
+            tokio::spawn(async move {
+                let mut ok = 0;
+                for i in 0..WRITES / 4 {
+                    let body = json!({"name": "s", "description": "S", "content": format!("write {w}-{i}")});
+                    if s.post(&path, &body).await.status == 200 {
+                        ok += 1;
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for w in writers {
+        ok += w.await.unwrap();
+    }
+    stop.store(true, Ordering::Relaxed);
+    swapper.join().unwrap();
+    let landed_outside: Vec<_> = std::fs::read_dir(outside.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    eprintln!(
+        "{ok} of {WRITES} writes answered 200, {} swaps, {} landed outside",
+        swaps.load(Ordering::Relaxed),
+        landed_outside.len()
+    );
+    assert!(landed_outside.is_empty(), "{landed_outside:?}");
+    assert!(
+        ok > 0 && swaps.load(Ordering::Relaxed) > 100,
+        "no race was run"
+    );
+}
