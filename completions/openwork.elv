@@ -140,7 +140,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
         }
         &'openwork;mcp;add'= {
             cand --url 'Remote server URL (makes a remote server)'
-            cand --header 'HTTP header for a remote server, as ''Key: Value'' (repeatable)'
+            cand --header 'HTTP header for a remote server, as ''Key: Value'' or KEY=VALUE (repeatable)'
             cand --env 'Environment variable for a local server, as K=V (repeatable)'
             cand --timeout 'Timeout in milliseconds'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'

@@ -115,7 +115,9 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                 description,
                 agent,
                 model,
-                subtask: Some(subtask),
+                variant: None,
+                // Only what is given is written: no `subtask: false`.
+                subtask: subtask.then_some(true),
             };
             ctx.write(
                 &ws,

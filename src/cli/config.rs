@@ -6,7 +6,7 @@ use openwork::workspace::{config, input};
 
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  openwork config show\n  openwork config patch --opencode '{\"theme\":\"dark\"}'"
+    after_help = "Examples:\n  openwork config show\n  openwork config patch --opencode '{\"share\":\"disabled\"}'"
 )]
 pub enum ConfigCmd {
     /// Print the OpenCode and OpenWork config (as `GET …/config`).
@@ -16,7 +16,7 @@ pub enum ConfigCmd {
     Show,
     /// Set top-level OpenCode keys and/or shallow-merge OpenWork keys.
     #[command(
-        after_help = "Examples:\n  openwork config patch --opencode '{\"theme\":\"dark\"}'\n  openwork config patch --openwork '{\"defaultModel\":\"anthropic/claude\"}' --dry-run"
+        after_help = "Examples:\n  openwork config patch --opencode '{\"share\":\"disabled\"}'\n  openwork config patch --openwork '{\"defaultModel\":\"anthropic/claude\"}' --dry-run"
     )]
     Patch {
         /// JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept).

@@ -56,7 +56,7 @@ pub struct AddArgs {
     /// Remote server URL (makes a remote server).
     #[arg(long, conflicts_with = "command")]
     pub url: Option<String>,
-    /// HTTP header for a remote server, as 'Key: Value' (repeatable).
+    /// HTTP header for a remote server, as 'Key: Value' or KEY=VALUE (repeatable).
     #[arg(long = "header", value_name = "'K: V'", requires = "url")]
     pub headers: Vec<String>,
     /// Turn off OAuth for a remote server.
@@ -78,6 +78,15 @@ pub struct AddArgs {
     pub write: WriteArgs,
 }
 
+/// A header as `Key: Value` (curl's form) or `KEY=VALUE` (`opencode mcp
+/// add --header`'s): split at the first `:` or `=`, whichever comes first,
+/// since a header name holds neither.
+fn split_header(h: &str) -> Option<(&str, &str)> {
+    let at = h.find([':', '='])?;
+    let (k, v) = (h[..at].trim(), h[at + 1..].trim());
+    (!k.is_empty()).then_some((k, v))
+}
+
 /// The server config that `mcp add` flags describe.
 fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
     let mut config = Map::new();
@@ -87,11 +96,10 @@ fn config_from_args(a: &AddArgs) -> Result<Value, super::Failure> {
         if !a.headers.is_empty() {
             let mut headers = Map::new();
             for h in &a.headers {
-                let (k, v) = h
-                    .split_once(':')
-                    .filter(|(k, _)| !k.trim().is_empty())
-                    .ok_or_else(|| usage(format!("--header {h:?} is not 'Key: Value'")))?;
-                headers.insert(k.trim().to_string(), json!(v.trim()));
+                let (k, v) = split_header(h).ok_or_else(|| {
+                    usage(format!("--header {h:?} is not 'Key: Value' or KEY=VALUE"))
+                })?;
+                headers.insert(k.to_string(), json!(v));
             }
             config.insert("headers".into(), Value::Object(headers));
         }
@@ -211,4 +219,23 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
 /// What `POST` and `DELETE …/mcp` answer: `{items}` of the workspace.
 fn answer(ws: &Workspace) -> Result<Value, Error> {
     Ok(json!({ "items": ws.read(|ws| mcp::list(ws, false))? }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn headers_in_both_forms() {
+        use super::split_header;
+        assert_eq!(
+            split_header("Authorization: Bearer a=b"),
+            Some(("Authorization", "Bearer a=b"))
+        );
+        assert_eq!(
+            split_header("Authorization=Bearer a:b"),
+            Some(("Authorization", "Bearer a:b"))
+        );
+        assert_eq!(split_header("X-Y=1"), Some(("X-Y", "1")));
+        assert_eq!(split_header(": v"), None);
+        assert_eq!(split_header("novalue"), None);
+    }
 }

@@ -25,7 +25,7 @@ use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
-pub use formats::{frontmatter, input, jsonc};
+pub use formats::{frontmatter, input, jsonc, opencode};
 pub use items::{commands, config, mcp, plugins, skills, transfer, validate};
 pub use txn::audit::{self, Actor, AuditEntry};
 pub use txn::{Applied, FileEdit, Plan};
@@ -113,9 +113,24 @@ impl Workspace {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> Result<Option<std::sync::Arc<T>>> {
-        self.cache
-            .load(path, kind, parse)
-            .map_err(|e| Error::io("read", path, e))
+        self.load(path, kind, parse)
+    }
+
+    /// The cache's parse of `path`: inside the workspace never through a
+    /// link; outside it (a parent folder's config, a global one kept in a
+    /// dotfiles checkout) through links, as OpenCode reads them.
+    fn load<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> Result<Option<std::sync::Arc<T>>> {
+        let loaded = if path.starts_with(&self.root) {
+            self.cache.load(path, kind, parse)
+        } else {
+            self.cache.load_following(path, kind, parse)
+        };
+        loaded.map_err(|e| Error::io("read", path, e))
     }
 
     /// Parses `path` through the workspace's read cache (see [`io::Cache`]).
@@ -129,9 +144,7 @@ impl Workspace {
         if !self.reachable(path) {
             return Ok(None);
         }
-        self.cache
-            .load(path, kind, parse)
-            .map_err(|e| Error::io("read", path, e))
+        self.load(path, kind, parse)
     }
 
     /// `opencode.jsonc` if it exists, else `opencode.json` if that exists,
@@ -175,6 +188,46 @@ impl Workspace {
     }
 }
 
+/// Whether openwork writes the file at `rel` (relative to a workspace
+/// root, `/`-separated components): the one list of the places it ever
+/// edits, creates or removes. Every planned edit is checked against it
+/// (`txn::Draft`), an item is editable only when its file is one of them,
+/// and whatever finishes an interrupted write may rely on it.
+///
+/// - the project's OpenCode config files: `opencode.json`, `opencode.jsonc`,
+///   `.opencode/opencode.json`, `.opencode/opencode.jsonc`;
+/// - `.opencode/openwork.json`, and openwork's own state folder
+///   `.opencode/openwork/` (lock, journal, audit log);
+/// - the project's skills: every file under `.opencode/skills/` or
+///   `.opencode/skill/`;
+/// - the project's commands: `*.md` files under `.opencode/commands/` or
+///   `.opencode/command/`.
+///
+/// Never: plugin files, `tui.json`, `.claude/`, `.agents/`, anything
+/// above the workspace or user-wide.
+pub fn openwork_writes(rel: &Path) -> bool {
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(p) => match p.to_str() {
+                Some(p) => parts.push(p),
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    match parts.as_slice() {
+        ["opencode.json" | "opencode.jsonc"] => true,
+        [
+            ".opencode",
+            "opencode.json" | "opencode.jsonc" | "openwork.json",
+        ] => true,
+        [".opencode", "openwork" | "skills" | "skill", _, ..] => true,
+        [".opencode", "commands" | "command", .., last] => parts.len() > 2 && last.ends_with(".md"),
+        _ => false,
+    }
+}
+
 /// The existing OpenCode config in `dir`, `.jsonc` first.
 pub(crate) fn config_file_in(dir: &Path) -> Option<PathBuf> {
     ["opencode.jsonc", "opencode.json"]
@@ -190,6 +243,11 @@ pub struct GlobalDirs {
     pub opencode: PathBuf,
     /// `~/.claude`.
     pub claude: PathBuf,
+    /// The home folder: `~/.opencode`, `~/.agents`.
+    pub home: PathBuf,
+    /// The managed config folder an administrator writes, which beats
+    /// every other (`/etc/opencode` on Linux; none elsewhere).
+    pub managed: Option<PathBuf>,
 }
 
 impl GlobalDirs {
@@ -206,6 +264,8 @@ impl GlobalDirs {
         Some(GlobalDirs {
             opencode: config.join("opencode"),
             claude: home.join(".claude"),
+            managed: cfg!(target_os = "linux").then(|| PathBuf::from("/etc/opencode")),
+            home,
         })
     }
 }
@@ -285,6 +345,39 @@ mod tests {
         let etag = config::etag(&ws).unwrap();
         std::fs::write(dir.path().join("opencode.jsonc"), "{\"plugin\": [\"d\"]}").unwrap();
         assert_ne!(config::etag(&ws).unwrap(), etag);
+    }
+
+    #[test]
+    fn the_places_openwork_writes() {
+        for yes in [
+            "opencode.json",
+            "opencode.jsonc",
+            ".opencode/opencode.jsonc",
+            ".opencode/openwork.json",
+            ".opencode/openwork/audit.jsonl",
+            ".opencode/skills/x/SKILL.md",
+            ".opencode/skill/a/b/notes.txt",
+            ".opencode/commands/git/commit.md",
+            ".opencode/command/r.md",
+        ] {
+            assert!(openwork_writes(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "",
+            "config.json",
+            "sub/opencode.json",
+            ".opencode/plugins/a.js",
+            ".opencode/tui.json",
+            ".opencode/skills",
+            ".opencode/commands/notes.txt",
+            ".claude/skills/x/SKILL.md",
+            ".agents/skills/x/SKILL.md",
+            "../opencode.json",
+            "/etc/passwd",
+            ".opencode/../opencode.json",
+        ] {
+            assert!(!openwork_writes(Path::new(no)), "{no}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 const COMMENTED: &str = r#"{
   // Our OpenCode setup.
   "$schema": "https://opencode.ai/config.json",
-  "theme": "dark", /* keep me */
+  "username": "dark", /* keep me */
   "plugin": [
     "opencode-wakatime", // time tracking
     "@acme/tools@1.2.0",
@@ -217,14 +217,14 @@ fn mcp_add_local_remote_json_and_remove() {
             "mcp",
             "add-json",
             "fs",
-            r#"{"type":"local","command":["mcp-fs"],"custom":{"kept":true}}"#,
+            r#"{"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}"#,
         ])
         .ok();
     let items = out.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 3);
     assert_eq!(
         items[2],
-        json!({"name": "fs", "config": {"type":"local","command":["mcp-fs"],"custom":{"kept":true}}, "source": "config.project"})
+        json!({"name": "fs", "config": {"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}, "source": "config.project"})
     );
     // Same config again: no-op.
     let before = ws.snapshot();
@@ -232,7 +232,7 @@ fn mcp_add_local_remote_json_and_remove() {
         "mcp",
         "add-json",
         "fs",
-        r#"{"type":"local","command":["mcp-fs"],"custom":{"kept":true}}"#,
+        r#"{"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}"#,
     ])
     .ok();
     assert_eq!(ws.snapshot(), before);
@@ -407,7 +407,7 @@ fn commands_add_list_remove() {
     .ok();
     assert_eq!(
         ws.read(".opencode/commands/review.md"),
-        "---\nname: review\ndescription: Review code\nmodel: null\nsubtask: false\n---\n\nReview $ARGUMENTS\n"
+        "---\nname: review\ndescription: Review code\n---\n\nReview $ARGUMENTS\n"
     );
     ws.write("t.md", "Deploy it\n");
     ws.run(&[
@@ -432,7 +432,7 @@ fn commands_add_list_remove() {
         v["items"],
         json!([
             {"name": "deploy", "template": "Deploy it", "agent": "build", "model": "anthropic/claude", "subtask": true, "scope": "workspace"},
-            {"name": "review", "description": "Review code", "template": "Review $ARGUMENTS", "model": null, "subtask": false, "scope": "workspace"}
+            {"name": "review", "description": "Review code", "template": "Review $ARGUMENTS", "model": null, "scope": "workspace"}
         ])
     );
     let v = ws
@@ -452,7 +452,7 @@ fn config_show_and_patch() {
     let ws = Ws::new();
     ws.write("opencode.jsonc", COMMENTED);
     let v = ws.run(&["--json", "config", "show"]).ok().json();
-    assert_eq!(v["opencode"]["theme"], "dark");
+    assert_eq!(v["opencode"]["username"], "dark");
     assert_eq!(v["openwork"], json!({}));
     assert_eq!(v["updatedAt"], Value::Null);
     let v = ws
@@ -461,13 +461,13 @@ fn config_show_and_patch() {
             "config",
             "patch",
             "--opencode",
-            r#"{"theme":"light","share":"manual"}"#,
+            r#"{"username":"light","share":"manual"}"#,
             "--openwork",
             r#"{"a":1}"#,
         ])
         .ok()
         .json();
-    assert_eq!(v["opencode"]["theme"], "light");
+    assert_eq!(v["opencode"]["username"], "light");
     assert_eq!(v["openwork"], json!({"a": 1}));
     assert!(v["updatedAt"].as_u64().is_some());
     let text = ws.read("opencode.jsonc");
@@ -476,7 +476,7 @@ fn config_show_and_patch() {
             && text.contains("/* keep me */")
             && text.contains("// time tracking")
     );
-    assert!(text.contains("\"theme\": \"light\""));
+    assert!(text.contains("\"username\": \"light\""));
     ws.run(&["config", "patch", "--openwork", r#"{"b":2}"#])
         .ok();
     assert_eq!(
@@ -580,7 +580,7 @@ fn import_commands_as_whole_files_from_stdin() {
     ws.run_stdin(&["import", "-"], &doc.to_string()).ok();
     assert_eq!(
         ws.read(".opencode/commands/fromfile.md"),
-        "---\nname: fromfile\ndescription: D\nmodel: null\nsubtask: false\n---\n\nDo things\n"
+        "---\nname: fromfile\ndescription: D\n---\n\nDo things\n"
     );
 }
 

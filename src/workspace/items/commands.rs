@@ -49,6 +49,7 @@ pub struct CommandInput {
     pub description: Option<String>,
     pub agent: Option<String>,
     pub model: Option<String>,
+    pub variant: Option<String>,
     pub subtask: Option<bool>,
 }
 
@@ -70,6 +71,7 @@ impl CommandInput {
                 .map(str::to_string),
             agent: f.str("agent", Code::InvalidPayload)?.map(str::to_string),
             model: f.str("model", Code::InvalidPayload)?.map(str::to_string),
+            variant: f.str("variant", Code::InvalidPayload)?.map(str::to_string),
             subtask: f.bool("subtask", Code::InvalidPayload)?,
         })
     }
@@ -95,6 +97,7 @@ impl CommandInput {
                 .map(str::to_string),
             agent: str_field(&front, "agent").map(str::to_string),
             model: str_field(&front, "model").map(str::to_string),
+            variant: str_field(&front, "variant").map(str::to_string),
             subtask: front.get("subtask").and_then(Value::as_bool),
         })
     }
@@ -146,9 +149,10 @@ fn read_item(path: &Path, bytes: &[u8], scope: Scope) -> Option<CommandItem> {
     })
 }
 
-/// The file text: frontmatter `name`, `description`?, `agent`?, `model`
-/// (string or null), `subtask` (default false), a blank line, the trimmed
-/// template and one newline. Returns the clean name too.
+/// The file text: frontmatter `name`, then only the fields given
+/// (`description`, `agent`, `model`, `variant` when not empty, `subtask`
+/// when given) — OpenCode refuses a `null` in any of them — a blank line,
+/// the trimmed template and one newline. Returns the clean name too.
 pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
     let name = validate::command_name(&input.name)?;
     let template = input.template.trim();
@@ -172,21 +176,18 @@ pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
         }
         front.insert("description".into(), Value::String(d.to_string()));
     }
-    if let Some(a) = input.agent.as_deref().filter(|a| !a.is_empty()) {
-        front.insert("agent".into(), Value::String(a.to_string()));
+    for (key, value) in [
+        ("agent", &input.agent),
+        ("model", &input.model),
+        ("variant", &input.variant),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            front.insert(key.into(), Value::String(v.to_string()));
+        }
     }
-    front.insert(
-        "model".into(),
-        input
-            .model
-            .as_deref()
-            .filter(|m| !m.is_empty())
-            .map_or(Value::Null, |m| Value::String(m.to_string())),
-    );
-    front.insert(
-        "subtask".into(),
-        Value::Bool(input.subtask.unwrap_or(false)),
-    );
+    if let Some(subtask) = input.subtask {
+        front.insert("subtask".into(), Value::Bool(subtask));
+    }
     let text = frontmatter::render(&front, &format!("\n{template}\n"))?;
     Ok((name, text))
 }
@@ -274,16 +275,14 @@ mod tests {
         };
         let (name, text) = render(&input).unwrap();
         assert_eq!(name, "review");
-        assert_eq!(
-            text,
-            "---\nname: review\nmodel: null\nsubtask: false\n---\n\nReview $ARGUMENTS\n"
-        );
+        assert_eq!(text, "---\nname: review\n---\n\nReview $ARGUMENTS\n");
         let full = CommandInput {
             name: "review".into(),
             template: "Do it".into(),
             description: Some("Review code".into()),
             agent: Some("plan".into()),
             model: Some("anthropic/claude".into()),
+            variant: None,
             subtask: Some(true),
         };
         assert_eq!(

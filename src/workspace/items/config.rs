@@ -3,7 +3,7 @@
 
 use crate::workspace::Workspace;
 use crate::workspace::formats::input::{NotAnObject, json_object};
-use crate::workspace::formats::jsonc;
+use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use serde::Serialize;
@@ -117,6 +117,19 @@ pub(crate) fn edit_opencode(
     Ok(())
 }
 
+/// Checks each top-level key a write sets against OpenCode's schema
+/// (`opencode::check_key`), skipping those it leaves as they are, so an
+/// odd value already in the file never blocks an unrelated write.
+fn check_keys(patch: &Map<String, Value>, current: &Map<String, Value>) -> Result<()> {
+    for (key, value) in patch {
+        let before = current.get(key);
+        if before != Some(value) {
+            opencode::check_key(key, value, before)?;
+        }
+    }
+    Ok(())
+}
+
 /// Sets top-level keys of the OpenCode config (config patch, import merge).
 pub(crate) fn set_opencode_keys(
     ws: &Workspace,
@@ -126,6 +139,11 @@ pub(crate) fn set_opencode_keys(
     let path = ws.opencode_config();
     let label = ws.relative(&path);
     let current = draft.text(&path, Code::InvalidJsonc)?;
+    let parsed = match &current {
+        Some(text) => jsonc::parse_object(text, &label)?,
+        None => Map::new(),
+    };
+    check_keys(patch, &parsed)?;
     let entries: Vec<(&str, &Value)> = patch.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let edited = jsonc::set_top_level(current.as_deref().unwrap_or(NEW_CONFIG), &label, &entries)?;
     if current.as_deref() != Some(edited.as_str()) && !(current.is_none() && edited == NEW_CONFIG) {
@@ -142,12 +160,15 @@ pub(crate) fn replace_opencode(
 ) -> Result<()> {
     let path = ws.opencode_config();
     let current = draft.text(&path, Code::InvalidJsonc)?;
-    if let Some(text) = &current {
-        // Same value already there: keep the file, comments and all.
-        if jsonc::parse_object(text, &ws.relative(&path)).ok().as_ref() == Some(value) {
-            return Ok(());
-        }
+    let parsed = match &current {
+        Some(text) => jsonc::parse_object(text, &ws.relative(&path)).unwrap_or_default(),
+        None => Map::new(),
+    };
+    // Same value already there: keep the file, comments and all.
+    if current.is_some() && &parsed == value {
+        return Ok(());
     }
+    check_keys(value, &parsed)?;
     draft.set(
         &path,
         Some(jsonc::to_pretty(&Value::Object(value.clone())).into_bytes()),

@@ -3,7 +3,7 @@
 use super::config::{edit_opencode, read_global_opencode, read_opencode};
 use super::validate;
 use crate::workspace::Workspace;
-use crate::workspace::formats::jsonc;
+use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -113,7 +113,7 @@ fn not_an_object() -> Error {
 /// Adds or replaces the server `name`. The same config again is a no-op.
 pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
     validate::mcp_name(name)?;
-    validate::mcp_config(config)?;
+    opencode::mcp::check(name, config)?;
     let mut draft = Draft::new(ws);
     edit_opencode(ws, &mut draft, |obj| {
         let servers = match obj.get("mcp") {

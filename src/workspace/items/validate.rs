@@ -2,7 +2,6 @@
 //! docs/api.md#hostile-input), shared by every writer.
 
 use crate::{Code, Error, Result};
-use serde_json::Value;
 
 const SKILL_NAME_MAX: usize = 64;
 const COMMAND_NAME_MAX: usize = 128;
@@ -174,33 +173,6 @@ pub fn mcp_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// `type: local` needs a non-empty `command` array of strings; `type: remote`
-/// needs a string `url`. Every other field is kept as given.
-pub(crate) fn mcp_config(config: &Value) -> Result<()> {
-    let bad = |msg: &str| Err(Error::new(Code::InvalidMcpConfig, msg.to_string()));
-    let Some(obj) = config.as_object() else {
-        return bad("MCP config must be an object");
-    };
-    match obj.get("type").and_then(Value::as_str) {
-        Some("local") => match obj.get("command").and_then(Value::as_array) {
-            Some(cmd)
-                if !cmd.is_empty()
-                    && cmd
-                        .iter()
-                        .all(|c| c.as_str().is_some_and(|s| !s.is_empty())) =>
-            {
-                Ok(())
-            }
-            _ => bad("a local MCP server needs a non-empty \"command\" array of strings"),
-        },
-        Some("remote") => match obj.get("url").and_then(Value::as_str) {
-            Some(url) if !url.trim().is_empty() => Ok(()),
-            _ => bad("a remote MCP server needs a string \"url\""),
-        },
-        _ => bad("MCP config \"type\" must be \"local\" or \"remote\""),
-    }
-}
-
 /// Quotes a name for a message, escaping anything unprintable so a hostile
 /// name cannot break the one-line error.
 pub(crate) fn quote(s: &str) -> String {
@@ -215,7 +187,6 @@ pub(crate) fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn plugin_names_normalise() {
@@ -300,30 +271,6 @@ mod tests {
             );
         }
         assert!(mcp_name(&"a".repeat(129)).is_err());
-    }
-
-    #[test]
-    fn mcp_configs() {
-        assert!(mcp_config(&json!({"type":"local","command":["npx","x"],"extra":1})).is_ok());
-        assert!(mcp_config(&json!({"type":"remote","url":"https://x"})).is_ok());
-        for bad in [
-            json!({"type":"local"}),
-            json!({"type":"local","command":[]}),
-            json!({"type":"local","command":"npx"}),
-            json!({"type":"local","command":[1]}),
-            json!({"type":"remote"}),
-            json!({"type":"remote","url":5}),
-            json!({"type":"other"}),
-            json!({}),
-            json!("x"),
-            json!(null),
-        ] {
-            assert_eq!(
-                mcp_config(&bad).unwrap_err().code,
-                Code::InvalidMcpConfig,
-                "{bad}"
-            );
-        }
     }
 
     #[test]

@@ -107,6 +107,13 @@ impl<'a> Draft<'a> {
             return Ok(i);
         }
         io::check_inside(self.ws.root(), path)?;
+        let rel = path.strip_prefix(self.ws.root()).unwrap_or(path);
+        if !crate::workspace::openwork_writes(rel) {
+            return Err(Error::new(
+                Code::Internal,
+                format!("openwork does not write {}", self.ws.relative(path)),
+            ));
+        }
         let bytes = io::read_optional(path)?;
         self.files.push(FileEdit {
             path: path.to_path_buf(),

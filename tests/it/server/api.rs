@@ -1060,7 +1060,7 @@ async fn read_only_refuses_writes_and_changes_nothing() {
         (
             Method::PATCH,
             w("/config"),
-            json!({"opencode": {"theme": "light"}}),
+            json!({"opencode": {"username": "light"}}),
         ),
         (Method::POST, w("/import"), json!({"openwork": {"a": 1}})),
     ];
@@ -1184,7 +1184,7 @@ async fn config_etag_and_if_match() {
     let ok = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
-            .json(&json!({"opencode": {"theme": "light"}})),
+            .json(&json!({"opencode": {"username": "light"}})),
     )
     .await;
     assert_eq!(ok.status, 200, "{ok:?}");
@@ -1195,7 +1195,7 @@ async fn config_etag_and_if_match() {
     let stale = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
-            .json(&json!({"opencode": {"theme": "blue"}})),
+            .json(&json!({"opencode": {"username": "blue"}})),
     )
     .await;
     assert_eq!((stale.status, stale.code()), (409, "conflict"), "{stale:?}");
@@ -1211,14 +1211,14 @@ async fn config_etag_and_if_match() {
     let r = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &new_etag)
-            .json(&json!({"opencode": {"theme": "blue"}})),
+            .json(&json!({"opencode": {"username": "blue"}})),
     )
     .await;
     assert_eq!(r.code(), "conflict");
     let star = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", "*")
-            .json(&json!({"opencode": {"theme": "blue"}})),
+            .json(&json!({"opencode": {"username": "blue"}})),
     )
     .await;
     assert_eq!(star.status, 200);

@@ -275,7 +275,7 @@ fn cases(id: &str) -> Vec<Case> {
         // ===== 1 MiB strings =====
         case("1 MiB plugin spec", post("/plugins", js(json!({"spec": mib}))), (413, "payload_too_large")),
         case("1 MiB skill content", post("/skills", js(json!({"name": "big", "content": mib, "description": "d"}))), (413, "payload_too_large")),
-        case("1 MiB config value", patch(js(json!({"opencode": {"theme": mib}}))), (413, "payload_too_large")),
+        case("1 MiB config value", patch(js(json!({"opencode": {"username": mib}}))), (413, "payload_too_large")),
         case("1 MiB import", post("/import", js(json!({"openwork": {"k": mib}}))), (413, "payload_too_large")),
         case("near-1 MiB plugin spec", post("/plugins", js(json!({"spec": near_mib}))), bad("invalid_plugin_spec")),
         case("near-1 MiB skill name", post("/skills", skill(json!(near_mib))), bad("invalid_skill_name")),
@@ -425,7 +425,7 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
     );
     write(
         &root.join(".opencode/commands/existing.md"),
-        "---\nname: existing\nmodel: null\nsubtask: false\n---\n\nDo it\n",
+        "---\nname: existing\n---\n\nDo it\n",
     );
     let s = Server::start(
         &[root],
@@ -534,17 +534,23 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
     assert!(s.pending().await.is_empty());
 }
 
-/// A write that rewrites a large config completely (20,000 keys replaced
-/// by 20,000 others, a 320 KB body) is planned, diffed and put before the
+/// A write that rewrites a large config completely (20,000 entries replaced
+/// by 20,000 others, a 300 KB body) is planned, diffed and put before the
 /// host at once: the diff shown for approval is bounded in time, not
 /// quadratic (before, this one request kept a core busy for a minute).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let old: serde_json::Map<String, Value> =
-        (0..20_000).map(|i| (format!("a{i}"), json!(i))).collect();
-    let new: serde_json::Map<String, Value> =
-        (0..20_000).map(|i| (format!("b{i}"), json!(i))).collect();
+    // 20,000 instructions replaced by 20,000 others: a config OpenCode takes.
+    let list = |p: &str| {
+        (0..20_000)
+            .map(|i| format!("{p}{i}.md"))
+            .collect::<Vec<_>>()
+    };
+    let (old, new) = (
+        json!({ "instructions": list("a") }),
+        json!({ "instructions": list("b") }),
+    );
     write(
         &dir.path().join("opencode.jsonc"),
         &serde_json::to_string_pretty(&old).unwrap(),
@@ -562,7 +568,7 @@ async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
     // bound (15 s); a quadratic diff takes far longer than that.
     let pending = s.wait_pending(1).await;
     let diff = pending[0]["diff"].as_str().unwrap();
-    assert!(diff.contains("-  \"a19999\": 19999") && diff.contains("+  \"b19999\": 19999"));
+    assert!(diff.contains("-    \"a19999.md\"") && diff.contains("+    \"b19999.md\""));
     let r = s.reply(pending[0]["id"].as_str().unwrap(), "deny").await;
     assert_eq!(r.status, 200);
     let r = held.await.unwrap();
@@ -592,7 +598,7 @@ async fn a_config_with_a_repeated_key_is_reported_not_edited() {
         s.send_json(
             Method::PATCH,
             &w("/config"),
-            &json!({"opencode": {"theme": "x"}}),
+            &json!({"opencode": {"username": "x"}}),
         )
         .await,
     ] {

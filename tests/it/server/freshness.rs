@@ -114,7 +114,7 @@ fn skill(name: &str, description: &str) -> String {
 }
 
 fn command(name: &str, template: &str) -> String {
-    format!("---\nname: {name}\nmodel: null\nsubtask: false\n---\n\n{template}\n")
+    format!("---\nname: {name}\n---\n\n{template}\n")
 }
 
 fn an_hour_ago() -> SystemTime {
@@ -240,7 +240,7 @@ async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
     let r = serve::send(
         s.client(Method::PATCH, &url(&s, "/config"))
             .header("If-Match", &tag0)
-            .json(&json!({"opencode": {"theme": "dark"}})),
+            .json(&json!({"opencode": {"username": "dark"}})),
     )
     .await;
     assert_eq!(
@@ -1250,7 +1250,7 @@ async fn acknowledged_writes_show_on_the_very_next_read() {
             let r = serve::send(
                 s.client(Method::PATCH, &url(&s, "/config"))
                     .header("If-Match", "\"000000000000000000000000\"")
-                    .json(&json!({"opencode": {"theme": "light"}})),
+                    .json(&json!({"opencode": {"username": "light"}})),
             )
             .await;
             assert_eq!(r.status, 409, "{r:?}");

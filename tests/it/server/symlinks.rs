@@ -51,7 +51,7 @@ async fn links_inside_skills_and_commands_are_neither_followed_nor_served() {
     );
     write(
         &root.join(".opencode/commands/good.md"),
-        "---\nname: good\nmodel: null\nsubtask: false\n---\n\nDo it\n",
+        "---\nname: good\n---\n\nDo it\n",
     );
     // A linked skill folder, a linked SKILL.md in a real folder, a linked command.
     symlink(o.join("skill-dir"), root.join(".opencode/skills/evil")).unwrap();
