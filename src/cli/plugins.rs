@@ -10,7 +10,7 @@ use openwork::workspace::{Plan, Workspace, plugins, validate};
     after_help = "Examples:\n  openwork plugins list --global\n  openwork plugins add opencode-wakatime  # idempotent: safe in CI\n  openwork plugins remove opencode-wakatime --dry-run"
 )]
 pub enum PluginsCmd {
-    /// List plugins from the config and the plugins folder.
+    /// List the plugins OpenCode loads: config lists and plugin folders, one entry per plugin.
     #[command(
         after_help = "Examples:\n  openwork plugins list\n  openwork --json plugins list --global | jq -r '.items[].spec'"
     )]
@@ -52,10 +52,17 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
                 let rows = list
                     .items
                     .iter()
-                    .map(|p| vec![p.spec.clone(), p.source.clone(), p.scope.clone()])
+                    .map(|p| {
+                        vec![
+                            p.spec.clone(),
+                            p.source.clone(),
+                            p.scope.clone(),
+                            ws.relative(std::path::Path::new(&p.file)),
+                        ]
+                    })
                     .collect();
                 ctx.out
-                    .table(&["PLUGIN", "SOURCE", "SCOPE"], rows, "No plugins.");
+                    .table(&["PLUGIN", "SOURCE", "SCOPE", "FROM"], rows, "No plugins.");
             }
             Ok(())
         }

@@ -164,9 +164,6 @@ impl Workspace {
     pub fn commands_dir(&self) -> PathBuf {
         self.dot_opencode().join("commands")
     }
-    pub(crate) fn plugins_dir(&self) -> PathBuf {
-        self.dot_opencode().join("plugins")
-    }
     pub(crate) fn state_dir(&self) -> PathBuf {
         self.dot_opencode().join("openwork")
     }

@@ -99,8 +99,11 @@ fn plugins_remove_by_normalised_name_and_list_json() {
     let items = v["items"].as_array().unwrap();
     assert_eq!(
         items[0],
-        json!({"spec": "opencode-wakatime", "source": "config", "scope": "project"})
+        json!({"spec": "opencode-wakatime", "source": "config", "scope": "project",
+               "file": ws.file("opencode.jsonc").display().to_string(), "origin": "project", "editable": true})
     );
+    // A plugin file is listed; openwork never edits one.
+    assert_eq!(items[1]["editable"], false);
     assert_eq!(items[1]["source"], "dir.project");
     assert_eq!(items[1]["path"], ".opencode/plugins/local.ts");
     assert_eq!(
@@ -224,7 +227,8 @@ fn mcp_add_local_remote_json_and_remove() {
     assert_eq!(items.len(), 3);
     assert_eq!(
         items[2],
-        json!({"name": "fs", "config": {"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}, "source": "config.project"})
+        json!({"name": "fs", "config": {"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}, "source": "config.project",
+               "file": ws.file("opencode.jsonc").display().to_string(), "origin": "project", "editable": true})
     );
     // Same config again: no-op.
     let before = ws.snapshot();
@@ -312,7 +316,8 @@ fn skills_add_show_list_remove() {
         ws.read(".opencode/skills/triage/SKILL.md"),
         "---\nname: triage\ndescription: Triage issues\nlicense: MIT\n---\nBody\n"
     );
-    // Claude-style skills are listed too; invalid ones are skipped.
+    // Claude-style skills are listed too, by the name their frontmatter
+    // gives (as OpenCode lists them), by name.
     ws.write(
         ".claude/skills/claude-one/SKILL.md",
         "---\nname: claude-one\ndescription: From Claude\n---\nx\n",
@@ -328,7 +333,12 @@ fn skills_add_show_list_remove() {
         .iter()
         .map(|i| i["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["release-notes", "triage", "claude-one"]);
+    assert_eq!(names, ["claude-one", "other", "release-notes", "triage"]);
+    let claude = &v["items"][0];
+    assert_eq!(
+        (&claude["origin"], &claude["editable"]),
+        (&json!("claude"), &json!(false))
+    );
     let show = ws.run(&["skills", "show", "triage"]).ok();
     assert_eq!(show.stdout, ws.read(".opencode/skills/triage/SKILL.md"));
     ws.run(&["skills", "remove", "triage"]).ok();
@@ -431,8 +441,10 @@ fn commands_add_list_remove() {
     assert_eq!(
         v["items"],
         json!([
-            {"name": "deploy", "template": "Deploy it", "agent": "build", "model": "anthropic/claude", "subtask": true, "scope": "workspace"},
-            {"name": "review", "description": "Review code", "template": "Review $ARGUMENTS", "model": null, "scope": "workspace"}
+            {"name": "deploy", "template": "Deploy it", "agent": "build", "model": "anthropic/claude", "subtask": true, "scope": "workspace",
+             "file": ws.file(".opencode/commands/deploy.md").display().to_string(), "origin": "project", "editable": true},
+            {"name": "review", "description": "Review code", "template": "Review $ARGUMENTS", "model": null, "scope": "workspace",
+             "file": ws.file(".opencode/commands/review.md").display().to_string(), "origin": "project", "editable": true}
         ])
     );
     let v = ws

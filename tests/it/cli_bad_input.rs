@@ -80,7 +80,13 @@ fn invalid_names() {
         "invalid skill name",
     );
     rejects(
-        &["commands", "remove", "a b"],
+        &["commands", "remove", "git/../../x"],
+        "",
+        2,
+        "invalid command name",
+    );
+    rejects(
+        &["commands", "add", "git//commit", "-t", "t"],
         "",
         2,
         "invalid command name",

@@ -20,5 +20,6 @@ mod cli_bad_input;
 mod crash;
 mod docs;
 mod fuzz_payloads;
+mod layers;
 mod server;
 mod support;

@@ -22,4 +22,6 @@ pub(crate) use read::{
     read_optional, unrecorded_kind,
 };
 pub use write::write_atomic;
-pub(crate) use write::{append_line, clean_stale_temps, put, remove_file, stale_temps, temp_base};
+pub(crate) use write::{
+    append_line, clean_stale_temps, put, remove_empty_folder, remove_file, stale_temps, temp_base,
+};

@@ -103,6 +103,22 @@ pub(crate) fn remove(path: &Path, stop: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Removes the folder `dir` if it is empty, then each folder above it
+/// that became empty, up to but excluding `stop`. A folder that is not
+/// empty (or gone) is left as it is.
+pub(crate) fn remove_empty_folder(dir: &Path, stop: &Path) {
+    let mut current = Some(dir);
+    while let Some(d) = current {
+        if d == stop || !d.starts_with(stop) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        if let Some(parent) = d.parent() {
+            sync_dir(parent);
+        }
+        current = d.parent();
+    }
+}
+
 fn sync_dir(dir: &Path) {
     if let Ok(f) = std::fs::File::open(dir) {
         let _ = f.sync_all();

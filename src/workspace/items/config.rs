@@ -17,14 +17,6 @@ pub(crate) fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
     read_jsonc_file(ws, &path, &ws.relative(&path))
 }
 
-/// The user-wide OpenCode config, if there is a readable one. A broken
-/// global file is not this workspace's problem: it reads as absent.
-pub(crate) fn read_global_opencode(ws: &Workspace) -> Option<Map<String, Value>> {
-    let dir = &ws.global()?.opencode;
-    let path = crate::workspace::config_file_in(dir)?;
-    read_jsonc_file(ws, &path, &path.display().to_string()).ok()
-}
-
 fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<String, Value>> {
     let parsed = ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
         Ok(text) => jsonc::parse_object(text, label),
@@ -37,6 +29,21 @@ fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<Strin
         None => Ok(Map::new()),
         Some(result) => (*result).clone(),
     }
+}
+
+/// Any OpenCode config file (JSONC, whatever its extension), labelled in
+/// messages by its place relative to the workspace (or its whole path
+/// outside it); `None` when there is no such file.
+pub(crate) fn read_config_file(ws: &Workspace, path: &Path) -> Result<Option<Map<String, Value>>> {
+    let label = ws.relative(path);
+    let exists = ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
+        Ok(text) => jsonc::parse_object(text, &label),
+        Err(_) => Err(Error::new(
+            Code::InvalidJsonc,
+            format!("{label} is not valid UTF-8"),
+        )),
+    })?;
+    exists.map(|result| (*result).clone()).transpose()
 }
 
 pub(crate) fn read_openwork(ws: &Workspace) -> Result<Map<String, Value>> {
@@ -106,13 +113,24 @@ pub(crate) fn edit_opencode(
     draft: &mut Draft<'_>,
     f: impl FnOnce(&jsonc_parser::cst::CstObject) -> Result<()>,
 ) -> Result<()> {
-    let path = ws.opencode_config();
-    let label = ws.relative(&path);
-    let current = draft.text(&path, Code::InvalidJsonc)?;
+    edit_config_file(ws, draft, &ws.opencode_config(), f)
+}
+
+/// Edits any of the project's OpenCode config files in place (the main
+/// one, the other of `opencode.json`/`.jsonc`, `.opencode/opencode.json(c)`),
+/// creating it when missing.
+pub(crate) fn edit_config_file(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    path: &Path,
+    f: impl FnOnce(&jsonc_parser::cst::CstObject) -> Result<()>,
+) -> Result<()> {
+    let label = ws.relative(path);
+    let current = draft.text(path, Code::InvalidJsonc)?;
     let source = current.as_deref().unwrap_or(NEW_CONFIG);
     let edited = jsonc::edit(source, &label, f)?;
     if current.as_deref() != Some(edited.as_str()) && !(current.is_none() && edited == NEW_CONFIG) {
-        draft.set(&path, Some(edited.into_bytes()))?;
+        draft.set(path, Some(edited.into_bytes()))?;
     }
     Ok(())
 }

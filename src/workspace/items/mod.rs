@@ -7,6 +7,9 @@
 //! - [`skills`]: `SKILL.md` folders.
 //! - [`commands`]: command files.
 //! - [`config`]: the two config files themselves, read and patched.
+//! - [`layers`]: where OpenCode looks, in its order; [`resolve`]: what it
+//!   makes of all of it, each item with the file that defines it. Every
+//!   listing is a view of the resolution, so it shows what OpenCode uses.
 //! - [`transfer`]: export and import of all of the above as one document.
 //! - [`validate`]: the rules every writer checks: item names, plugin specs,
 //!   descriptions, MCP configs. They live here rather than among the
@@ -15,8 +18,11 @@
 
 pub mod commands;
 pub mod config;
+pub mod layers;
 pub mod mcp;
 pub mod plugins;
+pub mod resolve;
 pub mod skills;
 pub mod transfer;
 pub mod validate;
+mod walk;

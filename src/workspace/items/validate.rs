@@ -112,8 +112,36 @@ pub(crate) fn description(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Trims, strips one leading `/`, then `^[A-Za-z0-9_-]+$`. Returns the clean name.
+/// Trims, strips one leading `/`, then one or more `/`-separated
+/// segments of `[A-Za-z0-9_-]+` (`git/commit` is the command of
+/// `commands/git/commit.md`): no empty segment, no `.` or `..`, no
+/// backslash, so no name climbs out of its folder. Returns the clean name.
 pub(crate) fn command_name(raw: &str) -> Result<String> {
+    let name = command_lookup(raw)?;
+    let segment_ok = |seg: &str| {
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    if !name.split('/').all(segment_ok) {
+        return Err(Error::new(
+            Code::InvalidCommandName,
+            format!(
+                "invalid command name {}: use letters, digits, '_' and '-', and '/' between folders (git/commit)",
+                quote(&name)
+            ),
+        ));
+    }
+    Ok(name)
+}
+
+/// The name of an existing command to show or remove: trimmed, one
+/// leading `/` dropped, not empty, at most 128 bytes, no control
+/// character, backslash, empty segment or `.`/`..` segment. Looser than
+/// [`command_name`] because OpenCode takes any name a file's frontmatter
+/// gives.
+pub(crate) fn command_lookup(raw: &str) -> Result<String> {
     let trimmed = raw.trim();
     let name = trimmed.strip_prefix('/').unwrap_or(trimmed);
     if name.is_empty() {
@@ -128,16 +156,15 @@ pub(crate) fn command_name(raw: &str) -> Result<String> {
             format!("command name is longer than {COMMAND_NAME_MAX} characters"),
         ));
     }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    if has_control(name)
+        || name.contains('\\')
+        || name
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
     {
         return Err(Error::new(
             Code::InvalidCommandName,
-            format!(
-                "invalid command name {}: use letters, digits, '_' and '-'",
-                quote(name)
-            ),
+            format!("invalid command name {}", quote(name)),
         ));
     }
     Ok(name.to_string())
@@ -248,7 +275,14 @@ mod tests {
     fn command_names() {
         assert_eq!(command_name(" /review ").unwrap(), "review");
         assert_eq!(command_name("Do_it-2").unwrap(), "Do_it-2");
-        for bad in ["", "/", "../x", "a/b", "a.b", "a b", "//x"] {
+        assert_eq!(command_name("git/commit").unwrap(), "git/commit");
+        assert_eq!(command_lookup("/Odd Name").unwrap(), "Odd Name");
+        for bad in ["..", "a/../b", "a//b", "a\\b", "x/", "a\nb"] {
+            assert!(command_lookup(bad).is_err(), "{bad}");
+        }
+        for bad in [
+            "", "/", "../x", "a/../b", "a.b", "a b", "//x", "a//b", "a/", "/a/b/", "a\\b", "C:/x",
+        ] {
             assert_eq!(
                 command_name(bad).unwrap_err().code,
                 Code::InvalidCommandName,

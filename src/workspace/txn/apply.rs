@@ -103,6 +103,10 @@ impl Workspace {
             crash_point(done);
             io::put(&edit.path, edit.after.as_deref(), &self.dot_opencode())?;
         }
+        for folder in &plan.folders {
+            io::check_inside(self.root(), folder)?;
+            io::remove_empty_folder(folder, &self.dot_opencode());
+        }
         audit::append(&self.audit_log(), &entry)?;
         if journaled {
             journal::end(self)?;
