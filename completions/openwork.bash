@@ -544,7 +544,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__config__subcmd__show)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --resolved --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -375,6 +375,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;config;show'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times'
+            cand --resolved 'Print what OpenCode makes of every file it reads (parents, user-wide, .opencode/), and those files'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'

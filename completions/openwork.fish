@@ -228,6 +228,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "show" -d 'Print the OpenCode and OpenWork config (as `GET …/config`)'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "patch" -d 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the current folder). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l resolved -d 'Print what OpenCode makes of every file it reads (parents, user-wide, .opencode/), and those files'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'

@@ -185,10 +185,18 @@ impl Ctx {
         for item in items {
             check(item)?;
         }
+        let mut changed = false;
         for item in items {
             if let Some(plan) = self.apply(ws, args, |ws| make(ws, item))? {
                 self.report(ws, &plan);
+                changed |= !plan.is_noop();
             }
+        }
+        if changed {
+            // The offline CLI knows no running OpenCode to ask to reload.
+            self.out.note(
+                "a running OpenCode reads its configuration when it starts: restart it to see this change",
+            );
         }
         if self.out.json && !args.dry_run {
             self.out.print_json(&answer(ws)?);

@@ -86,6 +86,14 @@ impl Output {
         }
     }
 
+    /// One line on stderr that a person should read after a success
+    /// (never on stdout, so `--json` output stays clean); none with `-q`.
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("note: {msg}");
+        }
+    }
+
     pub fn debug(&self, msg: &str) {
         if self.verbose > 0 {
             eprintln!("{msg}");

@@ -12,7 +12,8 @@
 //! - [`endpoints`]: the handlers, one file per group; [`events`] is the
 //!   approval event stream.
 //! - [`reads`]: the memoized reads; [`writes`]: plan → approval (the
-//!   [`approvals`] gate) → apply.
+//!   [`approvals`] gate) → apply → ask the workspace's OpenCode to reload
+//!   ([`opencode`]).
 //! - [`reply`], [`errors`], [`models`], [`payloads`]: answers, errors on
 //!   the wire, the wire shapes, request bodies checked.
 //! - [`conn`]: the connection loop under it all (header read timeout,
@@ -31,6 +32,7 @@ pub mod errors;
 pub mod events;
 pub mod filters;
 pub mod models;
+pub mod opencode;
 pub mod payloads;
 pub mod reads;
 pub mod reply;

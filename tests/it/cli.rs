@@ -678,6 +678,16 @@ fn verbose_writes_print_the_diff_written_on_stderr() {
         out.stderr
     );
     assert!(out.stderr.contains("+    \"shown\",\n"), "{}", out.stderr);
-    let quiet = ws.run(&["plugins", "add", "hidden"]).ok();
+    // Without -v: no diff, only the note that OpenCode must restart.
+    let plain = ws.run(&["plugins", "add", "hidden"]).ok();
+    assert_eq!(
+        plain.stderr,
+        "note: a running OpenCode reads its configuration when it starts: restart it to see this change\n"
+    );
+    // Nothing at all with -q, and none after a write that changed nothing.
+    let quiet = ws.run(&["-q", "plugins", "add", "other"]).ok();
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    let noop = ws.run(&["--json", "plugins", "add", "other"]).ok();
+    assert!(noop.stderr.is_empty(), "{}", noop.stderr);
+    assert!(noop.stdout.starts_with('{'), "{}", noop.stdout);
 }

@@ -59,6 +59,33 @@ fn both_config_files_and_the_dot_opencode_one_are_read_and_edited_in_place() {
         .map(|i| i["spec"].as_str().unwrap())
         .collect();
     assert_eq!(specs, ["from-json", "from-jsonc"]);
+    // GET /config: the project's main file as it is, and the resolved view.
+    let config = ws.run(&["--json", "config", "show"]).ok().json();
+    assert_eq!(config["opencode"]["plugin"], json!(["from-jsonc"]));
+    let resolved = &config["resolved"];
+    assert_eq!(
+        resolved["opencode"]["plugin"],
+        json!(["from-json", "from-jsonc"])
+    );
+    assert_eq!(
+        resolved["opencode"]["mcp"]["c"],
+        json!({"type": "remote", "url": "https://c"})
+    );
+    let files: Vec<&str> = resolved["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    let file = |rel: &str| ws.file(rel).display().to_string();
+    assert_eq!(
+        files,
+        [
+            file("opencode.json"),
+            file("opencode.jsonc"),
+            file(".opencode/opencode.jsonc")
+        ]
+    );
     let mcp = ws.run(&["--json", "mcp", "list"]).ok().json();
     assert_eq!(names(&mcp), ["a", "b", "c"]);
     assert_eq!(

@@ -1,6 +1,8 @@
 //! The two config files: the OpenCode config (JSONC, edited in place) and
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
+use super::layers::Origin;
+use super::resolve;
 use crate::workspace::Workspace;
 use crate::workspace::formats::input::{NotAnObject, json_object};
 use crate::workspace::formats::{jsonc, opencode};
@@ -68,20 +70,51 @@ fn parse_openwork(bytes: &[u8], label: &str) -> Result<Map<String, Value>> {
     })
 }
 
-/// `GET /workspace/:id/config`.
+/// `GET /workspace/:id/config`: the project's own files (what a patch
+/// edits and the ETag covers), and what OpenCode makes of every file it
+/// reads.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigView {
     pub opencode: Map<String, Value>,
     pub openwork: Map<String, Value>,
     pub updated_at: Option<u64>,
+    pub resolved: ResolvedView,
+}
+
+/// The config OpenCode resolves for the workspace, and the files it is
+/// made of, in OpenCode's order (later files win).
+#[derive(Debug, Serialize)]
+pub struct ResolvedView {
+    pub opencode: Map<String, Value>,
+    pub files: Vec<ConfigFileInfo>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConfigFileInfo {
+    pub file: String,
+    pub origin: Origin,
+    pub editable: bool,
 }
 
 pub fn show(ws: &Workspace) -> Result<ConfigView> {
+    let resolved = resolve::resolve(ws)?;
     Ok(ConfigView {
         opencode: read_opencode(ws)?,
         openwork: read_openwork(ws)?,
         updated_at: ws.audit_tail(1)?.first().map(|e| e.timestamp),
+        resolved: ResolvedView {
+            opencode: resolved.config,
+            files: resolved
+                .files
+                .into_iter()
+                .map(|(place, editable)| ConfigFileInfo {
+                    file: place.path.display().to_string(),
+                    origin: place.origin,
+                    editable,
+                })
+                .collect(),
+        },
     })
 }
 

@@ -9,5 +9,6 @@ mod bad_input;
 mod concurrency;
 mod freshness;
 mod limits;
+mod reload;
 mod settings;
 mod symlinks;
