@@ -21,5 +21,6 @@ mod crash;
 mod docs;
 mod fuzz_payloads;
 mod layers;
+mod opencode;
 mod server;
 mod support;

@@ -33,6 +33,10 @@ pub struct PluginItem {
     /// The options of a `[spec, {options}]` entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Map<String, Value>>,
+    /// The `file://` URL OpenCode loads for a path spec (`./local` → the
+    /// folder's `index.js`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// The file that lists it (or the plugin file itself).
     pub file: String,
     pub origin: Origin,
@@ -91,6 +95,7 @@ fn item(ws: &Workspace, p: &Plugin) -> PluginItem {
         scope: scope.into(),
         path,
         options: p.options.clone(),
+        url: p.url.clone().filter(|u| *u != p.spec),
         file: p.def.place.path.display().to_string(),
         origin: p.def.place.origin,
         editable: p.def.editable && !p.is_file,
