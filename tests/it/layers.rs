@@ -443,3 +443,21 @@ fn placeholders_are_kept_and_listed_as_written() {
     );
     assert_eq!(v["items"][0]["config"]["command"][1], "{file:./args}");
 }
+
+/// An import's `replace` of the OpenCode config writes `$schema` first
+/// when the document has none (OpenCode would add it on every read), and
+/// the same import again changes nothing.
+#[test]
+fn a_replaced_config_names_its_schema_first() {
+    let ws = Ws::new();
+    ws.write("opencode.jsonc", "{\"share\": \"auto\"}\n");
+    let doc = json!({"opencode": {"share": "manual"}, "mode": {"opencode": "replace"}});
+    ws.run_stdin(&["import", "-"], &doc.to_string()).ok();
+    assert_eq!(
+        ws.read("opencode.jsonc"),
+        "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  \"share\": \"manual\"\n}\n"
+    );
+    let before = ws.snapshot();
+    ws.run_stdin(&["import", "-"], &doc.to_string()).ok();
+    assert_eq!(ws.snapshot(), before);
+}

@@ -137,7 +137,11 @@ pub(crate) fn etag(ws: &Workspace) -> Result<String> {
     Ok(format!("\"{hex}\""))
 }
 
-/// A new OpenCode config starts from this, so editors get completion.
+/// The schema every OpenCode config openwork creates names first.
+const SCHEMA_URL: &str = "https://opencode.ai/config.json";
+
+/// A new OpenCode config starts from this, so editors get completion, and
+/// OpenCode, which adds `$schema` to a file that lacks it, leaves it be.
 const NEW_CONFIG: &str = "{\n  \"$schema\": \"https://opencode.ai/config.json\"\n}\n";
 
 /// Edits the OpenCode config inside a draft, creating it when missing.
@@ -215,14 +219,21 @@ pub(crate) fn replace_opencode(
         Some(text) => jsonc::parse_object(text, &ws.relative(&path)).unwrap_or_default(),
         None => Map::new(),
     };
+    // `$schema` first, as in every config openwork creates: OpenCode
+    // rewrites a file that lacks it each time it reads it.
+    let mut wanted = Map::new();
+    if !value.contains_key("$schema") {
+        wanted.insert("$schema".into(), Value::String(SCHEMA_URL.into()));
+    }
+    wanted.extend(value.iter().map(|(k, v)| (k.clone(), v.clone())));
     // Same value already there: keep the file, comments and all.
-    if current.is_some() && &parsed == value {
+    if current.is_some() && parsed == wanted {
         return Ok(());
     }
     check_keys(value, &parsed)?;
     draft.set(
         &path,
-        Some(jsonc::to_pretty(&Value::Object(value.clone())).into_bytes()),
+        Some(jsonc::to_pretty(&Value::Object(wanted)).into_bytes()),
     )
 }
 
