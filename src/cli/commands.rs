@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                             c.agent.clone().unwrap_or_default(),
                             c.model.clone().unwrap_or_default(),
                             c.scope.clone(),
-                            ws.relative(std::path::Path::new(&c.file)),
+                            ws.relative(std::path::Path::new(&c.from.file)),
                         ]
                     })
                     .collect();

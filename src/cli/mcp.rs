@@ -177,7 +177,7 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
                             target,
                             if enabled { "yes".into() } else { "no".into() },
                             m.source.clone(),
-                            ws.relative(std::path::Path::new(&m.file)),
+                            ws.relative(std::path::Path::new(&m.from.file)),
                         ]
                     })
                     .collect();

@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
                             p.spec.clone(),
                             p.source.clone(),
                             p.scope.clone(),
-                            ws.relative(std::path::Path::new(&p.file)),
+                            ws.relative(std::path::Path::new(&p.from.file)),
                         ]
                     })
                     .collect();

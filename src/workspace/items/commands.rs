@@ -6,8 +6,7 @@
 //! template body, new ones go to `.opencode/commands/<name>.md`.
 
 use super::config::edit_config_file;
-use super::layers::Origin;
-use super::resolve::{self, Named, Resolved};
+use super::resolve::{self, Named, Provenance, Resolved};
 use super::validate;
 use super::walk::{self, Links};
 use crate::workspace::formats::frontmatter::{self, str_field};
@@ -53,10 +52,8 @@ pub struct CommandItem {
     pub variant: Option<String>,
     /// The file whose definition wins (a command file, or a config file
     /// for an inline command).
-    pub file: String,
-    pub origin: Origin,
-    /// openwork edits it in place.
-    pub editable: bool,
+    #[serde(flatten)]
+    pub from: Provenance,
     /// Other files that define the name, lowest first: OpenCode merges
     /// their fields under the winning file's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -157,13 +154,8 @@ fn item(n: &Named) -> CommandItem {
         subtask: n.value.get("subtask").and_then(Value::as_bool),
         scope: scope.as_str().to_string(),
         variant: text("variant"),
-        file: winner.place.path.display().to_string(),
-        origin: winner.place.origin,
-        editable: winner.editable,
-        merged_from: n.defs[..n.defs.len() - 1]
-            .iter()
-            .map(|d| d.place.path.display().to_string())
-            .collect(),
+        from: winner.provenance(),
+        merged_from: resolve::files_of(&n.defs[..n.defs.len() - 1]),
     }
 }
 
@@ -198,32 +190,41 @@ pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
     }
     let mut front = Map::new();
     front.insert("name".into(), Value::String(name.clone()));
-    if let Some(d) = input.description.as_deref().filter(|d| !d.is_empty()) {
-        if d.chars().count() > validate::DESCRIPTION_MAX {
-            return Err(Error::new(
-                Code::InvalidPayload,
-                format!(
-                    "description is longer than {} characters",
-                    validate::DESCRIPTION_MAX
-                ),
-            ));
-        }
-        front.insert("description".into(), Value::String(d.to_string()));
+    front.extend(given_fields(input)?);
+    let text = frontmatter::render(&front, &format!("\n{template}\n"))?;
+    Ok((name, text))
+}
+
+/// The fields of a command besides its name and template, only those
+/// given: `description`, `agent`, `model`, `variant` when not empty,
+/// `subtask` when given. OpenCode refuses a `null` in any of them.
+fn given_fields(input: &CommandInput) -> Result<Map<String, Value>> {
+    let mut fields = Map::new();
+    if let Some(d) = input.description.as_deref().filter(|d| !d.is_empty())
+        && d.chars().count() > validate::DESCRIPTION_MAX
+    {
+        return Err(Error::new(
+            Code::InvalidPayload,
+            format!(
+                "description is longer than {} characters",
+                validate::DESCRIPTION_MAX
+            ),
+        ));
     }
     for (key, value) in [
+        ("description", &input.description),
         ("agent", &input.agent),
         ("model", &input.model),
         ("variant", &input.variant),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-            front.insert(key.into(), Value::String(v.to_string()));
+            fields.insert(key.into(), Value::String(v.to_string()));
         }
     }
     if let Some(subtask) = input.subtask {
-        front.insert("subtask".into(), Value::Bool(subtask));
+        fields.insert("subtask".into(), Value::Bool(subtask));
     }
-    let text = frontmatter::render(&front, &format!("\n{template}\n"))?;
-    Ok((name, text))
+    Ok(fields)
 }
 
 /// The inline form of a command (`command.<name>` of a config file):
@@ -234,19 +235,7 @@ fn inline(input: &CommandInput, name: &str) -> Result<Value> {
         "template".into(),
         Value::String(input.template.trim().to_string()),
     );
-    for (key, value) in [
-        ("description", &input.description),
-        ("agent", &input.agent),
-        ("model", &input.model),
-        ("variant", &input.variant),
-    ] {
-        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-            entry.insert(key.into(), Value::String(v.to_string()));
-        }
-    }
-    if let Some(subtask) = input.subtask {
-        entry.insert("subtask".into(), Value::Bool(subtask));
-    }
+    entry.extend(given_fields(input)?);
     let entry = Value::Object(entry);
     opencode::command::check(name, &entry)?;
     Ok(entry)

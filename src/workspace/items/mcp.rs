@@ -4,8 +4,7 @@
 //! project's entries.
 
 use super::config::edit_config_file;
-use super::layers::Origin;
-use super::resolve::{self, Named};
+use super::resolve::{self, Named, Provenance};
 use super::validate;
 use crate::workspace::Workspace;
 use crate::workspace::formats::{jsonc, opencode};
@@ -26,11 +25,10 @@ pub struct McpItem {
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled_by_tools: Option<bool>,
-    /// The file whose definition wins.
-    pub file: String,
-    pub origin: Origin,
-    /// openwork edits it in place (else it writes an override or refuses).
-    pub editable: bool,
+    /// The file whose definition wins; not editable: openwork writes an
+    /// override or refuses.
+    #[serde(flatten)]
+    pub from: Provenance,
     /// Other files that define the name, lowest first: OpenCode merges
     /// their keys under the winning file's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -58,13 +56,8 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<McpItem>> {
                 config: Value::Object(n.value.clone()),
                 source: source.into(),
                 disabled_by_tools: filter.disables(&n.name).then_some(true),
-                file: winner.place.path.display().to_string(),
-                origin: winner.place.origin,
-                editable: winner.editable,
-                merged_from: n.defs[..n.defs.len() - 1]
-                    .iter()
-                    .map(|d| d.place.path.display().to_string())
-                    .collect(),
+                from: winner.provenance(),
+                merged_from: resolve::files_of(&n.defs[..n.defs.len() - 1]),
             }
         })
         .collect())

@@ -4,8 +4,7 @@
 //! lists.
 
 use super::config::{edit_config_file, edit_opencode};
-use super::layers::Origin;
-use super::resolve::{self, Def, Plugin, Resolved};
+use super::resolve::{self, Def, Plugin, Provenance, Resolved};
 use super::validate;
 use crate::workspace::formats::jsonc;
 use crate::workspace::formats::opencode::plugin::parts;
@@ -38,10 +37,8 @@ pub struct PluginItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The file that lists it (or the plugin file itself).
-    pub file: String,
-    pub origin: Origin,
-    /// openwork edits (or removes) it in place.
-    pub editable: bool,
+    #[serde(flatten)]
+    pub from: Provenance,
     /// Earlier entries of the same plugin, which OpenCode drops for this one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<String>,
@@ -96,14 +93,8 @@ fn item(ws: &Workspace, p: &Plugin) -> PluginItem {
         path,
         options: p.options.clone(),
         url: p.url.clone().filter(|u| *u != p.spec),
-        file: p.def.place.path.display().to_string(),
-        origin: p.def.place.origin,
-        editable: p.def.editable && !p.is_file,
-        replaces: p
-            .replaced
-            .iter()
-            .map(|d| d.place.path.display().to_string())
-            .collect(),
+        from: p.def.provenance(),
+        replaces: resolve::files_of(&p.replaced),
     }
 }
 

@@ -11,13 +11,14 @@
 //! main config); OpenCode itself would refuse to start.
 
 use super::config::read_config_file;
-use super::layers::{ConfigDir, Layers, Place};
+use super::layers::{ConfigDir, Layers, Origin, Place};
 use super::validate;
 use super::walk::{self, Links};
 use crate::Result;
 use crate::workspace::formats::frontmatter::{self, str_field};
 use crate::workspace::formats::opencode::plugin;
 use crate::workspace::{Workspace, absolute, io};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -46,7 +47,39 @@ pub struct Named {
     pub defs: Vec<Def>,
 }
 
+/// Where a listed item comes from, in the fields every item has
+/// (docs/api.md#where-an-item-comes-from).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provenance {
+    /// The file whose definition wins.
+    pub file: String,
+    pub origin: Origin,
+    /// openwork edits (or removes) it in place.
+    pub editable: bool,
+}
+
+impl Provenance {
+    pub fn of(place: &Place, editable: bool) -> Provenance {
+        Provenance {
+            file: place.path.display().to_string(),
+            origin: place.origin,
+            editable,
+        }
+    }
+}
+
+/// The files of other definitions, as an item lists them.
+pub fn files_of<'a>(defs: impl IntoIterator<Item = &'a Def>) -> Vec<String> {
+    defs.into_iter()
+        .map(|d| d.place.path.display().to_string())
+        .collect()
+}
+
 impl Def {
+    pub fn provenance(&self) -> Provenance {
+        Provenance::of(&self.place, self.editable)
+    }
+
     /// The file, relative to the workspace when inside it.
     pub fn file_label(&self, ws: &Workspace) -> String {
         ws.relative(&self.place.path)
@@ -242,14 +275,7 @@ impl Resolved {
                     Some(name) => name.clone(),
                     None => command_name(&base, &path),
                 };
-                let mut place = dir.place.clone();
-                place.path = path.clone();
-                let def = Def {
-                    editable: layers.editable(ws, &path),
-                    place,
-                    rank: (group, within),
-                    inline: false,
-                };
+                let def = file_def(ws, layers, dir, &path, (group, within));
                 within += 1;
                 merge_named(&mut self.commands, &name, &parsed.fields, def);
             }
@@ -264,14 +290,7 @@ impl Resolved {
             let is_plugin = |n: &str| n.ends_with(".ts") || n.ends_with(".js");
             for path in walk::files(ws, &folder, false, Links::ByName, is_plugin) {
                 let url = file_url(&path);
-                let mut place = dir.place.clone();
-                place.path = path.clone();
-                let def = Def {
-                    editable: layers.editable(ws, &path),
-                    place,
-                    rank: (group, within),
-                    inline: false,
-                };
+                let def = file_def(ws, layers, dir, &path, (group, within));
                 within += 1;
                 self.add_plugin(&url, None, Path::new("/"), def, true);
             }
@@ -330,6 +349,19 @@ impl Resolved {
                 self.config.insert(key.into(), Value::Object(map));
             }
         }
+    }
+}
+
+/// The definition a file of a config directory (a command or plugin file)
+/// makes.
+fn file_def(ws: &Workspace, layers: &Layers, dir: &ConfigDir, path: &Path, rank: Rank) -> Def {
+    let mut place = dir.place.clone();
+    place.path = path.to_path_buf();
+    Def {
+        editable: layers.editable(ws, path),
+        place,
+        rank,
+        inline: false,
     }
 }
 

@@ -13,7 +13,7 @@
 //! which other files have that name (`duplicates`).
 
 use super::layers::{Layers, Origin, Place};
-use super::resolve;
+use super::resolve::{self, Provenance};
 use super::validate;
 use super::walk::{self, Links};
 use crate::workspace::formats::frontmatter::{self, str_field};
@@ -33,11 +33,9 @@ pub struct SkillItem {
     /// The frontmatter's description (empty when it has none).
     pub description: String,
     pub scope: String,
-    /// The same file as `path`: where the skill comes from.
-    pub file: String,
-    pub origin: Origin,
-    /// openwork edits (or removes) it in place.
-    pub editable: bool,
+    /// `file` is the same as `path`: where the skill comes from.
+    #[serde(flatten)]
+    pub from: Provenance,
     /// Other SKILL.md files with the same name: OpenCode picks one of them
     /// at random.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -160,9 +158,7 @@ fn winners(found: &[Found]) -> Vec<(SkillItem, Arc<str>)> {
                     "project"
                 }
                 .to_string(),
-                file: path,
-                origin: winner.place.origin,
-                editable: winner.editable,
+                from: Provenance::of(&winner.place, winner.editable),
                 duplicates: others
                     .iter()
                     .map(|f| f.place.path.display().to_string())
@@ -220,6 +216,18 @@ fn lookup(name: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// `409 conflict`: the skill is (also) in a file openwork does not edit.
+fn read_only(ws: &Workspace, name: &str, kept: &Found, consequence: &str) -> Error {
+    Error::new(
+        Code::Conflict,
+        format!(
+            "skill {name} is defined in {}, which openwork does not edit{consequence}",
+            ws.relative(&kept.place.path)
+        ),
+    )
+    .with_details(serde_json::json!({ "file": kept.place.path.display().to_string() }))
 }
 
 fn not_found(name: &str) -> Error {
@@ -337,14 +345,12 @@ pub(crate) fn draft_upsert(
     }
     let (same, others): (Vec<&Found>, Vec<&Found>) = defs.into_iter().partition(|f| f.name == name);
     if let Some(kept) = same.iter().rev().find(|f| !f.editable) {
-        return Err(Error::new(
-            Code::Conflict,
-            format!(
-                "skill {name} is also defined in {}, which openwork does not edit; OpenCode would pick one of the two at random",
-                ws.relative(&kept.place.path)
-            ),
-        )
-        .with_details(serde_json::json!({ "file": kept.place.path.display().to_string() })));
+        return Err(read_only(
+            ws,
+            name,
+            kept,
+            "; OpenCode would pick one of the two at random",
+        ));
     }
     let target = match same.iter().rev().find(|f| f.editable) {
         Some(f) => f.place.path.clone(),
@@ -432,14 +438,7 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
         return Err(not_found(name));
     }
     if let Some(kept) = same.iter().rev().find(|f| !f.editable) {
-        return Err(Error::new(
-            Code::Conflict,
-            format!(
-                "skill {name} is defined in {}, which openwork does not edit; OpenCode would still load it",
-                ws.relative(&kept.place.path)
-            ),
-        )
-        .with_details(serde_json::json!({ "file": kept.place.path.display().to_string() })));
+        return Err(read_only(ws, name, kept, "; OpenCode would still load it"));
     }
     let mut draft = Draft::new(ws);
     for f in same {

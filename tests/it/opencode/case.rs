@@ -91,33 +91,29 @@ impl Case {
     }
 
     /// `openwork -w <root> ARGS…` with the case's HOME.
-    pub fn ow(&self, args: &[&str]) -> Output {
-        let out = std::process::Command::new(crate::support::bin())
-            .env_clear()
+    fn openwork(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(crate::support::bin());
+        cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
             .env("NO_COLOR", "1")
             .arg("-w")
             .arg(&self.root)
-            .args(args)
-            .output()
-            .expect("openwork");
-        Output::from(out)
+            .args(args);
+        cmd
+    }
+
+    /// `openwork -w <root> ARGS…` run to its end.
+    pub fn ow(&self, args: &[&str]) -> Output {
+        Output::from(self.openwork(args).output().expect("openwork"))
     }
 
     /// `openwork -w <root> ARGS…` reading `stdin`, which must succeed.
     pub fn ow_stdin_ok(&self, args: &[&str], stdin: &str) -> Output {
         use std::io::Write;
-        let mut child = std::process::Command::new(crate::support::bin())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("NO_COLOR", "1")
-            .arg("-w")
-            .arg(&self.root)
-            .args(args)
+        let mut child = self
+            .openwork(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

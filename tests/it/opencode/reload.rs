@@ -25,7 +25,7 @@ async fn a_running_opencode_reloads_after_a_write() {
     let bin = harness::opencode().expect("installed");
     let oc = OpenCodeServer::start(bin, &c.home, &c.root);
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    let dir: String = percent(&c.root.display().to_string());
+    let dir = crate::support::url_encode(&c.root.display().to_string());
     let config = format!("{}/config?directory={dir}", oc.url);
     let skills = format!("{}/skill?directory={dir}", oc.url);
     assert_eq!(get(&client, &config).await["username"], "before");
@@ -64,16 +64,4 @@ async fn a_running_opencode_reloads_after_a_write() {
             .any(|s| s["name"] == "fresh"),
         "{listed}"
     );
-}
-
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -50,7 +50,7 @@ async fn a_write_asks_the_workspaces_opencode_to_reload() {
     let r = s.post(&w("/plugins"), &json!({"spec": "p"})).await;
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(r.header("x-openwork-opencode"), Some("reloaded"));
-    let dir_query: String = url_encode(&dir.path().display().to_string());
+    let dir_query = crate::support::url_encode(&dir.path().display().to_string());
     assert_eq!(
         *seen.lock().unwrap(),
         [format!(
@@ -91,16 +91,4 @@ async fn without_a_reachable_opencode_the_answer_says_restart() {
         "{}",
         s.stderr()
     );
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
