@@ -384,6 +384,16 @@ fn skills_wherever_opencode_finds_them() {
         );
         assert_eq!(ws.snapshot(), before);
     }
+    // A folder holding another skill is not overwritten by a skill named
+    // after the folder.
+    let out = ws.run_stdin(&["skills", "add", "folder", "-d", "d"], "x\n");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("holds the skill \"other-name\""),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(ws.snapshot(), before);
     // A nested skill goes with its own folder only.
     ws.run(&["skills", "remove", "nested"]).ok();
     assert!(!ws.file(".opencode/skills/group").exists());
