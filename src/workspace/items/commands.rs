@@ -1,7 +1,7 @@
 //! Commands: what OpenCode resolves — inline `command.<name>` entries of
 //! every config file and `{command,commands}/**/*.md` files of every config
 //! directory (a nested file is the command `git/commit`), merged by name,
-//! the files over the inline entries ([`super::resolve`]) — and the writes
+//! the files over the inline entries (`resolve`) — and the writes
 //! that change the project's: a command file is YAML frontmatter plus a
 //! template body, new ones go to `.opencode/commands/<name>.md`.
 

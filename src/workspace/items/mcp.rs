@@ -1,5 +1,5 @@
 //! MCP servers: what OpenCode resolves under `mcp` from every config
-//! file it reads ([`super::resolve`]: entries of the same name merge,
+//! file it reads (`resolve`: entries of the same name merge,
 //! later files winning key by key), and the writes that change the
 //! project's entries.
 

@@ -1,6 +1,6 @@
 //! Plugins: what OpenCode loads — the `plugin` lists of every config file
 //! it reads and the plugin files of its config directories, one entry per
-//! plugin ([`super::resolve`]) — and the writes that change the project's
+//! plugin (`resolve`) — and the writes that change the project's
 //! lists.
 
 use super::config::{edit_config_file, edit_opencode};

@@ -2,7 +2,7 @@
 //! project's `.claude/skills` and `.agents/skills`, the `{skill,skills}`
 //! folders of every config directory, and the folders `skills.paths`
 //! lists (relative to the workspace root), at any depth
-//! ([`super::layers`]) — and the writes that change the project's, under
+//! (`layers`) — and the writes that change the project's, under
 //! `.opencode/skills/<name>/SKILL.md`.
 //!
 //! OpenCode takes any `SKILL.md` whose frontmatter has a string `name`

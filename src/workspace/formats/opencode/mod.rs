@@ -22,8 +22,8 @@
 //! - [`command`]: a command, inline (`command.<name>`) or a file's frontmatter.
 //! - [`plugin`]: a `plugin` entry, a spec or `[spec, {options}]`.
 //! - [`config`]: the top-level keys, each with its type; the TUI's keys refused.
-//! - [`scalars`]: the value types the binary checks beyond the SDK's.
-//! - [`report`]: turning a serde error into the one line people read.
+//! - `scalars`: the value types the binary checks beyond the SDK's.
+//! - `report`: turning a serde error into the one line people read.
 
 pub mod command;
 pub mod config;
