@@ -1,12 +1,12 @@
 //! Core operations without a server, so regressions show up in
 //! `cargo bench`: listing skills, planning a plugin add on a large
-//! commented config, tailing the audit log, a 20,000-key config patch,
+//! commented config, tailing the audit log, a 20,000-key config edit,
 //! and a repeated read answered by the memo.
 
 use bench_workspace::{Size, generate};
 use criterion::{Criterion, criterion_group, criterion_main};
 use openwork::workspace::memo::Memo;
-use openwork::workspace::{Workspace, audit, config, plugins, skills};
+use openwork::workspace::{Workspace, audit, jsonc, plugins, skills};
 use serde_json::{Map, Value};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -48,8 +48,12 @@ fn benches(c: &mut Criterion) {
     for i in 0..20_000 {
         patch.insert(format!("key_{i:05}"), Value::String(format!("v{i}")));
     }
-    c.bench_function("config::plan_patch 20,000 new keys", |b| {
-        b.iter(|| black_box(config::plan_patch(&medium, Some(&patch), None).expect("plan")))
+    // The edit a config patch makes (a patch itself takes only OpenCode's
+    // own keys, about forty).
+    let text = std::fs::read_to_string(medium.opencode_config()).unwrap_or_default();
+    let entries: Vec<(&str, &Value)> = patch.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    c.bench_function("jsonc::set_top_level 20,000 new keys", |b| {
+        b.iter(|| black_box(jsonc::set_top_level(&text, "opencode.jsonc", &entries).expect("edit")))
     });
 
     let (_l, large) = workspace(&Size {

@@ -76,6 +76,9 @@ _openwork() {
             openwork__subcmd__commands,remove)
                 cmd="openwork__subcmd__commands__subcmd__remove"
                 ;;
+            openwork__subcmd__commands,show)
+                cmd="openwork__subcmd__commands__subcmd__show"
+                ;;
             openwork__subcmd__config,patch)
                 cmd="openwork__subcmd__config__subcmd__patch"
                 ;;
@@ -361,7 +364,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__commands)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list add remove"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list show add remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,6 +483,28 @@ _openwork() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        openwork__subcmd__commands__subcmd__show)
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         openwork__subcmd__completions)
             opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -555,7 +580,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__config__subcmd__show)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --resolved --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

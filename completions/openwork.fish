@@ -51,7 +51,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fis
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List plugins from the config and the plugins folder'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List the plugins OpenCode loads: config lists and plugin folders, one entry per plugin'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
@@ -86,11 +86,11 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "list" -d 'List MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "list" -d 'List the MCP servers OpenCode resolves (entries of every config file merged)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "get" -d 'Show one MCP server: every field of its config, and where it is set'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "remove" -d 'Remove MCP servers'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "remove" -d 'Remove MCP servers (one defined outside the project is switched off with {"enabled": false})'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide servers (~/.config/opencode)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -144,7 +144,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "list" -d 'List skills (.opencode/skills and .claude/skills up to the git root)'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "list" -d 'List the skills OpenCode loads (.opencode, .claude, .agents up to the git root; skills.paths)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "show" -d 'Print a skill\'s SKILL.md'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "add" -d 'Add or replace a project skill from a file or standard input'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and not __fish_seen_subcommand_from list show add edit remove" -f -a "edit" -d 'Edit a project skill\'s SKILL.md in $VISUAL or $EDITOR, then write it as `skills add` does'
@@ -191,16 +191,17 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s q -l quiet -d 'Print nothing on success'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s h -l help -d 'Print help'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List the workspace\'s commands'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add or replace a command'
-complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove commands'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -f -a "list" -d 'List the commands OpenCode loads in the workspace (nested ones as git/commit)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -f -a "show" -d 'Print a command\'s template (--json: the whole command, where it comes from)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -f -a "add" -d 'Add or replace a command (git/commit writes .opencode/commands/git/commit.md)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and not __fish_seen_subcommand_from list show add remove" -f -a "remove" -d 'Remove commands'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l global -d 'Also list user-wide commands (~/.config/opencode/commands)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -209,6 +210,13 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s t -l template -d 'The prompt template' -r
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s f -l file -d 'Read the template from a file (\'-\' for standard input)' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s d -l description -r
@@ -242,6 +250,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "show" -d 'Print the OpenCode and OpenWork config (as `GET …/config`)'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "patch" -d 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l resolved -d 'Print what OpenCode makes of every file it reads (parents, user-wide, .opencode/), and those files'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'Never use colour (also: NO_COLOR=1)'

@@ -16,3 +16,9 @@ pub mod server;
 pub mod workspace;
 
 pub use error::{Code, Error, Result};
+
+/// The OpenCode release openwork targets: its config schema
+/// (`workspace::opencode`), its layers and its reload call. Read from the
+/// file `OPENCODE_VERSION` at the root of the repository, the one place
+/// it is written (`.ci/run` installs that release for the tests).
+pub const OPENCODE_VERSION: &str = env!("OPENWORK_OPENCODE_VERSION");

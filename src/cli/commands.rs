@@ -10,10 +10,10 @@ use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  openwork commands add review --template 'Review $ARGUMENTS'\n  openwork commands list --global\n  openwork commands remove review"
+    after_help = "Examples:\n  openwork commands add review --template 'Review $ARGUMENTS'\n  openwork commands add git/commit --template 'Commit $ARGUMENTS'\n  openwork commands list --global\n  openwork commands remove review"
 )]
 pub enum CommandsCmd {
-    /// List the workspace's commands.
+    /// List the commands OpenCode loads in the workspace (nested ones as git/commit).
     #[command(
         after_help = "Examples:\n  openwork commands list\n  openwork --json commands list --global"
     )]
@@ -22,7 +22,15 @@ pub enum CommandsCmd {
         #[arg(long)]
         global: bool,
     },
-    /// Add or replace a command.
+    /// Print a command's template (--json: the whole command, where it comes from).
+    #[command(
+        after_help = "Examples:\n  openwork commands show review\n  openwork --json commands show git/commit"
+    )]
+    Show {
+        #[arg(allow_hyphen_values = true, add = clap_complete::ArgValueCandidates::new(super::complete::command_names))]
+        name: String,
+    },
+    /// Add or replace a command (git/commit writes .opencode/commands/git/commit.md).
     #[command(
         after_help = "Examples:\n  openwork commands add review --template 'Review $ARGUMENTS' --description 'Review code'\n  openwork commands add deploy --file deploy.md --agent build --subtask"
     )]
@@ -86,14 +94,24 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                                 "workspace" => "project".to_string(),
                                 other => other.to_string(),
                             },
+                            super::shown_file(&ws, &c.from.file),
                         ]
                     })
                     .collect();
                 ctx.out.table(
-                    &["COMMAND", "DESCRIPTION", "AGENT", "MODEL", "SCOPE"],
+                    &["COMMAND", "DESCRIPTION", "AGENT", "MODEL", "SCOPE", "FROM"],
                     rows,
                     "No commands.",
                 );
+            }
+            Ok(())
+        }
+        CommandsCmd::Show { name } => {
+            let item = ws.read(|ws| commands::read(ws, &name))?;
+            if ctx.out.json {
+                ctx.out.print_json(&json!({ "item": item }));
+            } else {
+                ctx.out.raw(&format!("{}\n", item.template));
             }
             Ok(())
         }
@@ -122,7 +140,9 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                 description,
                 agent,
                 model,
-                subtask: Some(subtask),
+                variant: None,
+                // Only what is given is written: no `subtask: false`.
+                subtask: subtask.then_some(true),
             };
             ctx.write(
                 &ws,

@@ -6,17 +6,21 @@ use openwork::workspace::{config, input};
 
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  openwork config show\n  openwork config patch --opencode '{\"theme\":\"dark\"}'"
+    after_help = "Examples:\n  openwork config show\n  openwork config patch --opencode '{\"share\":\"disabled\"}'"
 )]
 pub enum ConfigCmd {
     /// Print the OpenCode and OpenWork config (as `GET …/config`).
     #[command(
-        after_help = "Examples:\n  openwork config show\n  openwork --json config show | jq .opencode.mcp"
+        after_help = "Examples:\n  openwork config show\n  openwork config show --resolved\n  openwork --json config show | jq .resolved.opencode.mcp"
     )]
-    Show,
+    Show {
+        /// Print what OpenCode makes of every file it reads (parents, user-wide, .opencode/), and those files.
+        #[arg(long)]
+        resolved: bool,
+    },
     /// Set top-level OpenCode keys and/or shallow-merge OpenWork keys.
     #[command(
-        after_help = "Examples:\n  openwork config patch --opencode '{\"theme\":\"dark\"}'\n  openwork config patch --openwork '{\"defaultModel\":\"anthropic/claude\"}' --dry-run"
+        after_help = "Examples:\n  openwork config patch --opencode '{\"share\":\"disabled\"}'\n  openwork config patch --openwork '{\"defaultModel\":\"anthropic/claude\"}' --dry-run"
     )]
     Patch {
         /// JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept).
@@ -33,10 +37,20 @@ pub enum ConfigCmd {
 pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
     let ws = ctx.workspace()?;
     match cmd {
-        ConfigCmd::Show => {
+        ConfigCmd::Show { resolved } => {
             let view = ws.read(config::show)?;
             if ctx.out.json {
                 ctx.out.print_json(&view);
+            } else if resolved {
+                for f in &view.resolved.files {
+                    let edit = if f.editable { "" } else { ", read-only" };
+                    let origin = format!("{:?}", f.origin).to_lowercase();
+                    ctx.out.info(&ctx.out.dim(&format!(
+                        "# {} ({origin}{edit})",
+                        ws.relative(std::path::Path::new(&f.file)),
+                    )));
+                }
+                ctx.out.print_json(&view.resolved.opencode);
             } else {
                 ctx.out
                     .note(&format!("# {}", ws.relative(&ws.opencode_config())));

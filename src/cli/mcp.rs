@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
     after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp list --global\n  openwork mcp remove chrome"
 )]
 pub enum McpCmd {
-    /// List MCP servers.
+    /// List the MCP servers OpenCode resolves (entries of every config file merged).
     #[command(
         after_help = "Examples:\n  openwork mcp list\n  openwork --json mcp list | jq '.items[] | select(.disabledByTools)'"
     )]
@@ -48,7 +48,7 @@ pub enum McpCmd {
         #[command(flatten)]
         write: WriteArgs,
     },
-    /// Remove MCP servers.
+    /// Remove MCP servers (one defined outside the project is switched off with {"enabled": false}).
     #[command(after_help = "Examples:\n  openwork mcp remove chrome docs")]
     Remove {
         #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
@@ -200,12 +200,12 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
                             kind,
                             target,
                             if enabled { "yes".into() } else { "no".into() },
-                            m.source.clone(),
+                            super::shown_file(&ws, &m.from.file),
                         ]
                     })
                     .collect();
                 ctx.out.table(
-                    &["NAME", "TYPE", "COMMAND / URL", "ENABLED", "SOURCE"],
+                    &["NAME", "TYPE", "COMMAND / URL", "ENABLED", "FROM"],
                     rows,
                     "No MCP servers.",
                 );

@@ -148,6 +148,19 @@ pub fn default_workspace() -> Result<(PathBuf, String), Failure> {
     Ok((found.root, why))
 }
 
+/// Where an item comes from, for people: relative to the workspace when
+/// it is inside it, `~/…` under the home folder, else the whole path.
+pub fn shown_file(ws: &Workspace, file: &str) -> String {
+    let path = std::path::Path::new(file);
+    if path.starts_with(ws.root()) {
+        return ws.relative(path);
+    }
+    match home_dir().and_then(|h| path.strip_prefix(h).ok().map(|p| p.to_path_buf())) {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => file.to_string(),
+    }
+}
+
 /// Whether `--flag` (or `--flag=…`) is on this process's command line,
 /// where every local user can read it (`ps`, `/proc/PID/cmdline`).
 pub fn on_command_line(flag: &str) -> bool {
@@ -241,10 +254,18 @@ impl Ctx {
         for item in items {
             check(item)?;
         }
+        let mut changed = false;
         for item in items {
             if let Some(plan) = self.apply(ws, args, |ws| make(ws, item))? {
                 self.report(ws, &plan);
+                changed |= !plan.is_noop();
             }
+        }
+        if changed {
+            // The offline CLI knows no running OpenCode to ask to reload.
+            self.out.aside(
+                "note: a running OpenCode reads its configuration when it starts: restart it to see this change",
+            );
         }
         if self.out.json && !args.dry_run {
             self.out.print_json(&answer(ws)?);

@@ -12,7 +12,7 @@ use openwork::workspace::{Workspace, validate};
     after_help = "Examples:\n  openwork plugins list --global\n  openwork plugins add opencode-wakatime  # idempotent: safe in CI\n  openwork plugins remove opencode-wakatime --dry-run"
 )]
 pub enum PluginsCmd {
-    /// List plugins from the config and the plugins folder.
+    /// List the plugins OpenCode loads: config lists and plugin folders, one entry per plugin.
     #[command(
         after_help = "Examples:\n  openwork plugins list\n  openwork --json plugins list --global | jq -r '.items[].spec'"
     )]
@@ -54,10 +54,16 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
                 let rows = list
                     .items
                     .iter()
-                    .map(|p| vec![p.spec.clone(), p.source.clone(), p.scope.clone()])
+                    .map(|p| {
+                        vec![
+                            p.spec.clone(),
+                            p.scope.clone(),
+                            super::shown_file(&ws, &p.from.file),
+                        ]
+                    })
                     .collect();
                 ctx.out
-                    .table(&["PLUGIN", "SOURCE", "SCOPE"], rows, "No plugins.");
+                    .table(&["PLUGIN", "SCOPE", "FROM"], rows, "No plugins.");
             }
             Ok(())
         }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
     after_help = "Examples:\n  openwork skills list --global\n  openwork skills add triage --file SKILL.md\n  openwork skills show triage"
 )]
 pub enum SkillsCmd {
-    /// List skills (.opencode/skills and .claude/skills up to the git root).
+    /// List the skills OpenCode loads (.opencode, .claude, .agents up to the git root; skills.paths).
     #[command(
         after_help = "Examples:\n  openwork skills list\n  openwork --json skills list --global"
     )]

@@ -4,7 +4,7 @@
 use warp::http::HeaderMap;
 use warp::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    HeaderValue, ORIGIN, VARY,
+    ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue, ORIGIN, VARY,
 };
 use warp::reply::Response;
 
@@ -18,6 +18,8 @@ pub struct Cors {
 const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, X-OpenWork-Host-Token, X-OpenWork-Client-Id";
 const ALLOW_METHODS: &str = "GET,POST,PATCH,DELETE,OPTIONS";
+/// The answer headers a page may read besides the simple ones.
+const EXPOSE_HEADERS: &str = "ETag, X-OpenWork-OpenCode";
 
 impl Cors {
     pub fn new(origins: &[String]) -> Cors {
@@ -53,6 +55,10 @@ impl Cors {
         h.insert(
             ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static(ALLOW_METHODS),
+        );
+        h.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSE_HEADERS),
         );
         h.insert(VARY, HeaderValue::from_static("Origin"));
     }

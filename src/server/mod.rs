@@ -12,8 +12,9 @@
 //! - [`endpoints`]: the handlers, one file per group; [`events`] is the
 //!   approval event stream.
 //! - [`reads`]: the memoized reads; [`writes`]: plan → approval (the
-//!   [`approvals`] gate) → apply; [`event_log`] keeps the recent approval
-//!   events, bounded in bytes.
+//!   [`approvals`] gate) → apply → ask the workspace's OpenCode to reload
+//!   ([`opencode`]); [`event_log`] keeps the recent approval events,
+//!   bounded in bytes.
 //! - [`reply`], [`errors`], [`models`], [`payloads`]: answers, errors on
 //!   the wire, the wire shapes, request bodies checked.
 //! - [`hosts`]: the `Host` values that name this server.
@@ -37,6 +38,7 @@ pub mod handshake;
 pub mod hosts;
 pub mod kept_tokens;
 pub mod models;
+pub mod opencode;
 pub mod payloads;
 pub mod reads;
 pub mod reply;

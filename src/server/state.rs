@@ -6,6 +6,7 @@ use super::approvals::Approvals;
 use super::auth::Tokens;
 use super::hosts::AllowedHosts;
 use super::models::{OpencodeInfo, WorkspaceInfo};
+use super::opencode::Reloader;
 use super::payloads;
 use super::reads::{Kept, Read, ReadMemo};
 use super::settings::{Settings, WorkspaceSetting};
@@ -58,6 +59,8 @@ pub struct WsEntry {
     /// Reads built at once (one per core): after a write, every client
     /// misses the memo together; the first builds, the rest find it kept.
     pub builds: tokio::sync::Semaphore,
+    /// The workspace's running OpenCode, asked to reload after a write.
+    pub opencode: Reloader,
 }
 
 /// An export body, the memo value it was made from, and its `exportedAt`.
@@ -94,8 +97,14 @@ impl WsEntry {
             directory: w.directory.clone(),
             opencode,
         };
+        let directory = w
+            .directory
+            .clone()
+            .unwrap_or_else(|| ws.root().display().to_string());
+        let opencode = Reloader::new(w.base_url.as_deref(), &directory);
         Ok(WsEntry {
             authorized: settings.is_authorized(ws.root()),
+            opencode,
             ws,
             info,
             memo,

@@ -1,11 +1,12 @@
 //! Every remote write: plan → (no-op? answer) → read-only? → approval →
-//! apply. In manual mode the plan the host approved is exactly the one
-//! applied; a write applies under the workspace lock, on the blocking
-//! pool (it fsyncs), holding the server's write gate so that shutdown
-//! waits for it.
+//! apply → the workspace's OpenCode asked to reload. In manual mode the
+//! plan the host approved is exactly the one applied; a write applies
+//! under the workspace lock, on the blocking pool (it fsyncs), holding the
+//! server's write gate so that shutdown waits for it.
 
 use super::approvals::{Outcome, denied};
 use super::models::ApprovalRequest;
+use super::opencode::Reload;
 use super::reads::blocking;
 use super::settings::ApprovalMode;
 use super::state::{AppState, WsEntry};
@@ -13,20 +14,31 @@ use crate::workspace::{Actor, Plan, Workspace, now_ms};
 use crate::{Code, Error, Result};
 use std::sync::Arc;
 
+/// A write done: what `make` returned besides the plan, and whether the
+/// workspace's OpenCode sees it (the answer's header).
+pub struct Written<T> {
+    pub value: T,
+    pub opencode: Reload,
+}
+
 impl AppState {
     /// [`AppState::write`] of a plan with nothing else to return.
-    pub async fn write_plan<F>(&self, entry: &Arc<WsEntry>, actor: Actor, make: F) -> Result<Plan>
+    pub async fn write_plan<F>(
+        &self,
+        entry: &Arc<WsEntry>,
+        actor: Actor,
+        make: F,
+    ) -> Result<Written<()>>
     where
         F: Fn(&Workspace) -> Result<Plan> + Send + Sync + 'static,
     {
-        let (plan, ()) = self
-            .write(entry, actor, move |ws| Ok((make(ws)?, ())))
-            .await?;
-        Ok(plan)
+        self.write(entry, actor, move |ws| Ok((make(ws)?, ())))
+            .await
     }
 
     /// Plan → (no-op? answer) → read-only? → approval → apply
-    /// (docs/api.md#order-of-checks).
+    /// (docs/api.md#order-of-checks), then the workspace's OpenCode asked
+    /// to reload.
     /// `make` may run twice in auto mode (never in manual mode, where the
     /// plan the host approved is exactly the one applied).
     pub async fn write<T, F>(
@@ -34,7 +46,17 @@ impl AppState {
         entry: &Arc<WsEntry>,
         actor: Actor,
         make: F,
-    ) -> Result<(Plan, T)>
+    ) -> Result<Written<T>>
+    where
+        T: Send + 'static,
+        F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,
+    {
+        let (plan, value) = self.apply(entry, actor, make).await?;
+        let opencode = entry.opencode.after(&plan).await;
+        Ok(Written { value, opencode })
+    }
+
+    async fn apply<T, F>(&self, entry: &Arc<WsEntry>, actor: Actor, make: F) -> Result<(Plan, T)>
     where
         T: Send + 'static,
         F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,

@@ -28,7 +28,7 @@ use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
-pub use formats::{frontmatter, input, jsonc};
+pub use formats::{frontmatter, input, jsonc, opencode};
 pub use items::{commands, config, mcp, plugins, secrets, skills, transfer, validate};
 pub use txn::audit::{self, Actor, AuditEntry};
 pub use txn::{Applied, FileEdit, Plan};
@@ -130,9 +130,24 @@ impl Workspace {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> Result<Option<std::sync::Arc<T>>> {
-        self.cache
-            .load(path, kind, parse)
-            .map_err(|e| Error::io("read", path, e))
+        self.load(path, kind, parse)
+    }
+
+    /// The cache's parse of `path`: inside the workspace never through a
+    /// link; outside it (a parent folder's config, a global one kept in a
+    /// dotfiles checkout) through links, as OpenCode reads them.
+    fn load<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> Result<Option<std::sync::Arc<T>>> {
+        let loaded = if path.starts_with(&self.root) {
+            self.cache.load(path, kind, parse)
+        } else {
+            self.cache.load_following(path, kind, parse)
+        };
+        loaded.map_err(|e| Error::io("read", path, e))
     }
 
     /// Parses `path` through the workspace's read cache (see [`io::Cache`]).
@@ -146,9 +161,7 @@ impl Workspace {
         if !self.reachable(path) {
             return Ok(None);
         }
-        self.cache
-            .load(path, kind, parse)
-            .map_err(|e| Error::io("read", path, e))
+        self.load(path, kind, parse)
     }
 
     /// `opencode.jsonc` if it exists, else `opencode.json` if that exists,
@@ -167,9 +180,6 @@ impl Workspace {
     }
     pub fn commands_dir(&self) -> PathBuf {
         self.dot_opencode().join("commands")
-    }
-    pub(crate) fn plugins_dir(&self) -> PathBuf {
-        self.dot_opencode().join("plugins")
     }
     pub(crate) fn state_dir(&self) -> PathBuf {
         self.dot_opencode().join("openwork")
@@ -207,6 +217,11 @@ pub struct GlobalDirs {
     pub opencode: PathBuf,
     /// `~/.claude`.
     pub claude: PathBuf,
+    /// The home folder: `~/.opencode`, `~/.agents`.
+    pub home: PathBuf,
+    /// The managed config folder an administrator writes, which beats
+    /// every other (`/etc/opencode` on Linux; none elsewhere).
+    pub managed: Option<PathBuf>,
 }
 
 impl GlobalDirs {
@@ -220,6 +235,8 @@ impl GlobalDirs {
         Some(GlobalDirs {
             opencode: config.join("opencode"),
             claude: home.join(".claude"),
+            managed: cfg!(target_os = "linux").then(|| PathBuf::from("/etc/opencode")),
+            home,
         })
     }
 }

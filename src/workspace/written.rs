@@ -1,8 +1,23 @@
 //! The files openwork writes, relative to a workspace's root: the one list
-//! of them. A plan is applied only when every file it changes is here,
-//! and a journal replayed after a crash may name nothing else — so a
-//! journal planted in a repository cannot make openwork write a git hook,
-//! an `.envrc` or anything else outside its own files.
+//! of them. Every planned edit is checked against it (`txn::Draft`), a
+//! plan is applied only when every file it changes is here, an item is
+//! editable in place only when its file is here, and a journal replayed
+//! after a crash may name nothing else — so a journal planted in a
+//! repository cannot make openwork write a git hook, an `.envrc` or
+//! anything else outside its own files.
+//!
+//! - the project's OpenCode config files: `opencode.json`,
+//!   `opencode.jsonc`, `.opencode/opencode.json`, `.opencode/opencode.jsonc`;
+//! - `.opencode/openwork.json`;
+//! - the project's skills: files under `.opencode/skills/` or
+//!   `.opencode/skill/` (a skill's folder, at any depth);
+//! - the project's commands: `*.md` files under `.opencode/commands/` or
+//!   `.opencode/command/` (nested ones too: `git/commit.md`).
+//!
+//! Never: openwork's own state folder (`.opencode/openwork/`: the lock,
+//! journal and audit log are written by the transaction layer itself,
+//! never through a plan), plugin files, `tui.json`, `.claude/`, `.agents/`,
+//! anything above the workspace or user-wide.
 //!
 //! To teach openwork a new place, add its pattern to [`access`] (and a
 //! case to the test below).
@@ -15,39 +30,60 @@ use std::path::{Component, Path};
 pub(crate) enum Access {
     /// Give it new bytes, or remove it.
     Write,
-    /// Only remove it: what an import `replace` clears away (skill folders
-    /// and command files whatever their names, valid or not).
+    /// Only remove it: what an import `replace` clears away (hidden files
+    /// in skill folders, command files whose names openwork would not
+    /// give a command).
     Remove,
 }
 
+/// The folders under which openwork keeps skills and commands.
+fn skills_folder(name: &str) -> bool {
+    matches!(name, "skills" | "skill")
+}
+fn commands_folder(name: &str) -> bool {
+    matches!(name, "commands" | "command")
+}
+
+/// The components of `rel` when it is a plain relative path (no `..`, no
+/// root, no `.`), each as text when it is UTF-8.
+fn parts(rel: &Path) -> Option<Vec<Option<&str>>> {
+    rel.components()
+        .map(|c| match c {
+            Component::Normal(part) => Some(part.to_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// What openwork may do to the file at `rel` (relative to the workspace
-/// root), or `None` for a file it never touches. Only plain relative
-/// paths qualify: no `..`, no root, no `.`.
+/// root), or `None` for a file it never touches.
 pub(crate) fn access(rel: &Path) -> Option<Access> {
-    let mut parts = Vec::new();
-    for c in rel.components() {
-        match c {
-            Component::Normal(part) => parts.push(part),
-            _ => return None,
-        }
-    }
-    // The anchors are UTF-8; a name openwork only removes may be anything.
-    let text = |i: usize| parts.get(i).and_then(|p| p.to_str());
-    match (text(0), text(1), parts.len()) {
+    let parts = parts(rel)?;
+    let at = |i: usize| parts.get(i).copied().flatten();
+    match (at(0), at(1), parts.len()) {
         (Some("opencode.jsonc" | "opencode.json"), _, 1) => Some(Access::Write),
-        (Some(".opencode"), Some("openwork.json"), 2) => Some(Access::Write),
-        // `.opencode/skills/<name>/…`: a skill's folder, at any depth.
-        (Some(".opencode"), Some("skills"), n) if n >= 4 => {
-            let valid = text(2).is_some_and(|name| validate::skill_name(name).is_ok());
-            Some(if valid { Access::Write } else { Access::Remove })
+        (Some(".opencode"), Some("opencode.jsonc" | "opencode.json" | "openwork.json"), 2) => {
+            Some(Access::Write)
         }
-        // `.opencode/commands/<name>.md`.
-        (Some(".opencode"), Some("commands"), 3) => {
-            let file = parts[2].as_encoded_bytes();
+        // A skill's folder, at any depth (OpenCode finds every SKILL.md),
+        // or a SKILL.md right in the skills folder.
+        (Some(".opencode"), Some(folder), n)
+            if skills_folder(folder) && (n >= 4 || at(2) == Some("SKILL.md")) =>
+        {
+            let plain = parts[2..]
+                .iter()
+                .all(|p| p.is_some_and(|p| !p.starts_with('.')));
+            Some(if plain { Access::Write } else { Access::Remove })
+        }
+        // A command file: `<name>.md`, its name nested by folders.
+        (Some(".opencode"), Some(folder), n) if commands_folder(folder) && n >= 3 => {
+            let file = rel.file_name()?.as_encoded_bytes();
             if !file.ends_with(b".md") {
                 return None;
             }
-            let name = text(2).and_then(|f| f.strip_suffix(".md"));
+            let name: Option<Vec<&str>> = parts[2..].iter().copied().collect();
+            let name = name.map(|n| n.join("/"));
+            let name = name.as_deref().and_then(|n| n.strip_suffix(".md"));
             let valid = name.is_some_and(|n| validate::command_name(n).is_ok_and(|c| c == n));
             Some(if valid { Access::Write } else { Access::Remove })
         }
@@ -65,6 +101,23 @@ pub(crate) fn allows(rel: &Path, after: Option<&[u8]>) -> bool {
     }
 }
 
+/// Whether openwork writes (creates, edits) the file at `rel`.
+pub(crate) fn writes(rel: &Path) -> bool {
+    access(rel) == Some(Access::Write)
+}
+
+/// Whether openwork may remove the folder at `rel` once empty: a folder
+/// inside the places it keeps skills or commands in.
+pub(crate) fn removes_folder(rel: &Path) -> bool {
+    let Some(parts) = parts(rel) else {
+        return false;
+    };
+    let at = |i: usize| parts.get(i).copied().flatten();
+    at(0) == Some(".opencode")
+        && at(1).is_some_and(|f| skills_folder(f) || commands_folder(f))
+        && parts.len() >= 3
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,14 +132,21 @@ mod tests {
             ".opencode/skills/a/scripts/run.sh",
             ".opencode/commands/review.md",
             ".opencode/commands/Fix_it-2.md",
+            ".opencode/opencode.json",
+            ".opencode/opencode.jsonc",
+            ".opencode/skills/SKILL.md",
+            ".opencode/skill/a/b/notes.txt",
+            ".opencode/skills/Folder_Named_Otherwise/SKILL.md",
+            ".opencode/commands/git/commit.md",
+            ".opencode/command/r.md",
         ];
         for rel in write {
             assert_eq!(access(Path::new(rel)), Some(Access::Write), "{rel}");
             assert!(allows(Path::new(rel), Some(b"x")), "{rel}");
         }
         let remove = [
-            ".opencode/skills/Not_Valid/SKILL.md",
             ".opencode/skills/.hidden/x",
+            ".opencode/skills/a/.envrc",
             ".opencode/commands/has space.md",
             ".opencode/commands/.review.md",
         ];
@@ -105,21 +165,44 @@ mod tests {
             "./opencode.jsonc",
             "sub/opencode.jsonc",
             ".opencode",
-            ".opencode/opencode.json",
             ".opencode/openwork/audit.jsonl",
             ".opencode/openwork/journal.json",
             ".opencode/plugins/evil.js",
             ".opencode/package.json",
             ".opencode/skills/a",
             ".opencode/skills/a/../../../x/SKILL.md",
-            ".opencode/skills/SKILL.md",
             ".opencode/commands/review.txt",
-            ".opencode/commands/sub/review.md",
             ".opencode/openwork.json/x",
+            "config.json",
+            ".opencode/tui.json",
+            ".opencode/skills",
+            ".claude/skills/x/SKILL.md",
+            ".agents/skills/x/SKILL.md",
+            ".opencode/../opencode.json",
         ];
         for rel in never {
             assert_eq!(access(Path::new(rel)), None, "{rel}");
             assert!(!allows(Path::new(rel), None), "{rel}");
+        }
+    }
+
+    #[test]
+    fn folders_openwork_may_remove_once_empty() {
+        for yes in [
+            ".opencode/skills/a",
+            ".opencode/command/git",
+            ".opencode/skills/a/b",
+        ] {
+            assert!(removes_folder(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            ".opencode/skills",
+            ".opencode",
+            ".opencode/openwork/x",
+            ".git/hooks",
+            "../x",
+        ] {
+            assert!(!removes_folder(Path::new(no)), "{no}");
         }
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 const COMMENTED: &str = r#"{
   // Our OpenCode setup.
   "$schema": "https://opencode.ai/config.json",
-  "theme": "dark", /* keep me */
+  "username": "dark", /* keep me */
   "plugin": [
     "opencode-wakatime", // time tracking
     "@acme/tools@1.2.0",
@@ -103,8 +103,11 @@ fn plugins_remove_by_normalised_name_and_list_json() {
     let items = v["items"].as_array().unwrap();
     assert_eq!(
         items[0],
-        json!({"spec": "opencode-wakatime", "source": "config", "scope": "project"})
+        json!({"spec": "opencode-wakatime", "source": "config", "scope": "project",
+               "file": ws.file("opencode.jsonc").display().to_string(), "origin": "project", "editable": true})
     );
+    // A plugin file is listed; openwork never edits one.
+    assert_eq!(items[1]["editable"], false);
     assert_eq!(items[1]["source"], "dir.project");
     assert_eq!(items[1]["path"], ".opencode/plugins/local.ts");
     assert_eq!(
@@ -222,14 +225,15 @@ fn mcp_add_local_remote_json_and_remove() {
             "mcp",
             "add-json",
             "fs",
-            r#"{"type":"local","command":["mcp-fs"],"custom":{"kept":true}}"#,
+            r#"{"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}"#,
         ])
         .ok();
     let items = out.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 3);
     assert_eq!(
         items[2],
-        json!({"name": "fs", "config": {"type":"local","command":["mcp-fs"],"custom":{"kept":true}}, "source": "config.project"})
+        json!({"name": "fs", "config": {"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}, "source": "config.project",
+               "file": ws.file("opencode.jsonc").display().to_string(), "origin": "project", "editable": true})
     );
     // Same config again: no-op.
     let before = ws.snapshot();
@@ -237,7 +241,7 @@ fn mcp_add_local_remote_json_and_remove() {
         "mcp",
         "add-json",
         "fs",
-        r#"{"type":"local","command":["mcp-fs"],"custom":{"kept":true}}"#,
+        r#"{"type":"local","command":["mcp-fs"],"environment":{"KEPT":"1"}}"#,
     ])
     .ok();
     assert_eq!(ws.snapshot(), before);
@@ -317,7 +321,8 @@ fn skills_add_show_list_remove() {
         ws.read(".opencode/skills/triage/SKILL.md"),
         "---\nname: triage\ndescription: Triage issues\nlicense: MIT\n---\nBody\n"
     );
-    // Claude-style skills are listed too; invalid ones are skipped.
+    // Claude-style skills are listed too, by the name their frontmatter
+    // gives (as OpenCode lists them), by name.
     ws.write(
         ".claude/skills/claude-one/SKILL.md",
         "---\nname: claude-one\ndescription: From Claude\n---\nx\n",
@@ -333,7 +338,12 @@ fn skills_add_show_list_remove() {
         .iter()
         .map(|i| i["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["release-notes", "triage", "claude-one"]);
+    assert_eq!(names, ["claude-one", "other", "release-notes", "triage"]);
+    let claude = &v["items"][0];
+    assert_eq!(
+        (&claude["origin"], &claude["editable"]),
+        (&json!("claude"), &json!(false))
+    );
     let show = ws.run(&["skills", "show", "triage"]).ok();
     assert_eq!(show.stdout, ws.read(".opencode/skills/triage/SKILL.md"));
     ws.run(&["skills", "remove", "triage"]).ok();
@@ -413,7 +423,7 @@ fn commands_add_list_remove() {
     .ok();
     assert_eq!(
         ws.read(".opencode/commands/review.md"),
-        "---\nname: review\ndescription: Review code\nmodel: null\nsubtask: false\n---\n\nReview $ARGUMENTS\n"
+        "---\nname: review\ndescription: Review code\n---\n\nReview $ARGUMENTS\n"
     );
     ws.write("t.md", "Deploy it\n");
     ws.run(&[
@@ -437,8 +447,10 @@ fn commands_add_list_remove() {
     assert_eq!(
         v["items"],
         json!([
-            {"name": "deploy", "template": "Deploy it", "agent": "build", "model": "anthropic/claude", "subtask": true, "scope": "workspace"},
-            {"name": "review", "description": "Review code", "template": "Review $ARGUMENTS", "model": null, "subtask": false, "scope": "workspace"}
+            {"name": "deploy", "template": "Deploy it", "agent": "build", "model": "anthropic/claude", "subtask": true, "scope": "workspace",
+             "file": ws.file(".opencode/commands/deploy.md").display().to_string(), "origin": "project", "editable": true},
+            {"name": "review", "description": "Review code", "template": "Review $ARGUMENTS", "model": null, "scope": "workspace",
+             "file": ws.file(".opencode/commands/review.md").display().to_string(), "origin": "project", "editable": true}
         ])
     );
     let v = ws
@@ -460,7 +472,7 @@ fn config_show_and_patch() {
     let ws = Ws::new();
     ws.write("opencode.jsonc", COMMENTED);
     let v = ws.run(&["--json", "config", "show"]).ok().json();
-    assert_eq!(v["opencode"]["theme"], "dark");
+    assert_eq!(v["opencode"]["username"], "dark");
     assert_eq!(v["openwork"], json!({}));
     assert_eq!(v["updatedAt"], Value::Null);
     let v = ws
@@ -469,13 +481,13 @@ fn config_show_and_patch() {
             "config",
             "patch",
             "--opencode",
-            r#"{"theme":"light","share":"manual"}"#,
+            r#"{"username":"light","share":"manual"}"#,
             "--openwork",
             r#"{"a":1}"#,
         ])
         .ok()
         .json();
-    assert_eq!(v["opencode"]["theme"], "light");
+    assert_eq!(v["opencode"]["username"], "light");
     assert_eq!(v["openwork"], json!({"a": 1}));
     assert!(v["updatedAt"].as_u64().is_some());
     let text = ws.read("opencode.jsonc");
@@ -484,7 +496,7 @@ fn config_show_and_patch() {
             && text.contains("/* keep me */")
             && text.contains("// time tracking")
     );
-    assert!(text.contains("\"theme\": \"light\""));
+    assert!(text.contains("\"username\": \"light\""));
     ws.run(&["config", "patch", "--openwork", r#"{"b":2}"#])
         .ok();
     assert_eq!(
@@ -588,7 +600,7 @@ fn import_commands_as_whole_files_from_stdin() {
     ws.run_stdin(&["import", "-"], &doc.to_string()).ok();
     assert_eq!(
         ws.read(".opencode/commands/fromfile.md"),
-        "---\nname: fromfile\ndescription: D\nmodel: null\nsubtask: false\n---\n\nDo things\n"
+        "---\nname: fromfile\ndescription: D\n---\n\nDo things\n"
     );
 }
 
@@ -674,6 +686,16 @@ fn verbose_writes_print_the_diff_written_on_stderr() {
         out.stderr
     );
     assert!(out.stderr.contains("+    \"shown\",\n"), "{}", out.stderr);
-    let quiet = ws.run(&["plugins", "add", "hidden"]).ok();
+    // Without -v: no diff, only the note that OpenCode must restart.
+    let plain = ws.run(&["plugins", "add", "hidden"]).ok();
+    assert_eq!(
+        plain.stderr,
+        "note: a running OpenCode reads its configuration when it starts: restart it to see this change\n"
+    );
+    // Nothing at all with -q, and none after a write that changed nothing.
+    let quiet = ws.run(&["-q", "plugins", "add", "other"]).ok();
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    let noop = ws.run(&["--json", "plugins", "add", "other"]).ok();
+    assert!(noop.stderr.is_empty(), "{}", noop.stderr);
+    assert!(noop.stdout.starts_with('{'), "{}", noop.stdout);
 }

@@ -13,10 +13,7 @@ fn workspace() -> Ws {
         ".opencode/skills/good/SKILL.md",
         "---\nname: good\ndescription: Good\n---\nx\n",
     );
-    ws.write(
-        ".opencode/commands/c.md",
-        "---\nname: c\nmodel: null\nsubtask: false\n---\n\nt\n",
-    );
+    ws.write(".opencode/commands/c.md", "---\nname: c\n---\n\nt\n");
     ws.write(
         "frontmatter-mismatch.md",
         "---\nname: other\ndescription: d\n---\nbody\n",
@@ -83,7 +80,13 @@ fn invalid_names() {
         "invalid skill name",
     );
     rejects(
-        &["commands", "remove", "a b"],
+        &["commands", "remove", "git/../../x"],
+        "",
+        2,
+        "invalid command name",
+    );
+    rejects(
+        &["commands", "add", "git//commit", "-t", "t"],
         "",
         2,
         "invalid command name",
@@ -116,29 +119,43 @@ fn empty_or_hostile_plugin_specs() {
 
 #[test]
 fn mcp_configs() {
-    rejects(
-        &["mcp", "add-json", "x", r#"{"type":"local"}"#],
-        "",
-        2,
-        "needs a non-empty \"command\" array",
+    let add_json = |config: &str, message: &str| {
+        rejects(&["mcp", "add-json", "x", config], "", 2, message);
+    };
+    add_json(r#"{"type":"local"}"#, "mcp.x: missing field \"command\"");
+    add_json(
+        r#"{"type":"local","command":[]}"#,
+        "mcp.x.command: give the program",
     );
-    rejects(
-        &["mcp", "add-json", "x", r#"{"type":"local","command":[]}"#],
-        "",
-        2,
-        "needs a non-empty \"command\" array",
+    add_json(r#"{"type":"remote"}"#, "mcp.x: missing field \"url\"");
+    add_json(
+        r#"{"type":"ftp"}"#,
+        "mcp.x.type: must be \"local\" or \"remote\"",
     );
-    rejects(
-        &["mcp", "add-json", "x", r#"{"type":"remote"}"#],
-        "",
-        2,
-        "needs a string \"url\"",
+    // What OpenCode 1.18.33 refuses to start with, and what it drops silently.
+    add_json(
+        r#"{"type":"local","command":["n"],"environment":{"PORT":8080}}"#,
+        "mcp.x.environment.PORT: invalid type: integer 8080, expected a string",
     );
-    rejects(
-        &["mcp", "add-json", "x", r#"{"type":"ftp"}"#],
-        "",
-        2,
-        "must be \"local\" or \"remote\"",
+    add_json(
+        r#"{"type":"local","command":["n"],"enabled":"false"}"#,
+        "mcp.x.enabled: invalid type: string \"false\", expected a boolean",
+    );
+    add_json(
+        r#"{"type":"local","command":["n"],"timeout":-5}"#,
+        "mcp.x.timeout: expected a value greater than 0, got -5",
+    );
+    add_json(
+        r#"{"type":"remote","url":"https://x","headers":{"X-N":1}}"#,
+        "mcp.x.headers.X-N: invalid type: integer 1, expected a string",
+    );
+    add_json(
+        r#"{"type":"local","command":["n"],"env":{"A":"1"}}"#,
+        "mcp.x: \"env\" is not an OpenCode field (OpenCode would ignore it); did you mean \"environment\"?",
+    );
+    add_json(
+        r#"{"type":"loca","command":["n"],"enabled":true}"#,
+        "did you mean \"local\"?",
     );
     rejects(&["mcp", "add", "x"], "", 2, "give the command after `--`");
     rejects(
@@ -153,6 +170,57 @@ fn mcp_configs() {
         2,
         "has no value: give 'Key: Value' or KEY=VALUE",
     );
+    rejects(
+        &["mcp", "add", "x", "--timeout", "0", "--", "cmd"],
+        "",
+        2,
+        "mcp.x.timeout: expected a value greater than 0, got 0",
+    );
+}
+
+/// Keys OpenCode reads from tui.json, keys it does not know, values of the
+/// wrong type: refused with the field named, and nothing written.
+#[test]
+fn config_patches_opencode_would_refuse_or_drop() {
+    let patch = |json: &str, message: &str| {
+        rejects(&["config", "patch", "--opencode", json], "", 2, message);
+    };
+    for key in ["theme", "keybinds", "tui"] {
+        patch(
+            &format!(r#"{{"{key}": {{}}}}"#),
+            &format!(
+                "\"{key}\" is not an opencode.json setting: OpenCode 1.x reads it from tui.json"
+            ),
+        );
+    }
+    patch(r#"{"share":"never"}"#, "share: unknown variant \"never\"");
+    patch(
+        r#"{"$schema":5}"#,
+        "$schema: invalid type: integer 5, expected a string",
+    );
+    patch(
+        r#"{"tools":{"bash":"no"}}"#,
+        "tools.bash: invalid type: string \"no\"",
+    );
+    patch(
+        r#"{"plugins":["a"]}"#,
+        "\"plugins\" is not an OpenCode field (OpenCode would ignore it); did you mean \"plugin\"?",
+    );
+    patch(r#"{"plugin":"a"}"#, "plugin: must be an array");
+    patch(
+        r#"{"model":null}"#,
+        "model: invalid type: null, expected a string",
+    );
+    patch(
+        r#"{"mcp":{"x":{"type":"local","command":["n"],"env":{}}}}"#,
+        "did you mean \"environment\"?",
+    );
+    patch(
+        r#"{"command":{"r":{"model":"a"}}}"#,
+        "command.r: missing field \"template\"",
+    );
+    let doc = r#"{"opencode": {"theme": "dark"}}"#;
+    rejects(&["import", "-"], doc, 2, "reads it from tui.json");
 }
 
 #[test]
@@ -212,7 +280,7 @@ fn import_is_all_or_nothing() {
     // The second skill is invalid: the first one must not be written either,
     // and `replace` must not have removed the existing skill.
     let doc = r#"{"skills": [{"name": "fine", "content": "x", "description": "d"}, {"name": "Bad", "content": "x", "description": "d"}],
-                 "opencode": {"theme": "light"}, "mode": {"skills": "replace"}}"#;
+                 "opencode": {"username": "light"}, "mode": {"skills": "replace"}}"#;
     rejects(&["import", "-"], doc, 2, "invalid skill name \"Bad\"");
     let doc =
         r#"{"commands": [{"name": "ok", "template": "t"}, {"content": "no frontmatter name"}]}"#;
@@ -394,12 +462,16 @@ fn read_only_workspace_folder() {
 #[test]
 fn a_complete_rewrite_of_a_large_config_costs_linear_time() {
     let ws = Ws::new();
-    let old: serde_json::Map<String, serde_json::Value> = (0..20_000)
-        .map(|i| (format!("a{i}"), serde_json::json!(i)))
-        .collect();
-    let new: serde_json::Map<String, serde_json::Value> = (0..20_000)
-        .map(|i| (format!("b{i}"), serde_json::json!(i)))
-        .collect();
+    // 20,000 instructions replaced by 20,000 others: a config OpenCode takes.
+    let list = |p: &str| {
+        (0..20_000)
+            .map(|i| format!("{p}{i}.md"))
+            .collect::<Vec<_>>()
+    };
+    let (old, new) = (
+        serde_json::json!({ "instructions": list("a") }),
+        serde_json::json!({ "instructions": list("b") }),
+    );
     ws.write(
         "opencode.jsonc",
         &serde_json::to_string_pretty(&old).unwrap(),
@@ -419,7 +491,7 @@ fn a_complete_rewrite_of_a_large_config_costs_linear_time() {
         .output()
         .unwrap();
     assert!(dry.status.success(), "{dry:?}");
-    assert!(String::from_utf8_lossy(&dry.stdout).contains("+  \"b19999\": 19999"));
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("+    \"b19999.md\""));
     let done = ws
         .cmd()
         .current_dir(ws.path())
@@ -428,5 +500,5 @@ fn a_complete_rewrite_of_a_large_config_costs_linear_time() {
         .output()
         .unwrap();
     assert!(done.status.success(), "{done:?}");
-    assert!(ws.read("opencode.jsonc").contains("\"b19999\": 19999"));
+    assert!(ws.read("opencode.jsonc").contains("\"b19999.md\""));
 }

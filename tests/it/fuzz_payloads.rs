@@ -115,7 +115,7 @@ fn body() -> impl Strategy<Value = Map<String, Value>> {
         Just(serde_json::json!({"name": "m", "config": {"type": "local", "command": ["x"]}})),
         Just(serde_json::json!({"name": "m", "config": {"type": "remote", "url": "https://x"}})),
         Just(serde_json::json!({"name": "c", "template": "t", "subtask": true, "model": null})),
-        Just(serde_json::json!({"opencode": {"theme": "x"}, "openwork": {"k": 1}})),
+        Just(serde_json::json!({"opencode": {"username": "x"}, "openwork": {"k": 1}})),
         Just(
             serde_json::json!({"skills": [{"name": "s", "content": "x", "description": "d"}],
                                 "commands": [{"name": "c", "template": "t"}],

@@ -23,6 +23,8 @@ mod everyday;
 mod fuzz_payloads;
 mod handshake;
 mod journal;
+mod layers;
+mod opencode;
 mod server;
 mod support;
 mod terminal_text;

@@ -24,18 +24,22 @@ pub async fn list(req: Request, id: String) -> Result<Response> {
 pub async fn upsert(mut req: Request, id: String) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let input = req.payload(payloads::command).await?;
-    req.state
+    let written = req
+        .state
         .write_plan(&entry, actor, move |ws| commands::plan_upsert(ws, &input))
         .await?;
     let scope = Scope::Workspace;
-    reads::answer(&entry, Read::Commands { scope }).await
+    Ok(written
+        .opencode
+        .tag(reads::answer(&entry, Read::Commands { scope }).await?))
 }
 
 pub async fn delete(req: Request, (id, name): (String, String)) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let name = payloads::segment(&name)?;
-    req.state
+    let written = req
+        .state
         .write_plan(&entry, actor, move |ws| commands::plan_delete(ws, &name))
         .await?;
-    ok(&OkReply { ok: true })
+    Ok(written.opencode.tag(ok(&OkReply { ok: true })?))
 }

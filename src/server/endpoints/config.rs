@@ -18,7 +18,8 @@ pub async fn patch(mut req: Request, id: String) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let tags = req.if_match()?;
     let (opencode, openwork) = req.payload(payloads::config_patch).await?;
-    req.state
+    let written = req
+        .state
         .write_plan(&entry, actor, move |ws| {
             check_if_match(ws, tags.as_deref())?;
             config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())
@@ -32,7 +33,7 @@ pub async fn patch(mut req: Request, id: String) -> Result<Response> {
         opencode: view.opencode,
         openwork: view.openwork,
     };
-    Ok(with_etag(ok(&body)?, &etag))
+    Ok(written.opencode.tag(with_etag(ok(&body)?, &etag)))
 }
 
 /// `409 conflict` (with the current tag) unless one of `tags` is the

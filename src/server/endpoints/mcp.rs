@@ -25,17 +25,19 @@ pub async fn list(req: Request, id: String) -> Result<Response> {
 pub async fn add(mut req: Request, id: String) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let (name, config) = req.payload(payloads::mcp).await?;
-    req.state
+    let written = req
+        .state
         .write_plan(&entry, actor, move |ws| mcp::plan_add(ws, &name, &config))
         .await?;
-    reads::answer(&entry, PROJECT).await
+    Ok(written.opencode.tag(reads::answer(&entry, PROJECT).await?))
 }
 
 pub async fn remove(req: Request, (id, name): (String, String)) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let name = payloads::segment(&name)?;
-    req.state
+    let written = req
+        .state
         .write_plan(&entry, actor, move |ws| mcp::plan_remove(ws, &name))
         .await?;
-    reads::answer(&entry, PROJECT).await
+    Ok(written.opencode.tag(reads::answer(&entry, PROJECT).await?))
 }

@@ -18,20 +18,23 @@ pub async fn list(req: Request, id: String) -> Result<Response> {
 pub async fn upsert(mut req: Request, id: String) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let b = req.payload(payloads::skill).await?;
-    let (_, written) = req
+    let written = req
         .state
         .write(&entry, actor, move |ws| {
             skills::plan_upsert(ws, &b.name, &b.content, b.description.as_deref())
         })
         .await?;
-    ok(&written)
+    Ok(written.opencode.tag(ok(&written.value)?))
 }
 
 pub async fn delete(req: Request, (id, name): (String, String)) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let name = payloads::segment(&name)?;
-    req.state
+    let written = req
+        .state
         .write_plan(&entry, actor, move |ws| skills::plan_delete(ws, &name))
         .await?;
-    reads::answer(&entry, Read::Skills { global: false }).await
+    Ok(written
+        .opencode
+        .tag(reads::answer(&entry, Read::Skills { global: false }).await?))
 }

@@ -17,8 +17,9 @@ pub async fn export(req: Request, id: String) -> Result<Response> {
 pub async fn import(mut req: Request, id: String) -> Result<Response> {
     let (actor, entry) = req.workspace(&id)?;
     let doc = req.payload(payloads::import).await?;
-    req.state
+    let written = req
+        .state
         .write_plan(&entry, actor, move |ws| transfer::plan_import(ws, &doc))
         .await?;
-    ok(&OkReply { ok: true })
+    Ok(written.opencode.tag(ok(&OkReply { ok: true })?))
 }

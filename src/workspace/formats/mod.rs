@@ -5,7 +5,9 @@
 //!   in place so that every untouched byte (comments included) stays.
 //! - [`frontmatter`]: Markdown with a YAML block on top (SKILL.md, commands).
 //! - [`input`]: JSON payloads read field by field with strict types.
+//! - [`opencode`]: OpenCode's config schema for what openwork writes.
 
 pub mod frontmatter;
 pub mod input;
 pub mod jsonc;
+pub mod opencode;

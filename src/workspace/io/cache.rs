@@ -144,6 +144,37 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// [`Cache::load`], except that a link at `path` is followed (for files
+    /// outside the workspace, which OpenCode reads through links too). What
+    /// is read through a link is parsed afresh each time and, as no watch
+    /// follows a link, never kept by the read memo.
+    pub(crate) fn load_following<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> std::io::Result<Option<Arc<T>>> {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return self.load(path, kind, parse);
+        }
+        super::record::read(path);
+        super::record::unwatchable();
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => Ok(Some(Arc::new(parse(&bytes)))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,10 +111,20 @@ pub(crate) fn put(root: &Path, path: &Path, after: Option<&[u8]>, stop: &Path) -
 /// Removes each folder above `path` that is empty, up to but excluding
 /// `stop`, each through its parent's handle.
 fn prune(root: &Path, path: &Path, stop: &Path) {
-    let (Ok(rel), Ok(stop)) = (path.strip_prefix(root), stop.strip_prefix(root)) else {
+    if let Some(dir) = path.parent() {
+        remove_empty_folder(root, dir, stop);
+    }
+}
+
+/// Removes the folder `dir` (below `root`) if it is empty, then each
+/// folder above it that became empty, up to but excluding `stop`, each
+/// through its parent's handle. A folder that is not empty (or gone) is
+/// left as it is.
+pub(crate) fn remove_empty_folder(root: &Path, dir: &Path, stop: &Path) {
+    let (Ok(rel), Ok(stop)) = (dir.strip_prefix(root), stop.strip_prefix(root)) else {
         return;
     };
-    let mut dir = rel.parent();
+    let mut dir = Some(rel);
     while let Some(d) = dir {
         if d == stop || !d.starts_with(stop) {
             break;

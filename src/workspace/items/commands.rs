@@ -1,15 +1,23 @@
-//! Commands: `.opencode/commands/<name>.md`, YAML frontmatter plus a
-//! template body.
+//! Commands: what OpenCode resolves — inline `command.<name>` entries of
+//! every config file and `{command,commands}/**/*.md` files of every config
+//! directory (a nested file is the command `git/commit`), merged by name,
+//! the files over the inline entries (`resolve`) — and the writes
+//! that change the project's: a command file is YAML frontmatter plus a
+//! template body, new ones go to `.opencode/commands/<name>.md`.
 
+use super::config::edit_config_file;
+use super::resolve::{self, Named, Provenance, Resolved};
 use super::validate;
+use super::walk::{self, Links};
 use crate::workspace::formats::frontmatter::{self, str_field};
 use crate::workspace::formats::input::Fields;
+use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
 use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
@@ -27,6 +35,7 @@ impl Scope {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CommandItem {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,6 +48,16 @@ pub struct CommandItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtask: Option<bool>,
     pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The file whose definition wins (a command file, or a config file
+    /// for an inline command).
+    #[serde(flatten)]
+    pub from: Provenance,
+    /// Other files that define the name, lowest first: OpenCode merges
+    /// their fields under the winning file's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
 }
 
 /// A command to write, as the API and the CLI give it.
@@ -49,6 +68,7 @@ pub struct CommandInput {
     pub description: Option<String>,
     pub agent: Option<String>,
     pub model: Option<String>,
+    pub variant: Option<String>,
     pub subtask: Option<bool>,
 }
 
@@ -70,6 +90,7 @@ impl CommandInput {
                 .map(str::to_string),
             agent: f.str("agent", Code::InvalidPayload)?.map(str::to_string),
             model: f.str("model", Code::InvalidPayload)?.map(str::to_string),
+            variant: f.str("variant", Code::InvalidPayload)?.map(str::to_string),
             subtask: f.bool("subtask", Code::InvalidPayload)?,
         })
     }
@@ -95,60 +116,69 @@ impl CommandInput {
                 .map(str::to_string),
             agent: str_field(&front, "agent").map(str::to_string),
             model: str_field(&front, "model").map(str::to_string),
+            variant: str_field(&front, "variant").map(str::to_string),
             subtask: front.get("subtask").and_then(Value::as_bool),
         })
     }
 }
 
-fn dir_for(ws: &Workspace, scope: Scope) -> Option<PathBuf> {
-    match scope {
-        Scope::Workspace => Some(ws.commands_dir()),
-        Scope::Global => ws.global().map(|g| g.opencode.join("commands")),
-    }
-}
-
+/// The commands OpenCode resolves whose winning definition is the
+/// project's (`Workspace`: the workspace and the folders above it) or the
+/// user's (`Global`), by name.
 pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
-    let Some(dir) = dir_for(ws, scope) else {
-        return Ok(Vec::new());
-    };
-    // A commands folder of the workspace reached through a link is not read.
-    if !ws.reachable(&dir) {
-        return Ok(Vec::new());
-    }
-    Ok(md_files(&dir)
+    let resolved = resolve::resolve(ws)?;
+    let mut items: Vec<CommandItem> = resolved
+        .commands
         .iter()
-        .filter_map(|p| {
-            // `dir` was checked above; the cache does not follow a link at the file.
-            ws.cached_child(p, "command", |bytes| read_item(p, bytes, scope))
-                .ok()
-                .flatten()
-                .and_then(|item| item.as_ref().clone())
-        })
-        .collect())
+        .filter(|n| n.winner().place.user_wide == (scope == Scope::Global))
+        .map(item)
+        .collect();
+    items.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(items)
 }
 
-/// One command file as an item; unreadable or invalid files are skipped.
-fn read_item(path: &Path, bytes: &[u8], scope: Scope) -> Option<CommandItem> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let doc = frontmatter::parse(text).ok()?;
-    let front = doc.front.unwrap_or_default();
-    let stem = path.file_stem()?.to_str()?;
-    let name = str_field(&front, "name").unwrap_or(stem);
-    let name = validate::command_name(name).ok()?;
-    Some(CommandItem {
-        name,
-        description: str_field(&front, "description").map(str::to_string),
-        template: doc.body.trim().to_string(),
-        agent: str_field(&front, "agent").map(str::to_string),
-        model: str_field(&front, "model").map(str::to_string),
-        subtask: front.get("subtask").and_then(Value::as_bool),
+fn item(n: &Named) -> CommandItem {
+    let text = |key: &str| n.value.get(key).and_then(Value::as_str).map(str::to_string);
+    let winner = n.winner();
+    let scope = if winner.place.user_wide {
+        Scope::Global
+    } else {
+        Scope::Workspace
+    };
+    CommandItem {
+        name: n.name.clone(),
+        description: text("description"),
+        template: text("template").unwrap_or_default(),
+        agent: text("agent"),
+        model: text("model"),
+        subtask: n.value.get("subtask").and_then(Value::as_bool),
         scope: scope.as_str().to_string(),
+        variant: text("variant"),
+        from: winner.provenance(),
+        merged_from: resolve::files_of(&n.defs[..n.defs.len() - 1]),
+    }
+}
+
+/// One command, as listed (the user-wide ones included).
+pub fn read(ws: &Workspace, name: &str) -> Result<CommandItem> {
+    let name = validate::command_lookup(name)?;
+    let resolved = resolve::resolve(ws)?;
+    find(&resolved, &name).map(item).ok_or_else(|| {
+        Error::new(
+            Code::NotFound,
+            format!("command {} not found", validate::quote(&name)),
+        )
     })
 }
 
-/// The file text: frontmatter `name`, `description`?, `agent`?, `model`
-/// (string or null), `subtask` (default false), a blank line, the trimmed
-/// template and one newline. Returns the clean name too.
+fn find<'a>(resolved: &'a Resolved, name: &str) -> Option<&'a Named> {
+    resolved.commands.iter().find(|n| n.name == name)
+}
+
+/// The file text: frontmatter `name`, then only the fields given
+/// (`description`, `agent`, `model`, `variant` when not empty, `subtask`
+/// when given) — OpenCode refuses a `null` in any of them — a blank line,
+/// the trimmed template and one newline. Returns the clean name too.
 pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
     let name = validate::command_name(&input.name)?;
     let template = input.template.trim();
@@ -169,82 +199,176 @@ pub(crate) fn render(input: &CommandInput) -> Result<(String, String)> {
     }
     let mut front = Map::new();
     front.insert("name".into(), Value::String(name.clone()));
-    if let Some(d) = input.description.as_deref().filter(|d| !d.is_empty()) {
-        if d.chars().count() > validate::DESCRIPTION_MAX {
-            return Err(Error::new(
-                Code::InvalidPayload,
-                format!(
-                    "description is longer than {} characters",
-                    validate::DESCRIPTION_MAX
-                ),
-            ));
-        }
-        front.insert("description".into(), Value::String(d.to_string()));
-    }
-    if let Some(a) = input.agent.as_deref().filter(|a| !a.is_empty()) {
-        front.insert("agent".into(), Value::String(a.to_string()));
-    }
-    front.insert(
-        "model".into(),
-        input
-            .model
-            .as_deref()
-            .filter(|m| !m.is_empty())
-            .map_or(Value::Null, |m| Value::String(m.to_string())),
-    );
-    front.insert(
-        "subtask".into(),
-        Value::Bool(input.subtask.unwrap_or(false)),
-    );
+    front.extend(given_fields(input)?);
     let text = frontmatter::render(&front, &format!("\n{template}\n"))?;
     Ok((name, text))
 }
 
-/// Every `*.md` file of the project's commands folder (links excluded),
-/// whatever name its frontmatter gives: what an import `replace` removes.
-pub(crate) fn project_files(ws: &Workspace) -> Vec<PathBuf> {
-    if !ws.reachable(&ws.commands_dir()) {
-        return Vec::new();
+/// The fields of a command besides its name and template, only those
+/// given: `description`, `agent`, `model`, `variant` when not empty,
+/// `subtask` when given. OpenCode refuses a `null` in any of them.
+fn given_fields(input: &CommandInput) -> Result<Map<String, Value>> {
+    let mut fields = Map::new();
+    if let Some(d) = input.description.as_deref().filter(|d| !d.is_empty())
+        && d.chars().count() > validate::DESCRIPTION_MAX
+    {
+        return Err(Error::new(
+            Code::InvalidPayload,
+            format!(
+                "description is longer than {} characters",
+                validate::DESCRIPTION_MAX
+            ),
+        ));
     }
-    md_files(&ws.commands_dir())
+    for (key, value) in [
+        ("description", &input.description),
+        ("agent", &input.agent),
+        ("model", &input.model),
+        ("variant", &input.variant),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            fields.insert(key.into(), Value::String(v.to_string()));
+        }
+    }
+    if let Some(subtask) = input.subtask {
+        fields.insert("subtask".into(), Value::Bool(subtask));
+    }
+    Ok(fields)
 }
 
-/// `*.md` regular files of a folder (links excluded), sorted by name.
-fn md_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = io::list(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<std::ffi::OsString> = entries
-        .into_iter()
-        .filter(|e| e.kind == io::Kind::File)
-        .map(|e| e.name)
-        .filter(|n| n.as_encoded_bytes().ends_with(b".md"))
-        .collect();
-    // Sorting names, not whole paths, keeps this cheap.
-    names.sort_unstable();
-    names.into_iter().map(|n| dir.join(n)).collect()
+/// The inline form of a command (`command.<name>` of a config file):
+/// the template and only the fields given.
+fn inline(input: &CommandInput, name: &str) -> Result<Value> {
+    let mut entry = Map::new();
+    entry.insert(
+        "template".into(),
+        Value::String(input.template.trim().to_string()),
+    );
+    entry.extend(given_fields(input)?);
+    let entry = Value::Object(entry);
+    opencode::command::check(name, &entry)?;
+    Ok(entry)
+}
+
+/// Every `*.md` file of the project's command folders,
+/// `.opencode/commands` and `.opencode/command`, at any depth (links
+/// excluded), whatever name its frontmatter gives: what an import
+/// `replace` removes.
+pub(crate) fn project_files(ws: &Workspace) -> Vec<PathBuf> {
+    ["commands", "command"]
+        .iter()
+        .flat_map(|d| {
+            walk::files(ws, &ws.dot_opencode().join(d), true, Links::Skip, |n| {
+                n.ends_with(".md")
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn command_file(ws: &Workspace, name: &str) -> PathBuf {
     ws.commands_dir().join(format!("{name}.md"))
 }
 
+/// Removes one definition of a command from the project: its file, or
+/// its entry in a config file.
+fn remove_def(ws: &Workspace, draft: &mut Draft<'_>, def: &resolve::Def, name: &str) -> Result<()> {
+    if !def.inline {
+        return draft.set(&def.place.path, None);
+    }
+    edit_config_file(ws, draft, &def.place.path, |obj| {
+        if let Some(prop) = obj.get("command")
+            && let Some(jsonc_parser::cst::CstNode::Container(c)) = prop.value()
+            && let Some(entries) = c.as_object()
+        {
+            jsonc::remove_key(&entries, name);
+        }
+        Ok(())
+    })
+}
+
+/// Writes a command so that what OpenCode uses is exactly `input`: where
+/// the project already defines the name (the winning one of the files
+/// openwork edits: a command file, or a config's inline entry, edited in
+/// place), else as `.opencode/commands/<name>.md`; the name's other
+/// project definitions are removed. A file openwork does not edit that
+/// would win over it (a parent folder's `.opencode`, `~/.opencode`) is
+/// `409 conflict`. Definitions the draft already removed (an import's
+/// `replace`) do not count.
 pub(crate) fn draft_upsert(
     ws: &Workspace,
     draft: &mut Draft<'_>,
+    resolved: &Resolved,
     input: &CommandInput,
 ) -> Result<String> {
     let (name, text) = render(input)?;
-    draft.set(&command_file(ws, &name), Some(text.into_bytes()))?;
+    let mut defs = Vec::new();
+    for d in find(resolved, &name).map_or(&[][..], |n| n.defs.as_slice()) {
+        // Only the project's files can be gone from the draft already.
+        if d.inline || !d.editable || draft.bytes(&d.place.path)?.is_some() {
+            defs.push(d);
+        }
+    }
+    let target = defs.iter().rev().find(|d| d.editable).copied();
+    let rank = target.map_or(resolved.new_command_rank, |d| d.rank);
+    if let Some(above) = defs.iter().rev().find(|d| !d.editable && d.rank > rank) {
+        return Err(above.read_only(
+            ws,
+            &format!("command {name}"),
+            " and would win over the project's",
+        ));
+    }
+    match target {
+        Some(d) if d.inline => {
+            let entry = inline(input, &name)?;
+            edit_config_file(ws, draft, &d.place.path, |obj| {
+                let entries = match obj.get("command") {
+                    None => obj.object_value_or_set("command"),
+                    Some(prop) => match prop.value() {
+                        Some(jsonc_parser::cst::CstNode::Container(c)) => {
+                            c.as_object().ok_or_else(|| {
+                                Error::new(
+                                    Code::InvalidJsonc,
+                                    "\"command\" in the OpenCode config must be an object",
+                                )
+                            })?
+                        }
+                        _ => {
+                            return Err(Error::new(
+                                Code::InvalidJsonc,
+                                "\"command\" in the OpenCode config must be an object",
+                            ));
+                        }
+                    },
+                };
+                match entries.get(&name) {
+                    Some(existing) if existing.to_serde_value().as_ref() == Some(&entry) => {}
+                    Some(existing) => existing.set_value(jsonc::to_input(&entry)),
+                    None => {
+                        entries.append(&name, jsonc::to_input(&entry));
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        Some(d) => draft.set(&d.place.path, Some(text.into_bytes()))?,
+        None => draft.set(&command_file(ws, &name), Some(text.into_bytes()))?,
+    }
+    for d in defs.iter().filter(|d| d.editable) {
+        let is_target =
+            target.is_some_and(|t| t.place.path == d.place.path && t.inline == d.inline);
+        if !is_target {
+            remove_def(ws, draft, d, &name)?;
+        }
+    }
     Ok(name)
 }
 
 pub fn plan_upsert(ws: &Workspace, input: &CommandInput) -> Result<Plan> {
+    let resolved = resolve::resolve(ws)?;
     let mut draft = Draft::new(ws);
-    let existed = draft
-        .bytes(&command_file(ws, &validate::command_name(&input.name)?))?
-        .is_some();
-    let name = draft_upsert(ws, &mut draft, input)?;
+    let existed = find(&resolved, &validate::command_name(&input.name)?)
+        .is_some_and(|n| n.defs.iter().any(|d| d.editable));
+    let name = draft_upsert(ws, &mut draft, &resolved, input)?;
     Ok(draft.finish(
         "commands.upsert",
         name.clone(),
@@ -252,9 +376,12 @@ pub fn plan_upsert(ws: &Workspace, input: &CommandInput) -> Result<Plan> {
     ))
 }
 
-/// Removing a command that is not there is a no-op.
+/// Removes every project definition of the command (its file, its inline
+/// entries). Removing a command that is not there is a no-op; one that a
+/// file openwork does not edit also defines is `409 conflict` naming it,
+/// and nothing is removed.
 pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
-    let name = validate::command_name(name)?;
+    let name = validate::command_lookup(name)?;
     let mut draft = Draft::new(ws);
     let path = command_file(ws, &name);
     if io::is_symlink(&path) {
@@ -263,8 +390,17 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
             format!("command {name} is a symbolic link; not removing it"),
         ));
     }
-    if io::is_file(&path) {
-        draft.set(&path, None)?;
+    let resolved = resolve::resolve(ws)?;
+    let defs = find(&resolved, &name).map_or(&[][..], |n| n.defs.as_slice());
+    if let Some(kept) = defs.iter().rev().find(|d| !d.editable) {
+        return Err(kept.read_only(
+            ws,
+            &format!("command {name}"),
+            "; OpenCode would still load it",
+        ));
+    }
+    for d in defs {
+        remove_def(ws, &mut draft, d, &name)?;
     }
     Ok(draft.finish(
         "commands.delete",
@@ -286,16 +422,14 @@ mod tests {
         };
         let (name, text) = render(&input).unwrap();
         assert_eq!(name, "review");
-        assert_eq!(
-            text,
-            "---\nname: review\nmodel: null\nsubtask: false\n---\n\nReview $ARGUMENTS\n"
-        );
+        assert_eq!(text, "---\nname: review\n---\n\nReview $ARGUMENTS\n");
         let full = CommandInput {
             name: "review".into(),
             template: "Do it".into(),
             description: Some("Review code".into()),
             agent: Some("plan".into()),
             model: Some("anthropic/claude".into()),
+            variant: None,
             subtask: Some(true),
         };
         assert_eq!(

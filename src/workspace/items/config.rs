@@ -1,10 +1,12 @@
 //! The two config files: the OpenCode config (JSONC, edited in place) and
 //! `.opencode/openwork.json` (plain JSON, shallow-merged).
 
+use super::layers::Origin;
+use super::resolve;
 use super::validate;
 use crate::workspace::Workspace;
 use crate::workspace::formats::input::{NotAnObject, json_object};
-use crate::workspace::formats::jsonc;
+use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use serde::Serialize;
@@ -16,14 +18,6 @@ use std::path::Path;
 pub(crate) fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
     let path = ws.opencode_config();
     read_jsonc_file(ws, &path, &ws.relative(&path))
-}
-
-/// The user-wide OpenCode config, if there is a readable one. A broken
-/// global file is not this workspace's problem: it reads as absent.
-pub(crate) fn read_global_opencode(ws: &Workspace) -> Option<Map<String, Value>> {
-    let dir = &ws.global()?.opencode;
-    let path = crate::workspace::config_file_in(dir)?;
-    read_jsonc_file(ws, &path, &path.display().to_string()).ok()
 }
 
 fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<String, Value>> {
@@ -38,6 +32,21 @@ fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<Strin
         None => Ok(Map::new()),
         Some(result) => (*result).clone(),
     }
+}
+
+/// Any OpenCode config file (JSONC, whatever its extension), labelled in
+/// messages by its place relative to the workspace (or its whole path
+/// outside it); `None` when there is no such file.
+pub(crate) fn read_config_file(ws: &Workspace, path: &Path) -> Result<Option<Map<String, Value>>> {
+    let label = ws.relative(path);
+    let exists = ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
+        Ok(text) => jsonc::parse_object(text, &label),
+        Err(_) => Err(Error::new(
+            Code::InvalidJsonc,
+            format!("{label} is not valid UTF-8"),
+        )),
+    })?;
+    exists.map(|result| (*result).clone()).transpose()
 }
 
 pub(crate) fn read_openwork(ws: &Workspace) -> Result<Map<String, Value>> {
@@ -62,20 +71,51 @@ fn parse_openwork(bytes: &[u8], label: &str) -> Result<Map<String, Value>> {
     })
 }
 
-/// `GET /workspace/:id/config`.
+/// `GET /workspace/:id/config`: the project's own files (what a patch
+/// edits and the ETag covers), and what OpenCode makes of every file it
+/// reads.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigView {
     pub opencode: Map<String, Value>,
     pub openwork: Map<String, Value>,
     pub updated_at: Option<u64>,
+    pub resolved: ResolvedView,
+}
+
+/// The config OpenCode resolves for the workspace, and the files it is
+/// made of, in OpenCode's order (later files win).
+#[derive(Debug, Serialize)]
+pub struct ResolvedView {
+    pub opencode: Map<String, Value>,
+    pub files: Vec<ConfigFileInfo>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConfigFileInfo {
+    pub file: String,
+    pub origin: Origin,
+    pub editable: bool,
 }
 
 pub fn show(ws: &Workspace) -> Result<ConfigView> {
+    let resolved = resolve::resolve(ws)?;
     Ok(ConfigView {
         opencode: read_opencode(ws)?,
         openwork: read_openwork(ws)?,
         updated_at: ws.audit_tail(1)?.first().map(|e| e.timestamp),
+        resolved: ResolvedView {
+            opencode: resolved.config,
+            files: resolved
+                .files
+                .into_iter()
+                .map(|(place, editable)| ConfigFileInfo {
+                    file: place.path.display().to_string(),
+                    origin: place.origin,
+                    editable,
+                })
+                .collect(),
+        },
     })
 }
 
@@ -98,7 +138,11 @@ pub(crate) fn etag(ws: &Workspace) -> Result<String> {
     Ok(format!("\"{hex}\""))
 }
 
-/// A new OpenCode config starts from this, so editors get completion.
+/// The schema every OpenCode config openwork creates names first.
+const SCHEMA_URL: &str = "https://opencode.ai/config.json";
+
+/// A new OpenCode config starts from this, so editors get completion, and
+/// OpenCode, which adds `$schema` to a file that lacks it, leaves it be.
 const NEW_CONFIG: &str = "{\n  \"$schema\": \"https://opencode.ai/config.json\"\n}\n";
 
 /// Edits the OpenCode config inside a draft, creating it when missing.
@@ -107,13 +151,37 @@ pub(crate) fn edit_opencode(
     draft: &mut Draft<'_>,
     f: impl FnOnce(&jsonc_parser::cst::CstObject) -> Result<()>,
 ) -> Result<()> {
-    let path = ws.opencode_config();
-    let label = ws.relative(&path);
-    let current = draft.text(&path, Code::InvalidJsonc)?;
+    edit_config_file(ws, draft, &ws.opencode_config(), f)
+}
+
+/// Edits any of the project's OpenCode config files in place (the main
+/// one, the other of `opencode.json`/`.jsonc`, `.opencode/opencode.json(c)`),
+/// creating it when missing.
+pub(crate) fn edit_config_file(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    path: &Path,
+    f: impl FnOnce(&jsonc_parser::cst::CstObject) -> Result<()>,
+) -> Result<()> {
+    let label = ws.relative(path);
+    let current = draft.text(path, Code::InvalidJsonc)?;
     let source = current.as_deref().unwrap_or(NEW_CONFIG);
     let edited = jsonc::edit(source, &label, f)?;
     if current.as_deref() != Some(edited.as_str()) && !(current.is_none() && edited == NEW_CONFIG) {
-        draft.set(&path, Some(edited.into_bytes()))?;
+        draft.set(path, Some(edited.into_bytes()))?;
+    }
+    Ok(())
+}
+
+/// Checks each top-level key a write sets against OpenCode's schema
+/// (`opencode::check_key`), skipping those it leaves as they are, so an
+/// odd value already in the file never blocks an unrelated write.
+fn check_keys(patch: &Map<String, Value>, current: &Map<String, Value>) -> Result<()> {
+    for (key, value) in patch {
+        let before = current.get(key);
+        if before != Some(value) {
+            opencode::check_key(key, value, before)?;
+        }
     }
     Ok(())
 }
@@ -128,6 +196,11 @@ pub(crate) fn set_opencode_keys(
     let path = ws.opencode_config();
     let label = ws.relative(&path);
     let current = draft.text(&path, Code::InvalidJsonc)?;
+    let parsed = match &current {
+        Some(text) => jsonc::parse_object(text, &label)?,
+        None => Map::new(),
+    };
+    check_keys(patch, &parsed)?;
     let entries: Vec<(&str, &Value)> = patch.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let edited = jsonc::set_top_level(current.as_deref().unwrap_or(NEW_CONFIG), &label, &entries)?;
     if current.as_deref() != Some(edited.as_str()) && !(current.is_none() && edited == NEW_CONFIG) {
@@ -145,15 +218,25 @@ pub(crate) fn replace_opencode(
     validate::config_keys(value)?;
     let path = ws.opencode_config();
     let current = draft.text(&path, Code::InvalidJsonc)?;
-    if let Some(text) = &current {
-        // Same value already there: keep the file, comments and all.
-        if jsonc::parse_object(text, &ws.relative(&path)).ok().as_ref() == Some(value) {
-            return Ok(());
-        }
+    let parsed = match &current {
+        Some(text) => jsonc::parse_object(text, &ws.relative(&path)).unwrap_or_default(),
+        None => Map::new(),
+    };
+    // `$schema` first, as in every config openwork creates: OpenCode
+    // rewrites a file that lacks it each time it reads it.
+    let mut wanted = Map::new();
+    if !value.contains_key("$schema") {
+        wanted.insert("$schema".into(), Value::String(SCHEMA_URL.into()));
     }
+    wanted.extend(value.iter().map(|(k, v)| (k.clone(), v.clone())));
+    // Same value already there: keep the file, comments and all.
+    if current.is_some() && parsed == wanted {
+        return Ok(());
+    }
+    check_keys(value, &parsed)?;
     draft.set(
         &path,
-        Some(jsonc::to_pretty(&Value::Object(value.clone())).into_bytes()),
+        Some(jsonc::to_pretty(&Value::Object(wanted)).into_bytes()),
     )
 }
 

@@ -1,49 +1,66 @@
-//! MCP servers: the `mcp` object of the OpenCode config.
+//! MCP servers: what OpenCode resolves under `mcp` from every config
+//! file it reads (`resolve`: entries of the same name merge,
+//! later files winning key by key), and the writes that change the
+//! project's entries.
 
-use super::config::{edit_opencode, read_global_opencode, read_opencode};
+use super::config::edit_config_file;
+use super::resolve::{self, Named, Provenance};
 use super::validate;
 use crate::workspace::Workspace;
-use crate::workspace::formats::jsonc;
+use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use jsonc_parser::cst::CstNode;
+use jsonc_parser::cst::{CstNode, CstObject};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct McpItem {
     pub name: String,
+    /// The config OpenCode uses: every definition of the name merged.
     pub config: Value,
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled_by_tools: Option<bool>,
+    /// The file whose definition wins; not editable: openwork writes an
+    /// override or refuses.
+    #[serde(flatten)]
+    pub from: Provenance,
+    /// Other files that define the name, lowest first: OpenCode merges
+    /// their keys under the winning file's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
 }
 
+/// The servers OpenCode resolves, in its order; the user-wide ones only
+/// with `include_global`.
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<McpItem>> {
-    let mut items = Vec::new();
-    let project = read_opencode(ws)?;
-    push_items(&project, "config.project", &mut items);
-    if include_global && let Some(global) = read_global_opencode(ws) {
-        push_items(&global, "config.global", &mut items);
-    }
-    Ok(items)
-}
-
-fn push_items(config: &Map<String, Value>, source: &str, items: &mut Vec<McpItem>) {
-    let Some(servers) = config.get("mcp").and_then(Value::as_object) else {
-        return;
-    };
-    let filter = ToolsFilter::new(config.get("tools"));
-    for (name, server) in servers {
-        items.push(McpItem {
-            name: name.clone(),
-            config: server.clone(),
-            source: source.to_string(),
-            disabled_by_tools: filter.disables(name).then_some(true),
-        });
-    }
+    let resolved = resolve::resolve(ws)?;
+    let filter = ToolsFilter::new(resolved.config.get("tools"));
+    Ok(resolved
+        .mcp
+        .iter()
+        .filter(|n| include_global || !n.winner().place.user_wide)
+        .map(|n| {
+            let winner = n.winner();
+            let source = if winner.place.user_wide {
+                "config.global"
+            } else {
+                "config.project"
+            };
+            McpItem {
+                name: n.name.clone(),
+                config: Value::Object(n.value.clone()),
+                source: source.into(),
+                disabled_by_tools: filter.disables(&n.name).then_some(true),
+                from: winner.provenance(),
+                merged_from: resolve::files_of(&n.defs[..n.defs.len() - 1]),
+            }
+        })
+        .collect())
 }
 
 /// The `tools` setting's globs, compiled once per listing: `tools.deny`
@@ -110,21 +127,27 @@ fn not_an_object() -> Error {
     )
 }
 
-/// Adds or replaces the server `name`. The same config again is a no-op.
-pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
-    validate::mcp_name(name)?;
-    validate::mcp_config(config)?;
-    let mut draft = Draft::new(ws);
-    let mut existed = false;
-    edit_opencode(ws, &mut draft, |obj| {
-        let servers = match obj.get("mcp") {
-            None => obj.object_value_or_set("mcp"),
-            Some(prop) => match prop.value() {
-                Some(CstNode::Container(c)) => c.as_object().ok_or_else(not_an_object)?,
-                _ => return Err(not_an_object()),
-            },
-        };
-        existed = servers.get(name).is_some();
+/// The `mcp` object of a config, made when missing.
+fn servers_of(obj: &CstObject) -> Result<CstObject> {
+    match obj.get("mcp") {
+        None => Ok(obj.object_value_or_set("mcp")),
+        Some(prop) => match prop.value() {
+            Some(CstNode::Container(c)) => c.as_object().ok_or_else(not_an_object),
+            _ => Err(not_an_object()),
+        },
+    }
+}
+
+/// Sets `mcp.<name>` of one config file to `config`.
+fn set_in(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    file: &Path,
+    name: &str,
+    config: &Value,
+) -> Result<()> {
+    edit_config_file(ws, draft, file, |obj| {
+        let servers = servers_of(obj)?;
         match servers.get(name) {
             Some(existing) if existing.to_serde_value().as_ref() == Some(config) => {}
             Some(existing) => existing.set_value(jsonc::to_input(config)),
@@ -133,26 +156,113 @@ pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
             }
         }
         Ok(())
-    })?;
-    let verb = super::add_or_update(existed);
+    })
+}
+
+/// Removes `mcp.<name>` from one config file.
+fn remove_in(ws: &Workspace, draft: &mut Draft<'_>, file: &Path, name: &str) -> Result<()> {
+    edit_config_file(ws, draft, file, |obj| {
+        if let Some(prop) = obj.get("mcp")
+            && let Some(CstNode::Container(c)) = prop.value()
+            && let Some(servers) = c.as_object()
+        {
+            jsonc::remove_key(&servers, name);
+        }
+        Ok(())
+    })
+}
+
+fn find<'a>(list: &'a [Named], name: &str) -> Option<&'a Named> {
+    list.iter().find(|n| n.name == name)
+}
+
+/// Adds or replaces the server `name`, so that what OpenCode uses is
+/// exactly `config`: it is written where the project already defines the
+/// name (the winning one of the files openwork edits), else in the main
+/// config, and the name's other project definitions are removed. A file
+/// openwork does not edit that would win over it is `409 conflict`. The
+/// same config again is a no-op.
+pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
+    validate::mcp_name(name)?;
+    opencode::mcp::check(name, config)?;
+    if let Some(obj) = config.as_object() {
+        // Every key of the entry, at any depth, is one the host reads on a
+        // line of its own: no control characters, bounded length.
+        validate::config_keys(obj)?;
+    }
+    let resolved = resolve::resolve(ws)?;
+    let defs = find(&resolved.mcp, name).map_or(&[][..], |n| n.defs.as_slice());
+    let target = defs.iter().rev().find(|d| d.editable);
+    let (file, rank) = match target {
+        Some(d) => (d.place.path.clone(), d.rank),
+        None => (ws.opencode_config(), resolved.main_rank),
+    };
+    if let Some(above) = defs.iter().rev().find(|d| !d.editable && d.rank > rank) {
+        return Err(above.read_only(
+            ws,
+            &format!("MCP server {name}"),
+            " and would win over the project's",
+        ));
+    }
+    let mut draft = Draft::new(ws);
+    set_in(ws, &mut draft, &file, name, config)?;
+    for d in defs.iter().filter(|d| d.editable && d.place.path != file) {
+        remove_in(ws, &mut draft, &d.place.path, name)?;
+    }
+    let verb = super::add_or_update(!defs.is_empty());
     Ok(draft.finish("mcp.add", name, format!("{verb} MCP server {name}")))
 }
 
+/// Removes the server `name` from every project file openwork edits. When
+/// a file openwork does not edit (a parent folder's, a user-wide one)
+/// still defines it, the main config gets OpenCode's override
+/// `{"enabled": false}` instead, which switches it off — unless such a
+/// file that wins over the main config sets `enabled` itself: then
+/// `409 conflict` naming it. Removing a name defined nowhere is a no-op.
 pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
     validate::mcp_name(name)?;
+    let resolved = resolve::resolve(ws)?;
+    let defs = find(&resolved.mcp, name).map_or(&[][..], |n| n.defs.as_slice());
+    let read_only: Vec<_> = defs.iter().filter(|d| !d.editable).collect();
     let mut draft = Draft::new(ws);
-    if draft.bytes(&ws.opencode_config())?.is_some() {
-        edit_opencode(ws, &mut draft, |obj| {
-            if let Some(prop) = obj.get("mcp")
-                && let Some(CstNode::Container(c)) = prop.value()
-                && let Some(servers) = c.as_object()
-            {
-                jsonc::remove_key(&servers, name);
-            }
-            Ok(())
-        })?;
+    let main = ws.opencode_config();
+    if read_only.is_empty() {
+        for d in defs {
+            remove_in(ws, &mut draft, &d.place.path, name)?;
+        }
+        return Ok(draft.finish("mcp.remove", name, format!("Remove MCP server {name}")));
     }
-    Ok(draft.finish("mcp.remove", name, format!("Remove MCP server {name}")))
+    if let Some(above) = read_only
+        .iter()
+        .rev()
+        .find(|d| d.rank > resolved.main_rank && sets_enabled(&d.place.path, ws, name))
+    {
+        return Err(above.read_only(
+            ws,
+            &format!("MCP server {name}"),
+            " and sets \"enabled\" there, over the project's config",
+        ));
+    }
+    for d in defs.iter().filter(|d| d.editable && d.place.path != main) {
+        remove_in(ws, &mut draft, &d.place.path, name)?;
+    }
+    let off = serde_json::json!({ "enabled": false });
+    set_in(ws, &mut draft, &main, name, &off)?;
+    let from = read_only[read_only.len() - 1].file_label(ws);
+    Ok(draft.finish(
+        "mcp.remove",
+        name,
+        format!("Disable MCP server {name} (defined in {from})"),
+    ))
+}
+
+/// Whether the config file at `path` sets `mcp.<name>.enabled`.
+fn sets_enabled(path: &Path, ws: &Workspace, name: &str) -> bool {
+    super::config::read_config_file(ws, path)
+        .ok()
+        .flatten()
+        .and_then(|c| c.get("mcp")?.get(name)?.get("enabled").cloned())
+        .is_some()
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@
 //! - [`skills`]: `SKILL.md` folders.
 //! - [`commands`]: command files.
 //! - [`config`]: the two config files themselves, read and patched.
+//! - [`layers`]: where OpenCode looks, in its order; [`resolve`]: what it
+//!   makes of all of it, each item with the file that defines it. Every
+//!   listing is a view of the resolution, so it shows what OpenCode uses.
 //! - [`transfer`]: export and import of all of the above as one document.
 //! - [`secrets`]: which values of the user-wide config a remote client
 //!   sees only as `"***"`.
@@ -17,12 +20,15 @@
 
 pub mod commands;
 pub mod config;
+pub mod layers;
 pub mod mcp;
 pub mod plugins;
+pub mod resolve;
 pub mod secrets;
 pub mod skills;
 pub mod transfer;
 pub mod validate;
+mod walk;
 
 /// The verb of a plan's summary that writes one item: `Add` when it is
 /// new, `Update` when it was there.

@@ -1,16 +1,19 @@
-//! Plugins: the `plugin` list of the OpenCode config plus plugin files in
-//! `.opencode/plugins` (and the global equivalents when asked).
+//! Plugins: what OpenCode loads — the `plugin` lists of every config file
+//! it reads and the plugin files of its config directories, one entry per
+//! plugin (`resolve`) — and the writes that change the project's
+//! lists.
 
-use super::config::{edit_opencode, read_global_opencode, read_opencode};
+use super::config::{edit_config_file, edit_opencode};
+use super::resolve::{self, Def, Plugin, Provenance, Resolved};
 use super::validate;
 use crate::workspace::formats::jsonc;
+use crate::workspace::formats::opencode::plugin::parts;
 use crate::workspace::txn::{Draft, Plan};
 use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use jsonc_parser::cst::{CstInputValue, CstNode};
 use serde::Serialize;
-use serde_json::Value;
-use std::path::Path;
+use serde_json::{Map, Value};
 
 const LOAD_ORDER: [&str; 4] = [
     "config.global",
@@ -26,6 +29,19 @@ pub struct PluginItem {
     pub scope: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The options of a `[spec, {options}]` entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Map<String, Value>>,
+    /// The `file://` URL OpenCode loads for a path spec (`./local` → the
+    /// folder's `index.js`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The file that lists it (or the plugin file itself).
+    #[serde(flatten)]
+    pub from: Provenance,
+    /// Earlier entries of the same plugin, which OpenCode drops for this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,57 +53,16 @@ pub struct PluginList {
     pub package_json: Option<String>,
 }
 
-/// The `plugin` value as a list of specs (a string or an array of strings).
-pub fn specs_of(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
+/// The plugins OpenCode loads, in its order; the user-wide ones only
+/// with `include_global`.
 pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
-    let mut items = Vec::new();
-    let config_item = |spec: String, scope: &str| PluginItem {
-        spec,
-        source: "config".into(),
-        scope: scope.into(),
-        path: None,
-    };
-    if include_global && let Some(global) = read_global_opencode(ws) {
-        items.extend(
-            specs_of(global.get("plugin"))
-                .into_iter()
-                .map(|s| config_item(s, "global")),
-        );
-    }
-    let project = read_opencode(ws)?;
-    items.extend(
-        specs_of(project.get("plugin"))
-            .into_iter()
-            .map(|s| config_item(s, "project")),
-    );
-    if include_global && let Some(global) = ws.global() {
-        for file in plugin_files(&global.opencode.join("plugins")) {
-            items.push(PluginItem {
-                spec: format!("file://{}", file.display()),
-                source: "dir.global".into(),
-                scope: "global".into(),
-                path: Some(file.display().to_string()),
-            });
-        }
-    }
-    for file in plugin_files(&ws.plugins_dir()) {
-        items.push(PluginItem {
-            spec: format!("file://{}", file.display()),
-            source: "dir.project".into(),
-            scope: "project".into(),
-            path: Some(ws.relative(&file)),
-        });
-    }
+    let resolved = resolve::resolve(ws)?;
+    let items = resolved
+        .plugins
+        .iter()
+        .filter(|p| include_global || !p.def.place.user_wide)
+        .map(|p| item(ws, p))
+        .collect();
     let package_json = ws.dot_opencode().join("package.json");
     Ok(PluginList {
         items,
@@ -96,80 +71,141 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
     })
 }
 
-/// `*.js` and `*.ts` files of a folder, sorted by name.
-fn plugin_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = io::list(dir) else {
-        return Vec::new();
+fn item(ws: &Workspace, p: &Plugin) -> PluginItem {
+    let global = p.def.place.user_wide;
+    let scope = if global { "global" } else { "project" };
+    let (source, path) = if p.is_file {
+        let source = if global { "dir.global" } else { "dir.project" };
+        let path = &p.def.place.path;
+        let shown = if path.starts_with(ws.root()) {
+            ws.relative(path)
+        } else {
+            path.display().to_string()
+        };
+        (source, Some(shown))
+    } else {
+        ("config", None)
     };
-    let mut files: Vec<_> = entries
-        .into_iter()
-        .map(|e| dir.join(e.name))
-        .filter(|p| {
-            io::is_file(p) && matches!(p.extension().and_then(|e| e.to_str()), Some("js" | "ts"))
-        })
-        .collect();
-    files.sort();
-    files
+    PluginItem {
+        spec: p.spec.clone(),
+        source: source.into(),
+        scope: scope.into(),
+        path,
+        options: p.options.clone(),
+        url: p.url.clone().filter(|u| *u != p.spec),
+        from: p.def.provenance(),
+        replaces: resolve::files_of(&p.replaced),
+    }
+}
+
+/// The specs of a `plugin` value (a string or an array of specs and
+/// `[spec, {options}]` entries).
+pub fn specs_of(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| parts(v).map(|(spec, _)| spec.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn not_a_list() -> Error {
     Error::new(
         Code::InvalidJsonc,
-        "\"plugin\" in the OpenCode config must be a string or an array of strings",
+        "\"plugin\" in the OpenCode config must be an array of specs",
     )
 }
 
-/// Adds `spec` to the project's `plugin` list; a no-op when a plugin of the
-/// same name is already there.
+/// The spec of an array element: a string, or the first item of a
+/// `[spec, {options}]` entry.
+fn element_spec(node: &CstNode) -> Option<String> {
+    if let Some(s) = jsonc::node_string(node) {
+        return Some(s);
+    }
+    let value = node.to_serde_value()?;
+    parts(&value).map(|(spec, _)| spec.to_string())
+}
+
+/// The definitions of the plugin `key` among the resolved ones (the one
+/// OpenCode loads and those it replaced).
+fn defs_of<'a>(resolved: &'a Resolved, key: &str) -> Vec<&'a Def> {
+    resolved
+        .plugins
+        .iter()
+        .filter(|p| p.key == key)
+        .flat_map(|p| p.replaced.iter().chain(std::iter::once(&p.def)))
+        .collect()
+}
+
+/// Adds `spec` to the main config's `plugin` list; a no-op when a project
+/// file openwork edits already lists the same plugin, in either form.
 pub fn plan_add(ws: &Workspace, spec: &str) -> Result<Plan> {
     let spec = validate::plugin_spec(spec)?;
-    let name = validate::plugin_name(&spec);
+    let resolved = resolve::resolve(ws)?;
+    let key = resolve::plugin_key(&spec, ws.root());
     let mut draft = Draft::new(ws);
-    edit_opencode(ws, &mut draft, |obj| {
-        let Some(prop) = obj.get("plugin") else {
-            obj.append(
-                "plugin",
-                CstInputValue::Array(vec![CstInputValue::String(spec.clone())]),
-            );
-            return Ok(());
-        };
-        match prop.value() {
-            Some(CstNode::Container(c)) if c.as_array().is_some() => {
-                let array = c.as_array().ok_or_else(not_a_list)?;
-                let exists = array
-                    .elements()
-                    .iter()
-                    .filter_map(jsonc::node_string)
-                    .any(|s| validate::plugin_name(&s) == name);
-                if !exists {
+    let listed = defs_of(&resolved, &key)
+        .iter()
+        .any(|d| d.editable && d.inline);
+    if !listed {
+        edit_opencode(ws, &mut draft, |obj| {
+            let Some(prop) = obj.get("plugin") else {
+                obj.append(
+                    "plugin",
+                    CstInputValue::Array(vec![CstInputValue::String(spec.clone())]),
+                );
+                return Ok(());
+            };
+            match prop.value() {
+                Some(CstNode::Container(c)) if c.as_array().is_some() => {
+                    let array = c.as_array().ok_or_else(not_a_list)?;
                     array.append(CstInputValue::String(spec.clone()));
-                }
-                Ok(())
-            }
-            Some(node) => match jsonc::node_string(&node) {
-                Some(existing) if validate::plugin_name(&existing) == name => Ok(()),
-                Some(existing) => {
-                    prop.set_value(CstInputValue::Array(vec![
-                        CstInputValue::String(existing),
-                        CstInputValue::String(spec.clone()),
-                    ]));
                     Ok(())
                 }
+                // OpenCode refuses a single string: it becomes an array.
+                Some(node) => match jsonc::node_string(&node) {
+                    Some(existing) => {
+                        prop.set_value(CstInputValue::Array(vec![
+                            CstInputValue::String(existing),
+                            CstInputValue::String(spec.clone()),
+                        ]));
+                        Ok(())
+                    }
+                    None => Err(not_a_list()),
+                },
                 None => Err(not_a_list()),
-            },
-            None => Err(not_a_list()),
-        }
-    })?;
+            }
+        })?;
+    }
     Ok(draft.finish("plugins.add", spec.clone(), format!("Add plugin {spec}")))
 }
 
-/// Removes every plugin whose normalised name matches `name`'s.
+/// Removes every entry of the plugin `name` (`@scope/name@1.2` matches
+/// `@scope/name`), strings and `[spec, {options}]` alike, from every
+/// project file openwork edits. A plugin that some other file (a parent
+/// folder's, a user-wide one, a plugin file) would still load is
+/// `409 conflict` naming that file, and nothing is removed.
 pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
     let spec = validate::plugin_spec(name)?;
-    let target = validate::plugin_name(&spec);
+    let resolved = resolve::resolve(ws)?;
+    let key = resolve::plugin_key(&spec, ws.root());
+    let defs = defs_of(&resolved, &key);
+    if let Some(kept) = defs.iter().rev().find(|d| !(d.editable && d.inline)) {
+        return Err(kept.read_only(
+            ws,
+            &format!("plugin {spec}"),
+            "; remove it there (OpenCode would still load it)",
+        ));
+    }
     let mut draft = Draft::new(ws);
-    if draft.bytes(&ws.opencode_config())?.is_some() {
-        edit_opencode(ws, &mut draft, |obj| {
+    let mut files: Vec<&std::path::Path> = defs.iter().map(|d| d.place.path.as_path()).collect();
+    files.dedup();
+    for file in files {
+        let base = file.parent().unwrap_or(ws.root()).to_path_buf();
+        let same = |s: &str| resolve::plugin_key(s, &base) == key;
+        edit_config_file(ws, &mut draft, file, |obj| {
             let Some(prop) = obj.get("plugin") else {
                 return Ok(());
             };
@@ -177,22 +213,18 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
                 Some(CstNode::Container(c)) if c.as_array().is_some() => {
                     let array = c.as_array().ok_or_else(not_a_list)?;
                     for element in array.elements() {
-                        if jsonc::node_string(&element)
-                            .is_some_and(|s| validate::plugin_name(&s) == target)
-                        {
+                        if element_spec(&element).is_some_and(|s| same(&s)) {
                             element.remove();
                         }
                     }
                     Ok(())
                 }
-                Some(node) => match jsonc::node_string(&node) {
-                    Some(existing) if validate::plugin_name(&existing) == target => {
+                Some(node) => {
+                    if jsonc::node_string(&node).is_some_and(|s| same(&s)) {
                         prop.remove();
-                        Ok(())
                     }
-                    Some(_) => Ok(()),
-                    None => Err(not_a_list()),
-                },
+                    Ok(())
+                }
                 None => Ok(()),
             }
         })?;

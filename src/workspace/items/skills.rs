@@ -1,8 +1,21 @@
-//! Skills: `<dir>/SKILL.md` folders with YAML frontmatter. Project skills
-//! are written under `.opencode/skills`; `.claude/skills` and global skills
-//! are listed, never written.
+//! Skills: every `SKILL.md` OpenCode loads — under the user's and the
+//! project's `.claude/skills` and `.agents/skills`, the `{skill,skills}`
+//! folders of every config directory, and the folders `skills.paths`
+//! lists (relative to the workspace root), at any depth
+//! (`layers`) — and the writes that change the project's, under
+//! `.opencode/skills/<name>/SKILL.md`.
+//!
+//! OpenCode takes any `SKILL.md` whose frontmatter has a string `name`
+//! (and a `description` that is a string, if any): the folder's name does
+//! not matter. When two files give the same name, OpenCode 1.18.33 uses
+//! one of them at random (it reads them all at once and the last to be
+//! read wins); openwork lists the last in OpenCode's scan order, and says
+//! which other files have that name (`duplicates`).
 
+use super::layers::{Layers, Origin, Place};
+use super::resolve::{self, Provenance};
 use super::validate;
+use super::walk::{self, Links};
 use crate::workspace::formats::frontmatter::{self, str_field};
 use crate::workspace::txn::{Draft, Plan};
 use crate::workspace::{Workspace, io};
@@ -17,31 +30,142 @@ pub struct SkillItem {
     pub name: String,
     /// Absolute path of the SKILL.md file.
     pub path: String,
+    /// The frontmatter's description (empty when it has none).
     pub description: String,
     pub scope: String,
+    /// `file` is the same as `path`: where the skill comes from.
+    #[serde(flatten)]
+    pub from: Provenance,
+    /// Other SKILL.md files with the same name: OpenCode picks one of them
+    /// at random.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<String>,
 }
 
-/// The folders a listing reads, nearest first: each folder from the
-/// workspace root up to the one holding `.git` (only the root when no
-/// `.git` is found above it).
-fn project_skill_dirs(ws: &Workspace) -> Vec<PathBuf> {
-    let mut chain = Vec::new();
-    let mut dir = Some(ws.root());
-    let mut found_git = false;
-    while let Some(d) = dir {
-        chain.push(d.to_path_buf());
-        if io::exists(&d.join(".git")) {
-            found_git = true;
-            break;
+/// A SKILL.md that OpenCode loads, in OpenCode's scan order.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) place: Place,
+    pub(crate) editable: bool,
+    pub(crate) content: Arc<str>,
+}
+
+/// A SKILL.md as the cache keeps it: what OpenCode takes from it.
+struct ParsedSkill {
+    name: String,
+    description: Option<String>,
+    content: Arc<str>,
+}
+
+fn parse_skill(bytes: &[u8]) -> Option<ParsedSkill> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let front = frontmatter::parse(text).ok()?.front?;
+    let name = str_field(&front, "name")?.to_string();
+    let description = match front.get("description") {
+        None => None,
+        Some(Value::String(d)) => Some(d.clone()),
+        Some(_) => return None,
+    };
+    Some(ParsedSkill {
+        name,
+        description,
+        content: Arc::from(text),
+    })
+}
+
+/// The folders of `skills.paths` in the resolved config: `~/` is the home
+/// folder, a relative path is taken from the workspace root (the folder
+/// OpenCode starts in).
+fn path_dirs(ws: &Workspace, layers: &Layers, config: &Map<String, Value>) -> Vec<Place> {
+    let Some(paths) = config
+        .get("skills")
+        .and_then(|s| s.get("paths"))
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    let project = layers.worktree().unwrap_or(ws.root()).to_path_buf();
+    paths
+        .iter()
+        .filter_map(Value::as_str)
+        .filter_map(|p| {
+            let path = match (p.strip_prefix("~/"), ws.global()) {
+                (Some(rest), Some(g)) => g.home.join(rest),
+                (Some(_), None) => return None,
+                (None, _) => ws.root().join(p),
+            };
+            let path = crate::workspace::absolute(&path).ok()?;
+            let user_wide = !path.starts_with(&project);
+            Some(Place {
+                path,
+                origin: Origin::Paths,
+                user_wide,
+            })
+        })
+        .collect()
+}
+
+/// Every SKILL.md OpenCode loads, in its scan order.
+pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
+    let layers = Layers::of(ws);
+    let config = resolve::resolve(ws)?.config;
+    let mut dirs = layers.skill_dirs();
+    dirs.extend(path_dirs(ws, &layers, &config));
+    let mut out = Vec::new();
+    for dir in dirs {
+        for path in walk::files(ws, &dir.path, true, Links::Skip, |n| n == "SKILL.md") {
+            let Ok(Some(parsed)) = ws.cached_child(&path, "skill", parse_skill) else {
+                continue;
+            };
+            let Some(parsed) = parsed.as_ref() else {
+                continue;
+            };
+            let mut place = dir.clone();
+            place.path = path.clone();
+            out.push(Found {
+                name: parsed.name.clone(),
+                description: parsed.description.clone(),
+                editable: layers.editable(ws, &path),
+                place,
+                content: parsed.content.clone(),
+            });
         }
-        dir = d.parent();
     }
-    if !found_git {
-        chain.truncate(1);
-    }
-    chain
+    Ok(out)
+}
+
+/// One item per name: the last of the name in scan order, with the
+/// others as its duplicates; sorted by name.
+fn winners(found: &[Found]) -> Vec<(SkillItem, Arc<str>)> {
+    let mut names: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
         .into_iter()
-        .flat_map(|d| [d.join(".opencode/skills"), d.join(".claude/skills")])
+        .filter_map(|name| {
+            let all: Vec<&Found> = found.iter().filter(|f| f.name == name).collect();
+            let (winner, others) = all.split_last()?;
+            let path = winner.place.path.display().to_string();
+            let item = SkillItem {
+                name: name.to_string(),
+                path: path.clone(),
+                description: winner.description.clone().unwrap_or_default(),
+                scope: if winner.place.user_wide {
+                    "global"
+                } else {
+                    "project"
+                }
+                .to_string(),
+                from: Provenance::of(&winner.place, winner.editable),
+                duplicates: others
+                    .iter()
+                    .map(|f| f.place.path.display().to_string())
+                    .collect(),
+            };
+            Some((item, winner.content.clone()))
+        })
         .collect()
 }
 
@@ -52,89 +176,58 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
         .collect())
 }
 
-/// The listing with each SKILL.md's text (for export), from the same cache.
+/// The listing with each SKILL.md's text (for export), from the same
+/// reads; the user-wide skills only with `include_global`.
 pub(crate) fn list_with_content(
     ws: &Workspace,
     include_global: bool,
 ) -> Result<Vec<(SkillItem, Arc<str>)>> {
-    let mut items: Vec<(SkillItem, Arc<str>)> = Vec::new();
-    let mut roots: Vec<(PathBuf, &str)> = project_skill_dirs(ws)
+    Ok(winners(&found(ws)?)
         .into_iter()
-        .map(|d| (d, "project"))
-        .collect();
-    if include_global && let Some(g) = ws.global() {
-        roots.push((g.opencode.join("skills"), "global"));
-        roots.push((g.claude.join("skills"), "global"));
-    }
-    for (dir, scope) in roots {
-        for item in read_skill_dir(ws, &dir, scope) {
-            if !items.iter().any(|(i, _)| i.name == item.0.name) {
-                items.push(item);
-            }
-        }
-    }
-    Ok(items)
+        .filter(|(item, _)| include_global || item.scope != "global")
+        .collect())
 }
 
-/// A valid SKILL.md as the cache keeps it.
-struct ParsedSkill {
-    description: String,
-    content: Arc<str>,
-}
-
-/// Valid skills of one folder, by name. Links and invalid entries are skipped.
-fn read_skill_dir(ws: &Workspace, dir: &Path, scope: &str) -> Vec<(SkillItem, Arc<str>)> {
-    // A skills folder of the workspace that is (or is under) a link is
-    // not read: it would list what lies outside.
-    folders(ws, dir)
-        .into_iter()
-        .filter_map(|name| {
-            let path = dir.join(&name).join("SKILL.md");
-            // `dir` was checked above and `name` is a real folder (readdir
-            // does not follow links); the cache neither follows a link at
-            // SKILL.md itself.
-            let parsed = ws
-                .cached_child(&path, "skill", |bytes| {
-                    let text = std::str::from_utf8(bytes).ok()?;
-                    Some(ParsedSkill {
-                        description: valid_description(&name, text)?,
-                        content: Arc::from(text),
-                    })
-                })
-                .ok()??;
-            let parsed = parsed.as_ref().as_ref()?;
-            let item = SkillItem {
-                name,
-                path: path.display().to_string(),
-                description: parsed.description.clone(),
-                scope: scope.to_string(),
-            };
-            Some((item, parsed.content.clone()))
-        })
-        .collect()
-}
-
-/// The description of a valid SKILL.md for the folder `name`, else `None`.
-fn valid_description(name: &str, text: &str) -> Option<String> {
-    validate::skill_name(name).ok()?;
-    let front = frontmatter::parse(text).ok()?.front?;
-    if str_field(&front, "name")? != name {
-        return None;
-    }
-    let description = str_field(&front, "description")?;
-    validate::description(description).ok()?;
-    Some(description.to_string())
-}
-
-/// A project skill by name, with the SKILL.md text (for `skills show`).
+/// A skill by name (user-wide ones included), with the SKILL.md text
+/// (for `skills show`).
 pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
-    validate::skill_name(name)?;
+    lookup(name)?;
     // The text comes from the same read as the listing: never through a link.
     let (item, text) = list_with_content(ws, true)?
         .into_iter()
         .find(|(s, _)| s.name == name)
         .ok_or_else(|| not_found(name))?;
     Ok((item, text.to_string()))
+}
+
+/// The name of an existing skill to show or remove: OpenCode takes any
+/// string as a name, so only what looks like a path (`/`, `\\`, `..`), the
+/// empty name and control characters are refused.
+fn lookup(name: &str) -> Result<()> {
+    if name.is_empty()
+        || name.len() > 1024
+        || name.chars().any(char::is_control)
+        || name.contains(['/', '\\'])
+        || name == ".."
+    {
+        return Err(Error::new(
+            Code::InvalidSkillName,
+            format!("invalid skill name {}", validate::quote(name)),
+        ));
+    }
+    Ok(())
+}
+
+/// `409 conflict`: the skill is (also) in a file openwork does not edit.
+fn read_only(ws: &Workspace, name: &str, kept: &Found, consequence: &str) -> Error {
+    Error::new(
+        Code::Conflict,
+        format!(
+            "skill {name} is defined in {}, which openwork does not edit{consequence}",
+            ws.relative(&kept.place.path)
+        ),
+    )
+    .with_details(serde_json::json!({ "file": kept.place.path.display().to_string() }))
 }
 
 fn not_found(name: &str) -> Error {
@@ -221,19 +314,65 @@ fn skill_file(ws: &Workspace, name: &str) -> PathBuf {
     ws.skills_dir().join(name).join("SKILL.md")
 }
 
+/// The project's own skill folders, which an import's `replace` clears.
+fn project_dirs(ws: &Workspace) -> [PathBuf; 2] {
+    [ws.skills_dir(), ws.dot_opencode().join("skill")]
+}
+
+/// Writes the skill `name` so that it is the one OpenCode loads: in place
+/// where the project already has a SKILL.md of that name (under
+/// `.opencode/skill(s)`, whatever its folder is called), else as
+/// `.opencode/skills/<name>/SKILL.md`; the project's other SKILL.md files
+/// of that name go. A SKILL.md of that name that openwork does not edit
+/// (`.claude/`, `.agents/`, a parent folder, a user-wide one) is
+/// `409 conflict`: OpenCode would pick one of the two at random. Skills
+/// the draft already removed (an import's `replace`) do not count.
 pub(crate) fn draft_upsert(
     ws: &Workspace,
     draft: &mut Draft<'_>,
+    found: &[Found],
     name: &str,
     content: &str,
     description: Option<&str>,
 ) -> Result<SkillWritten> {
     let (text, description) = render(name, content, description)?;
-    let path = skill_file(ws, name);
-    draft.set(&path, Some(text.into_bytes()))?;
+    let mut defs = Vec::new();
+    for f in found {
+        // Only the project's files can be gone from the draft already.
+        if !f.editable || draft.bytes(&f.place.path)?.is_some() {
+            defs.push(f);
+        }
+    }
+    let (same, others): (Vec<&Found>, Vec<&Found>) = defs.into_iter().partition(|f| f.name == name);
+    if let Some(kept) = same.iter().rev().find(|f| !f.editable) {
+        return Err(read_only(
+            ws,
+            name,
+            kept,
+            "; OpenCode would pick one of the two at random",
+        ));
+    }
+    let target = match same.iter().rev().find(|f| f.editable) {
+        Some(f) => f.place.path.clone(),
+        None => skill_file(ws, name),
+    };
+    if let Some(other) = others.iter().find(|f| f.place.path == target) {
+        return Err(Error::new(
+            Code::Conflict,
+            format!(
+                "{} holds the skill {}; give this one another name",
+                ws.relative(&target),
+                validate::quote(&other.name)
+            ),
+        ));
+    }
+    draft.set(&target, Some(text.into_bytes()))?;
+    for f in same.iter().filter(|f| f.editable && f.place.path != target) {
+        delete_folder(ws, draft, &f.place.path)?;
+    }
     Ok(SkillWritten {
         name: name.to_string(),
-        path: path.display().to_string(),
+        path: target.display().to_string(),
         description,
         scope: "project",
     })
@@ -245,67 +384,99 @@ pub fn plan_upsert(
     content: &str,
     description: Option<&str>,
 ) -> Result<(Plan, SkillWritten)> {
+    let found = found(ws)?;
     let mut draft = Draft::new(ws);
     validate::skill_name(name)?;
-    let verb = super::add_or_update(draft.bytes(&skill_file(ws, name))?.is_some());
-    let written = draft_upsert(ws, &mut draft, name, content, description)?;
+    let existed = found.iter().any(|f| f.editable && f.name == name);
+    let verb = super::add_or_update(existed);
+    let written = draft_upsert(ws, &mut draft, &found, name, content, description)?;
     Ok((
         draft.finish("skills.upsert", name, format!("{verb} skill {name}")),
         written,
     ))
 }
 
-/// Every file of a project skill folder, for removal.
-pub(crate) fn draft_delete(ws: &Workspace, draft: &mut Draft<'_>, name: &str) -> Result<bool> {
-    let dir = ws.skills_dir().join(name);
-    if io::is_symlink(&dir) || !io::is_dir(&dir) {
-        return Ok(false);
+/// Removes the skill of `skill_md`: its whole folder, but not a skill
+/// nested in it (a sub-folder with a SKILL.md of its own); only the file
+/// when it sits directly in a skills folder.
+fn delete_folder(ws: &Workspace, draft: &mut Draft<'_>, skill_md: &Path) -> Result<()> {
+    let Some(folder) = skill_md.parent() else {
+        return Ok(());
+    };
+    if project_dirs(ws).iter().any(|d| d == folder) {
+        return draft.set(skill_md, None);
     }
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        let entries = io::list(&d).map_err(|e| Error::io("read", &d, e))?;
-        for entry in entries {
-            let path = d.join(&entry.name);
-            match entry.kind {
-                io::Kind::Folder => stack.push(path),
-                _ => draft.set(&path, None)?,
-            }
-        }
-    }
-    Ok(true)
+    remove_tree(draft, folder, true)
 }
 
+/// Every file under `dir` (links included, which a draft refuses), and
+/// `dir` and its folders once empty; a nested skill is left whole.
+fn remove_tree(draft: &mut Draft<'_>, dir: &Path, top: bool) -> Result<()> {
+    let entries = io::list(dir).map_err(|e| Error::io("read", dir, e))?;
+    if !top
+        && entries
+            .iter()
+            .any(|e| e.name == "SKILL.md" && e.kind == io::Kind::File)
+    {
+        return Ok(());
+    }
+    for entry in entries {
+        let path = dir.join(&entry.name);
+        match entry.kind {
+            io::Kind::Folder => remove_tree(draft, &path, false)?,
+            _ => draft.set(&path, None)?,
+        }
+    }
+    draft.remove_folder(dir)
+}
+
+/// Removes every project SKILL.md of that name, folder and all. A name no
+/// file gives is `404 skill_not_found`; one that a file openwork does not
+/// edit also gives is `409 conflict` naming it, and nothing is removed.
 pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
-    validate::skill_name(name)?;
-    let mut draft = Draft::new(ws);
-    if !draft_delete(ws, &mut draft, name)? {
+    lookup(name)?;
+    let found = found(ws)?;
+    let same: Vec<&Found> = found.iter().filter(|f| f.name == name).collect();
+    if same.is_empty() {
         return Err(not_found(name));
+    }
+    if let Some(kept) = same.iter().rev().find(|f| !f.editable) {
+        return Err(read_only(ws, name, kept, "; OpenCode would still load it"));
+    }
+    let mut draft = Draft::new(ws);
+    for f in same {
+        delete_folder(ws, &mut draft, &f.place.path)?;
     }
     Ok(draft.finish("skills.delete", name, format!("Remove skill {name}")))
 }
 
-/// Every folder of `.opencode/skills` (links excluded), valid or not: what
-/// an import `replace` removes.
-pub(crate) fn project_folders(ws: &Workspace) -> Vec<String> {
-    folders(ws, &ws.skills_dir())
+/// Empties the project's own skill folders, `.opencode/skills` and
+/// `.opencode/skill` (links inside are left; a linked folder is not
+/// entered), so that an import's `replace` leaves exactly what it brings.
+pub(crate) fn draft_clear(ws: &Workspace, draft: &mut Draft<'_>) -> Result<()> {
+    for dir in project_dirs(ws) {
+        if !ws.reachable(&dir) || !io::is_dir(&dir) || io::is_symlink(&dir) {
+            continue;
+        }
+        clear_tree(draft, &dir)?;
+    }
+    Ok(())
 }
 
-/// Names of the real sub-folders of `dir` (readdir does not follow links),
-/// sorted; nothing when `dir` itself is reached through a link.
-fn folders(ws: &Workspace, dir: &Path) -> Vec<String> {
-    if !ws.reachable(dir) {
-        return Vec::new();
+fn clear_tree(draft: &mut Draft<'_>, dir: &Path) -> Result<()> {
+    let entries = io::list(dir).map_err(|e| Error::io("read", dir, e))?;
+    for entry in entries {
+        let path = dir.join(&entry.name);
+        match entry.kind {
+            io::Kind::Folder => {
+                clear_tree(draft, &path)?;
+                draft.remove_folder(&path)?;
+            }
+            io::Kind::Link => {}
+            _ => draft.set(&path, None)?,
+        }
     }
-    let Ok(entries) = io::list(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .into_iter()
-        .filter(|e| e.kind == io::Kind::Folder)
-        .filter_map(|e| e.name.into_string().ok())
-        .collect();
-    names.sort_unstable();
-    names
+    Ok(())
 }
 
 #[cfg(test)]

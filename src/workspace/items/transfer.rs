@@ -6,6 +6,7 @@ use super::commands::{self, CommandInput, Scope};
 use super::config::{
     read_opencode, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
 };
+use super::resolve;
 use super::skills;
 use crate::workspace::formats::input::Fields;
 use crate::workspace::txn::{Draft, Plan};
@@ -209,14 +210,14 @@ pub fn plan_import(ws: &Workspace, doc: &ImportDoc) -> Result<Plan> {
     }
     if let Some(list) = &doc.skills {
         if doc.mode.skills == Mode::Replace {
-            for name in skills::project_folders(ws) {
-                skills::draft_delete(ws, &mut draft, &name)?;
-            }
+            skills::draft_clear(ws, &mut draft)?;
         }
+        let found = skills::found(ws)?;
         for s in list {
             skills::draft_upsert(
                 ws,
                 &mut draft,
+                &found,
                 &s.name,
                 &s.content,
                 s.description.as_deref(),
@@ -229,8 +230,9 @@ pub fn plan_import(ws: &Workspace, doc: &ImportDoc) -> Result<Plan> {
                 draft.set(&path, None)?;
             }
         }
+        let resolved = resolve::resolve(ws)?;
         for c in list {
-            commands::draft_upsert(ws, &mut draft, c)?;
+            commands::draft_upsert(ws, &mut draft, &resolved, c)?;
         }
     }
     Ok(draft.finish("config.import", "workspace", "Import workspace config"))

@@ -169,8 +169,36 @@ pub(crate) fn description(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Trims, strips one leading `/`, then `^[A-Za-z0-9_-]+$`. Returns the clean name.
+/// Trims, strips one leading `/`, then one or more `/`-separated
+/// segments of `[A-Za-z0-9_-]+` (`git/commit` is the command of
+/// `commands/git/commit.md`): no empty segment, no `.` or `..`, no
+/// backslash, so no name climbs out of its folder. Returns the clean name.
 pub(crate) fn command_name(raw: &str) -> Result<String> {
+    let name = command_lookup(raw)?;
+    let segment_ok = |seg: &str| {
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    if !name.split('/').all(segment_ok) {
+        return Err(Error::new(
+            Code::InvalidCommandName,
+            format!(
+                "invalid command name {}: use letters, digits, '_' and '-', and '/' between folders (git/commit)",
+                quote(&name)
+            ),
+        ));
+    }
+    Ok(name)
+}
+
+/// The name of an existing command to show or remove: trimmed, one
+/// leading `/` dropped, not empty, at most 128 bytes, no control
+/// character, backslash, empty segment or `.`/`..` segment. Looser than
+/// [`command_name`] because OpenCode takes any name a file's frontmatter
+/// gives.
+pub(crate) fn command_lookup(raw: &str) -> Result<String> {
     let trimmed = raw.trim();
     let name = trimmed.strip_prefix('/').unwrap_or(trimmed);
     if name.is_empty() {
@@ -185,16 +213,15 @@ pub(crate) fn command_name(raw: &str) -> Result<String> {
             format!("command name is longer than {COMMAND_NAME_MAX} characters"),
         ));
     }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    if has_control(name)
+        || name.contains('\\')
+        || name
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
     {
         return Err(Error::new(
             Code::InvalidCommandName,
-            format!(
-                "invalid command name {}: use letters, digits, '_' and '-'",
-                quote(name)
-            ),
+            format!("invalid command name {}", quote(name)),
         ));
     }
     Ok(name.to_string())
@@ -228,34 +255,6 @@ pub fn mcp_name(name: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// `type: local` needs a non-empty `command` array of strings; `type: remote`
-/// needs a string `url`. Every other field is kept as given.
-pub(crate) fn mcp_config(config: &Value) -> Result<()> {
-    let bad = |msg: &str| Err(Error::new(Code::InvalidMcpConfig, msg.to_string()));
-    let Some(obj) = config.as_object() else {
-        return bad("MCP config must be an object");
-    };
-    config_keys(obj)?;
-    match obj.get("type").and_then(Value::as_str) {
-        Some("local") => match obj.get("command").and_then(Value::as_array) {
-            Some(cmd)
-                if !cmd.is_empty()
-                    && cmd
-                        .iter()
-                        .all(|c| c.as_str().is_some_and(|s| !s.is_empty())) =>
-            {
-                Ok(())
-            }
-            _ => bad("a local MCP server needs a non-empty \"command\" array of strings"),
-        },
-        Some("remote") => match obj.get("url").and_then(Value::as_str) {
-            Some(url) if !url.trim().is_empty() => Ok(()),
-            _ => bad("a remote MCP server needs a string \"url\""),
-        },
-        _ => bad("MCP config \"type\" must be \"local\" or \"remote\""),
-    }
 }
 
 /// Quotes a name for a message, escaping anything unprintable so a hostile
@@ -334,7 +333,14 @@ mod tests {
     fn command_names() {
         assert_eq!(command_name(" /review ").unwrap(), "review");
         assert_eq!(command_name("Do_it-2").unwrap(), "Do_it-2");
-        for bad in ["", "/", "../x", "a/b", "a.b", "a b", "//x"] {
+        assert_eq!(command_name("git/commit").unwrap(), "git/commit");
+        assert_eq!(command_lookup("/Odd Name").unwrap(), "Odd Name");
+        for bad in ["..", "a/../b", "a//b", "a\\b", "x/", "a\nb"] {
+            assert!(command_lookup(bad).is_err(), "{bad}");
+        }
+        for bad in [
+            "", "/", "../x", "a/../b", "a.b", "a b", "//x", "a//b", "a/", "/a/b/", "a\\b", "C:/x",
+        ] {
             assert_eq!(
                 command_name(bad).unwrap_err().code,
                 Code::InvalidCommandName,
@@ -357,30 +363,6 @@ mod tests {
             );
         }
         assert!(mcp_name(&"a".repeat(129)).is_err());
-    }
-
-    #[test]
-    fn mcp_configs() {
-        assert!(mcp_config(&json!({"type":"local","command":["npx","x"],"extra":1})).is_ok());
-        assert!(mcp_config(&json!({"type":"remote","url":"https://x"})).is_ok());
-        for bad in [
-            json!({"type":"local"}),
-            json!({"type":"local","command":[]}),
-            json!({"type":"local","command":"npx"}),
-            json!({"type":"local","command":[1]}),
-            json!({"type":"remote"}),
-            json!({"type":"remote","url":5}),
-            json!({"type":"other"}),
-            json!({}),
-            json!("x"),
-            json!(null),
-        ] {
-            assert_eq!(
-                mcp_config(&bad).unwrap_err().code,
-                Code::InvalidMcpConfig,
-                "{bad}"
-            );
-        }
     }
 
     #[test]

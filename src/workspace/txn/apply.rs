@@ -116,6 +116,10 @@ impl Workspace {
                 &self.dot_opencode(),
             )?;
         }
+        for folder in &plan.folders {
+            io::check_inside(self.root(), folder)?;
+            io::remove_empty_folder(self.root(), folder, &self.dot_opencode());
+        }
         audit::append(self, &entry)?;
         if journaled {
             journal::end(self)?;

@@ -29,15 +29,23 @@ pub struct Plan {
     pub summary: String,
     /// Only files whose bytes change; empty for a no-op.
     pub edits: Vec<FileEdit>,
+    /// Folders that hold no file, to remove after the files (an import's
+    /// `replace` leaves no empty skill folder behind); deepest first. One
+    /// that is no longer empty when the plan is applied is left.
+    pub folders: Vec<PathBuf>,
 }
 
 impl Plan {
     pub fn is_noop(&self) -> bool {
-        self.edits.is_empty()
+        self.edits.is_empty() && self.folders.is_empty()
     }
 
     pub fn paths(&self) -> Vec<PathBuf> {
-        self.edits.iter().map(|e| e.path.clone()).collect()
+        self.edits
+            .iter()
+            .map(|e| e.path.clone())
+            .chain(self.folders.iter().cloned())
+            .collect()
     }
 
     /// A unified diff of the whole plan, paths relative to `root`.
@@ -82,6 +90,13 @@ impl Plan {
                     .to_string(),
             );
         }
+        for folder in &self.folders {
+            let rel = folder
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|_| folder.display().to_string());
+            out.push_str(&format!("Remove the empty folder {rel}/\n"));
+        }
         out
     }
 }
@@ -92,6 +107,8 @@ pub(crate) struct Draft<'a> {
     ws: &'a Workspace,
     /// Each file as read (`before`) and as the plan has it so far (`after`).
     files: Vec<FileEdit>,
+    /// Empty folders to remove.
+    folders: Vec<PathBuf>,
 }
 
 impl<'a> Draft<'a> {
@@ -99,7 +116,25 @@ impl<'a> Draft<'a> {
         Draft {
             ws,
             files: Vec::new(),
+            folders: Vec::new(),
         }
+    }
+
+    /// Removes `dir` after the files, if it holds none then: a folder
+    /// under the places openwork writes files in.
+    pub(crate) fn remove_folder(&mut self, dir: &Path) -> Result<()> {
+        io::check_inside(self.ws.root(), dir)?;
+        let rel = dir.strip_prefix(self.ws.root()).unwrap_or(dir);
+        if !crate::workspace::written::removes_folder(rel) {
+            return Err(Error::new(
+                Code::Internal,
+                format!("openwork does not remove {}", self.ws.relative(dir)),
+            ));
+        }
+        if !self.folders.iter().any(|f| f == dir) {
+            self.folders.push(dir.to_path_buf());
+        }
+        Ok(())
     }
 
     fn slot(&mut self, path: &Path) -> Result<usize> {
@@ -107,6 +142,13 @@ impl<'a> Draft<'a> {
             return Ok(i);
         }
         io::check_inside(self.ws.root(), path)?;
+        let rel = path.strip_prefix(self.ws.root()).unwrap_or(path);
+        if crate::workspace::written::access(rel).is_none() {
+            return Err(Error::new(
+                Code::Internal,
+                format!("openwork does not write {}", self.ws.relative(path)),
+            ));
+        }
         let bytes = io::read_optional(path)?;
         self.files.push(FileEdit {
             path: path.to_path_buf(),
@@ -156,6 +198,12 @@ impl<'a> Draft<'a> {
                 .into_iter()
                 .filter(|f| f.before != f.after)
                 .collect(),
+            folders: {
+                let mut folders = self.folders;
+                // Deepest first, so a parent is empty when its turn comes.
+                folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+                folders
+            },
         }
     }
 }

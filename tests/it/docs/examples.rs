@@ -16,6 +16,11 @@
 //!   `http://127.0.0.1:8787`; an answer that is an API error fails too;
 //! - `<!-- not run: REASON -->`: not run, for the reason given (a server
 //!   in the foreground, a token printed elsewhere, minutes of work).
+//!
+//! Every workspace a block leaves (a folder with an OpenCode config or an
+//! `.opencode` folder) is then shown to the real OpenCode when it is
+//! installed (`tests/it/opencode/`): it must load it without error, and see
+//! what openwork lists.
 #![cfg(unix)]
 
 use super::{pages, root as repo};
@@ -248,6 +253,7 @@ fn the_examples_of_the_readme_and_the_docs_run() {
     let with_server = require("curl") && require("jq");
     let mut failures = Vec::new();
     let mut ran = Vec::new();
+    let mut checked = Vec::new();
     for block in &blocks {
         let place = format!("{}:{}", block.file, block.line);
         let result = match &block.how {
@@ -255,7 +261,14 @@ fn the_examples_of_the_readme_and_the_docs_run() {
                 eprintln!("{place}: not run: {reason}");
                 continue;
             }
-            How::EmptyFolder => run(block, tempfile::tempdir().expect("tempdir").path(), None),
+            How::EmptyFolder => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let result = run(block, dir.path(), None);
+                if result.is_ok() {
+                    checked.extend(opencode_loads(dir.path()));
+                }
+                result
+            }
             How::Checkout => run(block, repo(), None),
             How::Server if !with_server => {
                 eprintln!("{place}: skipped: needs curl and jq");
@@ -275,7 +288,11 @@ fn the_examples_of_the_readme_and_the_docs_run() {
                     ],
                 );
                 let dir = tempfile::tempdir().expect("tempdir");
-                run(block, dir.path(), Some(&server))
+                let result = run(block, dir.path(), Some(&server));
+                if result.is_ok() {
+                    checked.extend(opencode_loads(ws.path()));
+                }
+                result
             }
         };
         ran.push(place);
@@ -284,6 +301,7 @@ fn the_examples_of_the_readme_and_the_docs_run() {
         }
     }
     eprintln!("ran: {}", ran.join(", "));
+    eprintln!("loaded by OpenCode: {}", checked.join(", "));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The first tour of the README is among them.
     assert!(
@@ -292,6 +310,50 @@ fn the_examples_of_the_readme_and_the_docs_run() {
             .any(|b| b.file == "README.md" && b.how == How::EmptyFolder && b.commands.len() > 20),
         "the README's tour was not found"
     );
+}
+
+/// Shows each workspace under `dir` (`dir` itself and the folders below it,
+/// two deep) to OpenCode, which must load it and see what openwork lists
+/// (its MCP servers are not started: the examples name real packages).
+/// Returns the workspaces checked; none without OpenCode.
+fn opencode_loads(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = stack.pop() {
+        let marks = ["opencode.jsonc", "opencode.json", ".opencode"];
+        if marks.iter().any(|m| d.join(m).exists()) {
+            found.push(d.clone());
+        }
+        if depth < 2 {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let name = e.file_name();
+                if e.file_type().is_ok_and(|t| t.is_dir())
+                    && !name.to_string_lossy().starts_with('.')
+                {
+                    stack.push((e.path(), depth + 1));
+                }
+            }
+        }
+    }
+    found.sort();
+    let mut checked = Vec::new();
+    for root in found {
+        let Some(case) = crate::opencode::Case::on(&root) else {
+            return checked;
+        };
+        case.check(false, &[]);
+        let rel = root
+            .strip_prefix(dir)
+            .unwrap_or(&root)
+            .display()
+            .to_string();
+        checked.push(if rel.is_empty() {
+            "the served workspace".to_string()
+        } else {
+            rel
+        });
+    }
+    checked
 }
 
 #[test]

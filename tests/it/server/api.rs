@@ -87,12 +87,14 @@ async fn every_endpoint_answers_with_its_shape() {
     assert_eq!(added.status, 200, "{added:?}");
     assert_eq!(
         added.json["items"][0],
-        json!({"spec":"opencode-wakatime@1.2","source":"config","scope":"project"})
+        json!({"spec":"opencode-wakatime@1.2","source":"config","scope":"project",
+               "file": format!("{path}/opencode.jsonc"),"origin":"project","editable":true})
     );
     assert_eq!(
         added.json["items"][1],
         json!({"spec": format!("file://{}/.opencode/plugins/local.js", path),
-               "source":"dir.project","scope":"project","path":".opencode/plugins/local.js"})
+               "source":"dir.project","scope":"project","path":".opencode/plugins/local.js",
+               "file": format!("{path}/.opencode/plugins/local.js"),"origin":"project","editable":false})
     );
     let text = std::fs::read_to_string(dir.path().join("opencode.jsonc")).unwrap();
     assert!(
@@ -128,7 +130,8 @@ async fn every_endpoint_answers_with_its_shape() {
     assert_eq!(
         skills.json["items"],
         json!([{"name":"release-notes","path": skill_path.to_string_lossy(),
-                "description":"Write release notes","scope":"project"}])
+                "description":"Write release notes","scope":"project",
+                "file": skill_path.to_string_lossy(),"origin":"project","editable":true}])
     );
 
     // MCP.
@@ -141,7 +144,8 @@ async fn every_endpoint_answers_with_its_shape() {
     assert_eq!(
         mcp.json,
         json!({"items":[{"name":"chrome","config":{"type":"local","command":["npx","chrome-mcp"],"enabled":true},
-                         "source":"config.project"}]})
+                         "source":"config.project",
+                         "file": format!("{path}/opencode.jsonc"),"origin":"project","editable":true}]})
     );
     assert_eq!(s.get(&w("/mcp")).await.json, mcp.json);
 
@@ -155,7 +159,8 @@ async fn every_endpoint_answers_with_its_shape() {
     assert_eq!(
         cmd.json,
         json!({"items":[{"name":"review","description":"Review code","template":"Review $ARGUMENTS",
-                         "model":null,"subtask":true,"scope":"workspace"}]})
+                         "model":null,"subtask":true,"scope":"workspace",
+                         "file": format!("{path}/.opencode/commands/review.md"),"origin":"project","editable":true}]})
     );
     assert_eq!(s.get(&w("/commands")).await.json, cmd.json);
 
@@ -744,7 +749,7 @@ async fn validation_errors_change_no_file() {
             "invalid_payload",
         ),
         (
-            raw(Method::DELETE, w("/skills/Bad_Name"), vec![]),
+            raw(Method::DELETE, w("/skills/..%2Fx"), vec![]),
             400,
             "invalid_skill_name",
         ),
@@ -808,7 +813,7 @@ async fn validation_errors_change_no_file() {
             "invalid_payload",
         ),
         (
-            raw(Method::DELETE, w("/commands/a.b"), vec![]),
+            raw(Method::DELETE, w("/commands/a%2F..%2Fb"), vec![]),
             400,
             "invalid_command_name",
         ),
@@ -1060,7 +1065,7 @@ async fn read_only_refuses_writes_and_changes_nothing() {
         (
             Method::PATCH,
             w("/config"),
-            json!({"opencode": {"theme": "light"}}),
+            json!({"opencode": {"username": "light"}}),
         ),
         (Method::POST, w("/import"), json!({"openwork": {"a": 1}})),
     ];
@@ -1184,7 +1189,7 @@ async fn config_etag_and_if_match() {
     let ok = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
-            .json(&json!({"opencode": {"theme": "light"}})),
+            .json(&json!({"opencode": {"username": "light"}})),
     )
     .await;
     assert_eq!(ok.status, 200, "{ok:?}");
@@ -1195,7 +1200,7 @@ async fn config_etag_and_if_match() {
     let stale = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &etag)
-            .json(&json!({"opencode": {"theme": "blue"}})),
+            .json(&json!({"opencode": {"username": "blue"}})),
     )
     .await;
     assert_eq!((stale.status, stale.code()), (409, "conflict"), "{stale:?}");
@@ -1211,14 +1216,14 @@ async fn config_etag_and_if_match() {
     let r = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", &new_etag)
-            .json(&json!({"opencode": {"theme": "blue"}})),
+            .json(&json!({"opencode": {"username": "blue"}})),
     )
     .await;
     assert_eq!(r.code(), "conflict");
     let star = serve::send(
         s.client(Method::PATCH, &path)
             .header("If-Match", "*")
-            .json(&json!({"opencode": {"theme": "blue"}})),
+            .json(&json!({"opencode": {"username": "blue"}})),
     )
     .await;
     assert_eq!(star.status, 200);

@@ -137,7 +137,7 @@ async fn deny_and_timeout_change_nothing() {
         .send_json(
             Method::PATCH,
             &format!("/workspace/{}/config", s.ws_id(0)),
-            &json!({"opencode": {"theme": "light"}}),
+            &json!({"opencode": {"username": "light"}}),
         )
         .await;
     assert_eq!((r.status, r.code()), (403, "write_denied"), "{r:?}");

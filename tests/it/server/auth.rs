@@ -77,7 +77,7 @@ fn seeded_workspace() -> tempfile::TempDir {
     );
     write(
         &dir.path().join(".opencode/commands/existing.md"),
-        "---\nname: existing\nmodel: null\nsubtask: false\n---\n\nt\n",
+        "---\nname: existing\n---\n\nt\n",
     );
     dir
 }

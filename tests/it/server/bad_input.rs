@@ -276,7 +276,7 @@ fn cases(id: &str) -> Vec<Case> {
         // ===== 1 MiB strings =====
         case("1 MiB plugin spec", post("/plugins", js(json!({"spec": mib}))), (413, "payload_too_large")),
         case("1 MiB skill content", post("/skills", js(json!({"name": "big", "content": mib, "description": "d"}))), (413, "payload_too_large")),
-        case("1 MiB config value", patch(js(json!({"opencode": {"theme": mib}}))), (413, "payload_too_large")),
+        case("1 MiB config value", patch(js(json!({"opencode": {"username": mib}}))), (413, "payload_too_large")),
         case("1 MiB import", post("/import", js(json!({"openwork": {"k": mib}}))), (413, "payload_too_large")),
         case("near-1 MiB plugin spec", post("/plugins", js(json!({"spec": near_mib}))), bad("invalid_plugin_spec")),
         case("near-1 MiB skill name", post("/skills", skill(json!(near_mib))), bad("invalid_skill_name")),
@@ -292,7 +292,7 @@ fn cases(id: &str) -> Vec<Case> {
         case("skill name absolute", post("/skills", skill(json!("/etc/passwd"))), bad("invalid_skill_name")),
         case("skill name backslash", post("/skills", skill(json!("..\\x"))), bad("invalid_skill_name")),
         case("command name ../x", post("/commands", command(json!("../x"))), bad("invalid_command_name")),
-        case("command name absolute", post("/commands", command(json!("/etc/passwd"))), bad("invalid_command_name")),
+        case("command name absolute", post("/commands", command(json!("//etc/passwd"))), bad("invalid_command_name")),
         case("command name backslash", post("/commands", command(json!("a\\b"))), bad("invalid_command_name")),
         case("command name %2e%2e", post("/commands", command(json!("%2e%2e"))), bad("invalid_command_name")),
         case("command name C:\\", post("/commands", command(json!("C:\\x"))), bad("invalid_command_name")),
@@ -320,13 +320,14 @@ fn cases(id: &str) -> Vec<Case> {
         case("workspace id ..%2F..%2Fetc", get("/workspace/..%2F..%2Fetc/plugins"), (404, "workspace_not_found")),
         case("workspace id absolute", get("/workspace/%2Fetc%2Fpasswd/export"), (404, "workspace_not_found")),
         case("import skill ../x", post("/import", js(json!({"skills": [{"name": "../x", "content": "x", "description": "d"}]}))), bad("invalid_skill_name")),
-        case("import command a/b", post("/import", js(json!({"commands": [{"name": "a/b", "template": "t"}]}))), bad("invalid_command_name")),
+        case("import command a/../b", post("/import", js(json!({"commands": [{"name": "a/../b", "template": "t"}]}))), bad("invalid_command_name")),
         case("import command file naming ../x", post("/import", js(json!({"commands": [{"content": "---\nname: ../x\n---\nDo"}]}))), bad("invalid_command_name")),
         case("approval id %2E%2E (raw)", Req::Raw("POST /approvals/%2E%2E HTTP/1.1\r\nHost: {ADDR}\r\nX-OpenWork-Host-Token: {HOST}\r\nContent-Length: 16\r\nConnection: close\r\n\r\n".into(), b"{\"reply\":\"deny\"}".to_vec()), (404, "approval_not_found")),
         // ===== names at and past every length limit =====
         case("skill name of 64", post("/skills", skill(json!("a".repeat(64)))), HELD),
         case("skill name of 65", post("/skills", skill(json!("a".repeat(65)))), bad("invalid_skill_name")),
-        case("DELETE skill name of 65", delete(&format!("/skills/{}", "a".repeat(65))), bad("invalid_skill_name")),
+        case("DELETE skill name of 65", delete(&format!("/skills/{}", "a".repeat(65))), (404, "skill_not_found")),
+        case("DELETE skill ..%2Fx", delete("/skills/..%2Fx"), bad("invalid_skill_name")),
         case("command name of 128", post("/commands", command(json!("c".repeat(128)))), HELD),
         case("command name of 129", post("/commands", command(json!("c".repeat(129)))), bad("invalid_command_name")),
         case("DELETE command name of 129", delete(&format!("/commands/{}", "c".repeat(129))), bad("invalid_command_name")),
@@ -427,7 +428,7 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
     );
     write(
         &root.join(".opencode/commands/existing.md"),
-        "---\nname: existing\nmodel: null\nsubtask: false\n---\n\nDo it\n",
+        "---\nname: existing\n---\n\nDo it\n",
     );
     let s = Server::start(
         &[root],
@@ -537,17 +538,23 @@ async fn malformed_requests_to_every_endpoint_are_refused_cleanly() {
     assert!(s.pending().await.is_empty());
 }
 
-/// A write that rewrites a large config completely (20,000 keys replaced
-/// by 20,000 others, a 320 KB body) is planned, diffed and put before the
+/// A write that rewrites a large config completely (20,000 entries replaced
+/// by 20,000 others, a 300 KB body) is planned, diffed and put before the
 /// host at once: the diff shown for approval is bounded in time, not
 /// quadratic (before, this one request kept a core busy for a minute).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let old: serde_json::Map<String, Value> =
-        (0..20_000).map(|i| (format!("a{i}"), json!(i))).collect();
-    let new: serde_json::Map<String, Value> =
-        (0..20_000).map(|i| (format!("b{i}"), json!(i))).collect();
+    // 20,000 instructions replaced by 20,000 others: a config OpenCode takes.
+    let list = |p: &str| {
+        (0..20_000)
+            .map(|i| format!("{p}{i}.md"))
+            .collect::<Vec<_>>()
+    };
+    let (old, new) = (
+        json!({ "instructions": list("a") }),
+        json!({ "instructions": list("b") }),
+    );
     write(
         &dir.path().join("opencode.jsonc"),
         &serde_json::to_string_pretty(&old).unwrap(),
@@ -569,7 +576,7 @@ async fn a_complete_rewrite_of_a_large_config_is_diffed_at_once() {
     assert_eq!(pending[0]["diffTruncated"], true);
     let whole = serve::send(s.host(Method::GET, &format!("/approvals/{id}"))).await;
     let diff = whole.json["diff"].as_str().unwrap();
-    assert!(diff.contains("-  \"a19999\": 19999") && diff.contains("+  \"b19999\": 19999"));
+    assert!(diff.contains("-    \"a19999.md\"") && diff.contains("+    \"b19999.md\""));
     let r = s.reply(id, "deny").await;
     assert_eq!(r.status, 200);
     let r = held.await.unwrap();
@@ -599,7 +606,7 @@ async fn a_config_with_a_repeated_key_is_reported_not_edited() {
         s.send_json(
             Method::PATCH,
             &w("/config"),
-            &json!({"opencode": {"theme": "x"}}),
+            &json!({"opencode": {"username": "x"}}),
         )
         .await,
     ] {

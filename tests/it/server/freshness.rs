@@ -114,7 +114,7 @@ fn skill(name: &str, description: &str) -> String {
 }
 
 fn command(name: &str, template: &str) -> String {
-    format!("---\nname: {name}\nmodel: null\nsubtask: false\n---\n\n{template}\n")
+    format!("---\nname: {name}\n---\n\n{template}\n")
 }
 
 fn an_hour_ago() -> SystemTime {
@@ -240,7 +240,7 @@ async fn same_size_edits_in_place_with_the_old_mtime_show_on_the_next_read() {
     let r = serve::send(
         s.client(Method::PATCH, &url(&s, "/config"))
             .header("If-Match", &tag0)
-            .json(&json!({"opencode": {"theme": "dark"}})),
+            .json(&json!({"opencode": {"username": "dark"}})),
     )
     .await;
     assert_eq!(
@@ -374,12 +374,18 @@ async fn skill_folders_added_removed_renamed_and_replaced_show_on_the_next_read(
         "GET /export still has a removed skill folder"
     );
 
-    // Renamed: first the folder alone (its frontmatter name no longer
-    // matches: not listed), then the frontmatter fixed.
+    // Renamed: first the folder alone (the skill keeps its frontmatter
+    // name, as OpenCode reads it, from the new place), then the
+    // frontmatter.
     warm(&s, "/skills").await;
     fs::rename(skills.join("one"), skills.join("uno")).unwrap();
+    let listed = get(&s, "/skills").await;
+    assert_eq!(names(&listed), ["one"]);
     assert!(
-        names(&get(&s, "/skills").await).is_empty(),
+        listed["items"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("/uno/SKILL.md"),
         "GET /skills missed a skill folder renamed (one -> uno, frontmatter still 'one')"
     );
     let md = skills.join("uno/SKILL.md");
@@ -523,9 +529,10 @@ async fn the_config_file_read_follows_json_and_jsonc_appearing_and_going() {
         json!(["from-jsonc"]),
         "GET /config missed opencode.jsonc appearing next to opencode.json"
     );
+    // OpenCode reads both (the .jsonc after the .json): the plugins of both.
     assert_eq!(
         specs(&get(&s, "/plugins").await),
-        ["from-jsonc"],
+        ["from-json", "from-jsonc"],
         "GET /plugins missed opencode.jsonc appearing next to opencode.json"
     );
     assert_ne!(
@@ -565,12 +572,15 @@ async fn the_config_file_read_follows_json_and_jsonc_appearing_and_going() {
     assert_eq!(etag(&s).await, tag0, "the ETag of no config file changed");
 }
 
-/// Skills are read from each folder up to the one holding `.git`: a `.git`
-/// appearing or going above the workspace changes the listing.
+/// Skills are read from each folder up to the one holding `.git` (every
+/// folder up to `/` outside git, as OpenCode reads them): a `.git`
+/// appearing or going above or in the workspace moves where the walk
+/// stops, and the listing follows.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_git_folder_appearing_above_the_workspace_brings_its_skills_in_and_out() {
+async fn a_git_folder_appearing_or_going_moves_where_skills_are_read() {
     let tmp = tempfile::tempdir().unwrap();
-    let parent = tmp.path().join("parent");
+    let grand = tmp.path().join("grand");
+    let parent = grand.join("parent");
     let root = parent.join("ws");
     write(&root.join("opencode.jsonc"), "{}\n");
     write(
@@ -585,17 +595,22 @@ async fn a_git_folder_appearing_above_the_workspace_brings_its_skills_in_and_out
         &parent.join(".claude/skills/pc/SKILL.md"),
         &skill("pc", "Claude"),
     );
+    write(
+        &grand.join(".opencode/skills/g/SKILL.md"),
+        &skill("g", "Grand"),
+    );
     age_tree(tmp.path());
     let s = Server::auto(&root);
     let git = parent.join(".git");
 
-    assert_eq!(names(&warm(&s, "/skills").await), ["own"]);
+    // Outside git: every folder up to `/`.
+    assert_eq!(names(&warm(&s, "/skills").await), ["g", "own", "p", "pc"]);
     warm(&s, "/export").await;
     fs::create_dir(&git).unwrap();
     assert_eq!(
         names(&get(&s, "/skills").await),
         ["own", "p", "pc"],
-        "GET /skills missed `mkdir parent/.git` (the parent's skills come in)"
+        "GET /skills missed `mkdir parent/.git` (the walk stops at the parent)"
     );
     assert_eq!(
         export_names(&get(&s, "/export").await, "skills"),
@@ -636,18 +651,18 @@ async fn a_git_folder_appearing_above_the_workspace_brings_its_skills_in_and_out
         "GET /skills missed `rmdir ws/.git`"
     );
 
-    // `.git` gone from the parent.
+    // `.git` gone from the parent: up to `/` again.
     warm(&s, "/skills").await;
     warm(&s, "/export").await;
     fs::remove_dir(&git).unwrap();
     assert_eq!(
         names(&get(&s, "/skills").await),
-        ["own"],
-        "GET /skills missed `rmdir parent/.git` (the parent's skills go)"
+        ["g", "own", "p", "pc"],
+        "GET /skills missed `rmdir parent/.git` (the grandparent's skills come in)"
     );
     assert_eq!(
         export_names(&get(&s, "/export").await, "skills"),
-        ["own"],
+        ["g", "own", "p", "pc"],
         "GET /export missed `rmdir parent/.git`"
     );
 
@@ -662,7 +677,7 @@ async fn a_git_folder_appearing_above_the_workspace_brings_its_skills_in_and_out
     fs::remove_file(&git).unwrap();
     assert_eq!(
         names(&get(&s, "/skills").await),
-        ["own"],
+        ["g", "own", "p", "pc"],
         "GET /skills missed a `.git` file removed from the parent"
     );
 }
@@ -1250,7 +1265,7 @@ async fn acknowledged_writes_show_on_the_very_next_read() {
             let r = serve::send(
                 s.client(Method::PATCH, &url(&s, "/config"))
                     .header("If-Match", "\"000000000000000000000000\"")
-                    .json(&json!({"opencode": {"theme": "light"}})),
+                    .json(&json!({"opencode": {"username": "light"}})),
             )
             .await;
             assert_eq!(r.status, 409, "{r:?}");

@@ -10,6 +10,7 @@ mod concurrency;
 mod freshness;
 mod hosts;
 mod limits;
+mod reload;
 mod settings;
 mod symlinks;
 mod tokens;

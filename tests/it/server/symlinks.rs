@@ -51,7 +51,7 @@ async fn links_inside_skills_and_commands_are_neither_followed_nor_served() {
     );
     write(
         &root.join(".opencode/commands/good.md"),
-        "---\nname: good\nmodel: null\nsubtask: false\n---\n\nDo it\n",
+        "---\nname: good\n---\n\nDo it\n",
     );
     // A linked skill folder, a linked SKILL.md in a real folder, a linked command.
     symlink(o.join("skill-dir"), root.join(".opencode/skills/evil")).unwrap();
@@ -119,13 +119,14 @@ async fn links_inside_skills_and_commands_are_neither_followed_nor_served() {
         assert!(refused(&r), "{method} {path} {body}: {r:?}");
         assert!(!r.text.contains(&*o.to_string_lossy()), "{r:?}");
     }
-    for path in ["/skills/link-file", "/commands/evil-cmd"] {
-        let r = s.delete(&w(path)).await;
-        assert!(refused(&r), "DELETE {path}: {r:?}");
+    let r = s.delete(&w("/commands/evil-cmd")).await;
+    assert!(refused(&r), "DELETE /commands/evil-cmd: {r:?}");
+    // A linked skill folder or SKILL.md is not a skill of the workspace:
+    // nothing to delete.
+    for name in ["evil", "link-file"] {
+        let r = s.delete(&w(&format!("/skills/{name}"))).await;
+        assert_eq!((r.status, r.code()), (404, "skill_not_found"), "{r:?}");
     }
-    // A linked skill folder is not a skill of the workspace: nothing to delete.
-    let r = s.delete(&w("/skills/evil")).await;
-    assert_eq!((r.status, r.code()), (404, "skill_not_found"), "{r:?}");
 
     // `openwork skills show` does not print what a link points to either.
     let env = Env::new();

@@ -148,6 +148,20 @@ pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// Every byte but ASCII letters and digits percent-encoded: a folder as
+/// the `directory` query parameter of OpenCode's API.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// The keys of an audit entry, in the order they are written.
 pub const AUDIT_ENTRY_KEYS: [&str; 7] = [
     "id",

@@ -63,7 +63,7 @@ pub fn seed(root: &Path) -> Workspace {
     );
     write(
         ".opencode/commands/existing.md",
-        "---\nname: existing\nmodel: null\nsubtask: false\n---\n\nDo it\n",
+        "---\nname: existing\n---\n\nDo it\n",
     );
     Workspace::open(root).expect("workspace").with_global(None)
 }

@@ -1,0 +1,217 @@
+//! Where OpenCode 1.18.33 looks when it starts in the workspace's root
+//! folder (its instance directory), in the order it reads each place:
+//! later places win. Only where things are; what they hold and how they
+//! merge is [`super::resolve`]'s.
+//!
+//! - The **worktree** is the git top-level: the nearest folder at or above
+//!   the root that holds `.git`. Outside git OpenCode takes `/`, and so
+//!   does openwork: every folder up to `/` counts (`$HOME/opencode.json`
+//!   included), exactly as OpenCode reads them.
+//! - **Config files**: the global `config.json`, `opencode.json`,
+//!   `opencode.jsonc` of `~/.config/opencode`; then `opencode.json` and
+//!   `opencode.jsonc` of every folder from the worktree down to the root
+//!   (`.jsonc` after `.json` in each folder).
+//! - **Config directories**, after all of those: `~/.config/opencode`,
+//!   the root's `.opencode`, each parent's `.opencode` up to the worktree
+//!   (nearest first, so a parent's wins over the root's), `~/.opencode`.
+//!   Each `.opencode` brings its `opencode.json` then `opencode.jsonc`;
+//!   each directory its `{command,commands}/**/*.md` and
+//!   `{plugin,plugins}/*.{ts,js}`.
+//! - The **managed** config an administrator writes (`/etc/opencode` on
+//!   Linux), last.
+//! - **Skill folders**, in OpenCode's scan order: `~/.claude/skills`,
+//!   `~/.agents/skills`, then `.claude/skills` and `.agents/skills` of
+//!   every folder from the root up to the worktree, then
+//!   `{skill,skills}` of each config directory; `skills.paths` come last
+//!   ([`super::skills`]).
+//!
+//! What OpenCode reads from its environment (`OPENCODE_CONFIG`,
+//! `OPENCODE_CONFIG_DIR`, `OPENCODE_CONFIG_CONTENT`, the `OPENCODE_DISABLE_*`
+//! switches) is not modelled: openwork describes OpenCode started without
+//! them.
+
+use crate::workspace::{Workspace, io, written};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Where an item comes from, as listings say it (`origin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A file of the workspace itself: its `opencode.json(c)`, `.opencode/`.
+    Project,
+    /// A folder above the workspace, up to the worktree.
+    Parent,
+    /// The user's config folder, `~/.config/opencode`.
+    Global,
+    /// `~/.opencode`.
+    Home,
+    /// The administrator's config (`/etc/opencode`).
+    Managed,
+    /// A `.claude/skills` folder (the user's or the project's).
+    Claude,
+    /// An `.agents/skills` folder (the user's or the project's).
+    Agents,
+    /// A folder listed in `skills.paths`.
+    Paths,
+}
+
+/// One place something is read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub path: PathBuf,
+    pub origin: Origin,
+    /// The user's or the administrator's, not the project's: listed only
+    /// when global items are asked for.
+    pub user_wide: bool,
+}
+
+/// A config directory: a place for commands, plugins and skills, and for
+/// `.opencode` folders a place for config files too.
+#[derive(Debug, Clone)]
+pub struct ConfigDir {
+    pub place: Place,
+    /// `opencode.json` and `opencode.jsonc` are read in it (not in
+    /// `~/.config/opencode`, whose files are read first of all).
+    pub has_config: bool,
+}
+
+/// The places of one workspace.
+#[derive(Debug, Clone)]
+pub struct Layers {
+    root: PathBuf,
+    /// Folders from the worktree (or `/`) down to the root, top first.
+    folders: Vec<PathBuf>,
+    /// The git top-level, if the root is in a git repository.
+    worktree: Option<PathBuf>,
+    global: Option<crate::workspace::GlobalDirs>,
+}
+
+impl Layers {
+    pub fn of(ws: &Workspace) -> Layers {
+        let root = ws.root().to_path_buf();
+        let mut up: Vec<PathBuf> = root.ancestors().map(Path::to_path_buf).collect();
+        let worktree = up.iter().position(|d| io::exists(&d.join(".git")));
+        if let Some(i) = worktree {
+            up.truncate(i + 1);
+        }
+        let worktree = worktree.map(|_| up[up.len() - 1].clone());
+        up.reverse();
+        Layers {
+            root,
+            folders: up,
+            worktree,
+            global: ws.global().cloned(),
+        }
+    }
+
+    /// The git top-level, or `None` outside git (OpenCode then reads every
+    /// folder up to `/`).
+    pub fn worktree(&self) -> Option<&Path> {
+        self.worktree.as_deref()
+    }
+
+    fn place(&self, path: PathBuf, origin: Origin, user_wide: bool) -> Place {
+        Place {
+            path,
+            origin,
+            user_wide,
+        }
+    }
+
+    /// `Project` for the root, `Parent` above it.
+    fn folder_origin(&self, folder: &Path) -> Origin {
+        if folder == self.root {
+            Origin::Project
+        } else {
+            Origin::Parent
+        }
+    }
+
+    /// The config files read before the config directories, in order:
+    /// the global ones, then each folder's from the worktree down.
+    pub fn config_files(&self) -> Vec<Place> {
+        let mut out = Vec::new();
+        if let Some(g) = &self.global {
+            for name in ["config.json", "opencode.json", "opencode.jsonc"] {
+                out.push(self.place(g.opencode.join(name), Origin::Global, true));
+            }
+        }
+        for folder in &self.folders {
+            for name in ["opencode.json", "opencode.jsonc"] {
+                out.push(self.place(folder.join(name), self.folder_origin(folder), false));
+            }
+        }
+        out
+    }
+
+    /// The config directories in OpenCode's order, each once.
+    pub fn config_dirs(&self) -> Vec<ConfigDir> {
+        let mut out: Vec<ConfigDir> = Vec::new();
+        let mut push = |place: Place, has_config: bool| {
+            if !out.iter().any(|d| d.place.path == place.path) {
+                out.push(ConfigDir { place, has_config });
+            }
+        };
+        if let Some(g) = &self.global {
+            push(self.place(g.opencode.clone(), Origin::Global, true), false);
+        }
+        for folder in self.folders.iter().rev() {
+            let origin = self.folder_origin(folder);
+            push(self.place(folder.join(".opencode"), origin, false), true);
+        }
+        if let Some(g) = &self.global {
+            push(
+                self.place(g.home.join(".opencode"), Origin::Home, true),
+                true,
+            );
+        }
+        out
+    }
+
+    /// The administrator's config files, read last of all.
+    pub fn managed_files(&self) -> Vec<Place> {
+        let Some(dir) = self.global.as_ref().and_then(|g| g.managed.as_ref()) else {
+            return Vec::new();
+        };
+        ["opencode.json", "opencode.jsonc"]
+            .iter()
+            .map(|n| self.place(dir.join(n), Origin::Managed, true))
+            .collect()
+    }
+
+    /// The skill folders in OpenCode's scan order, each once
+    /// (`skills.paths` excepted).
+    pub fn skill_dirs(&self) -> Vec<Place> {
+        let mut out: Vec<Place> = Vec::new();
+        let mut push = |place: Place| {
+            if !out.iter().any(|p| p.path == place.path) {
+                out.push(place);
+            }
+        };
+        if let Some(g) = &self.global {
+            push(self.place(g.claude.join("skills"), Origin::Claude, true));
+            push(self.place(g.home.join(".agents/skills"), Origin::Agents, true));
+        }
+        for folder in self.folders.iter().rev() {
+            push(self.place(folder.join(".claude/skills"), Origin::Claude, false));
+            push(self.place(folder.join(".agents/skills"), Origin::Agents, false));
+        }
+        for dir in self.config_dirs() {
+            for name in ["skill", "skills"] {
+                let mut place = dir.place.clone();
+                place.path = place.path.join(name);
+                push(place);
+            }
+        }
+        out
+    }
+
+    /// Whether openwork edits the file at `path` in place: it lies in the
+    /// workspace, is reached through no link, and is one of the places
+    /// openwork writes (`workspace::written`).
+    pub fn editable(&self, ws: &Workspace, path: &Path) -> bool {
+        path.strip_prefix(&self.root)
+            .is_ok_and(|rel| written::writes(rel) && ws.reachable(path))
+    }
+}

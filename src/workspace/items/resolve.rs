@@ -1,0 +1,530 @@
+//! What OpenCode resolves for a workspace, read from every place of
+//! [`super::layers`] in its order, and where each item comes from.
+//!
+//! Merging is OpenCode's: objects merge deeply, later files winning key by
+//! key; arrays are replaced, except `instructions` (joined, each once) and
+//! `plugin` (joined, then one entry per plugin: a later entry of the same
+//! package replaces an earlier one, at the later one's place). Commands
+//! from `command/**/*.md` files merge over inline `command` entries, in the
+//! order of their directories. A file that does not parse reads as absent
+//! unless openwork edits it (then reading fails with its place, as for the
+//! main config); OpenCode itself would refuse to start.
+
+use super::config::read_config_file;
+use super::layers::{ConfigDir, Layers, Origin, Place};
+use super::validate;
+use super::walk::{self, Links};
+use crate::Result;
+use crate::workspace::formats::frontmatter::{self, str_field};
+use crate::workspace::formats::opencode::plugin;
+use crate::workspace::{Workspace, absolute, io};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// A place's rank in OpenCode's reading order: a later rank wins. The
+/// second number orders the files of one directory.
+pub type Rank = (usize, usize);
+
+/// One definition of an item.
+#[derive(Debug, Clone)]
+pub struct Def {
+    /// The file that defines it.
+    pub place: Place,
+    /// openwork edits this file in place.
+    pub editable: bool,
+    pub rank: Rank,
+    /// An entry of a config file (not a command or plugin file).
+    pub inline: bool,
+}
+
+/// An item defined by name (an MCP server, a command): its merged value
+/// and every definition, lowest rank first (the last one wins).
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub name: String,
+    pub value: Map<String, Value>,
+    pub defs: Vec<Def>,
+}
+
+/// Where a listed item comes from, in the fields every item has
+/// (docs/api.md#where-an-item-comes-from).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provenance {
+    /// The file whose definition wins.
+    pub file: String,
+    pub origin: Origin,
+    /// openwork edits (or removes) it in place.
+    pub editable: bool,
+}
+
+impl Provenance {
+    pub fn of(place: &Place, editable: bool) -> Provenance {
+        Provenance {
+            file: place.path.display().to_string(),
+            origin: place.origin,
+            editable,
+        }
+    }
+}
+
+/// The files of other definitions, as an item lists them.
+pub fn files_of<'a>(defs: impl IntoIterator<Item = &'a Def>) -> Vec<String> {
+    defs.into_iter()
+        .map(|d| d.place.path.display().to_string())
+        .collect()
+}
+
+impl Def {
+    pub fn provenance(&self) -> Provenance {
+        Provenance::of(&self.place, self.editable)
+    }
+
+    /// The file, relative to the workspace when inside it.
+    pub fn file_label(&self, ws: &Workspace) -> String {
+        ws.relative(&self.place.path)
+    }
+
+    /// `409 conflict`: `what` is defined (also) in this file, which
+    /// openwork does not edit; `details.file` names it.
+    pub fn read_only(&self, ws: &Workspace, what: &str, consequence: &str) -> crate::Error {
+        crate::Error::new(
+            crate::Code::Conflict,
+            format!(
+                "{what} is defined in {}, which openwork does not edit{consequence}",
+                self.file_label(ws)
+            ),
+        )
+        .with_details(serde_json::json!({ "file": self.place.path.display().to_string() }))
+    }
+}
+
+impl Named {
+    pub fn winner(&self) -> &Def {
+        // Never empty: a Named is made with its first definition.
+        &self.defs[self.defs.len() - 1]
+    }
+}
+
+/// One plugin OpenCode loads.
+#[derive(Debug, Clone)]
+pub struct Plugin {
+    /// As written (a plugin file's is its `file://` URL).
+    pub spec: String,
+    /// The options of a `[spec, {options}]` entry.
+    pub options: Option<Map<String, Value>>,
+    /// What two entries are the same plugin by: the package name, or the
+    /// `file://` URL a path stands for.
+    pub key: String,
+    /// The `file://` URL OpenCode loads for a path or a plugin file.
+    pub url: Option<String>,
+    pub def: Def,
+    /// Found in a `plugin(s)/` folder rather than listed in a config.
+    pub is_file: bool,
+    /// Earlier entries of the same plugin, which this one replaced.
+    pub replaced: Vec<Def>,
+}
+
+/// The resolved workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    /// The merged config, as OpenCode holds it: `plugin` resolved (paths
+    /// as `file://` URLs), `mcp` and `command` merged, `{env:…}` and
+    /// `{file:…}` as written.
+    pub config: Map<String, Value>,
+    pub mcp: Vec<Named>,
+    pub commands: Vec<Named>,
+    pub plugins: Vec<Plugin>,
+    /// Every config file that exists, in reading order, with whether
+    /// openwork edits it.
+    pub files: Vec<(Place, bool)>,
+    /// The rank of the main config (`Workspace::opencode_config`), where
+    /// new config entries go, present or not.
+    pub main_rank: Rank,
+    /// The rank of a new file in the root's `.opencode/commands`.
+    pub new_command_rank: Rank,
+}
+
+/// Reads every place and merges it.
+pub fn resolve(ws: &Workspace) -> Result<Resolved> {
+    let layers = Layers::of(ws);
+    let mut r = Resolved::default();
+    let mut group = 0;
+    let main = ws.opencode_config();
+    for place in layers.config_files() {
+        if place.path == main {
+            r.main_rank = (group, 0);
+        }
+        r.config_file(ws, &layers, place, group)?;
+        group += 1;
+    }
+    for dir in layers.config_dirs() {
+        if dir.has_config {
+            for name in ["opencode.json", "opencode.jsonc"] {
+                let mut place = dir.place.clone();
+                place.path = place.path.join(name);
+                r.config_file(ws, &layers, place, group)?;
+                group += 1;
+            }
+        }
+        if dir.place.path == ws.dot_opencode() {
+            r.new_command_rank = (group, usize::MAX);
+        }
+        r.command_files(ws, &layers, &dir, group);
+        group += 1;
+        r.plugin_files(ws, &layers, &dir, group);
+        group += 1;
+    }
+    for place in layers.managed_files() {
+        r.config_file(ws, &layers, place, group)?;
+        group += 1;
+    }
+    r.finish();
+    Ok(r)
+}
+
+impl Resolved {
+    fn config_file(
+        &mut self,
+        ws: &Workspace,
+        layers: &Layers,
+        place: Place,
+        group: usize,
+    ) -> Result<()> {
+        let editable = layers.editable(ws, &place.path);
+        let value = match read_config_file(ws, &place.path) {
+            Ok(Some(value)) => value,
+            Ok(None) => return Ok(()),
+            Err(e) if editable => return Err(e),
+            Err(_) => return Ok(()),
+        };
+        self.files.push((place.clone(), editable));
+        let def = Def {
+            place,
+            editable,
+            rank: (group, 0),
+            inline: true,
+        };
+        let base = def
+            .place
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for (key, v) in value.iter() {
+            match key.as_str() {
+                "plugin" => {
+                    let entries = match v {
+                        Value::Array(items) => items.iter().collect(),
+                        one @ Value::String(_) => vec![one],
+                        _ => Vec::new(),
+                    };
+                    for entry in entries {
+                        if let Some((spec, options)) = plugin::parts(entry) {
+                            self.add_plugin(spec, options.cloned(), &base, def.clone(), false);
+                        }
+                    }
+                }
+                "instructions" => {
+                    let list = self
+                        .config
+                        .entry("instructions")
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let (Value::Array(all), Value::Array(new)) = (list, v) {
+                        for item in new {
+                            if !all.contains(item) {
+                                all.push(item.clone());
+                            }
+                        }
+                    }
+                }
+                "mcp" | "command" => {
+                    let Some(entries) = v.as_object() else {
+                        continue;
+                    };
+                    let list = if key == "mcp" {
+                        &mut self.mcp
+                    } else {
+                        &mut self.commands
+                    };
+                    for (name, entry) in entries {
+                        if let Some(entry) = entry.as_object() {
+                            merge_named(list, name, entry, def.clone());
+                        }
+                    }
+                }
+                _ => merge_key(&mut self.config, key, v),
+            }
+        }
+        Ok(())
+    }
+
+    /// `{command,commands}/**/*.md` of a config directory.
+    fn command_files(&mut self, ws: &Workspace, layers: &Layers, dir: &ConfigDir, group: usize) {
+        let mut within = 0;
+        for sub in ["command", "commands"] {
+            let base = dir.place.path.join(sub);
+            for path in walk::files(ws, &base, true, Links::Skip, |n| n.ends_with(".md")) {
+                let Ok(Some(parsed)) = ws.cached_child(&path, "command", parse_command) else {
+                    continue;
+                };
+                let Some(parsed) = parsed.as_ref() else {
+                    continue;
+                };
+                let name = match &parsed.name {
+                    Some(name) => name.clone(),
+                    None => command_name(&base, &path),
+                };
+                let def = file_def(ws, layers, dir, &path, (group, within));
+                within += 1;
+                merge_named(&mut self.commands, &name, &parsed.fields, def);
+            }
+        }
+    }
+
+    /// `{plugin,plugins}/*.{ts,js}` of a config directory (not deeper).
+    fn plugin_files(&mut self, ws: &Workspace, layers: &Layers, dir: &ConfigDir, group: usize) {
+        let mut within = 0;
+        for sub in ["plugin", "plugins"] {
+            let folder = dir.place.path.join(sub);
+            let is_plugin = |n: &str| n.ends_with(".ts") || n.ends_with(".js");
+            for path in walk::files(ws, &folder, false, Links::ByName, is_plugin) {
+                let url = file_url(&path);
+                let def = file_def(ws, layers, dir, &path, (group, within));
+                within += 1;
+                self.add_plugin(&url, None, Path::new("/"), def, true);
+            }
+        }
+    }
+
+    fn add_plugin(
+        &mut self,
+        spec: &str,
+        options: Option<Map<String, Value>>,
+        base: &Path,
+        def: Def,
+        is_file: bool,
+    ) {
+        let url = plugin_url(spec, base);
+        let key = plugin_key(spec, base);
+        let mut replaced = Vec::new();
+        if let Some(i) = self.plugins.iter().position(|p| p.key == key) {
+            let old = self.plugins.remove(i);
+            replaced.extend(old.replaced);
+            replaced.push(old.def);
+        }
+        self.plugins.push(Plugin {
+            spec: spec.to_string(),
+            options,
+            key,
+            url,
+            def,
+            is_file,
+            replaced,
+        });
+    }
+
+    /// The merged config gets the resolved plugins, servers and commands.
+    fn finish(&mut self) {
+        if !self.plugins.is_empty() {
+            let list = self
+                .plugins
+                .iter()
+                .map(|p| {
+                    let spec = Value::String(p.url.clone().unwrap_or_else(|| p.spec.clone()));
+                    match &p.options {
+                        Some(o) => Value::Array(vec![spec, Value::Object(o.clone())]),
+                        None => spec,
+                    }
+                })
+                .collect();
+            self.config.insert("plugin".into(), Value::Array(list));
+        }
+        for (key, list) in [("mcp", &self.mcp), ("command", &self.commands)] {
+            if !list.is_empty() {
+                let map = list
+                    .iter()
+                    .map(|n| (n.name.clone(), Value::Object(n.value.clone())))
+                    .collect();
+                self.config.insert(key.into(), Value::Object(map));
+            }
+        }
+    }
+}
+
+/// The definition a file of a config directory (a command or plugin file)
+/// makes.
+fn file_def(ws: &Workspace, layers: &Layers, dir: &ConfigDir, path: &Path, rank: Rank) -> Def {
+    let mut place = dir.place.clone();
+    place.path = path.to_path_buf();
+    Def {
+        editable: layers.editable(ws, path),
+        place,
+        rank,
+        inline: false,
+    }
+}
+
+/// A command file as OpenCode reads it: its fields and template, and the
+/// name its frontmatter gives. Frontmatter that does not parse makes the
+/// whole file the template, with no fields.
+pub(crate) struct ParsedCommand {
+    pub(crate) name: Option<String>,
+    pub(crate) fields: Map<String, Value>,
+}
+
+pub(crate) fn parse_command(bytes: &[u8]) -> Option<ParsedCommand> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut fields = Map::new();
+    let mut name = None;
+    let template = match frontmatter::parse(text) {
+        Ok(doc) => {
+            let front = doc.front.unwrap_or_default();
+            for key in ["description", "agent", "model", "variant"] {
+                if let Some(v) = str_field(&front, key) {
+                    fields.insert(key.into(), Value::String(v.to_string()));
+                }
+            }
+            if let Some(b) = front.get("subtask").and_then(Value::as_bool) {
+                fields.insert("subtask".into(), Value::Bool(b));
+            }
+            name = str_field(&front, "name").map(str::to_string);
+            doc.body.trim().to_string()
+        }
+        Err(_) => text.trim().to_string(),
+    };
+    fields.insert("template".into(), Value::String(template));
+    Some(ParsedCommand { name, fields })
+}
+
+/// `git/commit` for `<base>/git/commit.md`.
+pub(crate) fn command_name(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let text = rel.to_string_lossy().replace('\\', "/");
+    text.strip_suffix(".md").unwrap_or(&text).to_string()
+}
+
+fn merge_named(list: &mut Vec<Named>, name: &str, entry: &Map<String, Value>, def: Def) {
+    match list.iter_mut().find(|n| n.name == name) {
+        Some(named) => {
+            merge_map(&mut named.value, entry);
+            named.defs.push(def);
+        }
+        None => list.push(Named {
+            name: name.to_string(),
+            value: entry.clone(),
+            defs: vec![def],
+        }),
+    }
+}
+
+/// Objects merge key by key, anything else is replaced.
+fn merge_key(into: &mut Map<String, Value>, key: &str, value: &Value) {
+    match (into.get_mut(key), value) {
+        (Some(Value::Object(old)), Value::Object(new)) => merge_map(old, new),
+        _ => {
+            into.insert(key.to_string(), value.clone());
+        }
+    }
+}
+
+pub(crate) fn merge_map(into: &mut Map<String, Value>, from: &Map<String, Value>) {
+    for (k, v) in from {
+        merge_key(into, k, v);
+    }
+}
+
+/// What two plugin entries are the same plugin by: the `file://` URL a
+/// path or URL stands for (relative to `base`, the folder of the file
+/// that lists it), else the package name (`@acme/tools@1.2` →
+/// `@acme/tools`).
+pub fn plugin_key(spec: &str, base: &Path) -> String {
+    plugin_url(spec, base).unwrap_or_else(|| validate::plugin_name(spec))
+}
+
+/// The `file://` URL OpenCode loads for a spec that is a URL or a path
+/// (relative to the folder of the file that lists it): a folder with a
+/// `package.json` stands for itself, else for its `index.*` file.
+/// `None` for a package spec.
+fn plugin_url(spec: &str, base: &Path) -> Option<String> {
+    if spec.starts_with("file://") {
+        return Some(spec.to_string());
+    }
+    if !(spec.starts_with("./") || spec.starts_with("../") || spec.starts_with('/')) {
+        return None;
+    }
+    let path = absolute(&base.join(spec)).unwrap_or_else(|_| base.join(spec));
+    let path = if io::is_dir(&path) && !io::is_file(&path.join("package.json")) {
+        [
+            "index.ts",
+            "index.tsx",
+            "index.js",
+            "index.mjs",
+            "index.cjs",
+        ]
+        .iter()
+        .map(|i| path.join(i))
+        .find(|p| io::is_file(p))
+        .unwrap_or(path)
+    } else {
+        path
+    };
+    Some(file_url(&path))
+}
+
+/// `file://` and the absolute path, percent-encoded where a URL needs it.
+pub(crate) fn file_url(path: &Path) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const PATH: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
+    let text = path.to_string_lossy().replace('\\', "/");
+    format!("file://{}", utf8_percent_encode(&text, PATH))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn objects_merge_and_arrays_are_replaced() {
+        let mut a = json!({"mcp": {"m": {"environment": {"A": "1"}, "command": ["x"]}}, "l": [1]})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let b = json!({"mcp": {"m": {"environment": {"B": "2"}, "command": ["y"]}}, "l": [2]});
+        merge_map(&mut a, b.as_object().unwrap());
+        assert_eq!(
+            Value::Object(a),
+            json!({"mcp": {"m": {"environment": {"A": "1", "B": "2"}, "command": ["y"]}}, "l": [2]})
+        );
+    }
+
+    #[test]
+    fn command_names_are_paths() {
+        assert_eq!(
+            command_name(
+                Path::new("/p/commands"),
+                Path::new("/p/commands/git/commit.md")
+            ),
+            "git/commit"
+        );
+        let parsed = parse_command(b"---\nname: other\ndescription: d\n---\n\nBody\n").unwrap();
+        assert_eq!(parsed.name.as_deref(), Some("other"));
+        assert_eq!(
+            Value::Object(parsed.fields),
+            json!({"description": "d", "template": "Body"})
+        );
+        let broken = parse_command(b"---\nname: [\n---\nBody\n").unwrap();
+        assert_eq!(broken.fields["template"], "---\nname: [\n---\nBody");
+    }
+}
