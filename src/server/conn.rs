@@ -18,6 +18,11 @@
 //!   from one address, is not capped once its clients are known.
 //! - **Bounded buffers**: a connection's read and write buffers grow to
 //!   64 KiB at most, so connections that wait (for approval) hold little.
+//! - **Lingering close**: when the server ends a connection whose client is
+//!   still sending (a body over the limit answered 413), the rest is read
+//!   and thrown away for a moment ([`LINGER`]) before the socket closes, as
+//!   nginx and Apache do: closing with unread bytes makes the kernel send a
+//!   reset, and the client would lose the answer already sent.
 //! - **Graceful shutdown**: when `stop` turns true the listener closes and
 //!   open connections finish their current request.
 
@@ -55,6 +60,11 @@ pub fn peer_waiting(cap: usize) -> usize {
 
 /// A connection's read and write buffers, at most.
 const MAX_BUFFER: usize = 64 * 1024;
+
+/// How long, and how many bytes at most, a closed connection's client may
+/// still send before the socket closes (see the module's "Lingering close").
+const LINGER: Duration = Duration::from_secs(2);
+const LINGER_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Whether a connection has sent a whole authenticated request yet. The
 /// request handling finds it among the request's extensions and calls
@@ -161,6 +171,34 @@ pub fn connection_cap() -> usize {
     MAX_CONNECTIONS
 }
 
+/// Another handle on `stream`'s socket (a duplicated descriptor), or
+/// `None` if the system has none to spare (the connection then closes
+/// without lingering).
+fn second_handle(stream: &TcpStream) -> Option<std::net::TcpStream> {
+    #[cfg(unix)]
+    let handle = std::os::fd::AsFd::as_fd(stream).try_clone_to_owned();
+    #[cfg(windows)]
+    let handle = std::os::windows::io::AsSocket::as_socket(stream).try_clone_to_owned();
+    handle.ok().map(std::net::TcpStream::from)
+}
+
+/// Ends a connection hyper has finished with: says it is done sending
+/// (so the client sees the end of the answer), then reads and discards
+/// what the client still sends until it closes, for [`LINGER`] and
+/// [`LINGER_BYTES`] at most.
+async fn linger_close(socket: std::net::TcpStream) {
+    use tokio::io::AsyncReadExt;
+    let _ = socket.shutdown(std::net::Shutdown::Write);
+    if socket.set_nonblocking(true).is_err() {
+        return;
+    }
+    let Ok(socket) = TcpStream::from_std(socket) else {
+        return;
+    };
+    let mut rest = socket.take(LINGER_BYTES);
+    let _ = tokio::time::timeout(LINGER, tokio::io::copy(&mut rest, &mut tokio::io::sink())).await;
+}
+
 /// Accept errors that concern one connection only.
 fn is_connection_error(e: &std::io::Error) -> bool {
     matches!(
@@ -198,11 +236,17 @@ pub async fn serve(
                 req.extensions_mut().insert(standing.clone());
                 hyper::service::Service::call(&service, req)
             });
+        // A second handle on the socket keeps it open once hyper is done
+        // with it, for the lingering close.
+        let linger = second_handle(&stream);
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 // A client that hangs up or times out is not a server fault.
                 tracing::debug!("connection ended: {e}");
+            }
+            if let Some(socket) = linger {
+                linger_close(socket).await;
             }
             drop(slot);
         });

@@ -19,8 +19,9 @@ use std::time::Duration;
 use warp::http::HeaderValue;
 use warp::reply::Response;
 
-/// How long the reload call may take.
-const RELOAD_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long the reload call may take: disposing a project stops its MCP
+/// servers and language servers, which can take seconds on a busy machine.
+const RELOAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The header of a write's answer that says whether OpenCode sees it.
 pub const HEADER: &str = "x-openwork-opencode";
@@ -109,8 +110,15 @@ impl Reloader {
                 Reload::RestartRequired
             }
             Err(e) => {
+                let why = if e.is_timeout() {
+                    format!("no answer within {} s", RELOAD_TIMEOUT.as_secs())
+                } else if e.is_connect() {
+                    "it could not be reached".to_string()
+                } else {
+                    e.to_string()
+                };
                 tracing::warn!(
-                    "OpenCode at {base} could not be asked to reload {directory}: {e}; restart it to see the change"
+                    "OpenCode at {base} could not be asked to reload {directory} ({why}); restart it to see the change"
                 );
                 Reload::RestartRequired
             }

@@ -1111,6 +1111,27 @@ async fn bodies_over_one_mib_are_413() {
         answer.contains("\"code\":\"payload_too_large\""),
         "{answer}"
     );
+    // A client that goes on sending its body after the answer (as most
+    // HTTP clients do, reading only once the body is sent) can send all
+    // of it and then read the 413: the server reads and drops the rest
+    // before it closes. Closing with unread bytes would be a reset, which
+    // fails the client's next write and destroys the answer.
+    let answer = {
+        use std::io::{Read, Write};
+        let mut c = std::net::TcpStream::connect(s.addr()).unwrap();
+        c.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        c.write_all(head.as_bytes()).unwrap();
+        for (i, chunk) in big.as_bytes().chunks(64 * 1024).enumerate() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            c.write_all(chunk)
+                .unwrap_or_else(|e| panic!("body chunk {i} after the answer: {e}"));
+        }
+        let mut answer = String::new();
+        let _ = c.read_to_string(&mut answer);
+        answer
+    };
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 
     // A chunked body is cut off at the limit.
     let head = format!(
