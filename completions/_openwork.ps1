@@ -575,6 +575,7 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many entries, newest first')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
+            [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'The log of the user-wide OpenCode config''s writes (kept in openwork''s state folder)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -606,6 +607,7 @@ Register-ArgumentCompleter -Native -CommandName 'openwork' -ScriptBlock {
         'openwork;journal;discard' {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times')
+            [CompletionResult]::new('--global', '--global', [CompletionResultType]::ParameterName, 'The journal of the user-wide OpenCode config (kept in openwork''s state folder)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')

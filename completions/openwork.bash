@@ -343,7 +343,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__audit)
-            opts="-n -w -q -v -h -V --limit --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-n -w -q -v -h -V --limit --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,7 +755,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__journal__subcmd__discard)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -542,6 +542,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --limit 'How many entries, newest first'
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --global 'The log of the user-wide OpenCode config''s writes (kept in openwork''s state folder)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -571,6 +572,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
         &'openwork;journal;discard'= {
             cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
             cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --global 'The journal of the user-wide OpenCode config (kept in openwork''s state folder)'
             cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'

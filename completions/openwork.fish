@@ -329,6 +329,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand import" -s h -l help -
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s n -l limit -d 'How many entries, newest first' -r
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -l global -d 'The log of the user-wide OpenCode config\'s writes (kept in openwork\'s state folder)'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -344,6 +345,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fis
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -f -a "discard" -d 'Remove the workspace\'s journal without finishing the write it holds'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l global -d 'The journal of the user-wide OpenCode config (kept in openwork\'s state folder)'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l no-color -d 'Never use colour (also: NO_COLOR=1)'

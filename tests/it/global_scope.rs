@@ -496,3 +496,79 @@ async fn the_server_never_writes_the_user_wide_config() {
         "the server took the user-wide config's lock"
     );
 }
+
+/// The user-wide config's audit log and journal are openwork's, read and
+/// discarded with `--global`: a journal planted there stops global writes
+/// (and only those) until `journal discard --global` removes it.
+#[test]
+fn the_global_audit_log_and_journal_are_reached_with_global() {
+    let ws = Ws::new();
+    run(&ws, &["plugins", "add", "theirs", "--global"]).ok();
+    ws.run(&["plugins", "add", "mine"]).ok();
+    let out = run(&ws, &["--json", "audit", "--global"]).ok();
+    let items = out.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["target"], "theirs");
+    let out = ws.run(&["--json", "audit"]).ok();
+    assert_eq!(out.json()["items"][0]["target"], "mine");
+
+    let journal = ws.state_dir().join("global/journal.json");
+    std::fs::write(&journal, "{\"version\": 2, \"files\": []}\n").unwrap();
+    let home = files(ws.home.path());
+    let out = run(&ws, &["plugins", "add", "blocked", "--global"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("then run `openwork journal discard --global`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(files(ws.home.path()), home, "nothing written");
+    // The project's writes are not stopped.
+    ws.run(&["plugins", "add", "still-works"]).ok();
+    let out = run(&ws, &["journal", "discard", "--global"]).ok();
+    assert!(
+        out.stdout.contains("Discarded the journal"),
+        "{}",
+        out.stdout
+    );
+    assert!(!journal.exists());
+    run(&ws, &["plugins", "add", "blocked", "--global"]).ok();
+}
+
+/// `skills edit --global` edits a user-wide skill through the same path.
+#[test]
+fn a_user_wide_skill_is_edited_with_global() {
+    let ws = Ws::new();
+    let skill = skill_file(&ws);
+    run(
+        &ws,
+        &[
+            "skills",
+            "add",
+            "triage",
+            "--file",
+            skill.to_str().unwrap(),
+            "--global",
+        ],
+    )
+    .ok();
+    let project = ws.snapshot();
+    // Without --global it is not the project's to edit.
+    let mut c = ws.cmd_from(ws.path());
+    c.env("EDITOR", "sed -i.bak 's/Label/Sort/'")
+        .args(["skills", "edit", "triage"]);
+    let out = Output::from(c.output().unwrap());
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let mut c = ws.cmd_from(ws.path());
+    c.env("EDITOR", "sed -i.bak 's/Label/Sort/'")
+        .args(["skills", "edit", "triage", "--global"]);
+    let out = Output::from(c.output().unwrap()).ok();
+    assert_eq!(
+        out.stdout,
+        "✓ Update skill triage (~/.config/opencode/skills/triage/SKILL.md)\n"
+    );
+    let text = std::fs::read_to_string(global(&ws).join("skills/triage/SKILL.md")).unwrap();
+    assert!(text.contains("Sort them."), "{text}");
+    assert_eq!(ws.snapshot(), project);
+}

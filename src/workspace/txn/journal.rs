@@ -227,9 +227,14 @@ fn hex(text: &[u8]) -> Option<[u8; 32]> {
 /// journal and the command that discards it.
 fn refused(ws: &Workspace, why: Refused) -> Error {
     let rel = ws.relative(&ws.journal_file());
+    let run = if ws.is_global() {
+        format!("`{DISCARD} --global`")
+    } else {
+        format!("`{DISCARD}` in the workspace")
+    };
     let say = |reason: &str| {
         format!(
-            "{rel} holds an interrupted write that openwork cannot vouch for ({reason}); nothing was changed, and writes stay stopped until it is gone: look at it, then run `{DISCARD}` in the workspace"
+            "{rel} holds an interrupted write that openwork cannot vouch for ({reason}); nothing was changed, and writes stay stopped until it is gone: look at it, then run {run}"
         )
     };
     let mut e = Error::new(Code::Conflict, say(&why.public))
