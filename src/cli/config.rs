@@ -106,7 +106,11 @@ pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> CmdResult {
                 &write,
                 |ws| config_key::plan_set(ws, &path, &value),
                 |ws| answer(ws, &path),
-            )
+            )?;
+            if !write.dry_run {
+                warn_if_overridden(ctx, &ws, &path, &value);
+            }
+            Ok(())
         }
         ConfigCmd::Unset { key, remove } => {
             let path = KeyPath::parse(&key)?;
@@ -252,6 +256,27 @@ fn not_set(ws: &Workspace, path: &KeyPath) -> Failure {
         format!("{} is not set in {file}", path.shown()),
     )
     .with_hint(hint)
+}
+
+/// A warning when a file OpenCode reads after the project's main config
+/// (`.opencode/opencode.jsonc`, the administrator's) sets the key
+/// otherwise: the value written is not the one OpenCode uses. The
+/// user-wide config is meant to be overridden by projects: no warning.
+/// Only for a plain value: objects merge, and some lists join.
+fn warn_if_overridden(ctx: &Ctx, ws: &Workspace, path: &KeyPath, value: &Value) {
+    if ws.is_global() || value.is_object() || value.is_array() {
+        return;
+    }
+    let Ok(Some(used)) = ws.read(|ws| config_key::get_resolved(ws, path)) else {
+        return;
+    };
+    if &used != value {
+        ctx.out.aside(&format!(
+            "warning: another file OpenCode reads after {} sets {} to {used}: OpenCode uses that (`openwork config show --resolved` lists the files)",
+            shown_path(ws, &ws.opencode_config()),
+            path.shown(),
+        ));
+    }
 }
 
 /// What `config set` and `config unset` print with `--json`: the key and

@@ -290,3 +290,23 @@ fn values_from_the_file_cannot_drive_the_terminal() {
     let shown = crate::support::terminal(80, &line);
     assert!(shown.contains("me\\u{1b}[2J"), "{shown}");
 }
+
+/// A value another file OpenCode reads later overrides is written, and
+/// said to be overridden.
+#[test]
+fn set_warns_when_a_later_file_overrides_the_value() {
+    let ws = workspace();
+    ws.write(".opencode/opencode.jsonc", "{\"share\": \"manual\"}\n");
+    let out = ws.run(&["config", "set", "share", "disabled"]).ok();
+    assert_eq!(out.stdout, "✓ Set share (opencode.jsonc)\n");
+    assert!(
+        out.stderr.contains(
+            "warning: another file OpenCode reads after opencode.jsonc sets share to \"manual\""
+        ),
+        "{}",
+        out.stderr
+    );
+    // Not overridden: no warning.
+    let out = ws.run(&["config", "set", "model", "a/b"]).ok();
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
