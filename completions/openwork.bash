@@ -79,11 +79,20 @@ _openwork() {
             openwork__subcmd__commands,show)
                 cmd="openwork__subcmd__commands__subcmd__show"
                 ;;
+            openwork__subcmd__config,get)
+                cmd="openwork__subcmd__config__subcmd__get"
+                ;;
             openwork__subcmd__config,patch)
                 cmd="openwork__subcmd__config__subcmd__patch"
                 ;;
+            openwork__subcmd__config,set)
+                cmd="openwork__subcmd__config__subcmd__set"
+                ;;
             openwork__subcmd__config,show)
                 cmd="openwork__subcmd__config__subcmd__show"
+                ;;
+            openwork__subcmd__config,unset)
+                cmd="openwork__subcmd__config__subcmd__unset"
                 ;;
             openwork__subcmd__journal,discard)
                 cmd="openwork__subcmd__journal__subcmd__discard"
@@ -334,7 +343,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__audit)
-            opts="-n -w -q -v -h -V --limit --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-n -w -q -v -h -V --limit --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,7 +395,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__commands__subcmd__add)
-            opts="-t -f -d -w -q -v -h -V --template --file --description --agent --model --subtask --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-t -f -d -w -q -v -h -V --template --file --description --agent --model --subtask --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,7 +471,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__commands__subcmd__remove)
-            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,7 +537,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__config)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version show patch"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version show get set unset patch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -549,8 +558,30 @@ _openwork() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        openwork__subcmd__config__subcmd__get)
+            opts="-w -q -v -h -V --resolved --global --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         openwork__subcmd__config__subcmd__patch)
-            opts="-w -q -v -h -V --opencode --openwork --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --opencode --openwork --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,8 +610,52 @@ _openwork() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        openwork__subcmd__config__subcmd__set)
+            opts="-w -q -v -h -V --string --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         openwork__subcmd__config__subcmd__show)
             opts="-w -q -v -h -V --resolved --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__config__subcmd__unset)
+            opts="-w -q -v -h -V --if-exists --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,7 +755,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__journal__subcmd__discard)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -746,7 +821,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__add)
-            opts="-e -w -q -v -h -V --url --header --no-oauth --env --timeout --disabled --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-e -w -q -v -h -V --url --header --no-oauth --env --timeout --disabled --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,7 +863,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__add__subcmd__json)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -854,7 +929,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__remove)
-            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -898,7 +973,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__plugins__subcmd__add)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,7 +1017,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__plugins__subcmd__remove)
-            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1060,7 +1135,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__skills__subcmd__add)
-            opts="-d -f -w -q -v -h -V --description --file --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-d -f -w -q -v -h -V --description --file --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1098,7 +1173,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__skills__subcmd__edit)
-            opts="-w -q -v -h -V --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,7 +1217,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__skills__subcmd__remove)
-            opts="-w -q -v -h -V --if-exists --dry-run --workspace --json --quiet --no-color --verbose --help --version"
+            opts="-w -q -v -h -V --if-exists --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -64,6 +64,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -73,6 +74,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -114,6 +116,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-oauth -d 'Turn off OAuth for a remote server'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l disabled -d 'Add the server switched off'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -122,6 +125,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -131,6 +135,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -168,6 +173,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s f -l file -d 'Read the content from this file instead of standard input' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -176,6 +182,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from edit" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -185,6 +192,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand skills; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -225,6 +233,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l subtask -d 'Run as a subtask'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -234,21 +243,25 @@ complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_s
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand commands; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s q -l quiet -d 'Print nothing on success'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s h -l help -d 'Print help'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "show" -d 'Print the OpenCode and OpenWork config (as `GET …/config`)'
-complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show patch" -f -a "patch" -d 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -f -a "show" -d 'Print the OpenCode and OpenWork config (as `GET …/config`)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -f -a "get" -d 'Print one OpenCode setting by its key (`share`, `mcp.chrome`, `models["gpt-4.1"]`)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -f -a "set" -d 'Set one OpenCode setting by its key, in place (comments kept), checked against OpenCode\'s schema'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -f -a "unset" -d 'Remove one OpenCode setting by its key, in place (comments kept)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and not __fish_seen_subcommand_from show get set unset patch" -f -a "patch" -d 'Set top-level OpenCode keys and/or shallow-merge OpenWork keys'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l resolved -d 'Print what OpenCode makes of every file it reads (parents, user-wide, .opencode/), and those files'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -257,10 +270,40 @@ complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_see
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -l resolved -d 'Read what OpenCode resolves from every file it reads, not only the project\'s config file'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -l global -d 'Read the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -l string -d 'Take VALUE as a string even when it parses as JSON'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l opencode -d 'JSON object: each top-level key is set in the OpenCode config (comments elsewhere kept)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l openwork -d 'JSON object shallow-merged into .opencode/openwork.json' -r
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand config; and __fish_seen_subcommand_from patch" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -286,6 +329,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand import" -s h -l help -
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s n -l limit -d 'How many entries, newest first' -r
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand audit" -l global -d 'The log of the user-wide OpenCode config\'s writes (kept in openwork\'s state folder)'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
@@ -301,6 +345,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fis
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and not __fish_seen_subcommand_from discard" -f -a "discard" -d 'Remove the workspace\'s journal without finishing the write it holds'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l global -d 'The journal of the user-wide OpenCode config (kept in openwork\'s state folder)'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand journal; and __fish_seen_subcommand_from discard" -l no-color -d 'Never use colour (also: NO_COLOR=1)'

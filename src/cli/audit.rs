@@ -6,16 +6,19 @@ use serde_json::json;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  openwork audit\n  openwork --json audit --limit 200 | jq -r '.items[].summary'"
+    after_help = "Examples:\n  openwork audit\n  openwork --json audit --limit 200 | jq -r '.items[].summary'\n  openwork audit --global   # writes made with --global"
 )]
 pub struct AuditArgs {
     /// How many entries, newest first.
     #[arg(long, short = 'n', default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub limit: u64,
+    /// The log of the user-wide OpenCode config's writes (kept in openwork's state folder).
+    #[arg(long)]
+    pub global: bool,
 }
 
 pub fn run(ctx: &Ctx, args: AuditArgs) -> CmdResult {
-    let ws = ctx.workspace()?;
+    let ws = ctx.workspace_for(args.global)?;
     let items = ws.read(|ws| ws.audit_tail(args.limit as usize))?;
     if ctx.out.json {
         ctx.out.print_json(&json!({ "items": items }));

@@ -32,7 +32,7 @@ pub enum CommandsCmd {
     },
     /// Add or replace a command (git/commit writes .opencode/commands/git/commit.md).
     #[command(
-        after_help = "Examples:\n  openwork commands add review --template 'Review $ARGUMENTS' --description 'Review code'\n  openwork commands add deploy --file deploy.md --agent build --subtask"
+        after_help = "Examples:\n  openwork commands add review --template 'Review $ARGUMENTS' --description 'Review code'\n  openwork commands add deploy --file deploy.md --agent build --subtask\n  openwork commands add review --template 'Review $ARGUMENTS' --global  # every project"
     )]
     Add {
         /// Command name (a leading '/' is dropped).
@@ -70,7 +70,11 @@ pub enum CommandsCmd {
 }
 
 pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
-    let ws = ctx.workspace()?;
+    let ws = ctx.workspace_for(match &cmd {
+        CommandsCmd::List { .. } | CommandsCmd::Show { .. } => false,
+        CommandsCmd::Add { write, .. } => write.global,
+        CommandsCmd::Remove { remove, .. } => remove.write.global,
+    })?;
     match cmd {
         CommandsCmd::List { global } => {
             let mut items = ws.read(|ws| commands::list(ws, Scope::Workspace))?;
@@ -148,7 +152,10 @@ pub fn run(ctx: &Ctx, cmd: CommandsCmd) -> CmdResult {
                 &ws,
                 &write,
                 |ws| commands::plan_upsert(ws, &input),
-                |ws| Ok(json!({ "items": ws.read(|ws| commands::list(ws, Scope::Workspace))? })),
+                |ws| {
+                    let scope = super::report::commands_scope(ws);
+                    Ok(json!({ "items": ws.read(|ws| commands::list(ws, scope))? }))
+                },
             )
         }
         CommandsCmd::Remove { names, remove } => ctx.remove_each(

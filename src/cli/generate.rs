@@ -211,8 +211,14 @@ A write of several files that a crash interrupted; the next write (or \fBopenwor
 .I $OPENWORK_STATE_DIR/journal.key
 The key that seals the journal (mode 0600), in the user's state folder.
 .TP
-.I ~/.config/opencode/, ~/.claude/skills/
-Global configuration, read with \fB\-\-global\fR, never written.
+.I $OPENWORK_STATE_DIR/global/
+The lock, journal and audit log of the user-wide OpenCode config's writes (\fB\-\-global\fR).
+.TP
+.I ~/.config/opencode/
+The user-wide OpenCode config: listed with \fB\-\-global\fR; its \fIopencode.json(c)\fR, \fIskills/\fR and \fIcommands/\fR written only by a write given \fB\-\-global\fR, never by the server.
+.TP
+.I ~/.claude/skills/
+User-wide skills, listed with \fB\-\-global\fR, never written.
 "#;
 
 #[cfg(test)]

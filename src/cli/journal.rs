@@ -14,24 +14,29 @@ the file, then discard it with this command; nothing else is changed.
 
 Examples:
   cat .opencode/openwork/journal.json     # look first
-  openwork journal discard";
+  openwork journal discard
+  openwork journal discard --global   # the user-wide config's journal";
 
 #[derive(Debug, Subcommand)]
 #[command(after_help = AFTER_HELP)]
 pub enum JournalCmd {
     /// Remove the workspace's journal without finishing the write it holds.
     #[command(after_help = AFTER_HELP)]
-    Discard,
+    Discard {
+        /// The journal of the user-wide OpenCode config (kept in openwork's state folder).
+        #[arg(long)]
+        global: bool,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: JournalCmd) -> CmdResult {
     match cmd {
-        JournalCmd::Discard => discard(ctx),
+        JournalCmd::Discard { global } => discard(ctx, global),
     }
 }
 
-fn discard(ctx: &Ctx) -> CmdResult {
-    let ws = ctx.workspace()?;
+fn discard(ctx: &Ctx, global: bool) -> CmdResult {
+    let ws = ctx.workspace_for(global)?;
     let discarded = ws.discard_journal()?;
     if ctx.out.json {
         ctx.out.print_json(&json!({

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp list --global\n  openwork mcp remove chrome"
+    after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp list --global\n  openwork mcp add chrome --global -- npx -y chrome-devtools-mcp@latest\n  openwork mcp remove chrome"
 )]
 pub enum McpCmd {
     /// List the MCP servers OpenCode resolves (entries of every config file merged).
@@ -157,7 +157,12 @@ fn header(h: &str) -> Result<(&str, &str), Failure> {
 }
 
 pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
-    let ws = ctx.workspace()?;
+    let ws = ctx.workspace_for(match &cmd {
+        McpCmd::List { .. } | McpCmd::Get { .. } => false,
+        McpCmd::Add(args) => args.write.global,
+        McpCmd::AddJson { write, .. } => write.global,
+        McpCmd::Remove { remove, .. } => remove.write.global,
+    })?;
     match cmd {
         McpCmd::List { global } => {
             let items = ws.read(|ws| mcp::list(ws, global))?;
@@ -195,20 +200,26 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
                         let enabled = m.config.get("enabled").and_then(Value::as_bool)
                             != Some(false)
                             && m.disabled_by_tools != Some(true);
-                        vec![
-                            m.name.clone(),
+                        let mut row = vec![m.name.clone()];
+                        if global {
+                            row.push(scope_of(m).to_string());
+                        }
+                        row.extend([
                             kind,
                             target,
                             if enabled { "yes".into() } else { "no".into() },
                             super::shown_file(&ws, &m.from.file),
-                        ]
+                        ]);
+                        row
                     })
                     .collect();
-                ctx.out.table(
-                    &["NAME", "TYPE", "COMMAND / URL", "ENABLED", "FROM"],
-                    rows,
-                    "No MCP servers.",
-                );
+                // Both scopes appear only with --global: then a SCOPE column.
+                let headers: &[&str] = if global {
+                    &["NAME", "SCOPE", "TYPE", "COMMAND / URL", "ENABLED", "FROM"]
+                } else {
+                    &["NAME", "TYPE", "COMMAND / URL", "ENABLED", "FROM"]
+                };
+                ctx.out.table(headers, rows, "No MCP servers.");
             }
             Ok(())
         }
@@ -259,6 +270,15 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             mcp::plan_remove,
             answer,
         ),
+    }
+}
+
+/// `global` or `project`, as the other lists say it (the JSON's `source`
+/// says `config.global` or `config.project`).
+fn scope_of(item: &McpItem) -> &'static str {
+    match item.source.as_str() {
+        "config.global" => "global",
+        _ => "project",
     }
 }
 
@@ -331,9 +351,10 @@ fn described(ws: &Workspace, item: &McpItem) -> String {
     text
 }
 
-/// What `POST` and `DELETE …/mcp` answer: `{items}` of the workspace.
+/// What `POST` and `DELETE …/mcp` answer: `{items}` of the workspace
+/// (with `--global`, the user-wide ones).
 fn answer(ws: &Workspace) -> Result<Value, Error> {
-    Ok(json!({ "items": ws.read(|ws| mcp::list(ws, false))? }))
+    Ok(json!({ "items": ws.read(|ws| mcp::list(ws, ws.is_global()))? }))
 }
 
 #[cfg(test)]

@@ -151,14 +151,32 @@ pub fn default_workspace() -> Result<(PathBuf, String), Failure> {
 /// Where an item comes from, for people: relative to the workspace when
 /// it is inside it, `~/…` under the home folder, else the whole path.
 pub fn shown_file(ws: &Workspace, file: &str) -> String {
-    let path = std::path::Path::new(file);
-    if path.starts_with(ws.root()) {
+    shown_path(ws, std::path::Path::new(file))
+}
+
+/// [`shown_file`] for a path. Files of the user-wide config are always
+/// shown whole (`~/.config/opencode/opencode.jsonc`), so that a `--global`
+/// write never reads as one of the project's.
+pub fn shown_path(ws: &Workspace, path: &std::path::Path) -> String {
+    if path.starts_with(ws.root()) && !ws.is_global() {
         return ws.relative(path);
     }
     match home_dir().and_then(|h| path.strip_prefix(h).ok().map(|p| p.to_path_buf())) {
         Some(rest) => format!("~/{}", rest.display()),
-        None => file.to_string(),
+        None => path.display().to_string(),
     }
+}
+
+/// The folder a diff's paths are relative to: the workspace root, or for
+/// the user-wide config the home folder (`a/.config/opencode/…`).
+pub fn diff_root(ws: &Workspace) -> PathBuf {
+    if !ws.is_global() {
+        return ws.root().to_path_buf();
+    }
+    home_dir()
+        .filter(|h| ws.root().starts_with(h))
+        .or_else(|| ws.root().parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| ws.root().to_path_buf())
 }
 
 /// Whether `--flag` (or `--flag=…`) is on this process's command line,
@@ -188,6 +206,10 @@ pub struct WriteArgs {
     /// Print the diff that would be written and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else
+    /// ~/.config/opencode) instead of the workspace's; not with --workspace.
+    #[arg(long)]
+    pub global: bool,
 }
 
 /// Flags shared by every command that removes.
@@ -222,6 +244,28 @@ impl Ctx {
         let ws = Workspace::open(&path)?;
         self.out
             .debug(&format!("workspace {}: {why}", ws.root().display()));
+        Ok(ws)
+    }
+
+    /// The workspace a command edits: with `--global` the user-wide
+    /// OpenCode config (never together with `--workspace`), else
+    /// [`Ctx::workspace`].
+    pub fn workspace_for(&self, global: bool) -> Result<Workspace, Failure> {
+        if !global {
+            return self.workspace();
+        }
+        if !self.global.workspace.is_empty() {
+            return Err(usage(
+                "--global edits the user-wide OpenCode config: give it or --workspace, not both",
+            ));
+        }
+        // The one call: the server never opens the user-wide config.
+        #[allow(clippy::disallowed_methods)]
+        let ws = Workspace::open_global()?;
+        self.out.debug(&format!(
+            "the user-wide OpenCode config {} (--global)",
+            ws.root().display()
+        ));
         Ok(ws)
     }
 
@@ -336,7 +380,7 @@ impl Ctx {
         let (plan, _) = ws.write(&Actor::cli(), make)?;
         if !plan.is_noop() && self.out.verbose > 0 {
             // `-v` shows exactly what was written.
-            self.out.debug(&plan.diff(ws.root()));
+            self.out.debug(&plan.diff(&diff_root(ws)));
         }
         Ok(Some(plan))
     }
@@ -349,7 +393,7 @@ impl Ctx {
         if plan.is_noop() {
             self.out.info(&report::nothing_to_do(ws, plan));
         } else {
-            let files: Vec<String> = plan.edits.iter().map(|e| ws.relative(&e.path)).collect();
+            let files: Vec<String> = plan.edits.iter().map(|e| shown_path(ws, &e.path)).collect();
             self.out
                 .success(&format!("{} ({})", plan.summary, files.join(", ")));
         }

@@ -224,7 +224,7 @@ impl Output {
     /// `--dry-run`: what would be written, and nothing else (a plan that
     /// writes nothing is said by the caller, except with `--json`).
     pub fn dry_run(&self, ws: &Workspace, plan: &Plan) {
-        let diff = plan.diff(ws.root());
+        let diff = plan.diff(&super::diff_root(ws));
         if self.json {
             let paths: Vec<String> = plan
                 .paths()

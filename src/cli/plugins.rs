@@ -9,7 +9,7 @@ use openwork::workspace::{Workspace, validate};
 
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  openwork plugins list --global\n  openwork plugins add opencode-wakatime  # idempotent: safe in CI\n  openwork plugins remove opencode-wakatime --dry-run"
+    after_help = "Examples:\n  openwork plugins list --global\n  openwork plugins add opencode-wakatime  # idempotent: safe in CI\n  openwork plugins add opencode-wakatime --global  # every project\n  openwork plugins remove opencode-wakatime --dry-run"
 )]
 pub enum PluginsCmd {
     /// List the plugins OpenCode loads: config lists and plugin folders, one entry per plugin.
@@ -44,7 +44,11 @@ pub enum PluginsCmd {
 }
 
 pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
-    let ws = ctx.workspace()?;
+    let ws = ctx.workspace_for(match &cmd {
+        PluginsCmd::List { .. } => false,
+        PluginsCmd::Add { write, .. } => write.global,
+        PluginsCmd::Remove { remove, .. } => remove.write.global,
+    })?;
     match cmd {
         PluginsCmd::List { global } => {
             let list = ws.read(|ws| plugins::list(ws, global))?;
@@ -86,7 +90,8 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
     }
 }
 
-/// What `POST` and `DELETE …/plugins` answer: the workspace's plugins.
+/// What `POST` and `DELETE …/plugins` answer: the workspace's plugins
+/// (with `--global`, the user-wide ones).
 fn answer(ws: &Workspace) -> Result<PluginList, Error> {
-    ws.read(|ws| plugins::list(ws, false))
+    ws.read(|ws| plugins::list(ws, ws.is_global()))
 }

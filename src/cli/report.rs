@@ -4,12 +4,13 @@
 //! files is the plan's summary and the files.)
 
 use super::exit::{ExitStatus, Failure};
+use super::shown_path;
 use openwork::workspace::{Plan, Workspace, commands, config, mcp, plugins, skills, validate};
 use std::path::Path;
 
 /// The line of a write that changed nothing: what is already there.
 pub fn nothing_to_do(ws: &Workspace, plan: &Plan) -> String {
-    let config = ws.relative(&ws.opencode_config());
+    let config = shown_path(ws, &ws.opencode_config());
     let target = &plan.target;
     let already = match plan.action.as_str() {
         "plugins.add" => {
@@ -24,13 +25,14 @@ pub fn nothing_to_do(ws: &Workspace, plan: &Plan) -> String {
         "mcp.add" => format!("MCP server {target} is already in {config} as given"),
         "skills.upsert" => format!(
             "Skill {target} is already as given in {}",
-            ws.relative(&ws.skills_dir().join(target).join("SKILL.md"))
+            shown_path(ws, &ws.skills_dir().join(target).join("SKILL.md"))
         ),
         "commands.upsert" => format!(
             "Command {target} is already as given in {}",
-            ws.relative(&ws.commands_dir().join(format!("{target}.md")))
+            shown_path(ws, &ws.commands_dir().join(format!("{target}.md")))
         ),
         "config.patch" => "The config already holds these values".to_string(),
+        "config.set" => format!("{target} already holds this value in {config}"),
         "config.import" => "The workspace already holds what the document imports".to_string(),
         _ => format!("{}: already done", plan.summary),
     };
@@ -60,24 +62,26 @@ impl Removable {
     /// Where `remove` looks: a file or a folder of the workspace.
     fn place(self, ws: &Workspace) -> String {
         match self {
-            Removable::Plugin | Removable::McpServer => ws.relative(&ws.opencode_config()),
-            Removable::Skill => ws.relative(&ws.skills_dir()),
-            Removable::Command => ws.relative(&ws.commands_dir()),
+            Removable::Plugin | Removable::McpServer => shown_path(ws, &ws.opencode_config()),
+            Removable::Skill => shown_path(ws, &ws.skills_dir()),
+            Removable::Command => shown_path(ws, &ws.commands_dir()),
         }
     }
 
     /// The names `remove` could remove (an unreadable workspace has none:
     /// the write that follows reports why).
     fn names(self, ws: &Workspace) -> Vec<String> {
+        // A handle on the user-wide config lists the user-wide items.
+        let global = ws.is_global();
         let names = match self {
             Removable::Plugin => Ok(configured_plugins(ws)
                 .iter()
                 .map(|s| validate::plugin_name(s))
                 .collect()),
             Removable::McpServer => ws
-                .read(|ws| mcp::list(ws, false))
+                .read(|ws| mcp::list(ws, global))
                 .map(|items| items.into_iter().map(|m| m.name).collect()),
-            Removable::Skill => ws.read(|ws| skills::list(ws, false)).map(|items| {
+            Removable::Skill => ws.read(|ws| skills::list(ws, global)).map(|items| {
                 items
                     .into_iter()
                     .filter(|s| Path::new(&s.path).starts_with(ws.skills_dir()))
@@ -85,7 +89,7 @@ impl Removable {
                     .collect()
             }),
             Removable::Command => ws
-                .read(|ws| commands::list(ws, commands::Scope::Workspace))
+                .read(|ws| commands::list(ws, commands_scope(ws)))
                 .map(|items| items.into_iter().map(|c| c.name).collect()),
         };
         names.unwrap_or_default()
@@ -107,14 +111,14 @@ impl Removable {
         let mut hint = which_then(name, &names, &format!("{nouns} in {place}"));
         if let Removable::Skill = self
             && let Ok(Some(elsewhere)) = ws.read(|ws| {
-                Ok(skills::list(ws, false)?
+                Ok(skills::list(ws, ws.is_global())?
                     .into_iter()
                     .find(|s| s.name == name))
             })
         {
             hint = format!(
                 "{name} is in {}: openwork removes only the skills of {place}",
-                ws.relative(Path::new(&elsewhere.path))
+                shown_path(ws, Path::new(&elsewhere.path))
             );
         }
         Failure::new(
@@ -142,6 +146,16 @@ fn configured_plugins(ws: &Workspace) -> Vec<String> {
     ws.read(config::show)
         .map(|view| plugins::specs_of(view.opencode.get("plugin")))
         .unwrap_or_default()
+}
+
+/// The commands a handle edits: the project's, or with `--global` the
+/// user's.
+pub fn commands_scope(ws: &Workspace) -> commands::Scope {
+    if ws.is_global() {
+        commands::Scope::Global
+    } else {
+        commands::Scope::Workspace
+    }
 }
 
 fn capitalized(s: &str) -> String {

@@ -35,7 +35,7 @@ pub enum SkillsCmd {
     },
     /// Add or replace a project skill from a file or standard input.
     #[command(
-        after_help = "Examples:\n  openwork skills add release-notes --description 'Write release notes' --file notes.md\n  cat SKILL.md | openwork skills add release-notes"
+        after_help = "Examples:\n  openwork skills add release-notes --description 'Write release notes' --file notes.md\n  cat SKILL.md | openwork skills add release-notes\n  openwork skills add triage --file SKILL.md --global  # ~/.config/opencode/skills"
     )]
     Add {
         name: String,
@@ -97,7 +97,11 @@ pub fn read_content(file: Option<&PathBuf>, what: &str) -> Result<String, Failur
 }
 
 pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
-    let ws = ctx.workspace()?;
+    let ws = ctx.workspace_for(match &cmd {
+        SkillsCmd::List { .. } | SkillsCmd::Show { .. } => false,
+        SkillsCmd::Add { write, .. } | SkillsCmd::Edit { write, .. } => write.global,
+        SkillsCmd::Remove { remove, .. } => remove.write.global,
+    })?;
     match cmd {
         SkillsCmd::List { global } => {
             let items = ws.read(|ws| skills::list(ws, global))?;
@@ -107,12 +111,11 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
                 let rows = items
                     .iter()
                     .map(|s| {
-                        let path = Path::new(&s.path);
                         vec![
                             s.name.clone(),
                             s.description.clone(),
                             s.scope.clone(),
-                            ws.relative(path),
+                            super::shown_file(&ws, &s.path),
                         ]
                     })
                     .collect();
@@ -162,7 +165,7 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
             Removable::Skill,
             &names,
             skills::plan_delete,
-            |ws| Ok(json!({ "items": ws.read(|ws| skills::list(ws, false))? })),
+            |ws| Ok(json!({ "items": ws.read(|ws| skills::list(ws, ws.is_global()))? })),
         ),
     }
 }
@@ -177,7 +180,7 @@ fn edit(ctx: &Ctx, ws: &Workspace, name: &str, args: &WriteArgs) -> CmdResult {
         Ok(found) => found,
         Err(e) if e.code == Code::SkillNotFound => {
             let names: Vec<String> = ws
-                .read(|ws| skills::list(ws, false))?
+                .read(|ws| skills::list(ws, ws.is_global()))?
                 .into_iter()
                 .map(|s| s.name)
                 .collect();
@@ -191,8 +194,8 @@ fn edit(ctx: &Ctx, ws: &Workspace, name: &str, args: &WriteArgs) -> CmdResult {
             ExitStatus::Failure,
             format!(
                 "skill {name} is in {}: openwork edits only the skills of {}",
-                ws.relative(Path::new(&item.path)),
-                ws.relative(&ws.skills_dir())
+                super::shown_path(ws, Path::new(&item.path)),
+                super::shown_path(ws, &ws.skills_dir())
             ),
         )
         .with_hint(format!(
@@ -228,7 +231,7 @@ fn edit(ctx: &Ctx, ws: &Workspace, name: &str, args: &WriteArgs) -> CmdResult {
                     Code::Conflict,
                     format!(
                         "{} changed while the editor was open; nothing written",
-                        ws.relative(&file)
+                        super::shown_path(ws, &file)
                     ),
                 ));
             }

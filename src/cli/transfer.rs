@@ -28,8 +28,9 @@ pub struct ImportArgs {
     /// How to import each part: KEY=merge|replace for opencode, openwork, skills, commands (repeatable).
     #[arg(long, value_name = "KEY=MODE")]
     pub mode: Vec<String>,
-    #[command(flatten)]
-    pub write: WriteArgs,
+    /// Print the diff that would be written and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 pub fn export(ctx: &Ctx, args: ExportArgs) -> CmdResult {
@@ -66,9 +67,14 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> CmdResult {
             .ok_or_else(|| super::usage(format!("--mode {m:?} is not KEY=merge|replace")))?;
         doc.mode.set(k.trim(), v.trim())?;
     }
+    // A document is a project's: there is no user-wide import.
+    let write = WriteArgs {
+        dry_run: args.dry_run,
+        global: false,
+    };
     ctx.write(
         &ws,
-        &args.write,
+        &write,
         |ws| transfer::plan_import(ws, &doc),
         |_| Ok(serde_json::json!({ "ok": true })),
     )

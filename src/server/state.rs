@@ -74,6 +74,12 @@ impl WsEntry {
     /// Opens the workspace of one setting, with its read memo.
     pub fn open(settings: &Settings, w: &WorkspaceSetting) -> std::result::Result<WsEntry, String> {
         let ws = Workspace::open(&w.path).map_err(|e| e.message)?;
+        if ws.is_in_user_config() {
+            return Err(format!(
+                "{} is the user-wide OpenCode config, which the server never writes: serve a project, and edit the user-wide config with `openwork … --global`",
+                ws.root().display()
+            ));
+        }
         let memo = match Memo::weighed(super::reads::MEMO_BYTES, Kept::weight) {
             Ok(memo) => Some(memo),
             Err(e) => {

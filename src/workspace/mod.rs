@@ -28,8 +28,8 @@ use crate::{Code, Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
-pub use formats::{frontmatter, input, jsonc, opencode};
-pub use items::{commands, config, mcp, plugins, secrets, skills, transfer, validate};
+pub use formats::{frontmatter, input, jsonc, key_path, opencode};
+pub use items::{commands, config, config_key, mcp, plugins, secrets, skills, transfer, validate};
 pub use txn::audit::{self, Actor, AuditEntry};
 pub use txn::{Applied, FileEdit, Plan};
 
@@ -43,8 +43,24 @@ pub struct Workspace {
     /// The user's own state folder, outside every workspace: where the
     /// key that seals the journal lives (see [`user_state_dir`]).
     user_state: Option<PathBuf>,
+    /// Which configuration this handle edits: the project's, or the
+    /// user-wide one (only the CLI's `--global` opens that).
+    scope: Scope,
     /// Shared by clones, so a server's many handles read through one cache.
     cache: std::sync::Arc<io::Cache>,
+}
+
+/// What a [`Workspace`] handle edits (docs/cli.md#scopes---global).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// A project folder: its `opencode.json(c)` and `.opencode/`, with the
+    /// lock, journal and audit log in `.opencode/openwork/`.
+    Project,
+    /// The user-wide OpenCode config folder (`~/.config/opencode`): its
+    /// `opencode.json(c)`, `skills/` and `commands/`, with the lock,
+    /// journal and audit log in `global/` of openwork's state folder,
+    /// here `state`.
+    Global { state: PathBuf },
 }
 
 impl Workspace {
@@ -77,8 +93,77 @@ impl Workspace {
             name,
             global: GlobalDirs::from_env(),
             user_state: user_state_dir(),
+            scope: Scope::Project,
             cache: Default::default(),
         })
+    }
+
+    /// The user-wide OpenCode config folder (`$XDG_CONFIG_HOME/opencode`,
+    /// else `~/.config/opencode`) as a handle to edit, with the same rules
+    /// as a project: atomic, locked, links refused, comments kept. Its
+    /// lock, journal and audit log live in openwork's state folder
+    /// ([`user_state_dir`]), never in the config folder. The folder need
+    /// not exist yet: the first write creates it. Only the offline CLI
+    /// opens it; the server never does.
+    pub fn open_global() -> Result<Workspace> {
+        let global = GlobalDirs::from_env().ok_or_else(|| {
+            Error::new(
+                Code::WorkspaceNotFound,
+                "no home folder (set HOME) to find the user-wide OpenCode config in",
+            )
+        })?;
+        let state = user_state_dir().ok_or_else(|| {
+            Error::new(
+                Code::WorkspaceNotFound,
+                "no state folder for the user-wide config's lock and audit log (set OPENWORK_STATE_DIR)",
+            )
+        })?;
+        let root = absolute(&global.opencode)?;
+        if io::unrecorded_kind(&root).is_some_and(|k| k != io::Kind::Folder) {
+            return Err(Error::new(
+                Code::WorkspaceNotFound,
+                format!("{} is not a folder", root.display()),
+            ));
+        }
+        Ok(Workspace {
+            id: workspace_id(&root),
+            root,
+            name: "global".into(),
+            global: Some(global),
+            scope: Scope::Global {
+                state: absolute(&state)?,
+            },
+            user_state: Some(state),
+            cache: Default::default(),
+        })
+    }
+
+    /// Whether this project folder is the user-wide OpenCode config
+    /// folder or lies inside it: writes there would be user-wide, which
+    /// the server never makes.
+    pub fn is_in_user_config(&self) -> bool {
+        let config = GlobalDirs::from_env().map(|g| g.opencode);
+        config.is_some_and(|c| absolute(&c).is_ok_and(|c| self.root.starts_with(c)))
+    }
+
+    /// What this handle edits.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// Whether this handle edits the user-wide config.
+    pub fn is_global(&self) -> bool {
+        matches!(self.scope, Scope::Global { .. })
+    }
+
+    /// The folder the lock, journal and audit log are written beneath:
+    /// the workspace root, or for the user-wide config openwork's state
+    /// folder.
+    pub(crate) fn state_root(&self) -> &Path {
+        match &self.scope {
+            Scope::Project => &self.root,
+            Scope::Global { state } => state,
+        }
     }
 
     /// Replaces where global (read-only) configuration is looked for.
@@ -169,8 +254,13 @@ impl Workspace {
     pub fn opencode_config(&self) -> PathBuf {
         config_file_in(&self.root).unwrap_or_else(|| self.root.join("opencode.jsonc"))
     }
+    /// The project's `.opencode`; for the user-wide config, the config
+    /// folder itself (which holds `skills/` and `commands/` directly).
     pub fn dot_opencode(&self) -> PathBuf {
-        self.root.join(".opencode")
+        match self.scope {
+            Scope::Project => self.root.join(".opencode"),
+            Scope::Global { .. } => self.root.clone(),
+        }
     }
     pub fn openwork_config(&self) -> PathBuf {
         self.dot_opencode().join("openwork.json")
@@ -182,7 +272,10 @@ impl Workspace {
         self.dot_opencode().join("commands")
     }
     pub(crate) fn state_dir(&self) -> PathBuf {
-        self.dot_opencode().join("openwork")
+        match &self.scope {
+            Scope::Project => self.dot_opencode().join("openwork"),
+            Scope::Global { state } => state.join("global"),
+        }
     }
     pub fn audit_log(&self) -> PathBuf {
         self.state_dir().join("audit.jsonl")

@@ -19,11 +19,18 @@
 //! never through a plan), plugin files, `tui.json`, `.claude/`, `.agents/`,
 //! anything above the workspace or user-wide.
 //!
+//! In the user-wide config folder (`openwork … --global`, relative to
+//! `~/.config/opencode`), the same files without the `.opencode/` level:
+//! `opencode.json`, `opencode.jsonc`, and the skills and commands under
+//! `skills/`, `skill/`, `commands/`, `command/` ([`access_in`]). Never its
+//! `config.json`, `tui.json`, `package.json` or plugins.
+//!
 //! To teach openwork a new place, add its pattern to [`access`] (and a
 //! case to the test below).
 
+use super::Scope;
 use super::items::validate;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// What openwork may do to a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,24 +98,58 @@ pub(crate) fn access(rel: &Path) -> Option<Access> {
     }
 }
 
-/// Whether openwork may give the file at `rel` the bytes `after` (`None`:
-/// remove it).
-pub(crate) fn allows(rel: &Path, after: Option<&[u8]>) -> bool {
-    match access(rel) {
+/// A path of the user-wide config folder as the same place in a project
+/// (`skills/a/SKILL.md` → `.opencode/skills/a/SKILL.md`), or `None` for
+/// one that has no such place (`openwork.json`, `config.json`).
+fn as_project(rel: &Path) -> Option<PathBuf> {
+    let mut parts = rel.components();
+    let first = match parts.next()? {
+        Component::Normal(first) => first.to_str()?,
+        _ => return None,
+    };
+    let top = rel.components().count() == 1;
+    let placed = matches!(first, "opencode.json" | "opencode.jsonc") && top
+        || skills_folder(first)
+        || commands_folder(first);
+    placed.then(|| Path::new(".opencode").join(rel))
+}
+
+/// [`access`] for a file of a workspace of `scope`: relative to the
+/// project's root, or to the user-wide config folder.
+pub(crate) fn access_in(scope: &Scope, rel: &Path) -> Option<Access> {
+    match scope {
+        Scope::Project => access(rel),
+        Scope::Global { .. } => access(&as_project(rel)?),
+    }
+}
+
+/// Whether openwork may give the file at `rel` (relative to a workspace of
+/// `scope`) the bytes `after` (`None`: remove it).
+pub(crate) fn allows(scope: &Scope, rel: &Path, after: Option<&[u8]>) -> bool {
+    match access_in(scope, rel) {
         Some(Access::Write) => true,
         Some(Access::Remove) => after.is_none(),
         None => false,
     }
 }
 
-/// Whether openwork writes (creates, edits) the file at `rel`.
-pub(crate) fn writes(rel: &Path) -> bool {
-    access(rel) == Some(Access::Write)
+/// Whether openwork writes (creates, edits) the file at `rel` of a
+/// workspace of `scope`.
+pub(crate) fn writes(scope: &Scope, rel: &Path) -> bool {
+    access_in(scope, rel) == Some(Access::Write)
 }
 
-/// Whether openwork may remove the folder at `rel` once empty: a folder
-/// inside the places it keeps skills or commands in.
-pub(crate) fn removes_folder(rel: &Path) -> bool {
+/// Whether openwork may remove the folder at `rel` (of a workspace of
+/// `scope`) once empty: a folder inside the places it keeps skills or
+/// commands in.
+pub(crate) fn removes_folder(scope: &Scope, rel: &Path) -> bool {
+    match scope {
+        Scope::Project => removes_project_folder(rel),
+        Scope::Global { .. } => as_project(rel).is_some_and(|p| removes_project_folder(&p)),
+    }
+}
+
+fn removes_project_folder(rel: &Path) -> bool {
     let Some(parts) = parts(rel) else {
         return false;
     };
@@ -142,7 +183,7 @@ mod tests {
         ];
         for rel in write {
             assert_eq!(access(Path::new(rel)), Some(Access::Write), "{rel}");
-            assert!(allows(Path::new(rel), Some(b"x")), "{rel}");
+            assert!(allows(&Scope::Project, Path::new(rel), Some(b"x")), "{rel}");
         }
         let remove = [
             ".opencode/skills/.hidden/x",
@@ -152,8 +193,11 @@ mod tests {
         ];
         for rel in remove {
             assert_eq!(access(Path::new(rel)), Some(Access::Remove), "{rel}");
-            assert!(allows(Path::new(rel), None), "{rel}");
-            assert!(!allows(Path::new(rel), Some(b"x")), "{rel}");
+            assert!(allows(&Scope::Project, Path::new(rel), None), "{rel}");
+            assert!(
+                !allows(&Scope::Project, Path::new(rel), Some(b"x")),
+                "{rel}"
+            );
         }
         let never = [
             "",
@@ -182,7 +226,7 @@ mod tests {
         ];
         for rel in never {
             assert_eq!(access(Path::new(rel)), None, "{rel}");
-            assert!(!allows(Path::new(rel), None), "{rel}");
+            assert!(!allows(&Scope::Project, Path::new(rel), None), "{rel}");
         }
     }
 
@@ -193,7 +237,7 @@ mod tests {
             ".opencode/command/git",
             ".opencode/skills/a/b",
         ] {
-            assert!(removes_folder(Path::new(yes)), "{yes}");
+            assert!(removes_folder(&Scope::Project, Path::new(yes)), "{yes}");
         }
         for no in [
             ".opencode/skills",
@@ -202,7 +246,52 @@ mod tests {
             ".git/hooks",
             "../x",
         ] {
-            assert!(!removes_folder(Path::new(no)), "{no}");
+            assert!(!removes_folder(&Scope::Project, Path::new(no)), "{no}");
         }
+    }
+
+    /// The user-wide config folder: its config files, skills and commands,
+    /// nothing else of it.
+    #[test]
+    fn only_openworks_own_files_of_the_user_wide_config() {
+        let global = Scope::Global {
+            state: "/state".into(),
+        };
+        for rel in [
+            "opencode.jsonc",
+            "opencode.json",
+            "skills/a/SKILL.md",
+            "skill/a/b/notes.txt",
+            "commands/review.md",
+            "command/git/commit.md",
+        ] {
+            assert_eq!(
+                access_in(&global, Path::new(rel)),
+                Some(Access::Write),
+                "{rel}"
+            );
+        }
+        assert_eq!(
+            access_in(&global, Path::new("commands/has space.md")),
+            Some(Access::Remove)
+        );
+        for rel in [
+            "config.json",
+            "openwork.json",
+            "tui.json",
+            "package.json",
+            "plugins/x.js",
+            "node_modules/x/index.js",
+            ".opencode/opencode.json",
+            "skills",
+            "sub/opencode.json",
+            "../opencode.json",
+            "openwork/audit.jsonl",
+        ] {
+            assert_eq!(access_in(&global, Path::new(rel)), None, "{rel}");
+        }
+        assert!(removes_folder(&global, Path::new("skills/a")));
+        assert!(!removes_folder(&global, Path::new("skills")));
+        assert!(!removes_folder(&global, Path::new("plugins/a")));
     }
 }

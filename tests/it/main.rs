@@ -17,10 +17,12 @@
 mod approvals_cli;
 mod cli;
 mod cli_bad_input;
+mod config_key;
 mod crash;
 mod docs;
 mod everyday;
 mod fuzz_payloads;
+mod global_scope;
 mod handshake;
 mod journal;
 mod layers;

@@ -338,6 +338,50 @@ impl Formatter<'_> {
     }
 }
 
+/// Sets the value at `keys` (a key of the root object, a key of the
+/// object it holds, …), creating the objects missing on the way; every
+/// byte it does not replace is kept. A key on the way that holds
+/// something other than an object is `invalid_payload`.
+pub(crate) fn set_at(obj: &CstObject, keys: &[String], value: &Value) -> Result<()> {
+    let Some((key, rest)) = keys.split_first() else {
+        return Ok(());
+    };
+    match obj.get(key) {
+        Some(prop) if rest.is_empty() => prop.set_value(to_input(value)),
+        Some(prop) => {
+            let inner = prop.object_value().ok_or_else(|| {
+                Error::new(
+                    Code::InvalidPayload,
+                    format!("{key:?} holds a value that is not an object"),
+                )
+            })?;
+            return set_at(&inner, rest, value);
+        }
+        None => {
+            let nested = rest.iter().rev().fold(value.clone(), |inner, key| {
+                let mut map = Map::new();
+                map.insert(key.clone(), inner);
+                Value::Object(map)
+            });
+            obj.append(key, to_input(&nested));
+        }
+    }
+    Ok(())
+}
+
+/// Removes the key at `keys` (as [`set_at`] finds it) if it is there.
+/// Returns whether it was.
+pub(crate) fn remove_at(obj: &CstObject, keys: &[String]) -> bool {
+    match keys {
+        [] => false,
+        [key] => remove_key(obj, key),
+        [key, rest @ ..] => obj
+            .get(key)
+            .and_then(|prop| prop.object_value())
+            .is_some_and(|inner| remove_at(&inner, rest)),
+    }
+}
+
 /// Removes a top-level key if present. Returns whether it was there.
 pub(crate) fn remove_key(obj: &CstObject, key: &str) -> bool {
     match obj.get(key) {

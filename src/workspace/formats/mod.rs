@@ -6,8 +6,10 @@
 //! - [`frontmatter`]: Markdown with a YAML block on top (SKILL.md, commands).
 //! - [`input`]: JSON payloads read field by field with strict types.
 //! - [`opencode`]: OpenCode's config schema for what openwork writes.
+//! - [`key_path`]: a config key path (`mcp.chrome.timeout`, `models["gpt-4.1"]`).
 
 pub mod frontmatter;
 pub mod input;
 pub mod jsonc;
+pub mod key_path;
 pub mod opencode;

@@ -27,6 +27,6 @@ pub(crate) use read::{
 };
 pub use write::write_atomic;
 pub(crate) use write::{
-    append_line, clean_stale_temps, create_lock_file, put, remove_empty_folder, stale_temps,
-    temp_base,
+    append_line, clean_stale_temps, create_folder, create_lock_file, put, remove_empty_folder,
+    stale_temps, temp_base,
 };

@@ -33,6 +33,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| failed(parent, path, "write", e))
 }
 
+/// Creates `dir` and every missing folder above it, as the user named
+/// them (links above are followed): the user-wide OpenCode config folder
+/// and openwork's state folder before their first write. With `private`,
+/// the folders made are the owner's alone (`0700`).
+pub(crate) fn create_folder(dir: &Path, private: bool) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    builder
+        .create(dir)
+        .map_err(|e| Error::io("create the folder", dir, e))
+}
+
 /// The folder of `path` relative to `root`, and the file's name in it.
 fn split<'a>(root: &Path, path: &'a Path) -> Result<(&'a Path, &'a OsStr)> {
     let outside = || Error::new(Code::InvalidPath, "path is outside the workspace");

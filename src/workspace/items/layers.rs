@@ -25,6 +25,9 @@
 //!   `{skill,skills}` of each config directory; `skills.paths` come last
 //!   ([`super::skills`]).
 //!
+//! A handle on the user-wide config (`Workspace::open_global`) has the
+//! user-wide places alone: no project folder, no worktree.
+//!
 //! What OpenCode reads from its environment (`OPENCODE_CONFIG`,
 //! `OPENCODE_CONFIG_DIR`, `OPENCODE_CONFIG_CONTENT`, the `OPENCODE_DISABLE_*`
 //! switches) is not modelled: openwork describes OpenCode started without
@@ -90,6 +93,16 @@ pub struct Layers {
 impl Layers {
     pub fn of(ws: &Workspace) -> Layers {
         let root = ws.root().to_path_buf();
+        if ws.is_global() {
+            // The user-wide config alone: the places OpenCode reads in
+            // every project, and no project's.
+            return Layers {
+                root,
+                folders: Vec::new(),
+                worktree: None,
+                global: ws.global().cloned(),
+            };
+        }
         let mut up: Vec<PathBuf> = root.ancestors().map(Path::to_path_buf).collect();
         let worktree = up.iter().position(|d| io::exists(&d.join(".git")));
         if let Some(i) = worktree {
@@ -212,6 +225,6 @@ impl Layers {
     /// openwork writes (`workspace::written`).
     pub fn editable(&self, ws: &Workspace, path: &Path) -> bool {
         path.strip_prefix(&self.root)
-            .is_ok_and(|rel| written::writes(rel) && ws.reachable(path))
+            .is_ok_and(|rel| written::writes(ws.scope(), rel) && ws.reachable(path))
     }
 }

@@ -6,7 +6,8 @@
 //! - [`mcp`]: the MCP servers of the OpenCode config.
 //! - [`skills`]: `SKILL.md` folders.
 //! - [`commands`]: command files.
-//! - [`config`]: the two config files themselves, read and patched.
+//! - [`config`]: the two config files themselves, read and patched;
+//!   [`config_key`]: one setting of the OpenCode config by its key path.
 //! - [`layers`]: where OpenCode looks, in its order; [`resolve`]: what it
 //!   makes of all of it, each item with the file that defines it. Every
 //!   listing is a view of the resolution, so it shows what OpenCode uses.
@@ -20,6 +21,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod config_key;
 pub mod layers;
 pub mod mcp;
 pub mod plugins;

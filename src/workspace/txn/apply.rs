@@ -42,6 +42,12 @@ impl Workspace {
     /// The state folder must be the workspace's own: a link there would
     /// make the lock file (and the audit log) land outside it.
     pub(crate) fn lock(&self) -> Result<LockGuard> {
+        if self.is_global() {
+            // The user-wide config folder and the state folder may not
+            // exist before the first write.
+            io::create_folder(self.root(), false)?;
+            io::create_folder(self.state_root(), true)?;
+        }
         let guard = lock::exclusive(self)?;
         journal::recover(self)?;
         Ok(guard)
@@ -70,13 +76,13 @@ impl Workspace {
             return Ok(Applied { entry: None });
         }
         // The audit log is written too: never through a link.
-        io::check_inside(self.root(), &self.audit_log())?;
+        io::check_inside(self.state_root(), &self.audit_log())?;
         let mut changed = Vec::new();
         for edit in &plan.edits {
             io::check_inside(self.root(), &edit.path)?;
             // Only openwork's own files: the journal may name no other.
             let rel = edit.path.strip_prefix(self.root()).unwrap_or(&edit.path);
-            if !written::allows(rel, edit.after.as_deref()) {
+            if !written::allows(self.scope(), rel, edit.after.as_deref()) {
                 return Err(Error::new(
                     Code::InvalidPath,
                     format!("openwork does not write {}", self.relative(&edit.path)),

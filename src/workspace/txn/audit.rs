@@ -93,7 +93,7 @@ pub(crate) fn append(ws: &Workspace, entry: &AuditEntry) -> Result<()> {
     let mut line = serde_json::to_vec(entry)
         .map_err(|e| Error::io("encode the audit entry", &path, std::io::Error::other(e)))?;
     line.push(b'\n');
-    io::append_line(ws.root(), &path, "the audit log", line)
+    io::append_line(ws.state_root(), &path, "the audit log", line)
 }
 
 /// The newest `limit` entries, newest first. Lines that do not parse (a

@@ -134,14 +134,14 @@ pub(crate) fn begin(ws: &Workspace, edits: &[FileEdit], entry: &AuditEntry) -> R
         .map_err(|e| Error::io("encode the journal", &path, std::io::Error::other(e)))?;
     let seal = mac(&key, &bytes).finalize().into_bytes();
     bytes.extend_from_slice(format!("\n{SEAL}{seal:x}\n").as_bytes());
-    io::check_inside(ws.root(), &path)?;
-    io::put(ws.root(), &path, Some(&bytes), &ws.state_dir())
+    io::check_inside(ws.state_root(), &path)?;
+    io::put(ws.state_root(), &path, Some(&bytes), &ws.state_dir())
 }
 
 /// Removes the journal once its write is complete. Not synced: a journal
 /// that comes back after a crash is finished again, which changes nothing.
 pub(crate) fn end(ws: &Workspace) -> Result<()> {
-    io::put(ws.root(), &ws.journal_file(), None, &ws.state_dir())
+    io::put(ws.state_root(), &ws.journal_file(), None, &ws.state_dir())
 }
 
 /// Why a journal is refused: a reason fit for anyone, and one with the
@@ -227,9 +227,14 @@ fn hex(text: &[u8]) -> Option<[u8; 32]> {
 /// journal and the command that discards it.
 fn refused(ws: &Workspace, why: Refused) -> Error {
     let rel = ws.relative(&ws.journal_file());
+    let run = if ws.is_global() {
+        format!("`{DISCARD} --global`")
+    } else {
+        format!("`{DISCARD}` in the workspace")
+    };
     let say = |reason: &str| {
         format!(
-            "{rel} holds an interrupted write that openwork cannot vouch for ({reason}); nothing was changed, and writes stay stopped until it is gone: look at it, then run `{DISCARD}` in the workspace"
+            "{rel} holds an interrupted write that openwork cannot vouch for ({reason}); nothing was changed, and writes stay stopped until it is gone: look at it, then run {run}"
         )
     };
     let mut e = Error::new(Code::Conflict, say(&why.public))
@@ -242,7 +247,7 @@ fn refused(ws: &Workspace, why: Refused) -> Error {
 /// the lock just taken. `Ok(true)` when a write was finished.
 pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
     let path = ws.journal_file();
-    if io::check_inside(ws.root(), &path).is_err() {
+    if io::check_inside(ws.state_root(), &path).is_err() {
         return Ok(false); // the lock refuses such a workspace already
     }
     let Some(bytes) = io::read_optional(&path)? else {
@@ -258,7 +263,7 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
     for file in &journal.files {
         let after = file.after.as_ref().map(Content::bytes);
         let target = resolve(ws, &file.path)
-            .filter(|_| written::allows(Path::new(&file.path), after))
+            .filter(|_| written::allows(ws.scope(), Path::new(&file.path), after))
             .ok_or_else(|| {
                 refused(
                     ws,
@@ -317,13 +322,13 @@ impl Workspace {
     /// changes. `None` when there is no journal.
     pub fn discard_journal(&self) -> Result<Option<Discarded>> {
         let path = self.journal_file();
-        io::check_inside(self.root(), &path)?;
+        io::check_inside(self.state_root(), &path)?;
         if !io::exists(&path) && io::stale_temps(&path).is_empty() {
             return Ok(None);
         }
         // The lock alone: taking it through `lock()` would finish the journal.
         let _guard = lock::exclusive(self)?;
-        io::clean_stale_temps(self.root(), &path);
+        io::clean_stale_temps(self.state_root(), &path);
         let Some(bytes) = io::read_optional(&path)? else {
             return Ok(None);
         };

@@ -28,8 +28,8 @@ pub(super) struct ReadGuard {
 /// lock file (and the audit log) land outside it.
 pub(super) fn exclusive(ws: &Workspace) -> Result<LockGuard> {
     let path = ws.lock_file();
-    io::check_inside(ws.root(), &path)?;
-    let file = io::create_lock_file(ws.root(), &path)?;
+    io::check_inside(ws.state_root(), &path)?;
+    let file = io::create_lock_file(ws.state_root(), &path)?;
     file.lock().map_err(|e| Error::io("lock", &path, e))?;
     Ok(LockGuard { _file: file })
 }
@@ -40,7 +40,7 @@ pub(super) fn exclusive(ws: &Workspace) -> Result<LockGuard> {
 pub(super) fn shared(ws: &Workspace) -> Result<ReadGuard> {
     let path = ws.lock_file();
     // A linked state folder is not the workspace's: nothing to wait for.
-    if io::check_inside(ws.root(), &path).is_err() {
+    if io::check_inside(ws.state_root(), &path).is_err() {
         return Ok(ReadGuard { _file: None });
     }
     let Some(file) = io::lock_file::open_existing(&path)? else {

@@ -125,7 +125,7 @@ impl<'a> Draft<'a> {
     pub(crate) fn remove_folder(&mut self, dir: &Path) -> Result<()> {
         io::check_inside(self.ws.root(), dir)?;
         let rel = dir.strip_prefix(self.ws.root()).unwrap_or(dir);
-        if !crate::workspace::written::removes_folder(rel) {
+        if !crate::workspace::written::removes_folder(self.ws.scope(), rel) {
             return Err(Error::new(
                 Code::Internal,
                 format!("openwork does not remove {}", self.ws.relative(dir)),
@@ -143,7 +143,7 @@ impl<'a> Draft<'a> {
         }
         io::check_inside(self.ws.root(), path)?;
         let rel = path.strip_prefix(self.ws.root()).unwrap_or(path);
-        if crate::workspace::written::access(rel).is_none() {
+        if crate::workspace::written::access_in(self.ws.scope(), rel).is_none() {
             return Err(Error::new(
                 Code::Internal,
                 format!("openwork does not write {}", self.ws.relative(path)),

@@ -90,23 +90,35 @@ impl Case {
         self.home.join(".config/opencode")
     }
 
-    /// `openwork -w <root> ARGS…` with the case's HOME.
-    fn openwork(&self, args: &[&str]) -> std::process::Command {
+    /// `openwork ARGS…` with the case's HOME, run in the workspace.
+    fn openwork_here(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(crate::support::bin());
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
             .env("NO_COLOR", "1")
-            .arg("-w")
-            .arg(&self.root)
+            .current_dir(&self.root)
             .args(args);
+        cmd
+    }
+
+    /// `openwork -w <root> ARGS…` with the case's HOME.
+    fn openwork(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = self.openwork_here(&["-w"]);
+        cmd.arg(&self.root).args(args);
         cmd
     }
 
     /// `openwork -w <root> ARGS…` run to its end.
     pub fn ow(&self, args: &[&str]) -> Output {
         Output::from(self.openwork(args).output().expect("openwork"))
+    }
+
+    /// `openwork ARGS…` run in the workspace with no `-w` (as `--global`
+    /// wants it), with the case's HOME; it must succeed.
+    pub fn ow_here_ok(&self, args: &[&str]) -> Output {
+        Output::from(self.openwork_here(args).output().expect("openwork")).ok()
     }
 
     /// `openwork -w <root> ARGS…` reading `stdin`, which must succeed.

@@ -175,7 +175,7 @@ fn local_command(command: Option<&Value>, at: &str) -> std::result::Result<(), S
 }
 
 /// JSON's name for the kind of a value, for messages.
-pub(super) fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
