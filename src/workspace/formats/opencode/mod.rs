@@ -30,6 +30,6 @@ pub mod config;
 pub mod mcp;
 pub mod plugin;
 mod report;
-mod scalars;
+pub(crate) mod scalars;
 
 pub use config::check_key;
