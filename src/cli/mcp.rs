@@ -34,7 +34,7 @@ pub enum McpCmd {
     },
     /// Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`.
     #[command(
-        after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp add db --env DB_URL=postgres://localhost/dev -- node server.js\n  openwork mcp add docs --url https://mcp.example.com/mcp --header 'Authorization: Bearer $TOKEN'"
+        after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp add db --env DB_URL=postgres://localhost/dev -- node server.js\n  openwork mcp add docs --url https://mcp.example.com/mcp --header 'Authorization: Bearer {env:DOCS_TOKEN}'  # the token stays out of the file"
     )]
     Add(AddArgs),
     /// Add (or replace) an MCP server from its JSON config.
