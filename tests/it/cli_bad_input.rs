@@ -143,6 +143,18 @@ fn plugin_specs_opencode_could_not_install() {
     }
     // Every spec is checked before the first is written.
     rejects(&["plugins", "add", "good", "has space"], "", 2, "no spaces");
+    // A config patch's new entries too (the one already listed is kept).
+    rejects(
+        &[
+            "config",
+            "patch",
+            "--opencode",
+            r#"{"plugin": ["a", "has space"]}"#,
+        ],
+        "",
+        2,
+        "plugin.1: invalid plugin spec \"has space\": an npm package name has no spaces",
+    );
     let ws = workspace();
     let out = ws.run(&["plugins", "add", "--", "--force"]);
     assert!(

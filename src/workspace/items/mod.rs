@@ -13,8 +13,6 @@
 //! - [`transfer`]: export and import of all of the above as one document.
 //! - [`secrets`]: which values of the user-wide config a remote client
 //!   sees only as `"***"`.
-//! - [`plugin_spec`]: what a plugin spec may be (npm names and versions,
-//!   paths, `file://`, git and tarball URLs), checked before one is added.
 //! - [`validate`]: the rules every writer checks: item names, plugin specs,
 //!   descriptions, MCP configs. They live here rather than among the
 //!   formats because they are about what an item may be called or hold,
@@ -24,7 +22,6 @@ pub mod commands;
 pub mod config;
 pub mod layers;
 pub mod mcp;
-pub mod plugin_spec;
 pub mod plugins;
 pub mod resolve;
 pub mod secrets;

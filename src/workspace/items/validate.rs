@@ -88,10 +88,11 @@ pub fn plugin_spec(spec: &str) -> Result<String> {
 }
 
 /// A plugin spec to add: as [`plugin_spec`], and one of the forms OpenCode
-/// installs ([`super::plugin_spec::check`]). Returns the text to store.
+/// installs ([`crate::workspace::opencode::plugin_spec::check`]). Returns
+/// the text to store.
 pub fn new_plugin_spec(spec: &str) -> Result<String> {
     let spec = plugin_spec(spec)?;
-    super::plugin_spec::check(&spec).map_err(|reason| {
+    crate::workspace::opencode::plugin_spec::check(&spec).map_err(|reason| {
         Error::new(
             Code::InvalidPluginSpec,
             format!("invalid plugin spec {}: {reason}", quote(&spec)),

@@ -986,6 +986,15 @@ async fn validation_errors_change_no_file() {
         ),
         (
             js(
+                Method::PATCH,
+                w("/config"),
+                json!({"opencode": {"plugin": ["-rf"]}}),
+            ),
+            400,
+            "invalid_plugin_spec",
+        ),
+        (
+            js(
                 Method::POST,
                 "/approvals/nope".into(),
                 json!({"reply": "allow"}),

@@ -17,7 +17,7 @@
 //!
 //! Never a word that starts with `-` (a flag that strayed into the list).
 
-use crate::workspace::formats::opencode::scalars::web_url;
+use super::scalars::web_url;
 use url::Url;
 
 /// npm's limit on a package name, scope included.
