@@ -41,7 +41,12 @@ fn benches(c: &mut Criterion) {
     };
     let (_b, big_ws) = workspace(&big);
     c.bench_function("plugins::plan_add on a 500-line commented config", |b| {
-        b.iter(|| black_box(plugins::plan_add(&big_ws, "new-plugin@1.0.0").expect("plan")))
+        b.iter(|| {
+            black_box(
+                plugins::plan_add(&big_ws, "new-plugin@1.0.0", plugins::OnListed::Keep)
+                    .expect("plan"),
+            )
+        })
     });
 
     let mut patch = Map::new();

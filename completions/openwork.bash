@@ -103,6 +103,12 @@ _openwork() {
             openwork__subcmd__mcp,add-json)
                 cmd="openwork__subcmd__mcp__subcmd__add__subcmd__json"
                 ;;
+            openwork__subcmd__mcp,disable)
+                cmd="openwork__subcmd__mcp__subcmd__disable"
+                ;;
+            openwork__subcmd__mcp,enable)
+                cmd="openwork__subcmd__mcp__subcmd__enable"
+                ;;
             openwork__subcmd__mcp,get)
                 cmd="openwork__subcmd__mcp__subcmd__get"
                 ;;
@@ -799,7 +805,7 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list get add add-json remove"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version list get add add-json enable disable remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,6 +869,50 @@ _openwork() {
             return 0
             ;;
         openwork__subcmd__mcp__subcmd__add__subcmd__json)
+            opts="-w -q -v -h -V --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__mcp__subcmd__disable)
+            opts="-w -q -v -h -V --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__mcp__subcmd__enable)
             opts="-w -q -v -h -V --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

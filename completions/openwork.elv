@@ -58,7 +58,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand list 'List the plugins OpenCode loads: config lists and plugin folders, one entry per plugin'
-            cand add 'Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op'
+            cand add 'Add plugins (npm specs, paths, file://, git and tarball URLs), or change a listed one''s version'
             cand remove 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
         }
         &'openwork;plugins;list'= {
@@ -87,8 +87,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --no-color 'Never use colour (also: NO_COLOR=1)'
             cand -v 'More detail on stderr (repeat for more)'
             cand --verbose 'More detail on stderr (repeat for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -126,6 +126,8 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand get 'Show one MCP server: every field of its config, and where it is set'
             cand add 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
             cand add-json 'Add (or replace) an MCP server from its JSON config'
+            cand enable 'Switch MCP servers on: `enabled` set in place where the project defines them'
+            cand disable 'Switch MCP servers off (`enabled: false`), keeping their config'
             cand remove 'Remove MCP servers (one defined outside the project is switched off with {"enabled": false})'
         }
         &'openwork;mcp;list'= {
@@ -158,7 +160,7 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --version 'Print version'
         }
         &'openwork;mcp;add'= {
-            cand --url 'Remote server URL (makes a remote server)'
+            cand --url 'Remote server URL, http:// or https:// (makes a remote server)'
             cand --header 'HTTP header for a remote server, as ''Key: Value'' or KEY=VALUE (repeatable)'
             cand -e 'Environment variable for a local server, as K=V (repeatable)'
             cand --env 'Environment variable for a local server, as K=V (repeatable)'
@@ -193,6 +195,38 @@ set edit:completion:arg-completer[openwork] = {|@words|
             cand --verbose 'More detail on stderr (repeat for more)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'openwork;mcp;enable'= {
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --dry-run 'Print the diff that would be written and change nothing'
+            cand --global 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace''s; not with --workspace'
+            cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand --no-color 'Never use colour (also: NO_COLOR=1)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'openwork;mcp;disable'= {
+            cand -w 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --workspace 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times'
+            cand --dry-run 'Print the diff that would be written and change nothing'
+            cand --global 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace''s; not with --workspace'
+            cand --json 'Print machine-readable JSON (the HTTP API''s shapes) instead of tables'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand --no-color 'Never use colour (also: NO_COLOR=1)'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -52,7 +52,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fis
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "list" -d 'List the plugins OpenCode loads: config lists and plugin folders, one entry per plugin'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "add" -d 'Add plugins (npm specs, paths, file://, git and tarball URLs), or change a listed one\'s version'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and not __fish_seen_subcommand_from list add remove" -f -a "remove" -d 'Remove plugins by name (`@scope/name@1.2` matches `@scope/name`)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide plugins (~/.config/opencode)'
@@ -69,7 +69,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing on success'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
@@ -81,18 +81,20 @@ complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_se
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand plugins; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s q -l quiet -d 'Print nothing on success'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s h -l help -d 'Print help'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "list" -d 'List the MCP servers OpenCode resolves (entries of every config file merged)'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "get" -d 'Show one MCP server: every field of its config, and where it is set'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json remove" -f -a "remove" -d 'Remove MCP servers (one defined outside the project is switched off with {"enabled": false})'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -f -a "list" -d 'List the MCP servers OpenCode resolves (entries of every config file merged)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -f -a "get" -d 'Show one MCP server: every field of its config, and where it is set'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -f -a "add" -d 'Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -f -a "add-json" -d 'Add (or replace) an MCP server from its JSON config'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -f -a "enable" -d 'Switch MCP servers on: `enabled` set in place where the project defines them'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -f -a "disable" -d 'Switch MCP servers off (`enabled: false`), keeping their config'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and not __fish_seen_subcommand_from list get add add-json enable disable remove" -f -a "remove" -d 'Remove MCP servers (one defined outside the project is switched off with {"enabled": false})'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l global -d 'Include user-wide servers (~/.config/opencode)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
@@ -108,7 +110,7 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
-complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'Remote server URL (makes a remote server)' -r
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'Remote server URL, http:// or https:// (makes a remote server)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l header -d 'HTTP header for a remote server, as \'Key: Value\' or KEY=VALUE (repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -s e -l env -d 'Environment variable for a local server, as K=V (repeatable)' -r
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add" -l timeout -d 'Timeout in milliseconds' -r
@@ -132,6 +134,24 @@ complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_s
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -l dry-run -d 'Print the diff that would be written and change nothing'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -l global -d 'Edit the user-wide OpenCode config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of the workspace\'s; not with --workspace'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l if-exists -d 'A name that is not there is not an error: nothing to do for it'
 complete -c openwork -n "__fish_openwork_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print the diff that would be written and change nothing'

@@ -1,4 +1,4 @@
-//! `openwork mcp list|get|add|add-json|remove`.
+//! `openwork mcp list|get|add|add-json|enable|disable|remove`.
 
 use super::parse_error::shell_words;
 use super::report::{self, Removable};
@@ -6,7 +6,8 @@ use super::{CmdResult, Ctx, ExitStatus, Failure, RemoveArgs, WriteArgs, usage};
 use clap::{Args, Subcommand};
 use openwork::Error;
 use openwork::workspace::mcp::{self, McpItem};
-use openwork::workspace::{Workspace, input, validate};
+use openwork::workspace::{Workspace, input, secrets, validate};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 #[derive(Debug, Subcommand)]
@@ -33,7 +34,7 @@ pub enum McpCmd {
     },
     /// Add (or replace) an MCP server: local with `-- CMD ARGS…`, remote with `--url`.
     #[command(
-        after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp add db --env DB_URL=postgres://localhost/dev -- node server.js\n  openwork mcp add docs --url https://mcp.example.com/mcp --header 'Authorization: Bearer $TOKEN'"
+        after_help = "Examples:\n  openwork mcp add chrome -- npx -y chrome-devtools-mcp@latest\n  openwork mcp add db --env DB_URL=postgres://localhost/dev -- node server.js\n  openwork mcp add docs --url https://mcp.example.com/mcp --header 'Authorization: Bearer {env:DOCS_TOKEN}'  # the token stays out of the file"
     )]
     Add(AddArgs),
     /// Add (or replace) an MCP server from its JSON config.
@@ -45,6 +46,35 @@ pub enum McpCmd {
         /// The server's config: {"type":"local","command":[…]} or {"type":"remote","url":…}.
         #[arg(value_name = "JSON")]
         config: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Switch MCP servers on: `enabled` set in place where the project defines them.
+    ///
+    /// A server defined only outside the project (a parent folder's or the
+    /// user-wide config) gets OpenCode's override {"enabled": true} in the
+    /// project's config.
+    #[command(
+        after_help = "Examples:\n  openwork mcp enable chrome\n  openwork mcp enable docs --dry-run"
+    )]
+    Enable {
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
+        names: Vec<String>,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Switch MCP servers off (`enabled: false`), keeping their config.
+    ///
+    /// `enabled` is set in place where the project defines the server; one
+    /// defined only outside the project (a parent folder's or the user-wide
+    /// config) gets OpenCode's override {"enabled": false} in the project's
+    /// config.
+    #[command(
+        after_help = "Examples:\n  openwork mcp disable chrome\n  openwork --json mcp disable chrome docs"
+    )]
+    Disable {
+        #[arg(required = true, value_name = "NAME", add = clap_complete::ArgValueCandidates::new(super::complete::mcp_names))]
+        names: Vec<String>,
         #[command(flatten)]
         write: WriteArgs,
     },
@@ -62,17 +92,17 @@ pub enum McpCmd {
 pub struct AddArgs {
     /// Server name (letters, digits, '_' and '-').
     pub name: String,
-    /// Remote server URL (makes a remote server).
-    #[arg(long, conflicts_with = "command")]
+    /// Remote server URL, http:// or https:// (makes a remote server).
+    #[arg(long)]
     pub url: Option<String>,
     /// HTTP header for a remote server, as 'Key: Value' or KEY=VALUE (repeatable).
-    #[arg(long = "header", value_name = "'K: V'", requires = "url")]
+    #[arg(long = "header", value_name = "'K: V'")]
     pub headers: Vec<String>,
     /// Turn off OAuth for a remote server.
-    #[arg(long, requires = "url")]
+    #[arg(long)]
     pub no_oauth: bool,
     /// Environment variable for a local server, as K=V (repeatable).
-    #[arg(short = 'e', long = "env", value_name = "K=V", conflicts_with = "url")]
+    #[arg(short = 'e', long = "env", value_name = "K=V")]
     pub env: Vec<String>,
     /// Timeout in milliseconds.
     #[arg(long, value_name = "MS")]
@@ -87,8 +117,50 @@ pub struct AddArgs {
     pub write: WriteArgs,
 }
 
+/// Refuses the flags that do not apply to the kind of server the others
+/// describe: a remote one (`--url`) takes no command and no `--env`; a
+/// local one (a command after `--`) no `--header` and no `--no-oauth`.
+fn check_kind(a: &AddArgs) -> Result<(), Failure> {
+    let remote_only = [
+        (!a.headers.is_empty(), "--header"),
+        (a.no_oauth, "--no-oauth"),
+    ];
+    if a.url.is_some() {
+        if !a.command.is_empty() {
+            return Err(usage(
+                "give either --url (a remote server) or a command after `--` (a local one), not both",
+            )
+            .with_hint(format!(
+                "mcp add {} --url URL, or mcp add {} -- CMD ARGS…",
+                a.name, a.name
+            )));
+        }
+        if !a.env.is_empty() {
+            return Err(usage(
+                "--env applies only to a local server (a command after `--`), not to a remote one (--url)",
+            )
+            .with_hint("send values to a remote server as --header 'Key: Value'"));
+        }
+    } else {
+        for (given, flag) in remote_only {
+            if given {
+                return Err(usage(format!(
+                    "{flag} applies only to a remote server (--url), not to a local one"
+                ))
+                .with_hint(if a.command.is_empty() || flag == "--no-oauth" {
+                    "give --url URL for a remote server".to_string()
+                } else {
+                    "a local server gets its values with --env K=V".to_string()
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The server config that `mcp add` flags describe.
 fn config_from_args(a: &AddArgs) -> Result<Value, Failure> {
+    check_kind(a)?;
     let mut config = Map::new();
     if let Some(url) = &a.url {
         config.insert("type".into(), json!("remote"));
@@ -161,6 +233,7 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
         McpCmd::List { .. } | McpCmd::Get { .. } => false,
         McpCmd::Add(args) => args.write.global,
         McpCmd::AddJson { write, .. } => write.global,
+        McpCmd::Enable { write, .. } | McpCmd::Disable { write, .. } => write.global,
         McpCmd::Remove { remove, .. } => remove.write.global,
     })?;
     match cmd {
@@ -227,16 +300,7 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             validate::mcp_name(&name)?;
             let items = ws.read(|ws| mcp::list(ws, true))?;
             let Some(item) = items.iter().find(|m| m.name == name) else {
-                let names: Vec<String> = items.iter().map(|m| m.name.clone()).collect();
-                return Err(Failure::new(
-                    ExitStatus::Failure,
-                    format!("MCP server {name:?} is not configured"),
-                )
-                .with_hint(report::which_then(
-                    &name,
-                    &names,
-                    "MCP servers (`openwork mcp list --global`)",
-                )));
+                return Err(not_configured(&name, &items));
             };
             if ctx.out.json {
                 ctx.out.print_json(item);
@@ -247,12 +311,7 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
         }
         McpCmd::Add(args) => {
             let config = config_from_args(&args)?;
-            ctx.write(
-                &ws,
-                &args.write,
-                |ws| mcp::plan_add(ws, &args.name, &config),
-                answer,
-            )
+            add(ctx, &ws, &args.name, &config, &args.write, Given::Flags)
         }
         McpCmd::AddJson {
             name,
@@ -260,8 +319,10 @@ pub fn run(ctx: &Ctx, cmd: McpCmd) -> CmdResult {
             write,
         } => {
             let config = Value::Object(input::parse_object(&config, "the MCP config")?);
-            ctx.write(&ws, &write, |ws| mcp::plan_add(ws, &name, &config), answer)
+            add(ctx, &ws, &name, &config, &write, Given::Json)
         }
+        McpCmd::Enable { names, write } => switch(ctx, &ws, &names, &write, true),
+        McpCmd::Disable { names, write } => switch(ctx, &ws, &names, &write, false),
         McpCmd::Remove { names, remove } => ctx.remove_each(
             &ws,
             &remove,
@@ -280,6 +341,138 @@ fn scope_of(item: &McpItem) -> &'static str {
         "config.global" => "global",
         _ => "project",
     }
+}
+
+/// How `mcp add` was given the config: the warning's example follows.
+#[derive(Clone, Copy)]
+enum Given {
+    Flags,
+    Json,
+}
+
+/// A warning of `mcp add`: a secret written out into a file git tracks.
+#[derive(Debug, Serialize)]
+struct Warning {
+    kind: &'static str,
+    /// Where the secret is in the server's config (`headers.Authorization`).
+    field: String,
+    /// The config file that will hold it, relative to the workspace.
+    file: String,
+    message: String,
+}
+
+/// `mcp add` and `mcp add-json`: the write, warned about first when a
+/// value looks like a secret and the file it goes to is tracked by git;
+/// with `--json` the answer carries the warnings too.
+fn add(
+    ctx: &Ctx,
+    ws: &Workspace,
+    name: &str,
+    config: &Value,
+    write: &WriteArgs,
+    given: Given,
+) -> CmdResult {
+    let warnings = secret_warnings(ws, name, config, given);
+    for w in &warnings {
+        ctx.out.warning(&w.message);
+    }
+    ctx.write(
+        ws,
+        write,
+        |ws| mcp::plan_add(ws, name, config),
+        |ws| {
+            let mut answer = answer(ws)?;
+            if !warnings.is_empty() {
+                answer["warnings"] = json!(warnings);
+            }
+            Ok(answer)
+        },
+    )
+}
+
+/// The secrets written out in `config` (never their values), when the
+/// file the write changes is tracked by git; none when nothing would be
+/// written or the write would fail (its error says why).
+fn secret_warnings(ws: &Workspace, name: &str, config: &Value, given: Given) -> Vec<Warning> {
+    let found = secrets::written_secrets(name, config);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let Ok(plan) = mcp::plan_add(ws, name, config) else {
+        return Vec::new();
+    };
+    let Some(file) = plan
+        .edits
+        .iter()
+        .find(|e| e.after.is_some() && super::git::tracks(ws.root(), &e.path))
+        .map(|e| ws.relative(&e.path))
+    else {
+        return Vec::new();
+    };
+    found
+        .into_iter()
+        .map(|s| {
+            let example = match (given, s.field.split_once('.')) {
+                (Given::Flags, Some(("headers", header))) => {
+                    format!("--header '{header}: {}'", s.instead)
+                }
+                (Given::Flags, Some(("environment", key))) => {
+                    format!("--env {key}='{}'", s.instead)
+                }
+                (_, Some((_, key))) if !s.field.starts_with("command") => {
+                    format!("{key:?}: {:?}", s.instead)
+                }
+                _ => format!("{:?}", s.instead),
+            };
+            let message = format!(
+                "MCP server {name}: {} looks like a secret, and {file} is tracked by git: \
+                 keep it out of the file with OpenCode's {{env:VAR}} form, e.g. {example}, \
+                 and set {} in the environment OpenCode starts in",
+                s.field, s.variable
+            );
+            Warning {
+                kind: "secret_in_tracked_file",
+                field: s.field,
+                file: file.clone(),
+                message,
+            }
+        })
+        .collect()
+}
+
+/// The error when `name` is not among the servers OpenCode resolves
+/// (`items`, the user-wide ones included): exit 1, with the closest name.
+fn not_configured(name: &str, items: &[McpItem]) -> Failure {
+    let names: Vec<String> = items.iter().map(|m| m.name.clone()).collect();
+    Failure::new(
+        ExitStatus::Failure,
+        format!("MCP server {name:?} is not configured"),
+    )
+    .with_hint(report::which_then(
+        name,
+        &names,
+        "MCP servers (`openwork mcp list --global`)",
+    ))
+}
+
+/// `mcp enable` and `mcp disable`: every name must be configured (else
+/// exit 1, nothing written), then each is switched as one write.
+fn switch(ctx: &Ctx, ws: &Workspace, names: &[String], write: &WriteArgs, on: bool) -> CmdResult {
+    for name in names {
+        validate::mcp_name(name)?;
+    }
+    let items = ws.read(|ws| mcp::list(ws, true))?;
+    if let Some(missing) = names.iter().find(|n| !items.iter().any(|m| &m.name == *n)) {
+        return Err(not_configured(missing, &items));
+    }
+    ctx.write_each(
+        ws,
+        write,
+        names,
+        |_| Ok(()),
+        |ws, name| mcp::plan_set_enabled(ws, name, on),
+        answer,
+    )
 }
 
 /// One server for people: its name, then each field of its config as

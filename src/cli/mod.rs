@@ -11,6 +11,7 @@ mod config;
 mod editor;
 mod exit;
 mod generate;
+mod git;
 mod journal;
 mod mcp;
 mod output;

@@ -24,6 +24,7 @@ pub struct Output {
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
 const CYAN: &str = "\x1b[36m";
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
@@ -126,6 +127,18 @@ impl Output {
         if let Some(h) = hint {
             eprintln!("{bold}hint:{reset} {}", display::line(h));
         }
+    }
+
+    /// `warning: msg` on stderr, as one line, even with `--quiet`: a
+    /// warning is not a success's chatter.
+    pub fn warning(&self, msg: &str) {
+        let (yellow, bold, reset) = if self.color_err {
+            (YELLOW, BOLD, RESET)
+        } else {
+            ("", "", "")
+        };
+        let msg = msg.replace(['\n', '\r'], " ");
+        eprintln!("{bold}{yellow}warning:{reset} {}", display::line(&msg));
     }
 
     /// A line for people on stderr, beside what stdout carries (unless

@@ -1,15 +1,15 @@
 //! `openwork plugins list|add|remove`.
 
 use super::report::Removable;
-use super::{CmdResult, Ctx, RemoveArgs, WriteArgs};
+use super::{CmdResult, Ctx, Failure, RemoveArgs, WriteArgs};
 use clap::Subcommand;
 use openwork::Error;
-use openwork::workspace::plugins::{self, PluginList};
+use openwork::workspace::plugins::{self, OnListed, PluginList};
 use openwork::workspace::{Workspace, validate};
 
 #[derive(Debug, Subcommand)]
 #[command(
-    after_help = "Examples:\n  openwork plugins list --global\n  openwork plugins add opencode-wakatime  # idempotent: safe in CI\n  openwork plugins add opencode-wakatime --global  # every project\n  openwork plugins remove opencode-wakatime --dry-run"
+    after_help = "Examples:\n  openwork plugins list --global\n  openwork plugins add opencode-wakatime  # idempotent: safe in CI\n  openwork plugins add @acme/tools@2      # updates @acme/tools@1.2 in place\n  openwork plugins add opencode-wakatime --global  # every project\n  openwork plugins remove opencode-wakatime --dry-run"
 )]
 pub enum PluginsCmd {
     /// List the plugins OpenCode loads: config lists and plugin folders, one entry per plugin.
@@ -21,9 +21,13 @@ pub enum PluginsCmd {
         #[arg(long)]
         global: bool,
     },
-    /// Add plugins (npm specs, file:// URLs, paths). Adding one that is there is a no-op.
+    /// Add plugins (npm specs, paths, file://, git and tarball URLs), or change a listed one's version.
+    ///
+    /// A plugin that is listed stays as it is, unless the spec names another
+    /// version: `@acme/tools@2` replaces `@acme/tools@1.2` in place. The same
+    /// spec again, or the bare name, changes nothing.
     #[command(
-        after_help = "Examples:\n  openwork plugins add opencode-wakatime\n  openwork plugins add @scope/plugin@1.2 file:///opt/p.js"
+        after_help = "Examples:\n  openwork plugins add opencode-wakatime\n  openwork plugins add @scope/plugin@1.2 file:///opt/p.js ./plugins/local\n  openwork plugins add @scope/plugin@2      # Update plugin @scope/plugin@1.2 → @scope/plugin@2\n  openwork plugins add github:owner/repo#v1 git+https://example.com/p.git https://example.com/p.tgz"
     )]
     Add {
         #[arg(required = true, value_name = "SPEC")]
@@ -71,14 +75,25 @@ pub fn run(ctx: &Ctx, cmd: PluginsCmd) -> CmdResult {
             }
             Ok(())
         }
-        PluginsCmd::Add { specs, write } => ctx.write_each(
-            &ws,
-            &write,
-            &specs,
-            |spec| validate::plugin_spec(spec).map(drop),
-            |ws, spec| plugins::plan_add(ws, spec),
-            answer,
-        ),
+        PluginsCmd::Add { specs, write } => {
+            for spec in &specs {
+                validate::new_plugin_spec(spec).map_err(|e| {
+                    Failure::from(e).with_hint(
+                        "a spec is an npm package (name, @scope/name, with @version, @tag or @range), \
+                         a path (./dir, /abs/p.js), a file:// URL, a git URL (git+https://…, git+ssh://…, \
+                         github:owner/repo) or an http(s) tarball URL",
+                    )
+                })?;
+            }
+            ctx.write_each(
+                &ws,
+                &write,
+                &specs,
+                |_| Ok(()),
+                |ws, spec| plugins::plan_add(ws, spec, OnListed::Upgrade),
+                answer,
+            )
+        }
         PluginsCmd::Remove { names, remove } => ctx.remove_each(
             &ws,
             &remove,

@@ -23,6 +23,8 @@ pub fn nothing_to_do(ws: &Workspace, plan: &Plan) -> String {
             format!("Plugin {spec} is already in {config}")
         }
         "mcp.add" => format!("MCP server {target} is already in {config} as given"),
+        "mcp.enable" => format!("MCP server {target} is already enabled"),
+        "mcp.disable" => format!("MCP server {target} is already disabled"),
         "skills.upsert" => format!(
             "Skill {target} is already as given in {}",
             shown_path(ws, &ws.skills_dir().join(target).join("SKILL.md"))

@@ -422,8 +422,10 @@ mod tests {
         }
         std::fs::write(dir.path().join("opencode.jsonc"), "{\"plugin\": [\"a\"]}").unwrap();
         assert_eq!(plugins::list(&ws, false).unwrap().items.len(), 1);
-        ws.write(&Actor::cli(), |ws| plugins::plan_add(ws, "b"))
-            .unwrap();
+        ws.write(&Actor::cli(), |ws| {
+            plugins::plan_add(ws, "b", plugins::OnListed::Keep)
+        })
+        .unwrap();
         assert_eq!(plugins::list(&ws, false).unwrap().items.len(), 2);
         std::fs::write(dir.path().join("opencode.jsonc"), "{\"plugin\": [\"c\"]}").unwrap();
         assert_eq!(plugins::list(&ws, false).unwrap().items[0].spec, "c");

@@ -117,6 +117,121 @@ fn empty_or_hostile_plugin_specs() {
     );
 }
 
+/// Specs no installer would take, and words that are flags: refused
+/// before anything is written, with the reason and the forms that work.
+#[test]
+fn plugin_specs_opencode_could_not_install() {
+    for (spec, message) in [
+        (
+            "has space",
+            "invalid plugin spec \"has space\": an npm package name has no spaces",
+        ),
+        (
+            "--force",
+            "invalid plugin spec \"--force\": it starts with '-'",
+        ),
+        ("Upper", "npm package names are lowercase"),
+        (".hidden", "write ./.hidden for a path"),
+        ("_x", "never starts with '.' or '_'"),
+        ("acme/tools", "write @scope/name for a scoped package"),
+        ("x@", "nothing after '@'"),
+        ("ftp://h/p.tgz", "ftp: is not a kind of plugin spec"),
+        ("https://", "not a URL"),
+        ("github:owner", "write github:owner/repo"),
+    ] {
+        rejects(&["plugins", "add", "--", spec], "", 2, message);
+    }
+    // Every spec is checked before the first is written.
+    rejects(&["plugins", "add", "good", "has space"], "", 2, "no spaces");
+    // A config patch's new entries too (the one already listed is kept).
+    rejects(
+        &[
+            "config",
+            "patch",
+            "--opencode",
+            r#"{"plugin": ["a", "has space"]}"#,
+        ],
+        "",
+        2,
+        "plugin.1: invalid plugin spec \"has space\": an npm package name has no spaces",
+    );
+    let ws = workspace();
+    let out = ws.run(&["plugins", "add", "--", "--force"]);
+    assert!(
+        out.stderr.contains("hint: a spec is an npm package"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Flags of the other kind of server were dropped without a word; a URL
+/// that is none was written.
+#[test]
+fn mcp_flags_that_do_not_apply_and_urls_that_are_none() {
+    for (args, message) in [
+        (
+            &["mcp", "add", "x", "--url", "notaurl"][..],
+            "mcp.x.url: not a URL",
+        ),
+        (
+            &["mcp", "add", "x", "--url", "ftp://h/x"],
+            "mcp.x.url: must be an http:// or https:// URL, not ftp:",
+        ),
+        (
+            &["mcp", "add", "x", "--header", "A: b", "--", "node", "s.js"],
+            "--header applies only to a remote server (--url), not to a local one",
+        ),
+        (
+            &["mcp", "add", "x", "--header", "A: b"],
+            "--header applies only to a remote server",
+        ),
+        (
+            &["mcp", "add", "x", "--no-oauth", "--", "node"],
+            "--no-oauth applies only to a remote server",
+        ),
+        (
+            &["mcp", "add", "x", "--url", "https://h/m", "-e", "A=b"],
+            "--env applies only to a local server",
+        ),
+        (
+            &["mcp", "add", "x", "--url", "https://h/m", "--", "node"],
+            "give either --url (a remote server) or a command after `--` (a local one), not both",
+        ),
+    ] {
+        rejects(args, "", 2, message);
+    }
+    let ws = workspace();
+    let out = ws.run(&["mcp", "add", "x", "--header", "A: b", "--", "node"]);
+    assert!(
+        out.stderr
+            .contains("hint: a local server gets its values with --env K=V"),
+        "{}",
+        out.stderr
+    );
+    let out = ws.run(&["mcp", "add", "x", "--url", "https://h/m", "-e", "A=b"]);
+    assert!(
+        out.stderr
+            .contains("hint: send values to a remote server as --header"),
+        "{}",
+        out.stderr
+    );
+    // `{env:…}` is OpenCode's to fill in: such a URL is taken as written.
+    ws.run(&["mcp", "add", "e", "--url", "{env:MCP_URL}"]).ok();
+}
+
+/// `mcp enable` and `disable`: a name that is not configured is exit 1
+/// with the closest name; a name that could be none, exit 2.
+#[test]
+fn switching_servers_that_are_not_there() {
+    rejects(
+        &["mcp", "enable", "nope"],
+        "",
+        1,
+        "MCP server \"nope\" is not configured",
+    );
+    rejects(&["mcp", "disable", "a.b"], "", 2, "invalid MCP server name");
+}
+
 #[test]
 fn mcp_configs() {
     let add_json = |config: &str, message: &str| {
@@ -341,7 +456,12 @@ fn broken_config_is_reported_with_line_and_column_and_never_overwritten() {
     let before = ws.snapshot();
     for args in [
         vec!["plugins", "add", "b"],
-        vec!["mcp", "add-json", "x", r#"{"type":"remote","url":"u"}"#],
+        vec![
+            "mcp",
+            "add-json",
+            "x",
+            r#"{"type":"remote","url":"https://u"}"#,
+        ],
         vec!["config", "patch", "--opencode", r#"{"a":1}"#],
         vec!["plugins", "list"],
     ] {

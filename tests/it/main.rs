@@ -27,6 +27,7 @@ mod handshake;
 mod journal;
 mod layers;
 mod opencode;
+mod plugins_and_servers;
 mod server;
 mod support;
 mod terminal_text;

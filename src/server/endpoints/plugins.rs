@@ -27,7 +27,9 @@ pub async fn add(mut req: Request, id: String) -> Result<Response> {
     let spec = req.payload(payloads::plugin).await?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| plugins::plan_add(ws, &spec))
+        .write_plan(&entry, actor, move |ws| {
+            plugins::plan_add(ws, &spec, plugins::OnListed::Keep)
+        })
         .await?;
     Ok(written.opencode.tag(reads::answer(&entry, PROJECT).await?))
 }

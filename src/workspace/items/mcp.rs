@@ -11,7 +11,7 @@ use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
 use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use jsonc_parser::cst::{CstNode, CstObject};
+use jsonc_parser::cst::{CstInputValue, CstNode, CstObject};
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
@@ -256,13 +256,108 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
     ))
 }
 
+/// Switches the server `name` on or off by its `enabled` key, edited in
+/// place (comments kept) where the project defines it — the winning one
+/// of the files openwork edits — else with OpenCode's override
+/// `{"enabled": …}` in the main config, when only files openwork does not
+/// edit define it (switching such a server back on removes that override,
+/// when no other file sets `enabled`). A name defined nowhere is `404 not_found`; a file
+/// openwork does not edit that sets `enabled` over the one written is
+/// `409 conflict` naming it. Already so is a no-op.
+pub fn plan_set_enabled(ws: &Workspace, name: &str, enabled: bool) -> Result<Plan> {
+    validate::mcp_name(name)?;
+    let resolved = resolve::resolve(ws)?;
+    let Some(named) = find(&resolved.mcp, name) else {
+        return Err(Error::new(
+            Code::NotFound,
+            format!("MCP server {name} is not configured"),
+        ));
+    };
+    let (action, verb) = if enabled {
+        ("mcp.enable", "Enable")
+    } else {
+        ("mcp.disable", "Disable")
+    };
+    let mut draft = Draft::new(ws);
+    let now = named.value.get("enabled") != Some(&Value::Bool(false));
+    if now == enabled {
+        return Ok(draft.finish(action, name, format!("{verb} MCP server {name}")));
+    }
+    let target = named.defs.iter().rev().find(|d| d.editable);
+    let (file, rank) = match target {
+        Some(d) => (d.place.path.clone(), d.rank),
+        None => (ws.opencode_config(), resolved.main_rank),
+    };
+    if let Some(above) = named
+        .defs
+        .iter()
+        .rev()
+        .find(|d| !d.editable && d.rank > rank && sets_enabled(&d.place.path, ws, name))
+    {
+        return Err(above.read_only(
+            ws,
+            &format!("MCP server {name}"),
+            " and sets \"enabled\" there, over the project's config",
+        ));
+    }
+    // Switching back on a server that only an override of the project's
+    // switched off removes the override: the server is as defined again.
+    let only_override = target.is_some()
+        && entry_in(&file, ws, name).is_some_and(|e| e.get("type").is_none())
+        && !named
+            .defs
+            .iter()
+            .any(|d| d.place.path != file && sets_enabled(&d.place.path, ws, name));
+    if enabled && only_override {
+        remove_in(ws, &mut draft, &file, name)?;
+        return Ok(draft.finish(action, name, format!("{verb} MCP server {name}")));
+    }
+    edit_config_file(ws, &mut draft, &file, |obj| {
+        let servers = servers_of(obj)?;
+        let Some(prop) = servers.get(name) else {
+            let entry = serde_json::json!({ "enabled": enabled });
+            servers.append(name, jsonc::to_input(&entry));
+            return Ok(());
+        };
+        let entry = match prop.value() {
+            Some(CstNode::Container(c)) => c.as_object(),
+            _ => None,
+        };
+        let Some(entry) = entry else {
+            return Err(Error::new(
+                Code::InvalidJsonc,
+                format!("\"mcp.{name}\" in the OpenCode config must be an object"),
+            ));
+        };
+        match entry.get("enabled") {
+            Some(key) => key.set_value(CstInputValue::Bool(enabled)),
+            None => {
+                entry.append("enabled", CstInputValue::Bool(enabled));
+            }
+        }
+        Ok(())
+    })?;
+    let summary = match target {
+        Some(_) => format!("{verb} MCP server {name}"),
+        None => {
+            let from = named.winner().file_label(ws);
+            format!("{verb} MCP server {name} (defined in {from})")
+        }
+    };
+    Ok(draft.finish(action, name, summary))
+}
+
 /// Whether the config file at `path` sets `mcp.<name>.enabled`.
 fn sets_enabled(path: &Path, ws: &Workspace, name: &str) -> bool {
+    entry_in(path, ws, name).is_some_and(|e| e.get("enabled").is_some())
+}
+
+/// `mcp.<name>` of the config file at `path`, if it parses and has one.
+fn entry_in(path: &Path, ws: &Workspace, name: &str) -> Option<Value> {
     super::config::read_config_file(ws, path)
         .ok()
         .flatten()
-        .and_then(|c| c.get("mcp")?.get(name)?.get("enabled").cloned())
-        .is_some()
+        .and_then(|c| c.get("mcp")?.get(name).cloned())
 }
 
 #[cfg(test)]

@@ -139,47 +139,141 @@ fn defs_of<'a>(resolved: &'a Resolved, key: &str) -> Vec<&'a Def> {
         .collect()
 }
 
-/// Adds `spec` to the main config's `plugin` list; a no-op when a project
-/// file openwork edits already lists the same plugin, in either form.
-pub fn plan_add(ws: &Workspace, spec: &str) -> Result<Plan> {
-    let spec = validate::plugin_spec(spec)?;
+/// What adding a plugin that the project already lists does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnListed {
+    /// Nothing: the spec configured stays (the HTTP API's de-duplication).
+    Keep,
+    /// An explicit, different version replaces the one configured, in
+    /// place ([`replaces`]); the same spec or the bare name keeps it.
+    Upgrade,
+}
+
+/// Whether adding `new` replaces `configured`, a spec of the same plugin:
+/// only when `new` names a version (a tag, a range) and is not the spec
+/// configured. The bare name never does, so a re-run never unpins.
+pub fn replaces(configured: &str, new: &str) -> bool {
+    new != configured && validate::plugin_name(new) != new
+}
+
+/// Adds `spec` to the main config's `plugin` list. When a project file
+/// openwork edits already lists the same plugin, in either form, it is a
+/// no-op with [`OnListed::Keep`]; with [`OnListed::Upgrade`] a different
+/// version replaces the listed one in place (its options kept), unless a
+/// file openwork does not edit would still win over it (`409 conflict`).
+pub fn plan_add(ws: &Workspace, spec: &str, on_listed: OnListed) -> Result<Plan> {
+    let spec = validate::new_plugin_spec(spec)?;
     let resolved = resolve::resolve(ws)?;
     let key = resolve::plugin_key(&spec, ws.root());
     let mut draft = Draft::new(ws);
-    let listed = defs_of(&resolved, &key)
+    let defs = defs_of(&resolved, &key);
+    let listed = defs.iter().any(|d| d.editable && d.inline);
+    if listed {
+        let configured = resolved.plugins.iter().find(|p| p.key == key);
+        if on_listed == OnListed::Upgrade
+            && let Some(configured) = configured
+            && replaces(&configured.spec, &spec)
+        {
+            let winner = &configured.def;
+            if !(winner.editable && winner.inline) {
+                return Err(winner.read_only(
+                    ws,
+                    &format!("plugin {}", configured.spec),
+                    " and would win over the project's",
+                ));
+            }
+            replace_in(ws, &mut draft, &defs, &key, &spec)?;
+            return Ok(draft.finish(
+                "plugins.add",
+                spec.clone(),
+                format!("Update plugin {} → {spec}", configured.spec),
+            ));
+        }
+        return Ok(draft.finish("plugins.add", spec.clone(), format!("Add plugin {spec}")));
+    }
+    edit_opencode(ws, &mut draft, |obj| {
+        let Some(prop) = obj.get("plugin") else {
+            obj.append(
+                "plugin",
+                CstInputValue::Array(vec![CstInputValue::String(spec.clone())]),
+            );
+            return Ok(());
+        };
+        match prop.value() {
+            Some(CstNode::Container(c)) if c.as_array().is_some() => {
+                let array = c.as_array().ok_or_else(not_a_list)?;
+                array.append(CstInputValue::String(spec.clone()));
+                Ok(())
+            }
+            // OpenCode refuses a single string: it becomes an array.
+            Some(node) => match jsonc::node_string(&node) {
+                Some(existing) => {
+                    prop.set_value(CstInputValue::Array(vec![
+                        CstInputValue::String(existing),
+                        CstInputValue::String(spec.clone()),
+                    ]));
+                    Ok(())
+                }
+                None => Err(not_a_list()),
+            },
+            None => Err(not_a_list()),
+        }
+    })?;
+    Ok(draft.finish("plugins.add", spec.clone(), format!("Add plugin {spec}")))
+}
+
+/// Puts `spec` in the place of every entry of the plugin `key` in the
+/// project files openwork edits among `defs`: a string is replaced, the
+/// spec of a `[spec, {options}]` entry too (its options kept).
+fn replace_in(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    defs: &[&Def],
+    key: &str,
+    spec: &str,
+) -> Result<()> {
+    let mut files: Vec<&std::path::Path> = defs
         .iter()
-        .any(|d| d.editable && d.inline);
-    if !listed {
-        edit_opencode(ws, &mut draft, |obj| {
+        .filter(|d| d.editable && d.inline)
+        .map(|d| d.place.path.as_path())
+        .collect();
+    files.dedup();
+    for file in files {
+        let base = file.parent().unwrap_or(ws.root()).to_path_buf();
+        let same = |s: &str| resolve::plugin_key(s, &base) == key;
+        let new = || CstInputValue::String(spec.to_string());
+        edit_config_file(ws, draft, file, |obj| {
             let Some(prop) = obj.get("plugin") else {
-                obj.append(
-                    "plugin",
-                    CstInputValue::Array(vec![CstInputValue::String(spec.clone())]),
-                );
                 return Ok(());
             };
             match prop.value() {
                 Some(CstNode::Container(c)) if c.as_array().is_some() => {
                     let array = c.as_array().ok_or_else(not_a_list)?;
-                    array.append(CstInputValue::String(spec.clone()));
+                    for element in array.elements() {
+                        if !element_spec(&element).is_some_and(|s| same(&s)) {
+                            continue;
+                        }
+                        let lit = match element.as_array() {
+                            Some(pair) => pair.elements().first().and_then(CstNode::as_string_lit),
+                            None => element.as_string_lit(),
+                        };
+                        if let Some(lit) = lit {
+                            lit.replace_with(new());
+                        }
+                    }
                     Ok(())
                 }
-                // OpenCode refuses a single string: it becomes an array.
-                Some(node) => match jsonc::node_string(&node) {
-                    Some(existing) => {
-                        prop.set_value(CstInputValue::Array(vec![
-                            CstInputValue::String(existing),
-                            CstInputValue::String(spec.clone()),
-                        ]));
-                        Ok(())
+                Some(node) => {
+                    if jsonc::node_string(&node).is_some_and(|s| same(&s)) {
+                        prop.set_value(CstInputValue::Array(vec![new()]));
                     }
-                    None => Err(not_a_list()),
-                },
-                None => Err(not_a_list()),
+                    Ok(())
+                }
+                None => Ok(()),
             }
         })?;
     }
-    Ok(draft.finish("plugins.add", spec.clone(), format!("Add plugin {spec}")))
+    Ok(())
 }
 
 /// Removes every entry of the plugin `name` (`@scope/name@1.2` matches
@@ -234,4 +328,32 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
         spec.clone(),
         format!("Remove plugin {spec}"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replaces;
+
+    #[test]
+    fn only_an_explicit_different_version_replaces_the_listed_one() {
+        for (configured, new) in [
+            ("@acme/tools@1.2", "@acme/tools@2"),
+            ("@acme/tools", "@acme/tools@2"),
+            ("x@1", "x@latest"),
+            ("x@1", "x@^1.4"),
+            ("x@github:a/b", "x@2"),
+        ] {
+            assert!(replaces(configured, new), "{configured} → {new}");
+        }
+        for (configured, new) in [
+            ("@acme/tools@1.2", "@acme/tools@1.2"),
+            ("@acme/tools@1.2", "@acme/tools"),
+            ("x@1", "x"),
+            ("x", "x"),
+            ("file:///p.js", "file:///p.js"),
+            ("https://h/p.tgz", "https://h/p.tgz"),
+        ] {
+            assert!(!replaces(configured, new), "{configured} → {new}");
+        }
+    }
 }

@@ -87,6 +87,20 @@ pub fn plugin_spec(spec: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
+/// A plugin spec to add: as [`plugin_spec`], and one of the forms OpenCode
+/// installs ([`crate::workspace::opencode::plugin_spec::check`]). Returns
+/// the text to store.
+pub fn new_plugin_spec(spec: &str) -> Result<String> {
+    let spec = plugin_spec(spec)?;
+    crate::workspace::opencode::plugin_spec::check(&spec).map_err(|reason| {
+        Error::new(
+            Code::InvalidPluginSpec,
+            format!("invalid plugin spec {}: {reason}", quote(&spec)),
+        )
+    })?;
+    Ok(spec)
+}
+
 /// The name two specs are compared by: `@scope/name@1.2` → `@scope/name`,
 /// `name@1.2` → `name`; URLs and absolute paths are kept whole.
 pub fn plugin_name(spec: &str) -> String {

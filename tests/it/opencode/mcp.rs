@@ -66,3 +66,39 @@ async fn mcp_forms_and_placeholders() {
         http.requests()
     );
 }
+
+/// `mcp disable` and `mcp enable`, in place and by override, as OpenCode
+/// reads them: its `mcp list` says disabled exactly where openwork does,
+/// and a server switched back on connects.
+#[tokio::test(flavor = "multi_thread")]
+async fn servers_switched_off_and_on() {
+    let Some(c) = Case::new("proj", Some("proj")) else {
+        return;
+    };
+    let http = HttpServer::start(&c.path("http.log"));
+    c.write(
+        "proj/opencode.jsonc",
+        &format!(
+            "{{\n  // ours\n  \"mcp\": {{\n    \"mine\": {{\"type\": \"remote\", \"url\": \"{}\", \"oauth\": false}},\n  }},\n}}\n",
+            http.url
+        ),
+    );
+    c.write(
+        "home/.config/opencode/opencode.json",
+        &format!(
+            "{{\"mcp\": {{\"theirs\": {{\"type\": \"remote\", \"url\": \"{}\", \"oauth\": false}}}}}}",
+            http.url
+        ),
+    );
+    c.ow(&["mcp", "disable", "mine", "theirs"]).ok();
+    let seen = c.check(true, &[]);
+    assert_eq!(seen.statuses["mine"], "disabled");
+    assert_eq!(seen.statuses["theirs"], "disabled");
+    c.ow(&["mcp", "enable", "mine", "theirs"]).ok();
+    let text = std::fs::read_to_string(c.root.join("opencode.jsonc")).unwrap();
+    assert!(
+        text.contains("// ours") && !text.contains("theirs"),
+        "{text}"
+    );
+    c.check(true, &["mine", "theirs"]);
+}

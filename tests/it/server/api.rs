@@ -105,6 +105,18 @@ async fn every_endpoint_answers_with_its_shape() {
         .post(&w("/plugins"), &json!({"spec": "@scope/name@2"}))
         .await;
     assert_eq!(scoped.json["items"].as_array().unwrap().len(), 3);
+    // The API keeps what is listed: another version is a no-op (the CLI
+    // updates it in place).
+    let before = std::fs::read(dir.path().join("opencode.jsonc")).unwrap();
+    let again = s
+        .post(&w("/plugins"), &json!({"spec": "opencode-wakatime@2"}))
+        .await;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(again.json["items"][0]["spec"], "opencode-wakatime@1.2");
+    assert_eq!(
+        std::fs::read(dir.path().join("opencode.jsonc")).unwrap(),
+        before
+    );
     let removed = s.delete(&w("/plugins/%40scope%2Fname")).await;
     assert_eq!(removed.status, 200, "{removed:?}");
     assert_eq!(removed.json["items"].as_array().unwrap().len(), 2);
@@ -615,6 +627,41 @@ async fn validation_errors_change_no_file() {
             400,
             "invalid_plugin_spec",
         ),
+        // Not a form OpenCode installs (npm's rules, URLs): the same rule
+        // as the CLI's.
+        (
+            js(Method::POST, w("/plugins"), json!({"spec": "has space"})),
+            400,
+            "invalid_plugin_spec",
+        ),
+        (
+            js(Method::POST, w("/plugins"), json!({"spec": "--force"})),
+            400,
+            "invalid_plugin_spec",
+        ),
+        (
+            js(Method::POST, w("/plugins"), json!({"spec": "Upper@1"})),
+            400,
+            "invalid_plugin_spec",
+        ),
+        (
+            js(
+                Method::POST,
+                w("/plugins"),
+                json!({"spec": "ftp://h/p.tgz"}),
+            ),
+            400,
+            "invalid_plugin_spec",
+        ),
+        (
+            js(
+                Method::POST,
+                w("/mcp"),
+                json!({"name": "r", "config": {"type": "remote", "url": "notaurl"}}),
+            ),
+            400,
+            "invalid_mcp_config",
+        ),
         (
             js(Method::POST, w("/plugins"), json!({"spec": "a\nb"})),
             400,
@@ -936,6 +983,15 @@ async fn validation_errors_change_no_file() {
             js(Method::PATCH, w("/config"), json!({"openwork": [1]})),
             400,
             "invalid_payload",
+        ),
+        (
+            js(
+                Method::PATCH,
+                w("/config"),
+                json!({"opencode": {"plugin": ["-rf"]}}),
+            ),
+            400,
+            "invalid_plugin_spec",
         ),
         (
             js(

@@ -262,7 +262,7 @@ async fn a_thousand_writes_awaiting_approval_keep_memory_bounded() {
         let (s, path, permits) = (s.clone(), path.clone(), permits.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = permits.acquire_owned().await.unwrap();
-            let spec = format!("held-{i}-{}", "x".repeat(400));
+            let spec = format!("./held-{i}-{}", "x".repeat(400));
             serve::send(s.client(Method::POST, &path).json(&json!({ "spec": spec }))).await
         }));
     }

@@ -215,7 +215,12 @@ fn check_body_inner(ws: &Workspace, endpoint: Endpoint, bytes: &[u8]) {
             }
             Endpoint::AddPlugin => {
                 let spec = payloads::plugin(&obj)?;
-                if let Some(plan) = planned(ws, &what, plugins::plan_add(ws, &spec), true) {
+                if let Some(plan) = planned(
+                    ws,
+                    &what,
+                    plugins::plan_add(ws, &spec, plugins::OnListed::Keep),
+                    true,
+                ) {
                     let trimmed = spec.trim();
                     assert!(trimmed.chars().count() <= 512, "{what}: long spec accepted");
                     assert!(

@@ -279,7 +279,7 @@ pub fn check_key(key: &str, value: &Value, before: Option<&Value>) -> Result<()>
         ),
         "mcp" => changed_entries(key, value, before, mcp::check),
         "command" => changed_entries(key, value, before, command::check),
-        "plugin" => plugin::check_list(value),
+        "plugin" => plugin::check_list(value, before),
         _ => {
             let mut one = Map::new();
             one.insert(key.to_string(), value.clone());

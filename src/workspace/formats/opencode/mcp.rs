@@ -8,7 +8,7 @@
 //! them on purpose (`deny_unknown_fields`), with a hint for near misses.
 
 use super::report::{closest, decode};
-use super::scalars::{Port, PositiveInt, present};
+use super::scalars::{Port, PositiveInt, present, web_url};
 use crate::{Code, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
@@ -121,7 +121,9 @@ struct Override {
 /// Checks one server's config as OpenCode 1.18.33 reads it, refusing
 /// what it would drop. Beyond OpenCode, a local `command` must name a
 /// program (a non-empty array of non-empty strings) and a remote `url`
-/// must not be blank.
+/// must be an http(s) URL with a host (unless it holds `{env:…}` or
+/// `{file:…}`, which OpenCode substitutes first): OpenCode loads any
+/// string there and only fails to connect.
 pub fn check(name: &str, config: &Value) -> Result<()> {
     let at = format!("mcp.{name}");
     let bad = |message: String| Err(Error::new(Code::InvalidMcpConfig, message));
@@ -141,7 +143,14 @@ pub fn check(name: &str, config: &Value) -> Result<()> {
         Some(Value::String(t)) if t == "remote" => decode::<Remote>(config, &at, remote_hint)
             .and_then(|_| match obj.get("url").and_then(Value::as_str) {
                 Some(url) if url.trim().is_empty() => Err(format!("{at}.url: must not be blank")),
-                _ => Ok(()),
+                // OpenCode puts the value in first: only then is it a URL.
+                Some(url) if url.contains("{env:") || url.contains("{file:") => Ok(()),
+                Some(url) => web_url(url).map(drop).map_err(|reason| {
+                    format!(
+                        "{at}.url: {reason}; give the whole URL, as https://mcp.example.com/mcp"
+                    )
+                }),
+                None => Ok(()),
             }),
         Some(Value::String(t)) => {
             let hint = closest(t, &["local", "remote"])
@@ -284,11 +293,11 @@ mod tests {
                 "mcp.x.timeout: expected an integer, got 1.5",
             ),
             (
-                json!({"type": "remote", "url": "u", "headers": {"X-N": 1}}),
+                json!({"type": "remote", "url": "https://u", "headers": {"X-N": 1}}),
                 "mcp.x.headers.X-N: invalid type: integer 1, expected a string",
             ),
             (
-                json!({"type": "remote", "url": "u", "oauth": {"callbackPort": 70000}}),
+                json!({"type": "remote", "url": "https://u", "oauth": {"callbackPort": 70000}}),
                 "mcp.x.oauth: callbackPort: expected a value between 1 and 65535, got 70000",
             ),
             (
@@ -304,7 +313,7 @@ mod tests {
                 "mcp.x: \"bogus\" is not an OpenCode field (OpenCode would ignore it)",
             ),
             (
-                json!({"type": "remote", "url": "u", "header": {}}),
+                json!({"type": "remote", "url": "https://u", "header": {}}),
                 "mcp.x: \"header\" is not an OpenCode field (OpenCode would ignore it); did you mean \"headers\"?",
             ),
             (
@@ -335,6 +344,31 @@ mod tests {
         assert!(err(json!({"type": "local"})).contains("missing field \"command\""));
         assert!(err(json!({"type": "local", "command": []})).starts_with("mcp.x.command: give"));
         assert!(err(json!({"type": "remote", "url": " "})).starts_with("mcp.x.url"));
+        for (url, reason) in [
+            ("notaurl", "mcp.x.url: not a URL"),
+            (
+                "ftp://h/x",
+                "mcp.x.url: must be an http:// or https:// URL, not ftp:",
+            ),
+            ("https://", "mcp.x.url: not a URL"),
+            (
+                "file:///x",
+                "mcp.x.url: must be an http:// or https:// URL, not file:",
+            ),
+        ] {
+            let got = err(json!({"type": "remote", "url": url}));
+            assert!(got.starts_with(reason), "{url}: {got}");
+        }
+        for url in [
+            "{env:MCP_URL}",
+            "https://{env:HOST}/mcp",
+            "http://127.0.0.1:9/x",
+        ] {
+            assert!(
+                check("x", &json!({"type": "remote", "url": url})).is_ok(),
+                "{url}"
+            );
+        }
         assert!(err(json!({"command": ["n"]})).contains("needs \"type\""));
         assert!(err(json!({"enabled": false, "timeout": 5})).contains("\"timeout\" is not"));
     }

@@ -21,6 +21,8 @@
 //!   keys refused on purpose, with hints for near misses.
 //! - [`command`]: a command, inline (`command.<name>`) or a file's frontmatter.
 //! - [`plugin`]: a `plugin` entry, a spec or `[spec, {options}]`.
+//! - [`plugin_spec`]: what a spec may be: the forms OpenCode installs (npm
+//!   names and versions, paths, `file://`, git and tarball URLs).
 //! - [`config`]: the top-level keys, each with its type; the TUI's keys refused.
 //! - `scalars`: the value types the binary checks beyond the SDK's.
 //! - `report`: turning a serde error into the one line people read.
@@ -29,7 +31,8 @@ pub mod command;
 pub mod config;
 pub mod mcp;
 pub mod plugin;
+pub mod plugin_spec;
 mod report;
-mod scalars;
+pub(crate) mod scalars;
 
 pub use config::check_key;

@@ -4,6 +4,7 @@
 //! list itself must be an array: OpenCode refuses a single string.
 
 use super::mcp::kind_of;
+use super::plugin_spec;
 use crate::{Code, Error, Result};
 use serde_json::Value;
 
@@ -20,8 +21,11 @@ pub fn parts(entry: &Value) -> Option<(&str, Option<&serde_json::Map<String, Val
     }
 }
 
-/// Checks the whole `plugin` value (for a config patch).
-pub fn check_list(value: &Value) -> Result<()> {
+/// Checks the whole `plugin` value (for a config patch). `before` is the
+/// value the file holds now: a spec it already lists is not checked
+/// against [`plugin_spec::check`], so an odd entry already there never
+/// blocks an unrelated write; a new one must be a form OpenCode installs.
+pub fn check_list(value: &Value, before: Option<&Value>) -> Result<()> {
     let bad = |message: String| Err(Error::new(Code::InvalidPluginSpec, message));
     let Some(items) = value.as_array() else {
         return bad(format!(
@@ -29,10 +33,23 @@ pub fn check_list(value: &Value) -> Result<()> {
             kind_of(value)
         ));
     };
+    let listed: Vec<&str> = before
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| parts(e).map(|(spec, _)| spec))
+        .collect();
     for (i, entry) in items.iter().enumerate() {
         match parts(entry) {
             Some((spec, _)) if spec.trim().is_empty() => {
                 return bad(format!("plugin.{i}: the spec is empty"));
+            }
+            Some((spec, _)) if !listed.contains(&spec) => {
+                if let Err(reason) = plugin_spec::check(spec) {
+                    return bad(format!(
+                        "plugin.{i}: invalid plugin spec {spec:?}: {reason}"
+                    ));
+                }
             }
             Some(_) => {}
             None => {
@@ -56,7 +73,16 @@ mod tests {
 
     #[test]
     fn entries() {
-        assert!(check_list(&json!(["a", "@s/b@1", ["c", {"k": 1}], "./local"])).is_ok());
+        assert!(check_list(&json!(["a", "@s/b@1", ["c", {"k": 1}], "./local"]), None).is_ok());
+        // A new spec is one OpenCode installs; one already listed is kept.
+        let odd = json!(["Has Space", "a"]);
+        assert!(check_list(&json!(["Has Space", "a", "b@2"]), Some(&odd)).is_ok());
+        let e = check_list(&json!(["a", "has space"]), Some(&odd)).unwrap_err();
+        assert_eq!(e.code, Code::InvalidPluginSpec);
+        assert_eq!(
+            e.message,
+            "plugin.1: invalid plugin spec \"has space\": an npm package name has no spaces"
+        );
         for bad in [
             json!("a"),
             json!([["a"]]),
@@ -66,7 +92,7 @@ mod tests {
             json!([null]),
         ] {
             assert_eq!(
-                check_list(&bad).unwrap_err().code,
+                check_list(&bad, None).unwrap_err().code,
                 Code::InvalidPluginSpec,
                 "{bad}"
             );

@@ -14,6 +14,23 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// An `http://` or `https://` URL with a host (a remote MCP server's
+/// `url`, a plugin's tarball); the error is the reason, for a message
+/// that names the field.
+pub(crate) fn web_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "must be an http:// or https:// URL, not {}:",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the URL has no host".into());
+    }
+    Ok(url)
+}
+
 /// An integer within `min..=max`, as OpenCode's `Int` checks: `5.0` is an
 /// integer, `1.5` is not.
 fn integer_in<'de, D: Deserializer<'de>>(d: D, min: f64, max: f64) -> Result<f64, D::Error> {
