@@ -31,7 +31,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
@@ -171,31 +173,100 @@ pub fn connection_cap() -> usize {
     MAX_CONNECTIONS
 }
 
-/// Another handle on `stream`'s socket (a duplicated descriptor), or
-/// `None` if the system has none to spare (the connection then closes
-/// without lingering).
-fn second_handle(stream: &TcpStream) -> Option<std::net::TcpStream> {
-    #[cfg(unix)]
-    let handle = std::os::fd::AsFd::as_fd(stream).try_clone_to_owned();
-    #[cfg(windows)]
-    let handle = std::os::windows::io::AsSocket::as_socket(stream).try_clone_to_owned();
-    handle.ok().map(std::net::TcpStream::from)
+/// The connection's socket as hyper sees it. When hyper lets go of it
+/// (the connection is over), the socket is not closed at once but handed,
+/// with the connection's slot of the cap, to [`linger_close`]: one
+/// descriptor per connection throughout, and none beyond the cap.
+struct Lingering {
+    stream: Option<TcpStream>,
+    slot: Option<OwnedSemaphorePermit>,
+}
+
+impl Lingering {
+    fn stream(&mut self) -> std::io::Result<&mut TcpStream> {
+        self.stream
+            .as_mut()
+            .ok_or_else(|| std::io::ErrorKind::NotConnected.into())
+    }
+}
+
+impl Drop for Lingering {
+    fn drop(&mut self) {
+        let (Some(stream), slot) = (self.stream.take(), self.slot.take()) else {
+            return;
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                linger_close(stream).await;
+                drop(slot);
+            });
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for Lingering {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut().stream() {
+            Ok(s) => Pin::new(s).poll_read(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for Lingering {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut().stream() {
+            Ok(s) => Pin::new(s).poll_write(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut().stream() {
+            Ok(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.as_ref().is_some_and(|s| s.is_write_vectored())
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut().stream() {
+            Ok(s) => Pin::new(s).poll_flush(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut().stream() {
+            Ok(s) => Pin::new(s).poll_shutdown(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
 }
 
 /// Ends a connection hyper has finished with: says it is done sending
 /// (so the client sees the end of the answer), then reads and discards
 /// what the client still sends until it closes, for [`LINGER`] and
 /// [`LINGER_BYTES`] at most.
-async fn linger_close(socket: std::net::TcpStream) {
-    use tokio::io::AsyncReadExt;
-    let _ = socket.shutdown(std::net::Shutdown::Write);
-    if socket.set_nonblocking(true).is_err() {
-        return;
-    }
-    let Ok(socket) = TcpStream::from_std(socket) else {
-        return;
-    };
-    let mut rest = socket.take(LINGER_BYTES);
+async fn linger_close(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = stream.shutdown().await;
+    let mut rest = stream.take(LINGER_BYTES);
     let _ = tokio::time::timeout(LINGER, tokio::io::copy(&mut rest, &mut tokio::io::sink())).await;
 }
 
@@ -236,19 +307,16 @@ pub async fn serve(
                 req.extensions_mut().insert(standing.clone());
                 hyper::service::Service::call(&service, req)
             });
-        // A second handle on the socket keeps it open once hyper is done
-        // with it, for the lingering close.
-        let linger = second_handle(&stream);
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let io = Lingering {
+            stream: Some(stream),
+            slot: Some(slot),
+        };
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(io), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 // A client that hangs up or times out is not a server fault.
                 tracing::debug!("connection ended: {e}");
             }
-            if let Some(socket) = linger {
-                linger_close(socket).await;
-            }
-            drop(slot);
         });
     };
     // Connections that waited for their address's turn and got it.
