@@ -31,6 +31,9 @@ _openwork() {
             openwork,config)
                 cmd="openwork__subcmd__config"
                 ;;
+            openwork,doctor)
+                cmd="openwork__subcmd__doctor"
+                ;;
             openwork,export)
                 cmd="openwork__subcmd__export"
                 ;;
@@ -149,7 +152,7 @@ _openwork() {
 
     case "${cmd}" in
         openwork)
-            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version plugins mcp skills commands config export import audit journal serve approvals completions man"
+            opts="-w -q -v -h -V --workspace --json --quiet --no-color --verbose --help --version plugins mcp skills commands config export import doctor audit journal serve approvals completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -663,6 +666,28 @@ _openwork() {
         openwork__subcmd__config__subcmd__unset)
             opts="-w -q -v -h -V --if-exists --dry-run --global --workspace --json --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        openwork__subcmd__doctor)
+            opts="-w -q -v -h -V --strict --workspace --json --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

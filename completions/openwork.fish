@@ -38,6 +38,7 @@ complete -c openwork -n "__fish_openwork_needs_command" -f -a "commands" -d 'Lis
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "config" -d 'Show or patch the OpenCode and OpenWork config'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "export" -d 'Export the workspace configuration as one JSON document'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "import" -d 'Import a document made by `openwork export`'
+complete -c openwork -n "__fish_openwork_needs_command" -f -a "doctor" -d 'Check the workspace the way OpenCode will load it, and say what to fix'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "audit" -d 'Show the audit log, newest first'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "journal" -d 'Discard a journal of an interrupted write that openwork refused'
 complete -c openwork -n "__fish_openwork_needs_command" -f -a "serve" -d 'Run the HTTP server for remote clients'
@@ -347,6 +348,14 @@ complete -c openwork -n "__fish_openwork_using_subcommand import" -l no-color -d
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s h -l help -d 'Print help'
 complete -c openwork -n "__fish_openwork_using_subcommand import" -s V -l version -d 'Print version'
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -l strict -d 'Exit 1 on warnings too, not only on errors'
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -l json -d 'Print machine-readable JSON (the HTTP API\'s shapes) instead of tables'
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -s q -l quiet -d 'Print nothing on success'
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -l no-color -d 'Never use colour (also: NO_COLOR=1)'
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c openwork -n "__fish_openwork_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s n -l limit -d 'How many entries, newest first' -r
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -s w -l workspace -d 'Workspace folder to operate on (default: $OPENWORK_WORKSPACE, else the project of the current folder: the nearest folder up with opencode.json(c) or .opencode, else the git root, else the current folder; `-v` says which). `serve` takes it several times' -r -F
 complete -c openwork -n "__fish_openwork_using_subcommand audit" -l global -d 'The log of the user-wide OpenCode config\'s writes (kept in openwork\'s state folder)'

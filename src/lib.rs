@@ -9,6 +9,7 @@
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
 pub mod display;
+pub mod doctor;
 pub mod error;
 pub mod pairing;
 pub mod private;

@@ -55,7 +55,8 @@ impl ExitStatus {
             }
             ExitStatus::Failure => {
                 "runtime failure: I/O, a workspace file that does not parse, a conflict, \
-                 a skill or approval not found, a server that cannot be reached or answers an error"
+                 a skill or approval not found, a server that cannot be reached or answers an error, \
+                 an error `openwork doctor` found"
             }
             ExitStatus::Usage => {
                 "usage or invalid input: bad flags or arguments, input the API refuses \

@@ -8,6 +8,7 @@ mod audit;
 mod commands;
 mod complete;
 mod config;
+mod doctor;
 mod editor;
 mod exit;
 mod generate;
@@ -100,6 +101,8 @@ pub enum Command {
     Export(transfer::ExportArgs),
     /// Import a document made by `openwork export`.
     Import(transfer::ImportArgs),
+    /// Check the workspace the way OpenCode will load it, and say what to fix.
+    Doctor(doctor::DoctorArgs),
     /// Show the audit log, newest first.
     Audit(audit::AuditArgs),
     /// Discard a journal of an interrupted write that openwork refused.
@@ -451,6 +454,7 @@ pub fn main() -> ExitCode {
         Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Export(args) => transfer::export(&ctx, args),
         Command::Import(args) => transfer::import(&ctx, args),
+        Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Journal(cmd) => journal::run(&ctx, cmd),
         Command::Serve(args) => serve::run(&ctx, *args),

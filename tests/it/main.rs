@@ -20,6 +20,7 @@ mod cli_bad_input;
 mod config_key;
 mod crash;
 mod docs;
+mod doctor;
 mod everyday;
 mod fuzz_payloads;
 mod global_scope;

@@ -65,7 +65,62 @@ pub fn parse(text: &str) -> Result<Document> {
     })
 }
 
+/// The YAML of a frontmatter block, as OpenCode reads it: when it does
+/// not parse, OpenCode tries once more with [`sanitized`] lines (so
+/// `description: Use when: deploying` is a string), and only then gives
+/// up; the error is the first try's.
 fn parse_yaml(yaml: &str) -> Result<Map<String, Value>> {
+    parse_yaml_once(yaml).or_else(|e| match sanitized(yaml) {
+        Some(second) => parse_yaml_once(&second).map_err(|_| e),
+        None => Err(e),
+    })
+}
+
+/// OpenCode 1.18.33's second try (`ConfigMarkdown.sanitize`): each
+/// top-level `key: value` line whose value holds a `:` — unless it is
+/// empty, `>` or `|`, or starts with a quote — becomes the block scalar
+/// `key: |-` with the value on the next line. `None` when no line changes.
+fn sanitized(yaml: &str) -> Option<String> {
+    let mut changed = false;
+    let mut out: Vec<String> = Vec::new();
+    for line in yaml.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)) {
+        let trimmed = line.trim();
+        let kept =
+            trimmed.is_empty() || trimmed.starts_with('#') || line.starts_with(char::is_whitespace);
+        let pair = if kept { None } else { key_value(line) };
+        match pair {
+            Some((key, value))
+                if !value.is_empty()
+                    && value != ">"
+                    && value != "|"
+                    && !value.starts_with(['"', '\''])
+                    && value.contains(':') =>
+            {
+                out.push(format!("{key}: |-"));
+                out.push(format!("  {value}"));
+                changed = true;
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    changed.then(|| out.join("\n"))
+}
+
+/// `key` and the trimmed value of a `key: value` line, where `key` is
+/// `[A-Za-z_][A-Za-z0-9_]*`.
+fn key_value(line: &str) -> Option<(&str, &str)> {
+    let end = line
+        .char_indices()
+        .find(|&(i, c)| !(c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())))
+        .map_or(line.len(), |(i, _)| i);
+    if end == 0 {
+        return None;
+    }
+    let rest = line[end..].trim_start().strip_prefix(':')?;
+    Some((&line[..end], rest.trim()))
+}
+
+fn parse_yaml_once(yaml: &str) -> Result<Map<String, Value>> {
     if yaml.trim().is_empty() {
         return Ok(Map::new());
     }
@@ -115,6 +170,25 @@ pub(crate) fn str_field<'a>(front: &'a Map<String, Value>, key: &str) -> Option<
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_value_with_a_colon_is_read_as_opencode_reads_it() {
+        let doc = parse("---\nname: colon\ndescription: Use when: deploying\n---\nB\n").unwrap();
+        assert_eq!(
+            Value::Object(doc.front.unwrap()),
+            json!({"name": "colon", "description": "Use when: deploying"})
+        );
+        let doc = parse("---\ndescription: see: [this\nagent: plan\n---\nT\n").unwrap();
+        assert_eq!(doc.front.unwrap()["description"], "see: [this");
+        // What the second try does not mend stays an error, the first one's.
+        for broken in ["---\nname: [oops\n---\n", "---\ndescription: \"x\n---\n"] {
+            let e = parse(broken).unwrap_err();
+            assert_eq!(e.code, Code::InvalidFrontmatter, "{broken}");
+        }
+        assert_eq!(sanitized("a: b\n  c: d: e\n# x: y\nq: 'r: s'"), None);
+        assert_eq!(key_value("9a: b"), None);
+        assert_eq!(key_value("a_1 : b "), Some(("a_1", "b")));
+    }
 
     #[test]
     fn splits_and_parses() {

@@ -22,7 +22,7 @@ mod write;
 
 pub(crate) use cache::Cache;
 pub(crate) use read::{
-    Kind, canonicalize, check_inside, exists, is_dir, is_file, is_symlink, list, open,
+    Entry, Kind, canonicalize, check_inside, exists, is_dir, is_file, is_symlink, list, open,
     read_optional, unrecorded_kind,
 };
 pub use write::write_atomic;

@@ -30,7 +30,7 @@ pub mod secrets;
 pub mod skills;
 pub mod transfer;
 pub mod validate;
-mod walk;
+pub(crate) mod walk;
 
 /// The verb of a plan's summary that writes one item: `Add` when it is
 /// new, `Update` when it was there.

@@ -264,7 +264,7 @@ impl Resolved {
         let mut within = 0;
         for sub in ["command", "commands"] {
             let base = dir.place.path.join(sub);
-            for path in walk::files(ws, &base, true, Links::Skip, |n| n.ends_with(".md")) {
+            for path in command_files_in(ws, &base) {
                 let Ok(Some(parsed)) = ws.cached_child(&path, "command", parse_command) else {
                     continue;
                 };
@@ -365,18 +365,25 @@ fn file_def(ws: &Workspace, layers: &Layers, dir: &ConfigDir, path: &Path, rank:
     }
 }
 
+/// The command files (`**/*.md`) of a `command` or `commands` folder.
+pub(crate) fn command_files_in(ws: &Workspace, base: &Path) -> Vec<std::path::PathBuf> {
+    walk::files(ws, base, true, Links::Skip, |n| n.ends_with(".md"))
+}
+
 /// A command file as OpenCode reads it: its fields and template, and the
 /// name its frontmatter gives. Frontmatter that does not parse makes the
-/// whole file the template, with no fields.
+/// whole file the template, with no fields (`front_error` says why).
 pub(crate) struct ParsedCommand {
     pub(crate) name: Option<String>,
     pub(crate) fields: Map<String, Value>,
+    pub(crate) front_error: Option<String>,
 }
 
 pub(crate) fn parse_command(bytes: &[u8]) -> Option<ParsedCommand> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut fields = Map::new();
     let mut name = None;
+    let mut front_error = None;
     let template = match frontmatter::parse(text) {
         Ok(doc) => {
             let front = doc.front.unwrap_or_default();
@@ -391,10 +398,17 @@ pub(crate) fn parse_command(bytes: &[u8]) -> Option<ParsedCommand> {
             name = str_field(&front, "name").map(str::to_string);
             doc.body.trim().to_string()
         }
-        Err(_) => text.trim().to_string(),
+        Err(e) => {
+            front_error = Some(e.message);
+            text.trim().to_string()
+        }
     };
     fields.insert("template".into(), Value::String(template));
-    Some(ParsedCommand { name, fields })
+    Some(ParsedCommand {
+        name,
+        fields,
+        front_error,
+    })
 }
 
 /// `git/commit` for `<base>/git/commit.md`.
@@ -526,5 +540,7 @@ mod tests {
         );
         let broken = parse_command(b"---\nname: [\n---\nBody\n").unwrap();
         assert_eq!(broken.fields["template"], "---\nname: [\n---\nBody");
+        assert!(broken.front_error.is_some());
+        assert!(parsed.front_error.is_none());
     }
 }

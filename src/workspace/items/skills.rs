@@ -53,22 +53,31 @@ pub(crate) struct Found {
 }
 
 /// A SKILL.md as the cache keeps it: what OpenCode takes from it.
-struct ParsedSkill {
-    name: String,
-    description: Option<String>,
+pub(crate) struct ParsedSkill {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
     content: Arc<str>,
 }
 
-fn parse_skill(bytes: &[u8]) -> Option<ParsedSkill> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let front = frontmatter::parse(text).ok()?.front?;
-    let name = str_field(&front, "name")?.to_string();
+/// A SKILL.md as OpenCode 1.18.33 reads it, or why OpenCode skips the
+/// file without a word: it is not UTF-8, its frontmatter is missing or
+/// does not parse, `name` is not a string, or `description` is there but
+/// not a string.
+pub(crate) fn check_skill(bytes: &[u8]) -> std::result::Result<ParsedSkill, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    let front = frontmatter::parse(text)
+        .map_err(|e| e.message)?
+        .front
+        .ok_or("it has no frontmatter (a block between '---' lines at the top)")?;
+    let name = str_field(&front, "name")
+        .ok_or("its frontmatter has no `name` string")?
+        .to_string();
     let description = match front.get("description") {
         None => None,
         Some(Value::String(d)) => Some(d.clone()),
-        Some(_) => return None,
+        Some(_) => return Err("its frontmatter `description` is not a string".into()),
     };
-    Some(ParsedSkill {
+    Ok(ParsedSkill {
         name,
         description,
         content: Arc::from(text),
@@ -107,19 +116,30 @@ fn path_dirs(ws: &Workspace, layers: &Layers, config: &Map<String, Value>) -> Ve
         .collect()
 }
 
+/// The folders OpenCode scans for SKILL.md files, in its order: those of
+/// the layers, then `skills.paths` of the resolved `config`.
+pub(crate) fn places(ws: &Workspace, layers: &Layers, config: &Map<String, Value>) -> Vec<Place> {
+    let mut dirs = layers.skill_dirs();
+    dirs.extend(path_dirs(ws, layers, config));
+    dirs
+}
+
+/// The SKILL.md files of the folder `dir`, at any depth, in order.
+pub(crate) fn files_in(ws: &Workspace, dir: &Path) -> Vec<PathBuf> {
+    walk::files(ws, dir, true, Links::Skip, |n| n == "SKILL.md")
+}
+
 /// Every SKILL.md OpenCode loads, in its scan order.
 pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
     let layers = Layers::of(ws);
     let config = resolve::resolve(ws)?.config;
-    let mut dirs = layers.skill_dirs();
-    dirs.extend(path_dirs(ws, &layers, &config));
     let mut out = Vec::new();
-    for dir in dirs {
-        for path in walk::files(ws, &dir.path, true, Links::Skip, |n| n == "SKILL.md") {
-            let Ok(Some(parsed)) = ws.cached_child(&path, "skill", parse_skill) else {
+    for dir in places(ws, &layers, &config) {
+        for path in files_in(ws, &dir.path) {
+            let Ok(Some(parsed)) = ws.cached_child(&path, "skill", check_skill) else {
                 continue;
             };
-            let Some(parsed) = parsed.as_ref() else {
+            let Ok(parsed) = parsed.as_ref() else {
                 continue;
             };
             let mut place = dir.clone();

@@ -32,11 +32,52 @@ pub(crate) fn files(
     links: Links,
     want: impl Fn(&str) -> bool,
 ) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if !ws.reachable(dir) {
-        return out;
-    }
     let inside = |p: &Path| p.starts_with(ws.root());
+    let mut out = Vec::new();
+    visit(ws, dir, deep, |path, entry| {
+        let (is_file, is_dir) = match entry.kind {
+            io::Kind::File => (true, false),
+            io::Kind::Folder => (false, true),
+            io::Kind::Link if !inside(path) => (io::is_file(path), io::is_dir(path)),
+            io::Kind::Link if links == Links::ByName => (io::is_file(path), false),
+            _ => (false, false),
+        };
+        if is_file && entry.name.to_str().is_some_and(&want) {
+            out.push(path.to_path_buf());
+        }
+        is_dir
+    });
+    out.sort();
+    out
+}
+
+/// The links inside the workspace under `dir` (at any depth when `deep`)
+/// whose name `want` accepts, sorted: what [`files`] does not read
+/// through, though OpenCode follows them.
+pub(crate) fn links(
+    ws: &Workspace,
+    dir: &Path,
+    deep: bool,
+    want: impl Fn(&str) -> bool,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    visit(ws, dir, deep, |path, entry| {
+        let link = entry.kind == io::Kind::Link && path.starts_with(ws.root());
+        if link && entry.name.to_str().is_some_and(&want) {
+            out.push(path.to_path_buf());
+        }
+        entry.kind == io::Kind::Folder
+    });
+    out.sort();
+    out
+}
+
+/// Calls `each` on every entry under `dir` (below its folders too when
+/// `deep`, and `each` says to enter one), within the bounds.
+fn visit(ws: &Workspace, dir: &Path, deep: bool, mut each: impl FnMut(&Path, &io::Entry) -> bool) {
+    if !ws.reachable(dir) {
+        return;
+    }
     let mut budget = MAX_ENTRIES;
     let mut stack = vec![(dir.to_path_buf(), 0usize)];
     while let Some((d, depth)) = stack.pop() {
@@ -49,20 +90,9 @@ pub(crate) fn files(
             }
             budget -= 1;
             let path = d.join(&entry.name);
-            let (is_file, is_dir) = match entry.kind {
-                io::Kind::File => (true, false),
-                io::Kind::Folder => (false, true),
-                io::Kind::Link if !inside(&path) => (io::is_file(&path), io::is_dir(&path)),
-                io::Kind::Link if links == Links::ByName => (io::is_file(&path), false),
-                _ => (false, false),
-            };
-            if is_file && entry.name.to_str().is_some_and(&want) {
-                out.push(path);
-            } else if is_dir && deep && depth < MAX_DEPTH {
+            if each(&path, &entry) && deep && depth < MAX_DEPTH {
                 stack.push((path, depth + 1));
             }
         }
     }
-    out.sort();
-    out
 }

@@ -53,7 +53,7 @@ struct State {
 }
 
 /// The share of the per-user watch limit one workspace may take.
-fn default_budget() -> usize {
+pub(crate) fn default_budget() -> usize {
     notify::max_user_watches().map_or(1024, |max| (max / 8).clamp(256, 65_536))
 }
 
@@ -116,26 +116,9 @@ impl Watcher {
         if deps.unwatchable {
             return false;
         }
-        // Each folder a lookup goes through, with the names looked up in it.
-        let mut need: HashMap<&Path, Need<'_>> = HashMap::new();
-        for path in &deps.lookups {
-            if !path.is_absolute() {
-                return false;
-            }
-            let mut child = path.as_path();
-            while let Some(parent) = child.parent() {
-                let Some(name) = child.file_name() else {
-                    return false;
-                };
-                if !need.entry(parent).or_default().names.insert(name) {
-                    break; // and so is the rest of the chain
-                }
-                child = parent;
-            }
-        }
-        for dir in &deps.listed {
-            need.entry(dir).or_default().all = true;
-        }
+        let Some(need) = folders(deps) else {
+            return false;
+        };
         let mut st = self.state();
         if st.inotify.is_none() {
             return false;
@@ -171,6 +154,41 @@ impl Watcher {
         }
         ok && !grew
     }
+}
+
+/// Each folder the lookups of `deps` go through, with the names looked up
+/// in it (or all of them, for a listed folder); `None` when a path cannot
+/// be watched (a relative one).
+fn folders(deps: &Deps) -> Option<HashMap<&Path, Need<'_>>> {
+    let mut need: HashMap<&Path, Need<'_>> = HashMap::new();
+    for path in &deps.lookups {
+        if !path.is_absolute() {
+            return None;
+        }
+        let mut child = path.as_path();
+        while let Some(parent) = child.parent() {
+            let name = child.file_name()?;
+            if !need.entry(parent).or_default().names.insert(name) {
+                break; // and so is the rest of the chain
+            }
+            child = parent;
+        }
+    }
+    for dir in &deps.listed {
+        need.entry(dir).or_default().all = true;
+    }
+    Some(need)
+}
+
+/// How many watches a read of `deps` takes: one per folder it goes
+/// through and one per file it reads (`None` when it cannot be watched).
+pub(crate) fn watches_needed(deps: &Deps) -> Option<usize> {
+    if deps.unwatchable {
+        return None;
+    }
+    let folders = folders(deps)?.len();
+    let files: HashSet<&PathBuf> = deps.files.iter().collect();
+    Some(folders + files.len())
 }
 
 fn init() -> std::io::Result<nix::sys::inotify::Inotify> {

@@ -25,7 +25,7 @@
 #[cfg(target_os = "linux")]
 mod inotify;
 #[cfg(target_os = "linux")]
-pub(crate) use inotify::Watcher;
+pub(crate) use inotify::{Watcher, default_budget as watch_budget, watches_needed};
 
 use super::io::record::record;
 use std::collections::HashMap;

@@ -307,6 +307,34 @@ fn resolve(ws: &Workspace, rel: &str) -> Option<PathBuf> {
     plain.then(|| ws.root().join(rel))
 }
 
+/// A journal left in the workspace, as `openwork doctor` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The journal, relative to the workspace.
+    pub file: String,
+    /// `None` when openwork sealed it (the next write finishes it), else
+    /// why it is refused (writes stay stopped until it is discarded).
+    pub refused: Option<String>,
+}
+
+impl Workspace {
+    /// The journal of an interrupted write, if there is one; read only,
+    /// without the lock (nothing is finished or removed).
+    pub fn pending_journal(&self) -> Result<Option<Pending>> {
+        let path = self.journal_file();
+        if io::check_inside(self.root(), &path).is_err() {
+            return Ok(None);
+        }
+        let Some(bytes) = io::read_optional(&path)? else {
+            return Ok(None);
+        };
+        Ok(Some(Pending {
+            file: self.relative(&path),
+            refused: unseal(self, &bytes).err().map(|why| why.local),
+        }))
+    }
+}
+
 /// What [`Workspace::discard_journal`] removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Discarded {

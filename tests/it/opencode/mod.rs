@@ -19,6 +19,7 @@ mod case;
 mod commands;
 mod compare;
 mod config_files;
+mod doctor;
 mod global;
 pub mod harness;
 mod mcp;
