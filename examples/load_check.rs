@@ -138,7 +138,12 @@ async fn startup(bin: String, ws: String, runs: usize) {
                 "-w",
                 &ws,
             ])
-            .args(["--token", "startup-client", "--host-token", "startup-host"])
+            .args([
+                "--token",
+                "startup-client-token",
+                "--host-token",
+                "startup-host-token",
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
