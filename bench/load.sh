@@ -6,9 +6,11 @@
 # 1,000,000 audit lines), serves both in auto mode and prints, for every
 # read endpoint on each: req/s, p50, p99, the ratio to /health of the same
 # run and (large) how much slower than medium; RSS idle and at peak; a
-# write load (8 connections) verified on disk afterwards; start-up time
-# (spawn -> first 200 on /health, median of 5); and, when hyperfine is
-# installed, the offline CLI on the medium workspace.
+# mixed write load (8 connections) verified on disk afterwards, with the
+# reads of /plugins it allows meanwhile; start-up time (spawn -> first 200
+# on /health, median of 5); and the write figures of bench/write-load.sh
+# (the raw durable-write loop, single- and 8-connection writes, 2,000
+# commands, memo misses, the offline CLI).
 #
 # The figures go to bench/results.md (markdown, overwritten by each run
 # that completes), with the date, the machine, the commit and the command.
@@ -16,6 +18,8 @@
 #   bench/load.sh                      # wrk -t1 -c32, 10 s per endpoint
 #   DURATION=5s CONNS=64 bench/load.sh
 #   BIN=/path/to/openwork RESULTS=/tmp/r.md bench/load.sh   # another binary, elsewhere
+#   NOTE="shared with other builds" bench/load.sh             # a remark for the results
+#   BASE_BIN=/path/to/old/openwork bench/load.sh   # the write figures of another binary too, in the same run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +33,7 @@ results=${RESULTS:-bench/results.md}
 run_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 run_commit=$(git rev-parse --short=10 HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- . ":(exclude)$results" 2>/dev/null || run_commit="$run_commit (with uncommitted changes)"
-run_command="DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS WRITE_CONNS=$WRITE_CONNS bash bench/load.sh"
+run_command="DURATION=$DURATION CONNS=$CONNS THREADS=$THREADS WRITE_CONNS=$WRITE_CONNS${BASE_BIN:+ BASE_BIN=$BASE_BIN} bash bench/load.sh"
 run_cores=$(nproc 2>/dev/null || echo "?")
 run_kernel=$(uname -sr)
 run_cpu=$(awk -F': *' '/^model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
@@ -131,18 +135,11 @@ kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 HOME="$work/home" OPENWORK_STATE_DIR="$work/state" \
   target/release/examples/load_check startup "$(realpath "$bin")" "$work/ws" 5 | tee "$work/startup.txt"
 
-# The offline CLI on the medium workspace: a write (fsync included; the
-# plugin is removed before each run, outside the timing) and a listing.
-cli_table=""
-if command -v hyperfine >/dev/null; then
-  HOME="$work/home" hyperfine -N --warmup 3 --style basic \
-    --prepare "$bin -q -w $work/ws plugins remove bench-probe" \
-    --export-markdown "$work/cli.md" \
-    -n "openwork plugins add bench-probe" "$bin -q -w $work/ws plugins add bench-probe" \
-    -n "openwork --json plugins list" "$bin -w $work/ws --json plugins list"
-  cli_table=$(cat "$work/cli.md")
-else
-  echo "hyperfine is missing: the offline CLI is not timed (apt-get install -y hyperfine)"
+# The write figures, on a fresh medium workspace and a server of their own.
+BIN="$bin" DURATION=$DURATION WRITE_CONNS=$WRITE_CONNS bash bench/write-load.sh "$work/writes.md"
+if [ -n "${BASE_BIN:-}" ]; then
+  base_version=$("$BASE_BIN" --version)
+  BIN="$BASE_BIN" DURATION=$DURATION WRITE_CONNS=$WRITE_CONNS bash bench/write-load.sh "$work/writes-base.md"
 fi
 
 # Everything above, as markdown: written whole, then moved into place.
@@ -158,6 +155,7 @@ fi
   echo "- command: \`$run_command\`"
   echo "- machine: $run_cores cores (\`nproc\`), $run_kernel${run_cpu:+, $run_cpu}; wrk and the server share them"
   echo "- load generator: ${run_wrk:-wrk}, \`-t$THREADS -c$CONNS -d$DURATION\` per endpoint"
+  [ -z "${NOTE:-}" ] || echo "- note: $NOTE"
   echo
   echo "## Reads"
   echo
@@ -179,6 +177,18 @@ fi
   echo
   echo "## Writes"
   echo
+  cat "$work/writes.md"
+  echo
+  if [ -n "${BASE_BIN:-}" ]; then
+    echo "### The same, with the binary compared against"
+    echo
+    echo "\`$base_version\` (\`BASE_BIN\`), measured in the same run just after:"
+    echo
+    cat "$work/writes-base.md"
+    echo
+  fi
+  echo "### Mixed writes and reads"
+  echo
   echo "$WRITE_CONNS connections of writes in auto mode (commands with unique names,"
   echo "plugins added and removed in turn), checked on disk afterwards by"
   echo "\`examples/load_check.rs\`, while \`/plugins\` was read:"
@@ -194,15 +204,6 @@ fi
   cat "$work/startup.txt"
   echo '```'
   echo
-  echo "## Offline CLI"
-  echo
-  if [ -n "$cli_table" ]; then
-    echo "On the medium workspace, timed by \`hyperfine -N\`:"
-    echo
-    echo "$cli_table"
-  else
-    echo "Not timed: hyperfine was not installed."
-  fi
 } >"$work/results.md"
 mv "$work/results.md" "$results"
 echo "figures written to $results"

@@ -8,14 +8,10 @@
 //!   load_check startup BIN WS_PATH RUNS
 //!     spawn → first 200 on /health, median of RUNS.
 
+use bench_workspace::audit_lines;
 use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn audit_lines(ws: &Path) -> usize {
-    std::fs::read_to_string(ws.join(".opencode/openwork/audit.jsonl"))
-        .map_or(0, |t| t.lines().count())
-}
 
 async fn writes(
     url: String,
@@ -103,37 +99,12 @@ async fn writes(
         "writes: {requests} requests, {acked} acknowledged, {:.0} req/s ({conns} connections)",
         requests as f64 / elapsed
     );
-    let mut ok = true;
-    for name in &commands {
-        if !ws.join(format!(".opencode/commands/{name}.md")).is_file() {
-            println!("LOST: command {name}");
-            ok = false;
-        }
+    let problems = bench_workspace::verify(&ws, &present, &commands, before, acked);
+    for problem in &problems {
+        println!("{problem}");
     }
-    let text = std::fs::read_to_string(ws.join("opencode.jsonc")).unwrap_or_default();
-    match openwork::workspace::jsonc::parse_object(&text, "opencode.jsonc") {
-        Ok(config) => {
-            let specs = openwork::workspace::plugins::specs_of(config.get("plugin"));
-            for (spec, want) in &present {
-                if specs.contains(spec) != *want {
-                    println!(
-                        "WRONG: plugin {spec} should be {}",
-                        if *want { "present" } else { "absent" }
-                    );
-                    ok = false;
-                }
-            }
-        }
-        Err(e) => {
-            println!("CORRUPT: {}", e.message);
-            ok = false;
-        }
-    }
+    let ok = problems.is_empty();
     let grew = audit_lines(&ws) - before;
-    if grew != acked {
-        println!("AUDIT: {grew} new lines for {acked} acknowledged writes");
-        ok = false;
-    }
     println!(
         "verified: {} commands on disk, plugins as acknowledged, config parses, audit +{grew} lines: {}",
         commands.len(),
@@ -167,7 +138,12 @@ async fn startup(bin: String, ws: String, runs: usize) {
                 "-w",
                 &ws,
             ])
-            .args(["--token", "startup-client", "--host-token", "startup-host"])
+            .args([
+                "--token",
+                "startup-client-token",
+                "--host-token",
+                "startup-host-token",
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

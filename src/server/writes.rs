@@ -39,8 +39,9 @@ impl AppState {
     /// Plan → (no-op? answer) → read-only? → approval → apply
     /// (docs/api.md#order-of-checks), then the workspace's OpenCode asked
     /// to reload.
-    /// `make` may run twice in auto mode (never in manual mode, where the
-    /// plan the host approved is exactly the one applied).
+    /// `make` may run twice in auto mode, before the workspace's first
+    /// write (never in manual mode, where the plan the host approved is
+    /// exactly the one applied).
     pub async fn write<T, F>(
         &self,
         entry: &Arc<WsEntry>,

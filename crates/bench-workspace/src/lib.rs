@@ -125,3 +125,50 @@ pub fn generate(root: &Path, size: &Size) -> std::io::Result<()> {
     }
     log.flush()
 }
+
+/// The number of lines of the workspace's audit log (0 when it is missing):
+/// the load checks compare it with the writes they saw acknowledged.
+pub fn audit_lines(root: &Path) -> usize {
+    std::fs::read(root.join(".opencode/openwork/audit.jsonl"))
+        .map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count())
+}
+
+/// Checks on disk what the load checks saw acknowledged: the config
+/// parses, each `(spec, present)` plugin is listed or not as acknowledged,
+/// each command is a file, and the audit log grew by exactly `acked` lines
+/// since it had `audit_before`. Returns one line per problem (none: all
+/// verified).
+pub fn verify(
+    root: &Path,
+    plugins: &[(String, bool)],
+    commands: &[String],
+    audit_before: usize,
+    acked: usize,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for name in commands {
+        if !root.join(format!(".opencode/commands/{name}.md")).is_file() {
+            problems.push(format!("LOST: command {name}"));
+        }
+    }
+    let text = std::fs::read_to_string(root.join("opencode.jsonc")).unwrap_or_default();
+    match openwork::workspace::jsonc::parse_object(&text, "opencode.jsonc") {
+        Ok(config) => {
+            let specs = openwork::workspace::plugins::specs_of(config.get("plugin"));
+            for (spec, want) in plugins {
+                if specs.contains(spec) != *want {
+                    let state = if *want { "present" } else { "absent" };
+                    problems.push(format!("WRONG: plugin {spec} should be {state}"));
+                }
+            }
+        }
+        Err(e) => problems.push(format!("CORRUPT: {}", e.message)),
+    }
+    let grew = audit_lines(root).saturating_sub(audit_before);
+    if grew != acked {
+        problems.push(format!(
+            "AUDIT: {grew} new lines for {acked} acknowledged writes"
+        ));
+    }
+    problems
+}

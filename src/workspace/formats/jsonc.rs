@@ -122,11 +122,26 @@ pub(crate) fn edit(
     f: impl FnOnce(&CstObject) -> Result<()>,
 ) -> Result<String> {
     let source = if text.trim().is_empty() { "{}\n" } else { text };
-    // Validate with the strict options first: the CST parser is lenient.
-    parse_object(source, file)?;
-    refuse_duplicate_keys(source, file)?;
-    let root = CstRootNode::parse(source, &options()).map_err(|e| parse_error(&e, source, file))?;
+    // One parse per edit: the CST is built from the parser's syntax tree
+    // with the same strict options as `parse_object`, so it refuses what
+    // that refuses. Its error can point elsewhere (it collects tokens), so
+    // a text it refuses is parsed again for the error a read gives.
+    let root = CstRootNode::parse(source, &options()).map_err(|e| {
+        parse_object(source, file)
+            .err()
+            .unwrap_or_else(|| parse_error(&e, source, file))
+    })?;
     let obj = root.object_value().ok_or_else(|| not_an_object(file))?;
+    if has_repeated_key(&obj) {
+        return Err(refuse_duplicate_keys(source, file)
+            .err()
+            .unwrap_or_else(|| {
+                Error::new(
+                    Code::InvalidJsonc,
+                    format!("{file} has a key more than once"),
+                )
+            }));
+    }
     f(&obj)?;
     let mut out = root.to_string();
     if text.trim().is_empty() && !out.ends_with('\n') {
@@ -135,11 +150,33 @@ pub(crate) fn edit(
     Ok(out)
 }
 
+/// Whether an object of the tree, at any depth, has the same key twice.
 /// An object with the same key twice is read by OpenCode (as by us) with
 /// the last one winning, while an edit would change the first: a write
 /// that is acknowledged and has no effect. So a document with a repeated
 /// key is not edited at all (`422 invalid_jsonc` with where the repeat
-/// is); reads still work.
+/// is, from [`refuse_duplicate_keys`]); reads still work.
+fn has_repeated_key(obj: &CstObject) -> bool {
+    fn in_node(node: &CstNode) -> bool {
+        match node {
+            CstNode::Container(c) => match c {
+                jsonc_parser::cst::CstContainerNode::Object(o) => has_repeated_key(o),
+                jsonc_parser::cst::CstContainerNode::Array(a) => a.elements().iter().any(in_node),
+                _ => false,
+            },
+            CstNode::Leaf(_) => false,
+        }
+    }
+    let props = obj.properties();
+    let mut seen = std::collections::HashSet::with_capacity(props.len());
+    props
+        .iter()
+        .any(|p| p.decoded_name().is_some_and(|name| !seen.insert(name)))
+        || props.iter().any(|p| p.value().is_some_and(|v| in_node(&v)))
+}
+
+/// The error for a document with a repeated key, saying where the first
+/// repeat is (the syntax tree has the positions the CST does not).
 fn refuse_duplicate_keys(text: &str, file: &str) -> Result<()> {
     use jsonc_parser::ast;
     use std::collections::HashSet;
@@ -472,6 +509,32 @@ mod tests {
                 Code::InvalidJsonc,
                 "{bad}"
             );
+        }
+    }
+
+    /// An edit parses once, through the CST: it refuses exactly what a
+    /// read refuses, with the same error.
+    #[test]
+    fn edits_refuse_what_reads_refuse_with_the_same_error() {
+        for bad in [
+            "{'a': 1}",
+            "{a: 1}",
+            "{\"a\": 0x1}",
+            "{\"a\": +1}",
+            "{\"a\": .5}",
+            "{\"a\": NaN}",
+            "{\"a\": \"\\x41\"}",
+            "[1]",
+            "\"x\"",
+            "{\"a\": 1 \"b\": 2}",
+            "{\"a\": 1",
+            "{} {}",
+        ] {
+            let read = parse_object(bad, "f").unwrap_err();
+            let edited = edit(bad, "f", |_| Ok(())).unwrap_err();
+            assert_eq!(edited.code, read.code, "{bad}");
+            assert_eq!(edited.message, read.message, "{bad}");
+            assert_eq!(edited.details, read.details, "{bad}");
         }
     }
 

@@ -187,17 +187,28 @@ impl Workspace {
     /// Plans and applies under one holding of the lock, so the two cannot
     /// conflict: how the offline CLI and the server's auto mode write.
     ///
-    /// A first plan is made without the lock: bad input and no-ops end
-    /// there, so they create nothing, not even the lock file. A write
-    /// that does change something is planned again under the lock.
+    /// Before the workspace's first write (no lock file of its own yet),
+    /// or with a write a crash left to finish (a journal), a first plan is made
+    /// without the lock: bad input and no-ops end there, so they create
+    /// nothing, not even the lock file, and finish nothing. A write that
+    /// does change something is planned again under the lock. Otherwise
+    /// the plan is made once, under the lock: taking the lock of an
+    /// existing lock file changes no file, so bad input and no-ops still
+    /// change nothing.
     pub fn write(
         &self,
         actor: &Actor,
         mut make: impl FnMut(&Workspace) -> Result<Plan>,
     ) -> Result<(Plan, Applied)> {
-        let first = make(self)?;
-        if first.is_noop() {
-            return Ok((first, Applied { entry: None }));
+        let lock_file = self.lock_file();
+        let settled = io::check_inside(self.root(), &lock_file).is_ok()
+            && io::exists(&lock_file)
+            && !io::exists(&self.journal_file());
+        if !settled {
+            let first = make(self)?;
+            if first.is_noop() {
+                return Ok((first, Applied { entry: None }));
+            }
         }
         let lock = self.lock()?;
         let plan = make(self)?;
@@ -209,6 +220,44 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workspace::plugins;
+
+    /// Before the first write a write plans twice (without the lock, then
+    /// under it); once the lock file exists, once, under the lock. Either
+    /// way a no-op and bad input change no file.
+    #[test]
+    fn a_write_plans_once_when_the_lock_file_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap().with_global(None);
+        let files = |ws: &Workspace| {
+            [ws.opencode_config(), ws.audit_log(), ws.lock_file()].map(|p| std::fs::read(p).ok())
+        };
+        // The write's outcome, and how many times it planned.
+        let counted = |spec: &'static str| {
+            let mut n = 0;
+            let result = ws.write(&Actor::cli(), |ws| {
+                n += 1;
+                plugins::plan_add(ws, spec)
+            });
+            let outcome = result.map(|(_, applied)| applied.entry.is_some());
+            (outcome.map_err(|e| e.code), n)
+        };
+        let (result, calls) = counted("");
+        assert!(result.is_err());
+        assert_eq!(calls, 1);
+        assert!(!ws.dot_opencode().exists(), "bad input creates nothing");
+        assert_eq!(
+            counted("a"),
+            (Ok(true), 2),
+            "the first write plans without the lock first"
+        );
+        assert_eq!(counted("b"), (Ok(true), 1), "then once, under the lock");
+        let before = files(&ws);
+        assert_eq!(counted("b"), (Ok(false), 1));
+        assert!(counted("").0.is_err());
+        assert_eq!(files(&ws), before, "a no-op and bad input change nothing");
+        assert_eq!(audit::tail(&ws.audit_log(), 10).unwrap().len(), 2);
+    }
 
     /// What a writer killed between linking its temporary and renaming it
     /// leaves is removed; a clean workspace is not touched (no lock file).
