@@ -201,7 +201,7 @@ impl Workspace {
         mut make: impl FnMut(&Workspace) -> Result<Plan>,
     ) -> Result<(Plan, Applied)> {
         let lock_file = self.lock_file();
-        let settled = io::check_inside(self.root(), &lock_file).is_ok()
+        let settled = io::check_inside(self.state_root(), &lock_file).is_ok()
             && io::exists(&lock_file)
             && !io::exists(&self.journal_file());
         if !settled {
@@ -237,7 +237,7 @@ mod tests {
             let mut n = 0;
             let result = ws.write(&Actor::cli(), |ws| {
                 n += 1;
-                plugins::plan_add(ws, spec)
+                plugins::plan_add(ws, spec, plugins::OnListed::Keep)
             });
             let outcome = result.map(|(_, applied)| applied.entry.is_some());
             (outcome.map_err(|e| e.code), n)
