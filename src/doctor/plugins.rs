@@ -1,7 +1,7 @@
 //! Plugins in two forms: the same package (or the same file) configured
 //! more than once — with and without a version, in two config files, or
 //! both listed in a config and found in a `plugin(s)/` folder — of which
-//! OpenCode loads one, the last in its reading order ([`resolve`]); and a
+//! OpenCode loads one, the last in its reading order (`items::resolve`); and a
 //! package listed in a config beside a plugin file of the same name,
 //! which OpenCode loads both of.
 

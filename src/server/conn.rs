@@ -20,7 +20,7 @@
 //!   64 KiB at most, so connections that wait (for approval) hold little.
 //! - **Lingering close**: when the server ends a connection whose client is
 //!   still sending (a body over the limit answered 413), the rest is read
-//!   and thrown away for a moment ([`LINGER`]) before the socket closes, as
+//!   and thrown away for a moment (`LINGER`) before the socket closes, as
 //!   nginx and Apache do: closing with unread bytes makes the kernel send a
 //!   reset, and the client would lose the answer already sent.
 //! - **Graceful shutdown**: when `stop` turns true the listener closes and

@@ -279,6 +279,7 @@ fn unset_removes_in_place_and_a_missing_key_is_exit_1_unless_if_exists() {
 }
 
 /// A value from the file is shown escaped on a terminal, never obeyed.
+#[cfg(unix)]
 #[test]
 fn values_from_the_file_cannot_drive_the_terminal() {
     if !crate::support::require("tmux") {

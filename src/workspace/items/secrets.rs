@@ -154,7 +154,7 @@ const SECRET_PREFIXES: &[&str] = &[
 /// The values of `config` (one MCP server's, named `name`) that look like
 /// secrets written out rather than read from the environment: every value
 /// of a header that carries credentials (`Authorization`, `Cookie`, a name
-/// with one of [`SECRET_WORDS`]), every value of an environment variable
+/// with one of `SECRET_WORDS`), every value of an environment variable
 /// so named, credentials or such query values in `url`, and anywhere in
 /// those or in `command` a value that [`looks_secret`]. A value that holds
 /// `{env:…}` or `{file:…}` is never one.
@@ -282,7 +282,7 @@ fn url_has_secret(url: &str) -> bool {
 }
 
 /// A value that looks like a credential whatever its name: one of the
-/// [`SECRET_PREFIXES`] followed by at least 8 more characters, or (after
+/// `SECRET_PREFIXES` followed by at least 8 more characters, or (after
 /// an `Bearer `, `Basic ` or `token ` scheme) one word of at least 24
 /// characters mixing letters and digits with at least 3.5 bits of entropy
 /// a character, that is no path and no URL.
