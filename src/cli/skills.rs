@@ -4,7 +4,7 @@ use super::editor::EditCopy;
 use super::report::{self, Removable};
 use super::{CmdResult, Ctx, ExitStatus, Failure, RemoveArgs, WriteArgs, usage};
 use clap::Subcommand;
-use openwork::workspace::{Workspace, skills};
+use openwork::workspace::{Workspace, skills, validate};
 use openwork::{Code, Error};
 use serde_json::json;
 use std::cell::Cell;
@@ -91,6 +91,11 @@ pub fn read_content(file: Option<&PathBuf>, what: &str) -> Result<String, Failur
             std::io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| Failure::from(Error::io("read", Path::new("standard input"), e)))?;
+            if text.trim().is_empty() {
+                return Err(usage(format!(
+                    "standard input is empty: give the {what} with --file FILE or pipe it in"
+                )));
+            }
             Ok(text)
         }
     }
@@ -143,6 +148,8 @@ pub fn run(ctx: &Ctx, cmd: SkillsCmd) -> CmdResult {
             file,
             write,
         } => {
+            // A bad name is said before any text is asked for.
+            validate::skill_name(name.trim())?;
             let content = read_content(file.as_ref(), "skill content")?;
             // The skill as written, which is what `--json` prints.
             let written = Cell::new(None);

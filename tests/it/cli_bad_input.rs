@@ -52,6 +52,17 @@ fn rejects(args: &[&str], stdin: &str, code: i32, message: &str) {
     assert_eq!(ws.snapshot(), before, "{args:?} changed a file");
 }
 
+/// An empty pipe says how to give the text, not only that it is missing.
+#[test]
+fn an_empty_standard_input_says_how_to_give_the_text() {
+    rejects(
+        &["skills", "add", "triage", "-d", "Sort"],
+        " \n",
+        2,
+        "standard input is empty: give the skill content with --file FILE or pipe it in",
+    );
+}
+
 #[test]
 fn invalid_names() {
     rejects(

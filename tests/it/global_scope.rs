@@ -28,6 +28,17 @@ fn write_global(ws: &Ws, text: &str) {
     std::fs::write(global(ws).join("opencode.jsonc"), text).unwrap();
 }
 
+/// `openwork skills add triage --file … --global`, which must succeed.
+fn add_global_skill(ws: &Ws) {
+    let skill = skill_file(ws);
+    let skill = skill.to_str().unwrap();
+    run(
+        ws,
+        &["skills", "add", "triage", "--file", skill, "--global"],
+    )
+    .ok();
+}
+
 fn skill_file(ws: &Ws) -> PathBuf {
     let file = ws.home.path().join("SKILL.md");
     std::fs::write(
@@ -175,19 +186,7 @@ fn lists_show_the_scope_of_each_item() {
     ws.run(&["mcp", "add", "here", "--", "a"]).ok();
     run(&ws, &["mcp", "add", "everywhere", "--global", "--", "b"]).ok();
     run(&ws, &["commands", "add", "r", "-t", "x", "--global"]).ok();
-    let skill = skill_file(&ws);
-    run(
-        &ws,
-        &[
-            "skills",
-            "add",
-            "triage",
-            "--file",
-            skill.to_str().unwrap(),
-            "--global",
-        ],
-    )
-    .ok();
+    add_global_skill(&ws);
 
     let out = ws.run(&["plugins", "list", "--global"]).ok();
     assert!(
@@ -540,19 +539,7 @@ fn the_global_audit_log_and_journal_are_reached_with_global() {
 #[test]
 fn a_user_wide_skill_is_edited_with_global() {
     let ws = Ws::new();
-    let skill = skill_file(&ws);
-    run(
-        &ws,
-        &[
-            "skills",
-            "add",
-            "triage",
-            "--file",
-            skill.to_str().unwrap(),
-            "--global",
-        ],
-    )
-    .ok();
+    add_global_skill(&ws);
     let project = ws.snapshot();
     // Without --global it is not the project's to edit.
     let mut c = ws.cmd_from(ws.path());

@@ -132,7 +132,7 @@ fn is_absolute_path(s: &str) -> bool {
 }
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, 1–64 characters.
-pub(crate) fn skill_name(name: &str) -> Result<()> {
+pub fn skill_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= SKILL_NAME_MAX
         && name.split('-').all(|part| {
