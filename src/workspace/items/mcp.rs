@@ -38,7 +38,7 @@ pub struct McpItem {
 /// The servers OpenCode resolves, in its order; the user-wide ones only
 /// with `include_global`.
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<McpItem>> {
-    let resolved = resolve::resolve(ws)?;
+    let resolved = resolve::resolve_settings(ws)?;
     let filter = ToolsFilter::new(resolved.config.get("tools"));
     Ok(resolved
         .mcp
@@ -190,7 +190,7 @@ pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
         // line of its own: no control characters, bounded length.
         validate::config_keys(obj)?;
     }
-    let resolved = resolve::resolve(ws)?;
+    let resolved = resolve::resolve_settings(ws)?;
     let defs = find(&resolved.mcp, name).map_or(&[][..], |n| n.defs.as_slice());
     let target = defs.iter().rev().find(|d| d.editable);
     let (file, rank) = match target {
@@ -221,7 +221,7 @@ pub fn plan_add(ws: &Workspace, name: &str, config: &Value) -> Result<Plan> {
 /// `409 conflict` naming it. Removing a name defined nowhere is a no-op.
 pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
     validate::mcp_name(name)?;
-    let resolved = resolve::resolve(ws)?;
+    let resolved = resolve::resolve_settings(ws)?;
     let defs = find(&resolved.mcp, name).map_or(&[][..], |n| n.defs.as_slice());
     let read_only: Vec<_> = defs.iter().filter(|d| !d.editable).collect();
     let mut draft = Draft::new(ws);
@@ -266,7 +266,7 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
 /// `409 conflict` naming it. Already so is a no-op.
 pub fn plan_set_enabled(ws: &Workspace, name: &str, enabled: bool) -> Result<Plan> {
     validate::mcp_name(name)?;
-    let resolved = resolve::resolve(ws)?;
+    let resolved = resolve::resolve_settings(ws)?;
     let Some(named) = find(&resolved.mcp, name) else {
         return Err(Error::new(
             Code::NotFound,

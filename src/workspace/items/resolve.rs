@@ -20,6 +20,7 @@ use crate::workspace::formats::opencode::plugin;
 use crate::workspace::{Workspace, absolute, io};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// A place's rank in OpenCode's reading order: a later rank wins. The
@@ -143,10 +144,34 @@ pub struct Resolved {
     pub main_rank: Rank,
     /// The rank of a new file in the root's `.opencode/commands`.
     pub new_command_rank: Rank,
+    /// Where each name is in `mcp` and in `commands`.
+    mcp_at: HashMap<String, usize>,
+    commands_at: HashMap<String, usize>,
 }
 
 /// Reads every place and merges it.
 pub fn resolve(ws: &Workspace) -> Result<Resolved> {
+    resolve_reading(ws, Reading::All)
+}
+
+/// [`resolve`] without the command files (`command/**/*.md`): what a
+/// plugin, an MCP server or the skills need, at the cost of the config
+/// files alone however many commands the workspace has. `commands` (and
+/// the merged config's `command`) then hold the inline entries only.
+pub fn resolve_settings(ws: &Workspace) -> Result<Resolved> {
+    resolve_reading(ws, Reading::Settings)
+}
+
+/// What [`resolve_reading`] reads besides the config files and plugin files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// The command files too.
+    All,
+    /// Nothing else.
+    Settings,
+}
+
+fn resolve_reading(ws: &Workspace, reading: Reading) -> Result<Resolved> {
     let layers = Layers::of(ws);
     let mut r = Resolved::default();
     let mut group = 0;
@@ -170,7 +195,9 @@ pub fn resolve(ws: &Workspace) -> Result<Resolved> {
         if dir.place.path == ws.dot_opencode() {
             r.new_command_rank = (group, usize::MAX);
         }
-        r.command_files(ws, &layers, &dir, group);
+        if reading == Reading::All {
+            r.command_files(ws, &layers, &dir, group);
+        }
         group += 1;
         r.plugin_files(ws, &layers, &dir, group);
         group += 1;
@@ -242,14 +269,19 @@ impl Resolved {
                     let Some(entries) = v.as_object() else {
                         continue;
                     };
-                    let list = if key == "mcp" {
-                        &mut self.mcp
-                    } else {
-                        &mut self.commands
-                    };
                     for (name, entry) in entries {
                         if let Some(entry) = entry.as_object() {
-                            merge_named(list, name, entry, def.clone());
+                            if key == "mcp" {
+                                merge_named(
+                                    &mut self.mcp,
+                                    &mut self.mcp_at,
+                                    name,
+                                    entry,
+                                    def.clone(),
+                                );
+                            } else {
+                                self.merge_command(name, entry, def.clone());
+                            }
                         }
                     }
                 }
@@ -275,9 +307,10 @@ impl Resolved {
                     Some(name) => name.clone(),
                     None => command_name(&base, &path),
                 };
-                let def = file_def(ws, layers, dir, &path, (group, within));
+                let mut def = file_def(dir, &path, (group, within));
+                def.editable = layers.editable_walked(ws, &path);
                 within += 1;
-                merge_named(&mut self.commands, &name, &parsed.fields, def);
+                self.merge_command(&name, &parsed.fields, def);
             }
         }
     }
@@ -290,11 +323,17 @@ impl Resolved {
             let is_plugin = |n: &str| n.ends_with(".ts") || n.ends_with(".js");
             for path in walk::files(ws, &folder, false, Links::ByName, is_plugin) {
                 let url = file_url(&path);
-                let def = file_def(ws, layers, dir, &path, (group, within));
+                let mut def = file_def(dir, &path, (group, within));
+                // Found by name, perhaps a link: checked in full.
+                def.editable = layers.editable(ws, &path);
                 within += 1;
                 self.add_plugin(&url, None, Path::new("/"), def, true);
             }
         }
+    }
+
+    fn merge_command(&mut self, name: &str, entry: &Map<String, Value>, def: Def) {
+        merge_named(&mut self.commands, &mut self.commands_at, name, entry, def);
     }
 
     fn add_plugin(
@@ -353,12 +392,12 @@ impl Resolved {
 }
 
 /// The definition a file of a config directory (a command or plugin file)
-/// makes.
-fn file_def(ws: &Workspace, layers: &Layers, dir: &ConfigDir, path: &Path, rank: Rank) -> Def {
+/// makes, not editable until the caller says so.
+fn file_def(dir: &ConfigDir, path: &Path, rank: Rank) -> Def {
     let mut place = dir.place.clone();
     place.path = path.to_path_buf();
     Def {
-        editable: layers.editable(ws, path),
+        editable: false,
         place,
         rank,
         inline: false,
@@ -418,17 +457,30 @@ pub(crate) fn command_name(base: &Path, path: &Path) -> String {
     text.strip_suffix(".md").unwrap_or(&text).to_string()
 }
 
-fn merge_named(list: &mut Vec<Named>, name: &str, entry: &Map<String, Value>, def: Def) {
-    match list.iter_mut().find(|n| n.name == name) {
-        Some(named) => {
+/// Merges one definition of `name` into `list`, whose positions `at`
+/// indexes by name: a workspace of thousands of commands merges each in
+/// constant time, not by searching the list.
+fn merge_named(
+    list: &mut Vec<Named>,
+    at: &mut HashMap<String, usize>,
+    name: &str,
+    entry: &Map<String, Value>,
+    def: Def,
+) {
+    match at.get(name) {
+        Some(&i) => {
+            let named = &mut list[i];
             merge_map(&mut named.value, entry);
             named.defs.push(def);
         }
-        None => list.push(Named {
-            name: name.to_string(),
-            value: entry.clone(),
-            defs: vec![def],
-        }),
+        None => {
+            at.insert(name.to_string(), list.len());
+            list.push(Named {
+                name: name.to_string(),
+                value: entry.clone(),
+                defs: vec![def],
+            });
+        }
     }
 }
 
