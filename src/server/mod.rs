@@ -12,8 +12,8 @@
 //! - [`endpoints`]: the handlers, one file per group; [`events`] is the
 //!   approval event stream.
 //! - [`reads`]: the memoized reads; [`writes`]: plan → approval (the
-//!   [`approvals`] gate) → apply → ask the workspace's OpenCode to reload
-//!   ([`opencode`]); [`event_log`] keeps the recent approval events,
+//!   [`approvals`] gate) → apply (in groups: [`committer`]) → ask the
+//!   workspace's OpenCode to reload ([`opencode`]); [`event_log`] keeps the recent approval events,
 //!   bounded in bytes.
 //! - [`reply`], [`errors`], [`models`], [`payloads`]: answers, errors on
 //!   the wire, the wire shapes, request bodies checked.
@@ -26,6 +26,7 @@
 
 pub mod approvals;
 pub mod auth;
+pub mod committer;
 pub mod config_file;
 pub mod conn;
 pub mod cors;
@@ -250,9 +251,9 @@ pub async fn run(settings: Settings) -> Result<(), ServeError> {
         hosts: hosts::AllowedHosts::new(addr, &settings.allowed_hosts),
         streams: Arc::new(tokio::sync::Semaphore::new(settings.max_streams)),
         write_bytes: Arc::new(tokio::sync::Semaphore::new(settings.write_bytes)),
-        plans: tokio::sync::Semaphore::new(
+        plans: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
-        ),
+        )),
         tokens: auth::Tokens::new(&settings.client_token.value, &settings.host_token.value),
         settings,
         workspaces: entries,

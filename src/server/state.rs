@@ -4,6 +4,7 @@
 
 use super::approvals::Approvals;
 use super::auth::Tokens;
+use super::committer::Committer;
 use super::hosts::AllowedHosts;
 use super::models::{OpencodeInfo, WorkspaceInfo};
 use super::opencode::Reloader;
@@ -30,7 +31,7 @@ pub struct AppState {
     /// (`settings.write_bytes`).
     pub write_bytes: Arc<tokio::sync::Semaphore>,
     /// Writes planned at once: one per core.
-    pub plans: tokio::sync::Semaphore,
+    pub plans: Arc<tokio::sync::Semaphore>,
     pub tokens: Tokens,
     pub workspaces: Vec<Arc<WsEntry>>,
     pub approvals: Arc<Approvals>,
@@ -61,6 +62,8 @@ pub struct WsEntry {
     pub builds: tokio::sync::Semaphore,
     /// The workspace's running OpenCode, asked to reload after a write.
     pub opencode: Reloader,
+    /// The writes waiting for the workspace's lock, applied in groups.
+    pub committer: Committer,
 }
 
 /// An export body, the memo value it was made from, and its `exportedAt`.
@@ -115,6 +118,7 @@ impl WsEntry {
             info,
             memo,
             last_export: Default::default(),
+            committer: Committer::default(),
             builds: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),

@@ -5,6 +5,7 @@
 //! server's write gate so that shutdown waits for it.
 
 use super::approvals::{Outcome, denied};
+use super::committer::{Committer, Make, Then};
 use super::models::ApprovalRequest;
 use super::opencode::Reload;
 use super::reads::blocking;
@@ -41,7 +42,8 @@ impl AppState {
     /// to reload.
     /// `make` may run twice in auto mode, before the workspace's first
     /// write (never in manual mode, where the plan the host approved is
-    /// exactly the one applied).
+    /// exactly the one applied). Either way the apply joins the writes
+    /// waiting for the workspace's lock ([`Committer`]).
     pub async fn write<T, F>(
         &self,
         entry: &Arc<WsEntry>,
@@ -62,6 +64,23 @@ impl AppState {
         T: Send + 'static,
         F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,
     {
+        if self.settings.approval == ApprovalMode::Auto && !self.settings.read_only {
+            // Planned and applied under one holding of the lock, in a
+            // group with the writes waiting beside it: no conflict possible.
+            let gate = self.writes.clone().read_owned().await;
+            let extra = Arc::new(std::sync::Mutex::new(None));
+            let slot = extra.clone();
+            let make: Make = Box::new(move |ws| {
+                let (plan, t) = make(ws)?;
+                *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(t);
+                Ok(plan)
+            });
+            let (plan, _) = Committer::write(&self.plans, entry, gate, actor, make, None).await?;
+            let extra = extra.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let extra = extra.ok_or_else(|| Error::new(Code::Internal, "no plan was made"))?;
+            return Ok((plan, extra));
+        }
+
         // One plan per core at once: a burst of large writes does not make
         // every blocking thread hold one.
         let turn = self
@@ -69,24 +88,6 @@ impl AppState {
             .acquire()
             .await
             .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))?;
-        if self.settings.approval == ApprovalMode::Auto && !self.settings.read_only {
-            // Plan and apply under one holding of the lock: no conflict possible.
-            let gate = self.writes.clone().read_owned().await;
-            let e = entry.clone();
-            return blocking(move || {
-                let _gate = gate;
-                let mut extra = None;
-                let (plan, _) = e.ws.write(&actor, |ws| {
-                    let (plan, t) = make(ws)?;
-                    extra = Some(t);
-                    Ok(plan)
-                })?;
-                let extra = extra.ok_or_else(|| Error::new(Code::Internal, "no plan was made"))?;
-                Ok((plan, extra))
-            })
-            .await;
-        }
-
         let e = entry.clone();
         let (plan, extra, diff) = blocking(move || {
             let (plan, extra) = make(&e.ws)?;
@@ -136,18 +137,13 @@ impl AppState {
         match ticket.wait().await {
             Outcome::Allowed(report) => {
                 let gate = self.writes.clone().read_owned().await;
-                let e = entry.clone();
-                let plan = blocking(move || {
-                    let _gate = gate;
-                    // Reported from here, where the apply runs to its end
-                    // even if the client goes away meanwhile.
-                    let applied =
-                        e.ws.lock()
-                            .and_then(|lock| e.ws.apply(&lock, &plan, &actor));
-                    report.send(&applied.as_ref().map(|_| ()).map_err(Clone::clone));
-                    applied.map(|_| plan)
-                })
-                .await?;
+                // Applied only over the bytes it was planned over.
+                let approved = plan.clone();
+                let make: Make = Box::new(move |_| Ok(approved.clone()));
+                // Reported by the committer, where the apply runs to its
+                // end even if the client goes away meanwhile.
+                let then: Then = Box::new(move |applied| report.send(applied));
+                Committer::write(&self.plans, entry, gate, actor, make, Some(then)).await?;
                 Ok((plan, extra))
             }
             Outcome::Denied(reason) => Err(denied(&id, reason)),

@@ -31,7 +31,7 @@ use std::path::{Component, Path, PathBuf};
 pub use formats::{frontmatter, input, jsonc, key_path, opencode};
 pub use items::{commands, config, config_key, mcp, plugins, secrets, skills, transfer, validate};
 pub use txn::audit::{self, Actor, AuditEntry};
-pub use txn::{Applied, FileEdit, Plan};
+pub use txn::{Applied, FileEdit, GroupWrite, Plan};
 
 /// One OpenCode workspace: a folder on this machine.
 #[derive(Debug, Clone)]

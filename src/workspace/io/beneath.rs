@@ -10,7 +10,8 @@
 //! later), else one component at a time with `O_NOFOLLOW` — and files are
 //! created, replaced, removed and appended to by name inside that handle:
 //! an atomic replace is a temporary created in the folder's handle,
-//! written, `fsync`ed, renamed within the handle, and the folder synced.
+//! written, `fsync`ed and renamed within the handle; the caller syncs the
+//! folder (at once, or once for a group of writes).
 //!
 //! Without these calls (Windows) a [`Folder`] is its path, checked for
 //! links just before use: the race stays open there.
@@ -161,8 +162,9 @@ mod unix {
 
         /// Gives `name` the bytes `bytes`, atomically: a temporary created
         /// in this folder (with the old file's permissions), written and
-        /// flushed, renamed over `name`, then the folder synced. A link at
-        /// `name` is refused (`ELOOP`), and so is a folder.
+        /// flushed, renamed over `name`; durable once the caller has
+        /// synced the folder ([`Folder::sync`]). A link at `name` is
+        /// refused (`ELOOP`), and so is a folder.
         pub(crate) fn replace(&self, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
             let old = self.stat(name)?;
             let kind = |st: &FileStat| SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT;
@@ -191,12 +193,12 @@ mod unix {
                 let _ = unlinkat(&self.handle, &*tmp, UnlinkatFlags::NoRemoveDir);
                 return Err(e);
             }
-            self.sync();
             Ok(())
         }
 
-        /// Removes the file `name` (a missing one is fine), then syncs the
-        /// folder. A link at `name` is refused (`ELOOP`), as for a write.
+        /// Removes the file `name` (a missing one is fine); durable once
+        /// the caller has synced the folder. A link at `name` is refused
+        /// (`ELOOP`), as for a write.
         pub(crate) fn remove(&self, name: &OsStr) -> io::Result<()> {
             let is_link = self.stat(name)?.is_some_and(|st| {
                 SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFLNK
@@ -205,11 +207,7 @@ mod unix {
                 return Err(err(Errno::ELOOP));
             }
             match unlinkat(&self.handle, name, UnlinkatFlags::NoRemoveDir) {
-                Ok(()) => {
-                    self.sync();
-                    Ok(())
-                }
-                Err(Errno::ENOENT) => Ok(()),
+                Ok(()) | Err(Errno::ENOENT) => Ok(()),
                 Err(e) => Err(err(e)),
             }
         }
@@ -261,8 +259,17 @@ mod unix {
             self.open_file(name, flags, Mode::from_bits_truncate(0o666))
         }
 
-        fn sync(&self) {
+        /// Makes the folder's entries durable: what a replace or a remove
+        /// did is not until then. Some file systems cannot sync a folder;
+        /// their entries are as durable as they get.
+        pub(crate) fn sync(&self) {
             let _ = self.handle.sync_all();
+        }
+
+        /// Which folder this is, to sync each one once.
+        pub(crate) fn identity(&self) -> Option<(u64, u64)> {
+            use std::os::unix::fs::MetadataExt;
+            self.handle.metadata().ok().map(|m| (m.dev(), m.ino()))
         }
     }
 }
@@ -385,6 +392,13 @@ mod fallback {
 
         pub(crate) fn remove_empty_folder(&self, name: &OsStr) -> bool {
             std::fs::remove_dir(self.path.join(name)).is_ok()
+        }
+
+        /// A folder cannot be synced here.
+        pub(crate) fn sync(&self) {}
+
+        pub(crate) fn identity(&self) -> Option<(u64, u64)> {
+            None
         }
 
         pub(crate) fn remove_files(&self, stale: impl Fn(&OsStr) -> bool) -> usize {

@@ -9,6 +9,14 @@
 //! rule covers edits too close together for the clock: a file changed
 //! within [`RACY`] of being read is not cached, because a second same-size
 //! edit in the same tick would otherwise be invisible.
+//!
+//! Bytes the stamp cannot vouch for (a racy file, one just replaced, a
+//! group's bytes not yet written) are read, and their parse still comes
+//! from the cache when they hash to what was parsed last for that path:
+//! parsing is a function of the bytes alone. The hash is SipHash keyed at
+//! random per cache, so no file can be made to collide on purpose. So a
+//! config written by one request is parsed once, not again by every plan
+//! and read that follows within the racy window.
 #![allow(clippy::disallowed_methods)] // the I/O layer: the one place that asks the file system
 
 use std::any::Any;
@@ -59,7 +67,10 @@ impl Stamp {
 /// One file's parses (by kind: the config is both parsed and hashed), all
 /// of the same stamp.
 struct Entry {
-    stamp: Stamp,
+    /// `None` while the file is racy: only its hash then vouches.
+    stamp: Option<Stamp>,
+    /// The keyed hash of the bytes the values were parsed from.
+    hash: u64,
     values: Vec<(&'static str, Arc<dyn Any + Send + Sync>)>,
 }
 
@@ -68,6 +79,8 @@ struct Entry {
 #[derive(Default)]
 pub(crate) struct Cache {
     entries: Mutex<HashMap<PathBuf, Entry>>,
+    /// The random key of the content hash.
+    hasher: std::hash::RandomState,
 }
 
 impl std::fmt::Debug for Cache {
@@ -88,6 +101,10 @@ impl Cache {
         parse: impl FnOnce(&[u8]) -> T,
     ) -> std::io::Result<Option<Arc<T>>> {
         super::record::read(path);
+        // A group's bytes not yet written: no stamp vouches for them.
+        if let Some(bytes) = super::overlay::get(path) {
+            return Ok(Some(self.parse(path, None, &bytes, kind, parse)));
+        }
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_file() => m,
             Ok(_) => return Ok(None),
@@ -95,14 +112,10 @@ impl Cache {
             Err(e) => return Err(e),
         };
         let stamp = Stamp::of(&meta);
-        if let Some(stamp) = stamp {
-            let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(e) = entries.get(path).filter(|e| e.stamp == stamp)
-                && let Some((_, v)) = e.values.iter().find(|(k, _)| *k == kind)
-                && let Ok(v) = Arc::clone(v).downcast::<T>()
-            {
-                return Ok(Some(v));
-            }
+        if let Some(stamp) = stamp
+            && let Some(v) = self.kept(path, kind, |e| e.stamp == Some(stamp))
+        {
+            return Ok(Some(v));
         }
         let bytes = match super::read::read_no_follow(path) {
             Ok(bytes) => bytes,
@@ -115,7 +128,6 @@ impl Cache {
             }
             Err(e) => return Err(e),
         };
-        let value = Arc::new(parse(&bytes));
         let now = SystemTime::now();
         let settled = |s: &Stamp| {
             let changed = std::time::UNIX_EPOCH
@@ -124,23 +136,61 @@ impl Cache {
                 && now.duration_since(changed).is_ok_and(|age| age > RACY)
                 && s.len == bytes.len() as u64
         };
-        if let Some(stamp) = stamp.filter(settled) {
-            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-            let entry = entries.entry(path.to_path_buf()).or_insert_with(|| Entry {
-                stamp,
-                values: Vec::new(),
-            });
-            if entry.stamp != stamp {
-                entry.stamp = stamp;
-                entry.values.clear();
-            }
-            entry.values.retain(|(k, _)| *k != kind);
-            entry.values.push((kind, value.clone()));
+        Ok(Some(self.parse(
+            path,
+            stamp.filter(settled),
+            &bytes,
+            kind,
+            parse,
+        )))
+    }
+
+    /// The value of `kind` kept for `path`, if its entry passes `fresh`.
+    fn kept<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        fresh: impl FnOnce(&Entry) -> bool,
+    ) -> Option<Arc<T>> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = entries.get(path).filter(|e| fresh(e))?;
+        let (_, v) = e.values.iter().find(|(k, _)| *k == kind)?;
+        Arc::clone(v).downcast::<T>().ok()
+    }
+
+    /// `parse(bytes)`, or the value kept for the same bytes of `path`;
+    /// kept with `stamp` (`None`: vouched for by the hash alone).
+    fn parse<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        stamp: Option<Stamp>,
+        bytes: &[u8],
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> Arc<T> {
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(bytes);
+        let value = match self.kept(path, kind, |e| e.hash == hash) {
+            Some(v) => v,
+            None => Arc::new(parse(bytes)),
+        };
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(path) {
+            entries.clear();
         }
-        Ok(Some(value))
+        let entry = entries.entry(path.to_path_buf()).or_insert_with(|| Entry {
+            stamp,
+            hash,
+            values: Vec::new(),
+        });
+        if entry.hash != hash {
+            entry.hash = hash;
+            entry.values.clear();
+        }
+        entry.stamp = stamp;
+        entry.values.retain(|(k, _)| *k != kind);
+        entry.values.push((kind, value.clone()));
+        value
     }
 }
 
@@ -261,6 +311,40 @@ mod tests {
             assert_eq!((*len, text.as_slice()), (3, &b"abc"[..]));
         }
         assert_eq!(calls.get(), 2, "each kind parsed once");
+    }
+
+    /// Bytes the stamp cannot vouch for are parsed once: the same bytes
+    /// again (racy, or a group's not yet written) reuse the parse; other
+    /// bytes never do.
+    #[test]
+    fn the_same_bytes_are_parsed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let cache = Cache::default();
+        let parses = std::cell::Cell::new(0);
+        let load = || {
+            cache
+                .load(&p, "t", |b| {
+                    parses.set(parses.get() + 1);
+                    b.to_vec()
+                })
+                .unwrap()
+                .unwrap()
+        };
+        std::fs::write(&p, "aaa").unwrap();
+        assert_eq!(*load(), b"aaa");
+        std::fs::write(&p, "aaa").unwrap();
+        assert_eq!(*load(), b"aaa");
+        assert_eq!(parses.get(), 1, "racy, but the same bytes");
+        std::fs::write(&p, "bbb").unwrap();
+        assert_eq!(*load(), b"bbb");
+        assert_eq!(parses.get(), 2);
+        let files = HashMap::from([(p.clone(), Arc::<[u8]>::from(&b"bbb"[..]))]);
+        super::super::overlay::with(&files, || assert_eq!(*load(), b"bbb"));
+        assert_eq!(parses.get(), 2, "a group's bytes, parsed already");
+        let files = HashMap::from([(p.clone(), Arc::<[u8]>::from(&b"ccc"[..]))]);
+        super::super::overlay::with(&files, || assert_eq!(*load(), b"ccc"));
+        assert_eq!(parses.get(), 3);
     }
 
     #[test]

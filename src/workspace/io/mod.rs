@@ -1,7 +1,9 @@
 //! The only code of the core that touches the file system, and it depends
 //! on nothing above it: reading and looking up files (`read`), writing
 //! them (`write`) through folder handles that never follow a link below
-//! the workspace root (`beneath`), opening the lock file (`lock_file`), the user's
+//! the workspace root (`beneath`), when they are made durable (`syncs`:
+//! at once, or once for a group of writes), what a group changed and has
+//! not written yet (`overlay`), opening the lock file (`lock_file`), the user's
 //! private key file (`private`), the parse cache
 //! (`cache`), the record of what a read looked at (`record`), which the
 //! read memo (`memo`) watches, and the calls of its watcher (`notify`).
@@ -15,9 +17,11 @@ mod cache;
 pub(crate) mod lock_file;
 #[cfg(target_os = "linux")]
 pub(crate) mod notify;
+pub(crate) mod overlay;
 pub(crate) mod private;
 mod read;
 pub(crate) mod record;
+mod syncs;
 mod write;
 
 pub(crate) use cache::Cache;
@@ -25,6 +29,7 @@ pub(crate) use read::{
     Entry, Kind, canonicalize, check_inside, exists, is_dir, is_file, is_symlink, list, open,
     read_optional, unrecorded_kind,
 };
+pub(crate) use syncs::Syncs;
 pub use write::write_atomic;
 pub(crate) use write::{
     append_line, clean_stale_temps, create_folder, create_lock_file, put, remove_empty_folder,

@@ -9,9 +9,13 @@ use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-/// The file's bytes, or `None` when it does not exist.
+/// The file's bytes, or `None` when it does not exist (a group's bytes
+/// not yet written, on its thread: `overlay`).
 pub(crate) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     super::record::read(path);
+    if let Some(bytes) = super::overlay::get(path) {
+        return Ok(Some(bytes.to_vec()));
+    }
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
@@ -30,6 +34,9 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
 pub(crate) fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     super::record::read(path);
+    if let Some(bytes) = super::overlay::get(path) {
+        return Ok(bytes.to_vec());
+    }
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -8,6 +8,7 @@
 
 use super::beneath::{self, Folder};
 use super::read::{Kind, list};
+use super::syncs::Syncs;
 use crate::{Code, Error, Result};
 use std::ffi::OsStr;
 use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
@@ -29,7 +30,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
     beneath::open(parent, Path::new(""), false)
         .and_then(|folder| folder.ok_or_else(|| ErrorKind::NotFound.into()))
-        .and_then(|folder| folder.replace(name, bytes))
+        .and_then(|folder| {
+            folder.replace(name, bytes)?;
+            folder.sync();
+            Ok(())
+        })
         .map_err(|e| failed(parent, path, "write", e))
 }
 
@@ -106,21 +111,33 @@ fn is_temp_of(entry: &OsStr, name: &OsStr) -> bool {
 /// `stop`), atomically, first removing temporaries a killed writer left
 /// beside it. Every folder below the root is reached through handles that
 /// never follow a link, so a folder swapped for a link meanwhile cannot
-/// send the write elsewhere (see `beneath`). Under the workspace lock
+/// send the write elsewhere (see `beneath`). The folder's sync is owed to
+/// `syncs` (at once, or at the end of a group). Under the workspace lock
 /// only.
-pub(crate) fn put(root: &Path, path: &Path, after: Option<&[u8]>, stop: &Path) -> Result<()> {
+pub(crate) fn put(
+    root: &Path,
+    path: &Path,
+    after: Option<&[u8]>,
+    stop: &Path,
+    syncs: &mut Syncs,
+) -> Result<()> {
     let Some((folder, name)) = folder(root, path, after.is_some())? else {
         return Ok(()); // nothing to remove
     };
     folder.remove_files(|entry| is_temp_of(entry, name));
     match after {
-        Some(bytes) => folder
-            .replace(name, bytes)
-            .map_err(|e| failed(root, path, "write", e)),
+        Some(bytes) => {
+            folder
+                .replace(name, bytes)
+                .map_err(|e| failed(root, path, "write", e))?;
+            syncs.folder(folder);
+            Ok(())
+        }
         None => {
             folder
                 .remove(name)
                 .map_err(|e| failed(root, path, "remove", e))?;
+            syncs.folder(folder);
             prune(root, path, stop);
             Ok(())
         }
@@ -199,9 +216,15 @@ pub(crate) fn clean_stale_temps(root: &Path, path: &Path) -> usize {
 
 /// Appends `line` (which ends in a newline) to the file at `path` (below
 /// the workspace `root`), creating it and its folder if need be, in one
-/// `write` call so that readers never see half of it from us, then syncs
-/// it to disk. `what` names the file in errors ("the audit log").
-pub(crate) fn append_line(root: &Path, path: &Path, what: &str, mut line: Vec<u8>) -> Result<()> {
+/// `write` call so that readers never see half of it from us; its data's
+/// sync is owed to `syncs`. `what` names the file in errors ("the audit log").
+pub(crate) fn append_line(
+    root: &Path,
+    path: &Path,
+    what: &str,
+    mut line: Vec<u8>,
+    syncs: &mut Syncs,
+) -> Result<()> {
     let (folder, name) = folder(root, path, true)?
         .ok_or_else(|| Error::new(Code::Internal, "a folder vanished as it was made"))?;
     let mut file = folder
@@ -214,8 +237,7 @@ pub(crate) fn append_line(root: &Path, path: &Path, what: &str, mut line: Vec<u8
     }
     file.write_all(&line)
         .map_err(|e| Error::io("append to", path, e))?;
-    file.sync_data().map_err(|e| Error::io("sync", path, e))?;
-    Ok(())
+    syncs.file_data(file, path.to_path_buf())
 }
 
 /// The lock file at `path` (below the workspace `root`), created with its
@@ -305,12 +327,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stop = dir.path().join("skills");
         let p = stop.join("x/y/SKILL.md");
-        put(dir.path(), &p, Some(b"x"), &stop).unwrap();
-        put(dir.path(), &p, None, &stop).unwrap();
+        put(dir.path(), &p, Some(b"x"), &stop, &mut Syncs::now()).unwrap();
+        put(dir.path(), &p, None, &stop, &mut Syncs::now()).unwrap();
         assert!(!stop.join("x").exists());
         assert!(stop.exists());
         // Removing what is not there is fine, and creates nothing.
-        put(dir.path(), &dir.path().join("none/f"), None, &stop).unwrap();
+        put(
+            dir.path(),
+            &dir.path().join("none/f"),
+            None,
+            &stop,
+            &mut Syncs::now(),
+        )
+        .unwrap();
         assert!(!dir.path().join("none").exists());
     }
 
@@ -327,7 +356,7 @@ mod tests {
         let config = root.join("opencode.jsonc");
         std::fs::write(&config, "{}").unwrap();
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
-        put(root, &config, Some(b"{\"a\":1}"), &stop).unwrap();
+        put(root, &config, Some(b"{\"a\":1}"), &stop, &mut Syncs::now()).unwrap();
         assert_eq!(std::fs::read(&config).unwrap(), b"{\"a\":1}");
         let mode = std::fs::metadata(&config).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
@@ -343,7 +372,7 @@ mod tests {
             root.join("opencode.json"),
         ] {
             for after in [Some(&b"mine"[..]), None] {
-                let err = put(root, &path, after, &stop).unwrap_err();
+                let err = put(root, &path, after, &stop, &mut Syncs::now()).unwrap_err();
                 assert_eq!(
                     err.code,
                     Code::Conflict,
@@ -413,6 +442,7 @@ mod tests {
                 &path,
                 Some(format!("{i}").as_bytes()),
                 &root.join(".opencode"),
+                &mut Syncs::now(),
             ) {
                 Ok(()) => landed += 1,
                 Err(_) => refused += 1,

@@ -38,15 +38,25 @@ fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<Strin
 /// messages by its place relative to the workspace (or its whole path
 /// outside it); `None` when there is no such file.
 pub(crate) fn read_config_file(ws: &Workspace, path: &Path) -> Result<Option<Map<String, Value>>> {
+    read_config_shared(ws, path)?
+        .map(|result| (*result).clone())
+        .transpose()
+}
+
+/// A config file's parse as the parse cache keeps it.
+pub(crate) type SharedConfig = std::sync::Arc<Result<Map<String, Value>>>;
+
+/// [`read_config_file`] as the parse cache keeps it, shared rather than
+/// copied: what resolving every layer on every write reads.
+pub(crate) fn read_config_shared(ws: &Workspace, path: &Path) -> Result<Option<SharedConfig>> {
     let label = ws.relative(path);
-    let exists = ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
+    ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
         Ok(text) => jsonc::parse_object(text, &label),
         Err(_) => Err(Error::new(
             Code::InvalidJsonc,
             format!("{label} is not valid UTF-8"),
         )),
-    })?;
-    exists.map(|result| (*result).clone()).transpose()
+    })
 }
 
 pub(crate) fn read_openwork(ws: &Workspace) -> Result<Map<String, Value>> {

@@ -10,7 +10,7 @@
 //! unless openwork edits it (then reading fails with its place, as for the
 //! main config); OpenCode itself would refuse to start.
 
-use super::config::read_config_file;
+use super::config::read_config_shared;
 use super::layers::{ConfigDir, Layers, Origin, Place};
 use super::validate;
 use super::walk::{self, Links};
@@ -219,10 +219,15 @@ impl Resolved {
         group: usize,
     ) -> Result<()> {
         let editable = layers.editable(ws, &place.path);
-        let value = match read_config_file(ws, &place.path) {
-            Ok(Some(value)) => value,
+        let parsed = match read_config_shared(ws, &place.path) {
+            Ok(Some(parsed)) => parsed,
             Ok(None) => return Ok(()),
             Err(e) if editable => return Err(e),
+            Err(_) => return Ok(()),
+        };
+        let value = match parsed.as_ref() {
+            Ok(value) => value,
+            Err(e) if editable => return Err(e.clone()),
             Err(_) => return Ok(()),
         };
         self.files.push((place.clone(), editable));

@@ -10,7 +10,9 @@ use super::plan::Plan;
 use crate::workspace::{Workspace, io, now_ms, written};
 use crate::{Code, Error, Result};
 use serde_json::json;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What `Workspace::apply` did.
 #[derive(Debug, Clone)]
@@ -65,7 +67,17 @@ impl Workspace {
     /// Applies `plan` while `_lock` is held: every file must still hold its
     /// `before` bytes (else `conflict`, nothing written); then each file is
     /// replaced atomically and one audit entry appended.
-    pub(crate) fn apply(&self, _lock: &LockGuard, plan: &Plan, actor: &Actor) -> Result<Applied> {
+    pub(crate) fn apply(&self, lock: &LockGuard, plan: &Plan, actor: &Actor) -> Result<Applied> {
+        let mut syncs = io::Syncs::now();
+        let applied = self.apply_owing(lock, plan, actor, &mut syncs)?;
+        syncs.finish()?;
+        Ok(applied)
+    }
+
+    /// What a plan must be to be applied: this workspace's, of openwork's
+    /// own files only, reached through no link, and made over the bytes
+    /// each file holds now (else `conflict`, nothing written).
+    fn check(&self, plan: &Plan) -> Result<()> {
         if plan.workspace_id != self.id() {
             return Err(Error::new(
                 Code::Internal,
@@ -73,7 +85,7 @@ impl Workspace {
             ));
         }
         if plan.is_noop() {
-            return Ok(Applied { entry: None });
+            return Ok(());
         }
         // The audit log is written too: never through a link.
         io::check_inside(self.state_root(), &self.audit_log())?;
@@ -99,7 +111,11 @@ impl Workspace {
             )
             .with_details(json!({ "paths": changed })));
         }
-        let entry = AuditEntry {
+        Ok(())
+    }
+
+    fn audit_entry(&self, plan: &Plan, actor: &Actor) -> AuditEntry {
+        AuditEntry {
             id: uuid::Uuid::new_v4().to_string(),
             workspace_id: self.id().to_string(),
             actor: actor.clone(),
@@ -107,12 +123,35 @@ impl Workspace {
             target: plan.target.clone(),
             summary: plan.summary.clone(),
             timestamp: now_ms(),
-        };
+        }
+    }
+
+    /// [`Workspace::apply`], the syncs that make it durable owed to
+    /// `syncs` (each replaced file's own bytes are synced before its
+    /// rename whatever `syncs` says). A plan of several files keeps its
+    /// journal's order: its files and log line are synced before the
+    /// journal goes.
+    fn apply_owing(
+        &self,
+        _lock: &LockGuard,
+        plan: &Plan,
+        actor: &Actor,
+        syncs: &mut io::Syncs,
+    ) -> Result<Applied> {
+        self.check(plan)?;
+        if plan.is_noop() {
+            return Ok(Applied { entry: None });
+        }
+        let entry = self.audit_entry(plan, actor);
         // Several files: all or nothing, even across a crash.
         let journaled = journal::needed(&plan.edits);
-        if journaled {
+        let mut now = io::Syncs::now();
+        let syncs = if journaled {
             journal::begin(self, &plan.edits, &entry)?;
-        }
+            &mut now
+        } else {
+            syncs
+        };
         for (done, edit) in plan.edits.iter().enumerate() {
             crash_point(done);
             io::put(
@@ -120,13 +159,14 @@ impl Workspace {
                 &edit.path,
                 edit.after.as_deref(),
                 &self.dot_opencode(),
+                syncs,
             )?;
         }
         for folder in &plan.folders {
             io::check_inside(self.root(), folder)?;
             io::remove_empty_folder(self.root(), folder, &self.dot_opencode());
         }
-        audit::append(self, &entry)?;
+        audit::append(self, &entry, syncs)?;
         if journaled {
             journal::end(self)?;
         }
@@ -200,11 +240,7 @@ impl Workspace {
         actor: &Actor,
         mut make: impl FnMut(&Workspace) -> Result<Plan>,
     ) -> Result<(Plan, Applied)> {
-        let lock_file = self.lock_file();
-        let settled = io::check_inside(self.state_root(), &lock_file).is_ok()
-            && io::exists(&lock_file)
-            && !io::exists(&self.journal_file());
-        if !settled {
+        if !self.settled() {
             let first = make(self)?;
             if first.is_noop() {
                 return Ok((first, Applied { entry: None }));
@@ -215,6 +251,151 @@ impl Workspace {
         let applied = self.apply(&lock, &plan, actor)?;
         Ok((plan, applied))
     }
+
+    /// The workspace has its lock file and no write left to finish: a
+    /// plan made under the lock changes nothing until it is applied.
+    fn settled(&self) -> bool {
+        let lock_file = self.lock_file();
+        io::check_inside(self.state_root(), &lock_file).is_ok()
+            && io::exists(&lock_file)
+            && !io::exists(&self.journal_file())
+    }
+
+    /// Several writes, in order, under one holding of the lock: each is
+    /// planned against what the ones before it left and checked as
+    /// [`Workspace::apply`] checks, but they are made durable together
+    /// (group commit). Writes that each replace the same existing file
+    /// are folded in memory (`io::overlay`: the next one plans against
+    /// the bytes the last one left) and written once, with their audit
+    /// lines in one append; any other write first writes out what is
+    /// folded, then applies with its folder and log syncs put off to the
+    /// end. Nothing is returned before every write of the group is
+    /// durable, so no caller answers early; a write that fails (bad input,
+    /// a conflict) fails alone. Before the workspace's first write each
+    /// goes through [`Workspace::write`] instead.
+    pub fn write_group(&self, jobs: &mut [GroupWrite<'_>]) -> Vec<Result<(Plan, Applied)>> {
+        if !self.settled() {
+            return jobs
+                .iter_mut()
+                .map(|job| self.write(job.actor, &mut *job.make))
+                .collect();
+        }
+        let lock = match self.lock() {
+            Ok(lock) => lock,
+            Err(e) => return jobs.iter().map(|_| Err(e.clone())).collect(),
+        };
+        let mut syncs = io::Syncs::later();
+        let mut folded = Folded::default();
+        let mut results = Vec::with_capacity(jobs.len());
+        for job in jobs.iter_mut() {
+            let planned = io::overlay::with(&folded.files, || {
+                let plan = (job.make)(self)?;
+                self.check(&plan)?;
+                Ok(plan)
+            });
+            let result = planned.and_then(|plan| {
+                if plan.is_noop() {
+                    return Ok((plan, Applied { entry: None }));
+                }
+                if folded.takes(&plan) {
+                    let entry = self.audit_entry(&plan, job.actor);
+                    folded.add(&plan, entry.clone(), results.len());
+                    return Ok((plan, Applied { entry: Some(entry) }));
+                }
+                self.write_out(&mut folded, &mut syncs, &mut results)?;
+                let applied = self.apply_owing(&lock, &plan, job.actor, &mut syncs)?;
+                Ok((plan, applied))
+            });
+            results.push(result);
+        }
+        // Under the lock still: no reader sees a write before it is durable.
+        let durable = self
+            .write_out(&mut folded, &mut syncs, &mut results)
+            .and_then(|()| syncs.finish());
+        if let Err(e) = durable {
+            for result in &mut results {
+                if result.as_ref().is_ok_and(|(_, a)| a.entry.is_some()) {
+                    *result = Err(e.clone());
+                }
+            }
+        }
+        drop(lock);
+        results
+    }
+
+    /// Writes out what `folded` holds (its file, then its audit lines in
+    /// one append), syncs owed to `syncs`. If that fails, the writes it
+    /// held fail with it (their `results` say so), and so does the caller.
+    fn write_out(
+        &self,
+        folded: &mut Folded,
+        syncs: &mut io::Syncs,
+        results: &mut [Result<(Plan, Applied)>],
+    ) -> Result<()> {
+        let folded = std::mem::take(folded);
+        let Some((path, bytes)) = folded.files.into_iter().next() else {
+            return Ok(());
+        };
+        let written = io::put(
+            self.root(),
+            &path,
+            Some(&bytes),
+            &self.dot_opencode(),
+            syncs,
+        )
+        .and_then(|()| audit::append_all(self, &folded.entries, syncs));
+        if let Err(e) = &written {
+            for &i in &folded.jobs {
+                results[i] = Err(e.clone());
+            }
+        }
+        written
+    }
+}
+
+/// Writes of a group folded in memory: the one file they replace, with
+/// the bytes the last of them left, and their audit entries.
+#[derive(Default)]
+struct Folded {
+    files: HashMap<PathBuf, Arc<[u8]>>,
+    entries: Vec<AuditEntry>,
+    /// Their places among the group's results.
+    jobs: Vec<usize>,
+}
+
+impl Folded {
+    /// Whether `plan` folds in: it replaces one existing file, and no
+    /// other file is folded (so writing out stays one atomic rename, and
+    /// a crash leaves a prefix of the group's writes).
+    fn takes(&self, plan: &Plan) -> bool {
+        match (&plan.edits[..], plan.folders.is_empty()) {
+            ([edit], true) => {
+                edit.before.is_some()
+                    && edit.after.is_some()
+                    && (self.files.is_empty() || self.files.contains_key(&edit.path))
+            }
+            _ => false,
+        }
+    }
+
+    fn add(&mut self, plan: &Plan, entry: AuditEntry, job: usize) {
+        for edit in &plan.edits {
+            if let Some(after) = &edit.after {
+                self.files
+                    .insert(edit.path.clone(), Arc::from(after.as_slice()));
+            }
+        }
+        self.entries.push(entry);
+        self.jobs.push(job);
+    }
+}
+
+/// One write of [`Workspace::write_group`]: who makes it, and its plan.
+pub struct GroupWrite<'a> {
+    pub actor: &'a Actor,
+    /// Makes the plan under the lock (before the workspace's first write,
+    /// once without it too, as [`Workspace::write`] does).
+    pub make: &'a mut (dyn FnMut(&Workspace) -> Result<Plan> + Send),
 }
 
 #[cfg(test)]
@@ -257,6 +438,119 @@ mod tests {
         assert!(counted("").0.is_err());
         assert_eq!(files(&ws), before, "a no-op and bad input change nothing");
         assert_eq!(audit::tail(&ws.audit_log(), 10).unwrap().len(), 2);
+    }
+
+    /// A group applies every write in order, each planned against the
+    /// ones before it: plugin adds folded into one rename, a command file
+    /// (a new file: not folded) between them, a no-op and bad input
+    /// failing alone, a stale approved plan refused; one audit line per
+    /// write that changed something, and the files as the writes one by
+    /// one would leave them.
+    #[test]
+    fn a_group_applies_each_write_as_if_alone() {
+        use crate::workspace::commands::{self, CommandInput};
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap().with_global(None);
+        let actor = Actor::cli();
+        // The first write: the group has a lock file to hold.
+        ws.write(&actor, |ws| {
+            plugins::plan_add(ws, "first", plugins::OnListed::Keep)
+        })
+        .unwrap();
+        let stale = plugins::plan_add(&ws, "stale", plugins::OnListed::Keep).unwrap();
+        let add = |spec: &'static str| {
+            move |ws: &Workspace| plugins::plan_add(ws, spec, plugins::OnListed::Keep)
+        };
+        let mut a = add("a");
+        let mut b = add("b");
+        let mut again = add("a");
+        let mut bad = add("");
+        let mut command = |ws: &Workspace| {
+            commands::plan_upsert(
+                ws,
+                &CommandInput {
+                    name: "review".into(),
+                    template: "Review it".into(),
+                    description: None,
+                    agent: None,
+                    model: None,
+                    variant: None,
+                    subtask: None,
+                },
+            )
+        };
+        let mut c = add("c");
+        let mut approved = move |_: &Workspace| Ok(stale.clone());
+        let mut jobs = [
+            GroupWrite {
+                actor: &actor,
+                make: &mut a,
+            },
+            GroupWrite {
+                actor: &actor,
+                make: &mut b,
+            },
+            GroupWrite {
+                actor: &actor,
+                make: &mut again,
+            },
+            GroupWrite {
+                actor: &actor,
+                make: &mut bad,
+            },
+            GroupWrite {
+                actor: &actor,
+                make: &mut command,
+            },
+            GroupWrite {
+                actor: &actor,
+                make: &mut c,
+            },
+            GroupWrite {
+                actor: &actor,
+                make: &mut approved,
+            },
+        ];
+        let results = ws.write_group(&mut jobs);
+        let outcome: Vec<_> = results
+            .iter()
+            .map(|r| {
+                r.as_ref()
+                    .map(|(_, a)| a.entry.is_some())
+                    .map_err(|e| e.code)
+            })
+            .collect();
+        assert_eq!(
+            outcome,
+            [
+                Ok(true),
+                Ok(true),
+                Ok(false),
+                Err(Code::InvalidPluginSpec),
+                Ok(true),
+                Ok(true),
+                Err(Code::Conflict),
+            ]
+        );
+        let config = std::fs::read_to_string(ws.opencode_config()).unwrap();
+        let listed: Vec<&str> = ["first", "a", "b", "c", "stale"]
+            .into_iter()
+            .filter(|p| config.contains(&format!("\"{p}\"")))
+            .collect();
+        assert_eq!(listed, ["first", "a", "b", "c"]);
+        assert!(ws.commands_dir().join("review.md").is_file());
+        let log = audit::tail(&ws.audit_log(), 10).unwrap();
+        let summaries: Vec<&str> = log.iter().rev().map(|e| e.summary.as_str()).collect();
+        assert_eq!(
+            summaries,
+            [
+                "Add plugin first",
+                "Add plugin a",
+                "Add plugin b",
+                "Add command review",
+                "Add plugin c"
+            ]
+        );
     }
 
     /// What a writer killed between linking its temporary and renaming it

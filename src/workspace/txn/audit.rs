@@ -85,15 +85,31 @@ impl Workspace {
     }
 }
 
-/// Appends one entry as one line to the workspace's audit log, then syncs
-/// it to disk. One `write` call for the whole line, so readers never see
-/// half an entry from us.
-pub(crate) fn append(ws: &Workspace, entry: &AuditEntry) -> Result<()> {
+/// Appends one entry as one line to the workspace's audit log, its sync
+/// owed to `syncs`. One `write` call for the whole line, so readers never
+/// see half an entry from us.
+pub(crate) fn append(ws: &Workspace, entry: &AuditEntry, syncs: &mut io::Syncs) -> Result<()> {
+    append_all(ws, std::slice::from_ref(entry), syncs)
+}
+
+/// Appends `entries` as one line each, in one `write` call, its sync owed
+/// to `syncs` (a group of writes: see `Workspace::write_group`).
+pub(crate) fn append_all(
+    ws: &Workspace,
+    entries: &[AuditEntry],
+    syncs: &mut io::Syncs,
+) -> Result<()> {
     let path = ws.audit_log();
-    let mut line = serde_json::to_vec(entry)
-        .map_err(|e| Error::io("encode the audit entry", &path, std::io::Error::other(e)))?;
-    line.push(b'\n');
-    io::append_line(ws.state_root(), &path, "the audit log", line)
+    let mut lines = Vec::new();
+    for entry in entries {
+        serde_json::to_writer(&mut lines, entry)
+            .map_err(|e| Error::io("encode the audit entry", &path, std::io::Error::other(e)))?;
+        lines.push(b'\n');
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    io::append_line(ws.state_root(), &path, "the audit log", lines, syncs)
 }
 
 /// The newest `limit` entries, newest first. Lines that do not parse (a
@@ -229,7 +245,7 @@ mod tests {
         let ws = Workspace::open(dir.path()).unwrap();
         let p = ws.audit_log();
         for i in 0..3000 {
-            append(&ws, &entry(i)).unwrap();
+            append(&ws, &entry(i), &mut io::Syncs::now()).unwrap();
         }
         let got = tail(&p, 5).unwrap();
         assert_eq!(
@@ -247,14 +263,14 @@ mod tests {
         let ws = Workspace::open(dir.path()).unwrap();
         let p = ws.audit_log();
         assert!(tail(&p, 5).unwrap().is_empty());
-        append(&ws, &entry(1)).unwrap();
+        append(&ws, &entry(1), &mut io::Syncs::now()).unwrap();
         std::fs::OpenOptions::new()
             .append(true)
             .open(&p)
             .unwrap()
             .write_all(b"{\"torn")
             .unwrap();
-        append(&ws, &entry(2)).unwrap();
+        append(&ws, &entry(2), &mut io::Syncs::now()).unwrap();
         let got = tail(&p, 5).unwrap();
         assert_eq!(got.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [2, 1]);
     }
@@ -265,7 +281,7 @@ mod tests {
         let ws = Workspace::open(dir.path()).unwrap();
         let p = ws.audit_log();
         for i in 0..500 {
-            append(&ws, &entry(i)).unwrap();
+            append(&ws, &entry(i), &mut io::Syncs::now()).unwrap();
         }
         std::fs::OpenOptions::new()
             .append(true)

@@ -135,13 +135,25 @@ pub(crate) fn begin(ws: &Workspace, edits: &[FileEdit], entry: &AuditEntry) -> R
     let seal = mac(&key, &bytes).finalize().into_bytes();
     bytes.extend_from_slice(format!("\n{SEAL}{seal:x}\n").as_bytes());
     io::check_inside(ws.state_root(), &path)?;
-    io::put(ws.state_root(), &path, Some(&bytes), &ws.state_dir())
+    io::put(
+        ws.state_root(),
+        &path,
+        Some(&bytes),
+        &ws.state_dir(),
+        &mut io::Syncs::now(),
+    )
 }
 
 /// Removes the journal once its write is complete. Not synced: a journal
 /// that comes back after a crash is finished again, which changes nothing.
 pub(crate) fn end(ws: &Workspace) -> Result<()> {
-    io::put(ws.state_root(), &ws.journal_file(), None, &ws.state_dir())
+    io::put(
+        ws.state_root(),
+        &ws.journal_file(),
+        None,
+        &ws.state_dir(),
+        &mut io::Syncs::now(),
+    )
 }
 
 /// Why a journal is refused: a reason fit for anyone, and one with the
@@ -281,11 +293,17 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
         if io::read_optional(target)?.as_deref() == want {
             continue;
         }
-        io::put(ws.root(), target, want, &ws.dot_opencode())?;
+        io::put(
+            ws.root(),
+            target,
+            want,
+            &ws.dot_opencode(),
+            &mut io::Syncs::now(),
+        )?;
     }
     let newest = audit::tail(&ws.audit_log(), 1)?;
     if newest.first().map(|e| &e.id) != Some(&journal.entry.id) {
-        audit::append(ws, &journal.entry)?;
+        audit::append(ws, &journal.entry, &mut io::Syncs::now())?;
     }
     end(ws)?;
     let files: Vec<&str> = journal.files.iter().map(|f| f.path.as_str()).collect();

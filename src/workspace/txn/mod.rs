@@ -19,6 +19,6 @@ pub(crate) mod journal;
 pub(crate) mod lock;
 pub(crate) mod plan;
 
-pub use apply::Applied;
+pub use apply::{Applied, GroupWrite};
 pub(crate) use plan::Draft;
 pub use plan::{FileEdit, Plan};

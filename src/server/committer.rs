@@ -1,0 +1,143 @@
+//! One committer per workspace: the writes waiting for a workspace's lock
+//! are applied together, in the order they arrived, under one holding of
+//! the lock and one round of syncs ([`Workspace::write_group`]: group
+//! commit). While one group applies, the next one gathers, so the more
+//! writes wait, the fewer syncs each costs; a lone write costs what it did.
+//!
+//! Each write is still planned under the lock against what the writes
+//! before it left, applied exactly as planned (an approved plan is its own
+//! `make`: it applies only over the bytes it was planned over), and
+//! answered only once the whole group is durable. One blocking thread per
+//! workspace applies; it runs only while writes wait.
+
+use super::reads::blocking;
+use super::state::WsEntry;
+use crate::workspace::{Actor, Applied, GroupWrite, Plan, Workspace};
+use crate::{Code, Error, Result};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedRwLockReadGuard, Semaphore, oneshot};
+
+/// At most this many writes in one group, so a long queue still gets its
+/// answers group by group.
+const MAX_GROUP: usize = 64;
+
+/// The plan of one queued write: made under the lock.
+pub type Make = Box<dyn FnMut(&Workspace) -> Result<Plan> + Send>;
+
+/// Told the outcome of a queued write as soon as its group is durable,
+/// whether or not anyone still waits for the answer (the host's report of
+/// an approved write).
+pub type Then = Box<dyn FnOnce(&Result<()>) + Send>;
+
+/// A write waiting for its group.
+struct Queued {
+    actor: Actor,
+    make: Make,
+    then: Option<Then>,
+    done: oneshot::Sender<Result<(Plan, Applied)>>,
+    /// The server's write gate, held until the write is answered, so that
+    /// shutdown waits for it.
+    _gate: OwnedRwLockReadGuard<()>,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Vec<Queued>,
+    /// A thread is applying this workspace's groups.
+    running: bool,
+}
+
+/// The writes of one workspace waiting to be applied.
+#[derive(Default)]
+pub struct Committer {
+    queue: Mutex<Queue>,
+}
+
+impl Committer {
+    fn queue(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Applies the plan `make` makes under the lock of `entry` (whose
+    /// committer this is), in a group with the writes waiting alongside
+    /// it; answers once it is durable. Groups take the server's planning
+    /// turns (one per core) as single writes do.
+    pub async fn write(
+        plans: &Arc<Semaphore>,
+        entry: &Arc<WsEntry>,
+        gate: OwnedRwLockReadGuard<()>,
+        actor: Actor,
+        make: Make,
+        then: Option<Then>,
+    ) -> Result<(Plan, Applied)> {
+        let me = &entry.committer;
+        let (done, answer) = oneshot::channel();
+        let start = {
+            let mut queue = me.queue();
+            queue.waiting.push(Queued {
+                actor,
+                make,
+                then,
+                done,
+                _gate: gate,
+            });
+            !std::mem::replace(&mut queue.running, true)
+        };
+        if start {
+            tokio::spawn(Self::run(plans.clone(), entry.clone()));
+        }
+        answer.await.map_err(|_| {
+            Error::new(
+                Code::Internal,
+                "the write was dropped before it was applied",
+            )
+        })?
+    }
+
+    /// Applies group after group until no write waits.
+    async fn run(plans: Arc<Semaphore>, entry: Arc<WsEntry>) {
+        loop {
+            let group: Vec<Queued> = {
+                let mut queue = entry.committer.queue();
+                if queue.waiting.is_empty() {
+                    queue.running = false;
+                    return;
+                }
+                let n = queue.waiting.len().min(MAX_GROUP);
+                queue.waiting.drain(..n).collect()
+            };
+            // Held while the group applies; closed only at shutdown, when
+            // the group is dropped (each waiter hears so).
+            let Ok(_turn) = plans.acquire().await else {
+                continue;
+            };
+            let e = entry.clone();
+            let applied = blocking(move || {
+                let mut group = group;
+                let results = {
+                    let mut jobs: Vec<GroupWrite<'_>> = group
+                        .iter_mut()
+                        .map(|q| GroupWrite {
+                            actor: &q.actor,
+                            make: &mut *q.make,
+                        })
+                        .collect();
+                    e.ws.write_group(&mut jobs)
+                };
+                for (mut queued, result) in group.into_iter().zip(results) {
+                    if let Some(then) = queued.then.take() {
+                        then(&result.as_ref().map(|_| ()).map_err(Clone::clone));
+                    }
+                    let _ = queued.done.send(result);
+                }
+                Ok(())
+            })
+            .await;
+            // A panic in a plan lost its group's answers (their senders
+            // dropped: each waiter hears so); the next group still runs.
+            if let Err(e) = applied {
+                tracing::error!("a group of writes failed: {}", e.message);
+            }
+        }
+    }
+}
