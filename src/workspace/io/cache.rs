@@ -21,7 +21,8 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -74,11 +75,13 @@ struct Entry {
     values: Vec<(&'static str, Arc<dyn Any + Send + Sync>)>,
 }
 
-/// Keyed by path, so a lookup borrows the caller's path instead of
-/// allocating a key.
+/// Keyed by the path's bytes (the paths of the core are all joined from
+/// plain names, so equal paths are equal bytes): a lookup borrows the
+/// caller's path instead of allocating a key, and hashes bytes rather
+/// than walking the path's components.
 #[derive(Default)]
 pub(crate) struct Cache {
-    entries: Mutex<HashMap<PathBuf, Entry>>,
+    entries: Mutex<HashMap<OsString, Entry>>,
     /// The random key of the content hash.
     hasher: std::hash::RandomState,
 }
@@ -153,7 +156,7 @@ impl Cache {
         fresh: impl FnOnce(&Entry) -> bool,
     ) -> Option<Arc<T>> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let e = entries.get(path).filter(|e| fresh(e))?;
+        let e = entries.get(path.as_os_str()).filter(|e| fresh(e))?;
         let (_, v) = e.values.iter().find(|(k, _)| *k == kind)?;
         Arc::clone(v).downcast::<T>().ok()
     }
@@ -175,14 +178,16 @@ impl Cache {
             None => Arc::new(parse(bytes)),
         };
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(path) {
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(path.as_os_str()) {
             entries.clear();
         }
-        let entry = entries.entry(path.to_path_buf()).or_insert_with(|| Entry {
-            stamp,
-            hash,
-            values: Vec::new(),
-        });
+        let entry = entries
+            .entry(path.as_os_str().to_os_string())
+            .or_insert_with(|| Entry {
+                stamp,
+                hash,
+                values: Vec::new(),
+            });
         if entry.hash != hash {
             entry.hash = hash;
             entry.values.clear();
