@@ -133,8 +133,9 @@ impl Committer {
                 Ok(())
             })
             .await;
-            // A panic in a plan lost its group's answers (their senders
-            // dropped: each waiter hears so); the next group still runs.
+            // A plan that panics fails alone (`write_group`); should the
+            // group itself fail, its waiters hear so (their senders are
+            // dropped) and the next group still runs.
             if let Err(e) = applied {
                 tracing::error!("a group of writes failed: {}", e.message);
             }

@@ -289,7 +289,13 @@ impl Workspace {
         let mut results = Vec::with_capacity(jobs.len());
         for job in jobs.iter_mut() {
             let planned = io::overlay::with(&folded.files, || {
-                let plan = (job.make)(self)?;
+                // A plan that panics fails alone: the group goes on.
+                let made =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (job.make)(self)))
+                        .unwrap_or_else(|_| {
+                            Err(Error::new(Code::Internal, "planning the write failed"))
+                        });
+                let plan = made?;
                 self.check(&plan)?;
                 Ok(plan)
             });
@@ -443,7 +449,8 @@ mod tests {
     /// A group applies every write in order, each planned against the
     /// ones before it: plugin adds folded into one rename, a command file
     /// (a new file: not folded) between them, a no-op and bad input
-    /// failing alone, a stale approved plan refused; one audit line per
+    /// failing alone, a plan that panics failing alone, a stale approved
+    /// plan refused; one audit line per
     /// write that changed something, and the files as the writes one by
     /// one would leave them.
     #[test]
@@ -480,6 +487,7 @@ mod tests {
             )
         };
         let mut c = add("c");
+        let mut panics = |_: &Workspace| -> Result<Plan> { panic!("a bug in a plan") };
         let mut approved = move |_: &Workspace| Ok(stale.clone());
         let mut jobs = [
             GroupWrite {
@@ -508,6 +516,10 @@ mod tests {
             },
             GroupWrite {
                 actor: &actor,
+                make: &mut panics,
+            },
+            GroupWrite {
+                actor: &actor,
                 make: &mut approved,
             },
         ];
@@ -529,6 +541,7 @@ mod tests {
                 Err(Code::InvalidPluginSpec),
                 Ok(true),
                 Ok(true),
+                Err(Code::Internal),
                 Err(Code::Conflict),
             ]
         );
