@@ -53,7 +53,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<McpItem>> {
             };
             McpItem {
                 name: n.name.clone(),
-                config: Value::Object(n.value.clone()),
+                config: Value::Object((*n.value).clone()),
                 source: source.into(),
                 disabled_by_tools: filter.disables(&n.name).then_some(true),
                 from: winner.provenance(),

@@ -22,6 +22,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A place's rank in OpenCode's reading order: a later rank wins. The
 /// second number orders the files of one directory.
@@ -44,7 +45,9 @@ pub struct Def {
 #[derive(Debug, Clone)]
 pub struct Named {
     pub name: String,
-    pub value: Map<String, Value>,
+    /// Shared with the parse cache while only one file defines it: a
+    /// workspace of thousands of commands is not copied on every resolve.
+    pub value: Arc<Map<String, Value>>,
     pub defs: Vec<Def>,
 }
 
@@ -162,11 +165,21 @@ pub fn resolve_settings(ws: &Workspace) -> Result<Resolved> {
     resolve_reading(ws, Reading::Settings)
 }
 
-/// What [`resolve_reading`] reads besides the config files and plugin files.
+/// [`resolve`] for the commands alone: every definition of every command,
+/// but the merged config (`config`) without its `command` key, which
+/// would copy every command once more.
+pub fn resolve_commands(ws: &Workspace) -> Result<Resolved> {
+    resolve_reading(ws, Reading::Commands)
+}
+
+/// What [`resolve_reading`] reads besides the config files and plugin
+/// files, and what it merges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reading {
-    /// The command files too.
+    /// The command files too, merged into the config.
     All,
+    /// The command files too, not merged into the config.
+    Commands,
     /// Nothing else.
     Settings,
 }
@@ -195,7 +208,7 @@ fn resolve_reading(ws: &Workspace, reading: Reading) -> Result<Resolved> {
         if dir.place.path == ws.dot_opencode() {
             r.new_command_rank = (group, usize::MAX);
         }
-        if reading == Reading::All {
+        if reading != Reading::Settings {
             r.command_files(ws, &layers, &dir, group);
         }
         group += 1;
@@ -206,7 +219,7 @@ fn resolve_reading(ws: &Workspace, reading: Reading) -> Result<Resolved> {
         r.config_file(ws, &layers, place, group)?;
         group += 1;
     }
-    r.finish();
+    r.finish(reading);
     Ok(r)
 }
 
@@ -276,16 +289,17 @@ impl Resolved {
                     };
                     for (name, entry) in entries {
                         if let Some(entry) = entry.as_object() {
+                            let entry = Arc::new(entry.clone());
                             if key == "mcp" {
                                 merge_named(
                                     &mut self.mcp,
                                     &mut self.mcp_at,
                                     name,
-                                    entry,
+                                    &entry,
                                     def.clone(),
                                 );
                             } else {
-                                self.merge_command(name, entry, def.clone());
+                                self.merge_command(name, &entry, def.clone());
                             }
                         }
                     }
@@ -337,7 +351,7 @@ impl Resolved {
         }
     }
 
-    fn merge_command(&mut self, name: &str, entry: &Map<String, Value>, def: Def) {
+    fn merge_command(&mut self, name: &str, entry: &Arc<Map<String, Value>>, def: Def) {
         merge_named(&mut self.commands, &mut self.commands_at, name, entry, def);
     }
 
@@ -368,8 +382,9 @@ impl Resolved {
         });
     }
 
-    /// The merged config gets the resolved plugins, servers and commands.
-    fn finish(&mut self) {
+    /// The merged config gets the resolved plugins, servers and commands
+    /// (the commands only when `reading` merges them).
+    fn finish(&mut self, reading: Reading) {
         if !self.plugins.is_empty() {
             let list = self
                 .plugins
@@ -385,10 +400,13 @@ impl Resolved {
             self.config.insert("plugin".into(), Value::Array(list));
         }
         for (key, list) in [("mcp", &self.mcp), ("command", &self.commands)] {
+            if key == "command" && reading == Reading::Commands {
+                continue;
+            }
             if !list.is_empty() {
                 let map = list
                     .iter()
-                    .map(|n| (n.name.clone(), Value::Object(n.value.clone())))
+                    .map(|n| (n.name.clone(), Value::Object((*n.value).clone())))
                     .collect();
                 self.config.insert(key.into(), Value::Object(map));
             }
@@ -419,7 +437,7 @@ pub(crate) fn command_files_in(ws: &Workspace, base: &Path) -> Vec<std::path::Pa
 /// whole file the template, with no fields (`front_error` says why).
 pub(crate) struct ParsedCommand {
     pub(crate) name: Option<String>,
-    pub(crate) fields: Map<String, Value>,
+    pub(crate) fields: Arc<Map<String, Value>>,
     pub(crate) front_error: Option<String>,
 }
 
@@ -450,7 +468,7 @@ pub(crate) fn parse_command(bytes: &[u8]) -> Option<ParsedCommand> {
     fields.insert("template".into(), Value::String(template));
     Some(ParsedCommand {
         name,
-        fields,
+        fields: Arc::new(fields),
         front_error,
     })
 }
@@ -464,25 +482,26 @@ pub(crate) fn command_name(base: &Path, path: &Path) -> String {
 
 /// Merges one definition of `name` into `list`, whose positions `at`
 /// indexes by name: a workspace of thousands of commands merges each in
-/// constant time, not by searching the list.
+/// constant time, not by searching the list. The first definition's value
+/// is shared, not copied; a second one merging in copies it then.
 fn merge_named(
     list: &mut Vec<Named>,
     at: &mut HashMap<String, usize>,
     name: &str,
-    entry: &Map<String, Value>,
+    entry: &Arc<Map<String, Value>>,
     def: Def,
 ) {
     match at.get(name) {
         Some(&i) => {
             let named = &mut list[i];
-            merge_map(&mut named.value, entry);
+            merge_map(Arc::make_mut(&mut named.value), entry);
             named.defs.push(def);
         }
         None => {
             at.insert(name.to_string(), list.len());
             list.push(Named {
                 name: name.to_string(),
-                value: entry.clone(),
+                value: Arc::clone(entry),
                 defs: vec![def],
             });
         }
@@ -592,7 +611,7 @@ mod tests {
         let parsed = parse_command(b"---\nname: other\ndescription: d\n---\n\nBody\n").unwrap();
         assert_eq!(parsed.name.as_deref(), Some("other"));
         assert_eq!(
-            Value::Object(parsed.fields),
+            Value::Object((*parsed.fields).clone()),
             json!({"description": "d", "template": "Body"})
         );
         let broken = parse_command(b"---\nname: [\n---\nBody\n").unwrap();
