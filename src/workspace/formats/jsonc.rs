@@ -5,6 +5,7 @@
 //! byte. The tree is `Rc`-based (not `Send`), so every edit parses, edits and
 //! prints inside one synchronous function and only text crosses threads.
 
+mod outline;
 mod property_edit;
 
 pub use property_edit::edit_property;

@@ -4,7 +4,7 @@
 //! The concrete syntax tree [`super::edit`] works on costs about 150 ns
 //! per byte to build, print and drop: tens of milliseconds for a config
 //! with thousands of MCP servers, whatever the edit. Here the whole text
-//! is only checked with the parser's fast syntax tree (it must parse and
+//! is only read token by token for its [`outline`] (it must parse and
 //! have no repeated key, or the whole-document edit gives its error), and
 //! the edit runs on the CST of a small *stand-in document*: the property,
 //! byte for byte, inside just enough of its surroundings that every rule
@@ -33,12 +33,10 @@
 //! the last one, which the stand-in does not have) and each marker in the
 //! region is still there, once.
 
+use super::outline::{Object, Prop, outline};
 use super::{edit, options};
 use crate::Result;
-use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
 use jsonc_parser::cst::{CstNewlineKind, CstObject, CstRootNode};
-use std::collections::HashSet;
 
 /// Edits the property at `path` (a top-level key, a key of the object it
 /// holds, …) of `text`: `f` gets the root object, as [`super::edit`]
@@ -89,13 +87,7 @@ impl StandIn {
             return None;
         }
         let crlf = uniform_line_ends(text)?;
-        let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options()).ok()?;
-        let Some(ast::Value::Object(root)) = parsed.value else {
-            return None;
-        };
-        if has_repeated_key(&root) {
-            return None;
-        }
+        let root = outline(text, path)?;
         let mut builder = Builder {
             original: text,
             text: String::with_capacity(1024),
@@ -103,9 +95,9 @@ impl StandIn {
             elided: Vec::new(),
             region: None,
         };
-        builder.push(0, root.range.start);
+        builder.push(0, root.open);
         builder.object(&root, path, true)?;
-        builder.push(root.range.end, text.len());
+        builder.push(root.close + 1, text.len());
         let (region, original_region) = builder.region?;
         let markers_in_region = match path.len() {
             1 => builder.elided.len(),
@@ -245,33 +237,6 @@ fn uniform_line_ends(text: &str) -> Option<bool> {
     (crs == pairs && lfs == pairs).then_some(true)
 }
 
-/// Whether an object of the tree, at any depth, has the same key twice
-/// (the whole-document edit refuses such a document, with where the
-/// repeat is).
-fn has_repeated_key(obj: &ast::Object<'_>) -> bool {
-    fn in_value(value: &ast::Value<'_>) -> bool {
-        match value {
-            ast::Value::Object(o) => has_repeated_key(o),
-            ast::Value::Array(a) => a.elements.iter().any(in_value),
-            _ => false,
-        }
-    }
-    let props = &obj.properties;
-    // Most objects have a handful of keys: comparing them pairwise costs
-    // less than hashing them.
-    let repeated = if props.len() <= 8 {
-        props.iter().enumerate().any(|(i, p)| {
-            props[..i]
-                .iter()
-                .any(|q| q.name.as_str() == p.name.as_str())
-        })
-    } else {
-        let mut seen = HashSet::with_capacity(props.len());
-        props.iter().any(|p| !seen.insert(p.name.as_str()))
-    };
-    repeated || props.iter().any(|p| in_value(&p.value))
-}
-
 /// Writes the stand-in document (see the module's documentation).
 struct Builder<'a> {
     original: &'a str,
@@ -288,53 +253,49 @@ impl Builder<'_> {
     }
 
     /// A property whose value is replaced by a marker string.
-    fn stand_in(&mut self, prop: &ast::ObjectProp<'_>) {
-        let value = prop.value.range();
-        self.push(prop.range.start, value.start);
+    fn stand_in(&mut self, prop: &Prop<'_>) {
+        self.push(prop.start, prop.value_start);
         self.text.push('"');
         self.text.push_str(&self.marker);
         self.text.push_str(&self.elided.len().to_string());
         self.text.push('"');
-        self.elided.push((value.start, value.end));
+        self.elided.push((prop.value_start, prop.value_end));
     }
 
     /// The property on the path: as it is, or with its object value built
     /// for the rest of the path.
-    fn on_path(&mut self, prop: &ast::ObjectProp<'_>, rest: &[&str]) -> Option<()> {
+    fn on_path(&mut self, prop: &Prop<'_>, rest: &[&str]) -> Option<()> {
         if rest.is_empty() {
-            self.push(prop.range.start, prop.range.end);
+            self.push(prop.start, prop.value_end);
             return Some(());
         }
-        let ast::Value::Object(value) = &prop.value else {
-            return None;
-        };
-        self.push(prop.range.start, value.range.start);
+        let value = prop.object.as_ref()?;
+        self.push(prop.start, value.open);
         self.object(value, rest, false)?;
-        self.push(value.range.end, prop.range.end);
         Some(())
     }
 
     /// Writes `obj` (from its `{` to its `}`) for `path`, its first key in
     /// `obj`: all of a top-level object, the property and its neighbours
     /// below.
-    fn object(&mut self, obj: &ast::Object<'_>, path: &[&str], top: bool) -> Option<()> {
+    fn object(&mut self, obj: &Object<'_>, path: &[&str], top: bool) -> Option<()> {
         let (key, rest) = path.split_first()?;
-        let props = &obj.properties;
-        let at = props.iter().position(|p| p.name.as_str() == *key);
-        let open = obj.range.start + 1;
-        let close = obj.range.end - 1;
+        let props = &obj.props;
+        let at = props.iter().position(|p| p.name == *key);
+        let open = obj.open + 1;
+        let close = obj.close;
         self.text.push('{');
         if top {
             let region_start = self.text.len();
             let mut last = open;
             for (i, prop) in props.iter().enumerate() {
-                self.push(last, prop.range.start);
+                self.push(last, prop.start);
                 if Some(i) == at {
                     self.on_path(prop, rest)?;
                 } else {
                     self.stand_in(prop);
                 }
-                last = prop.range.end;
+                last = prop.value_end;
             }
             self.push(last, close);
             if rest.is_empty() {
@@ -347,16 +308,16 @@ impl Builder<'_> {
             let from = match i.checked_sub(1).map(|p| &props[p]) {
                 Some(previous) => {
                     self.stand_in(previous);
-                    previous.range.end
+                    previous.value_end
                 }
                 None => open,
             };
             let next = props.get(i + 1);
-            let to = next.map_or(close, |n| n.range.start);
+            let to = next.map_or(close, |n| n.start);
             let region_start = self.text.len();
-            self.push(from, props[i].range.start);
+            self.push(from, props[i].start);
             self.on_path(&props[i], rest)?;
-            self.push(props[i].range.end, to);
+            self.push(props[i].value_end, to);
             if rest.is_empty() {
                 self.region = Some(((region_start, self.text.len()), (from, to)));
             }
@@ -931,8 +892,20 @@ mod tests {
                 choices in prop::collection::vec(any::<u8>(), 64),
                 ops in prop::collection::vec(op(), 1..5),
                 duplicate in 0..12u8,
+                noise in prop::option::weighted(0.3, (any::<usize>(), prop::sample::select(vec![
+                    '{', '}', '[', ']', ',', ':', '"', '/', '*', '\n', 'x', '1', '-', ' ', '\\',
+                ]))),
             ) {
                 let mut text = document(&value, crlf, tab, &choices);
+                if let Some((at, c)) = noise {
+                    // One character more anywhere: mostly a document that
+                    // does not parse, which both must refuse alike.
+                    let mut at = at % (text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    text.insert(at, c);
+                }
                 if duplicate == 0 {
                     // A repeated key somewhere: both refuse it.
                     if let Some(at) = text.rfind('}') {
