@@ -5,6 +5,11 @@
 //! byte. The tree is `Rc`-based (not `Send`), so every edit parses, edits and
 //! prints inside one synchronous function and only text crosses threads.
 
+mod outline;
+mod property_edit;
+
+pub use property_edit::edit_property;
+
 use crate::{Code, Error, Result};
 use jsonc_parser::ParseOptions;
 use jsonc_parser::cst::{CstInputValue, CstNode, CstObject, CstObjectProp, CstRootNode};
@@ -116,11 +121,9 @@ fn error_code(kind: &ParseErrorKind) -> &'static str {
 
 /// Parses `text` (blank text is `{}`), hands the root object to `f`, and
 /// prints the result. The text is only re-printed, never re-formatted.
-pub(crate) fn edit(
-    text: &str,
-    file: &str,
-    f: impl FnOnce(&CstObject) -> Result<()>,
-) -> Result<String> {
+/// Its cost is the whole document's; [`edit_property`] is this, at the
+/// cost of the one property an edit touches.
+pub fn edit(text: &str, file: &str, f: impl FnOnce(&CstObject) -> Result<()>) -> Result<String> {
     let source = if text.trim().is_empty() { "{}\n" } else { text };
     // One parse per edit: the CST is built from the parser's syntax tree
     // with the same strict options as `parse_object`, so it refuses what

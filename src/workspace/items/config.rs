@@ -173,10 +173,38 @@ pub(crate) fn edit_config_file(
     path: &Path,
     f: impl FnOnce(&jsonc_parser::cst::CstObject) -> Result<()>,
 ) -> Result<()> {
+    write_edit(ws, draft, path, |source, label| {
+        jsonc::edit(source, label, f)
+    })
+}
+
+/// [`edit_config_file`] for an `f` that touches only the property at
+/// `scope` (`["plugin"]`, `["mcp", name]`): the edit costs what that
+/// property costs, not the file ([`jsonc::edit_property`]).
+pub(crate) fn edit_config_property(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    path: &Path,
+    scope: &[&str],
+    f: impl FnMut(&jsonc_parser::cst::CstObject) -> Result<()>,
+) -> Result<()> {
+    write_edit(ws, draft, path, |source, label| {
+        jsonc::edit_property(source, label, scope, f)
+    })
+}
+
+/// Puts `edit` of a config file's text (or of a new config) in the draft
+/// when it changes something.
+fn write_edit(
+    ws: &Workspace,
+    draft: &mut Draft<'_>,
+    path: &Path,
+    edit: impl FnOnce(&str, &str) -> Result<String>,
+) -> Result<()> {
     let label = ws.relative(path);
     let current = draft.text(path, Code::InvalidJsonc)?;
     let source = current.as_deref().unwrap_or(NEW_CONFIG);
-    let edited = jsonc::edit(source, &label, f)?;
+    let edited = edit(source, &label)?;
     if current.as_deref() != Some(edited.as_str()) && !(current.is_none() && edited == NEW_CONFIG) {
         draft.set(path, Some(edited.into_bytes()))?;
     }

@@ -3,7 +3,7 @@
 //! later files winning key by key), and the writes that change the
 //! project's entries.
 
-use super::config::edit_config_file;
+use super::config::edit_config_property;
 use super::resolve::{self, Named, Provenance};
 use super::validate;
 use crate::workspace::Workspace;
@@ -146,7 +146,7 @@ fn set_in(
     name: &str,
     config: &Value,
 ) -> Result<()> {
-    edit_config_file(ws, draft, file, |obj| {
+    edit_config_property(ws, draft, file, &["mcp", name], |obj| {
         let servers = servers_of(obj)?;
         match servers.get(name) {
             Some(existing) if existing.to_serde_value().as_ref() == Some(config) => {}
@@ -161,7 +161,7 @@ fn set_in(
 
 /// Removes `mcp.<name>` from one config file.
 fn remove_in(ws: &Workspace, draft: &mut Draft<'_>, file: &Path, name: &str) -> Result<()> {
-    edit_config_file(ws, draft, file, |obj| {
+    edit_config_property(ws, draft, file, &["mcp", name], |obj| {
         if let Some(prop) = obj.get("mcp")
             && let Some(CstNode::Container(c)) = prop.value()
             && let Some(servers) = c.as_object()
@@ -312,7 +312,7 @@ pub fn plan_set_enabled(ws: &Workspace, name: &str, enabled: bool) -> Result<Pla
         remove_in(ws, &mut draft, &file, name)?;
         return Ok(draft.finish(action, name, format!("{verb} MCP server {name}")));
     }
-    edit_config_file(ws, &mut draft, &file, |obj| {
+    edit_config_property(ws, &mut draft, &file, &["mcp", name], |obj| {
         let servers = servers_of(obj)?;
         let Some(prop) = servers.get(name) else {
             let entry = serde_json::json!({ "enabled": enabled });

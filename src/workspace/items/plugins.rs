@@ -3,7 +3,7 @@
 //! plugin (`resolve`) — and the writes that change the project's
 //! lists.
 
-use super::config::{edit_config_file, edit_opencode};
+use super::config::edit_config_property;
 use super::resolve::{self, Def, Plugin, Provenance, Resolved};
 use super::validate;
 use crate::workspace::formats::jsonc;
@@ -191,7 +191,7 @@ pub fn plan_add(ws: &Workspace, spec: &str, on_listed: OnListed) -> Result<Plan>
         }
         return Ok(draft.finish("plugins.add", spec.clone(), format!("Add plugin {spec}")));
     }
-    edit_opencode(ws, &mut draft, |obj| {
+    edit_config_property(ws, &mut draft, &ws.opencode_config(), &["plugin"], |obj| {
         let Some(prop) = obj.get("plugin") else {
             obj.append(
                 "plugin",
@@ -242,7 +242,7 @@ fn replace_in(
         let base = file.parent().unwrap_or(ws.root()).to_path_buf();
         let same = |s: &str| resolve::plugin_key(s, &base) == key;
         let new = || CstInputValue::String(spec.to_string());
-        edit_config_file(ws, draft, file, |obj| {
+        edit_config_property(ws, draft, file, &["plugin"], |obj| {
             let Some(prop) = obj.get("plugin") else {
                 return Ok(());
             };
@@ -299,7 +299,7 @@ pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
     for file in files {
         let base = file.parent().unwrap_or(ws.root()).to_path_buf();
         let same = |s: &str| resolve::plugin_key(s, &base) == key;
-        edit_config_file(ws, &mut draft, file, |obj| {
+        edit_config_property(ws, &mut draft, file, &["plugin"], |obj| {
             let Some(prop) = obj.get("plugin") else {
                 return Ok(());
             };
