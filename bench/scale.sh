@@ -9,7 +9,9 @@
 #   SKILL.md, a command file, an MCP entry, each file rewritten) and the
 #   memo hits (medians and p99 of ROUNDS, examples/scale_check.rs), the
 #   export's size; POST /plugins and POST /skills (report only); the
-#   server's peak RSS and the inotify watches it holds;
+#   server's peak RSS and the inotify watches it holds; with the wall
+#   times, the server's CPU time per read after a change (on a machine
+#   shared with other work, the steadier figure);
 # - one medium workspace served alone, then MANY medium workspaces served
 #   by one server (`-w` MANY times): the same reads of one of them, wrk
 #   req/s of each read endpoint (on the many-workspace server spread over
@@ -67,6 +69,7 @@ serve() {
     --token "$token" --host-token bench-host-token \
     "${args[@]}" >"$work/boot.txt" 2>"$work/server.log" &
   server_pid=$!
+  export SERVER_PID=$server_pid
   for _ in $(seq 600); do
     [ "$(grep -c '^Workspace ' "$work/boot.txt" 2>/dev/null)" = "$n" ] && break
     sleep 0.1
@@ -157,7 +160,8 @@ done
   echo "2,000 MCP servers (\`opencode.jsonc\` of $(wc -l <"$work/huge/opencode.jsonc") lines, $(( $(wc -c <"$work/huge/opencode.jsonc") / 1024 )) KB), served alone."
   echo "Cold: the first read of a fresh server. After one item changed: a SKILL.md,"
   echo "a command file or an MCP entry edited by rewriting its file, then the read"
-  echo "(checked to show the change). Medians of $ROUNDS, in milliseconds."
+  echo "(checked to show the change), with the server's CPU time per such read."
+  echo "Medians of $ROUNDS, in milliseconds."
   echo
   echo '```text'
   echo "$huge_reads"

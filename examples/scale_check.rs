@@ -12,23 +12,15 @@
 //!   scale_check writes URL TOKEN WS_ID ROUNDS
 //!     ROUNDS times `POST /plugins` and `POST /skills` (each undone by its
 //!     `DELETE`, untimed): medians and p99.
+//!
+//! With `SERVER_PID` set, `reads` also prints the server's CPU time, user
+//! and system, per read after a change: on a machine shared with other
+//! work, a steadier figure than the wall time.
 
+use bench_workspace::{server_cpu_ms, stats};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// Median and 99th percentile, in milliseconds.
-fn stats(times: &mut [Duration]) -> (f64, f64) {
-    if times.is_empty() {
-        return (0.0, 0.0);
-    }
-    times.sort();
-    let at = |q: f64| {
-        let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
-        times[i].as_secs_f64() * 1000.0
-    };
-    (at(0.5), at(0.99))
-}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -77,7 +69,7 @@ impl Item {
                 original.replacen("mcp-server-0@latest", &format!("mcp-server-0@{marker}"), 1)
             }
         };
-        assert_ne!(text, original, "the item to change is missing");
+        assert!(text != original, "the item to change is missing");
         std::fs::write(self.file(ws), text).expect("rewrite the item's file");
     }
 }
@@ -101,6 +93,7 @@ async fn reads(url: &str, token: &str, id: &str, ws: &Path, rounds: usize) {
         let url = format!("{base}/{endpoint}");
         let original = std::fs::read_to_string(item.file(ws)).expect("the item's file");
         let (mut changed, mut hits) = (Vec::new(), Vec::new());
+        let cpu_before = server_cpu_ms();
         for round in 0..rounds {
             let marker = format!("changed{round}");
             item.change(ws, &original, &marker);
@@ -112,6 +105,10 @@ async fn reads(url: &str, token: &str, id: &str, ws: &Path, rounds: usize) {
             }
             changed.push(t);
         }
+        let cpu = match (cpu_before, server_cpu_ms()) {
+            (Some(a), Some(b)) => format!(" | CPU {:6.1} ms", (b - a) / rounds as f64),
+            _ => String::new(),
+        };
         for _ in 0..rounds {
             hits.push(get(&http, &url, token).await.0);
         }
@@ -119,7 +116,7 @@ async fn reads(url: &str, token: &str, id: &str, ws: &Path, rounds: usize) {
         let (changed, changed99) = stats(&mut changed);
         let (hit, hit99) = stats(&mut hits);
         println!(
-            "  /{endpoint:<9} cold {:8.1} ms | after one item changed {changed:7.2} ms (p99 {changed99:7.2}) | hit {hit:6.3} ms (p99 {hit99:6.3}) | {:.2} MB",
+            "  /{endpoint:<9} cold {:8.1} ms | after one item changed {changed:7.2} ms (p99 {changed99:7.2}){cpu} | hit {hit:6.3} ms (p99 {hit99:6.3}) | {:.2} MB",
             cold.as_secs_f64() * 1000.0,
             size as f64 / 1e6
         );

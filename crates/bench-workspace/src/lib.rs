@@ -2,7 +2,8 @@
 //! dev-dependency only, never part of the shipped library): an
 //! `opencode.jsonc` with comments, plugins, local and remote MCP servers and
 //! a `tools` block, skills, commands, plugin files, a `.git` folder and an
-//! audit log written with openwork's own entry type.
+//! audit log written with openwork's own entry type; and the figures the
+//! load examples share (medians, the server's CPU time).
 // Writes fixtures on disk, as a test would: the core's read rule
 // (clippy.toml) is not for it.
 #![allow(clippy::disallowed_methods)]
@@ -10,6 +11,7 @@
 use openwork::workspace::{Actor, AuditEntry, Workspace};
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Size {
@@ -233,4 +235,30 @@ pub fn verify(
         ));
     }
     problems
+}
+
+/// Median and 99th percentile, in milliseconds.
+pub fn stats(times: &mut [Duration]) -> (f64, f64) {
+    if times.is_empty() {
+        return (0.0, 0.0);
+    }
+    times.sort();
+    let at = |q: f64| {
+        let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
+        times[i].as_secs_f64() * 1000.0
+    };
+    (at(0.5), at(0.99))
+}
+
+/// The server's CPU time so far (user + system, from `/proc`), in
+/// milliseconds; `None` without `SERVER_PID`.
+pub fn server_cpu_ms() -> Option<f64> {
+    let pid = std::env::var("SERVER_PID").ok()?;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name in parentheses: state is field 3, utime 14, stime 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // /proc counts in USER_HZ, 100 a second on Linux.
+    Some(ticks * 10.0)
 }
