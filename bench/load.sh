@@ -141,6 +141,9 @@ if [ -n "${BASE_BIN:-}" ]; then
   base_version=$("$BASE_BIN" --version)
   BIN="$BASE_BIN" DURATION=$DURATION WRITE_CONNS=$WRITE_CONNS bash bench/write-load.sh "$work/writes-base.md"
 fi
+# The scale figures of bench/scale.sh: a huge workspace, and 100
+# workspaces in one server.
+BIN="$bin" CONNS=$CONNS bash bench/scale.sh "$work/scale.md"
 
 # Everything above, as markdown: written whole, then moved into place.
 {
@@ -203,6 +206,10 @@ fi
   echo '```text'
   cat "$work/startup.txt"
   echo '```'
+  echo
+  echo "## Scale"
+  echo
+  cat "$work/scale.md"
   echo
 } >"$work/results.md"
 mv "$work/results.md" "$results"

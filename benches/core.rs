@@ -38,6 +38,7 @@ fn benches(c: &mut Criterion) {
         commands: 0,
         plugin_files: 0,
         audit_lines: 0,
+        full_items: false,
     };
     let (_b, big_ws) = workspace(&big);
     c.bench_function("plugins::plan_add on a 500-line commented config", |b| {

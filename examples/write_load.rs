@@ -31,24 +31,11 @@
 //! the server's CPU time (user + system) per acknowledged write: on a
 //! machine shared with other work, a steadier figure than the wall time.
 
-use bench_workspace::{audit_lines, verify};
+use bench_workspace::{audit_lines, server_cpu_ms, stats, verify};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Median and 99th percentile, in milliseconds.
-fn stats(times: &mut [Duration]) -> (f64, f64) {
-    if times.is_empty() {
-        return (0.0, 0.0);
-    }
-    times.sort();
-    let at = |q: f64| {
-        let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
-        times[i].as_secs_f64() * 1000.0
-    };
-    (at(0.5), at(0.99))
-}
 
 fn raw(ws: &Path, dir: &Path, n: usize) {
     let mut config = std::fs::read(ws.join("opencode.jsonc")).expect("the workspace's config");
@@ -94,19 +81,6 @@ fn raw(ws: &Path, dir: &Path, n: usize) {
         config.len(),
         line.len()
     );
-}
-
-/// The server's CPU time so far (user + system, from `/proc`), in
-/// milliseconds; `None` without `SERVER_PID`.
-fn server_cpu_ms() -> Option<f64> {
-    let pid = std::env::var("SERVER_PID").ok()?;
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // After the command name in parentheses: state is field 3, utime 14, stime 15.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split(' ').collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    // /proc counts in USER_HZ, 100 a second on Linux.
-    Some(ticks * 10.0)
 }
 
 /// ", N ms of server CPU a write" since `before`, for `writes` writes.

@@ -1,7 +1,8 @@
 //! The watch budget: how many inotify watches a server's read memo
 //! ([`crate::workspace::memo`]) needs to keep this workspace's reads, and
-//! how many it allows itself (a share of `fs.inotify.max_user_watches`).
-//! Past the budget it keeps nothing: every read is recomputed.
+//! how many the server allows itself (a share of
+//! `fs.inotify.max_user_watches`, for all the workspaces it serves
+//! together). Past the budget it keeps nothing: every read is recomputed.
 
 use super::{Finding, Severity, Watches};
 use crate::workspace::Workspace;
@@ -11,12 +12,12 @@ use crate::workspace::Workspace;
 #[cfg(target_os = "linux")]
 pub(super) fn check(ws: &Workspace, found: &mut Vec<Finding>) -> Option<Watches> {
     use crate::workspace::io::record::record;
-    use crate::workspace::memo::{watch_budget, watches_needed};
+    use crate::workspace::memo::{WatchBudget, watches_needed};
     let (_, deps) = record(|| crate::workspace::skills::found(ws));
     let needed = watches_needed(&deps)?;
     let watches = Watches {
         needed,
-        budget: watch_budget(),
+        budget: WatchBudget::share_of_system().limit(),
     };
     if let Some(finding) = over_budget(watches) {
         found.push(finding);
@@ -39,7 +40,7 @@ fn over_budget(w: Watches) -> Option<Finding> {
             Severity::Warning,
             None,
             format!(
-                "a server of this workspace needs {} inotify watches to keep its reads, more than the {} it takes (an eighth of fs.inotify.max_user_watches): every read will be recomputed",
+                "a server of this workspace needs {} inotify watches to keep its reads, more than the {} it takes (an eighth of fs.inotify.max_user_watches, for all the workspaces it serves): every read will be recomputed",
                 w.needed, w.budget
             ),
             format!(

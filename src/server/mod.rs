@@ -153,11 +153,13 @@ impl Stop {
 /// down gracefully: pending approvals are denied (`shutdown`), in-flight
 /// writes finish, the pairing file is removed.
 pub async fn run(settings: Settings) -> Result<(), ServeError> {
+    // One budget of inotify watches for every workspace served.
+    let watches = crate::workspace::memo::WatchBudget::share_of_system();
     let entries = settings
         .workspaces
         .iter()
         .map(|w| {
-            WsEntry::open(&settings, w)
+            WsEntry::open(&settings, w, &watches)
                 .map(Arc::new)
                 .map_err(ServeError::Settings)
         })

@@ -12,7 +12,7 @@ use super::payloads;
 use super::reads::{Kept, Read, ReadMemo};
 use super::settings::{Settings, WorkspaceSetting};
 use crate::workspace::Workspace;
-use crate::workspace::memo::Memo;
+use crate::workspace::memo::{Memo, WatchBudget};
 use crate::{Code, Error, Result};
 use bytes::Bytes;
 use std::sync::Arc;
@@ -74,8 +74,13 @@ pub struct LastExport {
 }
 
 impl WsEntry {
-    /// Opens the workspace of one setting, with its read memo.
-    pub fn open(settings: &Settings, w: &WorkspaceSetting) -> std::result::Result<WsEntry, String> {
+    /// Opens the workspace of one setting, with its read memo, whose
+    /// watches are taken from `watches` (one budget for the server).
+    pub fn open(
+        settings: &Settings,
+        w: &WorkspaceSetting,
+        watches: &WatchBudget,
+    ) -> std::result::Result<WsEntry, String> {
         let ws = Workspace::open(&w.path).map_err(|e| e.message)?;
         if ws.is_in_user_config() {
             return Err(format!(
@@ -83,7 +88,7 @@ impl WsEntry {
                 ws.root().display()
             ));
         }
-        let memo = match Memo::weighed(super::reads::MEMO_BYTES, Kept::weight) {
+        let memo = match Memo::weighed(super::reads::MEMO_BYTES, Kept::weight, watches) {
             Ok(memo) => Some(memo),
             Err(e) => {
                 tracing::warn!(

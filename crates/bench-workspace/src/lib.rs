@@ -2,7 +2,8 @@
 //! dev-dependency only, never part of the shipped library): an
 //! `opencode.jsonc` with comments, plugins, local and remote MCP servers and
 //! a `tools` block, skills, commands, plugin files, a `.git` folder and an
-//! audit log written with openwork's own entry type.
+//! audit log written with openwork's own entry type; and the figures the
+//! load examples share (medians, the server's CPU time).
 // Writes fixtures on disk, as a test would: the core's read rule
 // (clippy.toml) is not for it.
 #![allow(clippy::disallowed_methods)]
@@ -10,6 +11,7 @@
 use openwork::workspace::{Actor, AuditEntry, Workspace};
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Size {
@@ -19,6 +21,10 @@ pub struct Size {
     pub commands: usize,
     pub plugin_files: usize,
     pub audit_lines: usize,
+    /// Items as long as real ones: SKILL.md of about 1.4 KB, commands of
+    /// about 300 bytes, MCP entries of about 11 lines (else a few lines
+    /// each, as the medium and large sizes have always been).
+    pub full_items: bool,
 }
 
 impl Size {
@@ -30,6 +36,7 @@ impl Size {
         commands: 30,
         plugin_files: 4,
         audit_lines: 10_000,
+        full_items: false,
     };
     /// 200 skills, 200 commands, 1,000,000 audit lines.
     pub const LARGE: Size = Size {
@@ -39,6 +46,20 @@ impl Size {
         commands: 200,
         plugin_files: 4,
         audit_lines: 1_000_000,
+        full_items: false,
+    };
+    /// A hundred times medium: 10,000 skills (SKILL.md of about 1.4 KB),
+    /// 10,000 commands (about 300 bytes), 2,000 MCP servers (an
+    /// `opencode.jsonc` of about 23,000 lines, 500 KB); medium's plugins
+    /// and audit log.
+    pub const HUGE: Size = Size {
+        plugins: 20,
+        mcp: 2_000,
+        skills: 10_000,
+        commands: 10_000,
+        plugin_files: 4,
+        audit_lines: 10_000,
+        full_items: true,
     };
 }
 
@@ -54,7 +75,9 @@ pub fn opencode_config(size: &Size) -> String {
     }
     s.push_str("  ],\n  \"mcp\": {\n");
     for i in 0..size.mcp {
-        if i % 2 == 0 {
+        if size.full_items {
+            s.push_str(&full_mcp_entry(i));
+        } else if i % 2 == 0 {
             s.push_str(&format!(
                 "    // local server {i}\n    \"local-{i}\": {{\n      \"type\": \"local\",\n      \"command\": [\"npx\", \"-y\", \"mcp-server-{i}@latest\"],\n      \"enabled\": true\n    }},\n"
             ));
@@ -66,6 +89,43 @@ pub fn opencode_config(size: &Size) -> String {
     }
     s.push_str("  },\n  \"tools\": { \"deny\": [\"mcp.local-0\"], \"remote-1_*\": false },\n}\n");
     s
+}
+
+/// An MCP entry of 11 or 12 lines (about 250 bytes), with every field
+/// OpenCode's schema allows for its type.
+fn full_mcp_entry(i: usize) -> String {
+    if i.is_multiple_of(2) {
+        format!(
+            "    // local server {i}\n    \"local-{i}\": {{\n      \"type\": \"local\",\n      \"command\": [\n        \"npx\",\n        \"-y\",\n        \"mcp-server-{i}@latest\"\n      ],\n      \"environment\": {{ \"SERVER_ID\": \"{i}\", \"LOG\": \"info\" }},\n      \"enabled\": true,\n      \"timeout\": 5000\n    }},\n"
+        )
+    } else {
+        format!(
+            "    // remote server {i}\n    \"remote-{i}\": {{\n      \"type\": \"remote\",\n      \"url\": \"https://mcp{i}.example.com/mcp\",\n      \"headers\": {{\n        \"Authorization\": \"Bearer x\",\n        \"X-Server\": \"remote-{i}\"\n      }},\n      \"enabled\": true,\n      \"timeout\": 5000\n    }},\n"
+        )
+    }
+}
+
+/// A SKILL.md of about 1.4 KB whose frontmatter OpenCode accepts: a
+/// `name` as the folder's (lowercase letters, digits and hyphens) and a
+/// `description` of a sentence or two.
+fn full_skill(i: usize) -> String {
+    let mut s = format!(
+        "---\nname: skill-{i}\ndescription: Benchmark skill number {i}. Use it when a task needs the steps below, for example when testing how openwork lists ten thousand skills.\nlicense: MIT\n---\n# Skill {i}\n\n"
+    );
+    for step in 1..=13 {
+        s.push_str(&format!(
+            "{step}. Step {step} of skill {i}: read the files involved, change what the task asks and check it.\n"
+        ));
+    }
+    s.push_str("\nWhen in doubt, ask before changing anything outside the workspace.\n");
+    s
+}
+
+/// A command file of about 300 bytes.
+fn full_command(i: usize) -> String {
+    format!(
+        "---\ndescription: Benchmark command {i}, which runs the steps of task {i}\nagent: build\nmodel: anthropic/claude-sonnet-4-5\nsubtask: false\n---\n\nRun step {i} on $ARGUMENTS: read the files involved, make the change the\ntask asks for, run the tests, and report what changed and why, in a few lines.\n"
+    )
 }
 
 /// Writes a workspace of `size` into `root` (which must exist).
@@ -80,20 +140,24 @@ pub fn generate(root: &Path, size: &Size) -> std::io::Result<()> {
     for i in 0..size.skills {
         let dir = dot.join("skills").join(format!("skill-{i}"));
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(
-            dir.join("SKILL.md"),
+        let text = if size.full_items {
+            full_skill(i)
+        } else {
             format!(
                 "---\nname: skill-{i}\ndescription: Benchmark skill number {i}, used when testing.\nlicense: MIT\n---\n# Skill {i}\n\nStep one.\nStep two.\n"
-            ),
-        )?;
+            )
+        };
+        std::fs::write(dir.join("SKILL.md"), text)?;
     }
     for i in 0..size.commands {
-        std::fs::write(
-            dot.join("commands").join(format!("cmd-{i}.md")),
+        let text = if size.full_items {
+            full_command(i)
+        } else {
             format!(
                 "---\nname: cmd-{i}\ndescription: Benchmark command {i}\nmodel: null\nsubtask: false\n---\n\nRun step {i} on $ARGUMENTS\n"
-            ),
-        )?;
+            )
+        };
+        std::fs::write(dot.join("commands").join(format!("cmd-{i}.md")), text)?;
     }
     for i in 0..size.plugin_files {
         std::fs::write(
@@ -171,4 +235,30 @@ pub fn verify(
         ));
     }
     problems
+}
+
+/// Median and 99th percentile, in milliseconds.
+pub fn stats(times: &mut [Duration]) -> (f64, f64) {
+    if times.is_empty() {
+        return (0.0, 0.0);
+    }
+    times.sort();
+    let at = |q: f64| {
+        let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
+        times[i].as_secs_f64() * 1000.0
+    };
+    (at(0.5), at(0.99))
+}
+
+/// The server's CPU time so far (user + system, from `/proc`), in
+/// milliseconds; `None` without `SERVER_PID`.
+pub fn server_cpu_ms() -> Option<f64> {
+    let pid = std::env::var("SERVER_PID").ok()?;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name in parentheses: state is field 3, utime 14, stime 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // /proc counts in USER_HZ, 100 a second on Linux.
+    Some(ticks * 10.0)
 }

@@ -27,8 +27,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 const RACY: Duration = Duration::from_millis(50);
-/// Past this many entries the cache starts over (bounded memory).
-const MAX_ENTRIES: usize = 4096;
+/// Past this many entries the cache starts over (bounded memory): room
+/// for a workspace of 10,000 skills and 10,000 commands, whose every
+/// read would otherwise parse them all again.
+const MAX_ENTRIES: usize = 32_768;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {

@@ -1,6 +1,6 @@
 //! The file-system calls of the memo's inotify watcher: adding a watch on
-//! a path, whether a path is a link, what file system a folder is on, and
-//! the per-user watch limit. Not recorded: these are the watcher's own
+//! a path, whether a path is a link, how many hard links a file has, what
+//! file system a folder is on, and the per-user watch limit. Not recorded: these are the watcher's own
 //! looks, not reads that a kept value depends on.
 #![allow(clippy::disallowed_methods)] // the I/O layer: the one place that asks the file system
 
@@ -20,6 +20,13 @@ pub(crate) fn add_watch(
 /// Whether `path` itself is a symbolic link.
 pub(crate) fn is_link(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// How many hard links the file at `path` (not followed) has, if it
+/// exists.
+pub(crate) fn link_count(path: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).ok().map(|m| m.nlink())
 }
 
 /// The type of the file system `dir` is on, if it can be asked.

@@ -35,7 +35,9 @@
 
 use crate::workspace::{Workspace, io, written};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Where an item comes from, as listings say it (`origin`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -83,6 +85,10 @@ pub struct ConfigDir {
 #[derive(Debug, Clone)]
 pub struct Layers {
     root: PathBuf,
+    /// Folders of the workspace known to be reached from its root through
+    /// no link, asked once per `Layers` (one read): the 10,000 files of a
+    /// listing share their folders.
+    linkless: Arc<Mutex<HashMap<PathBuf, bool>>>,
     /// Folders from the worktree (or `/`) down to the root, top first.
     folders: Vec<PathBuf>,
     /// The git top-level, if the root is in a git repository.
@@ -98,6 +104,7 @@ impl Layers {
             // every project, and no project's.
             return Layers {
                 root,
+                linkless: Default::default(),
                 folders: Vec::new(),
                 worktree: None,
                 global: ws.global().cloned(),
@@ -112,6 +119,7 @@ impl Layers {
         up.reverse();
         Layers {
             root,
+            linkless: Default::default(),
             folders: up,
             worktree,
             global: ws.global().cloned(),
@@ -225,7 +233,7 @@ impl Layers {
     /// openwork writes (`workspace::written`).
     pub fn editable(&self, ws: &Workspace, path: &Path) -> bool {
         path.strip_prefix(&self.root)
-            .is_ok_and(|rel| written::writes(ws.scope(), rel) && ws.reachable(path))
+            .is_ok_and(|rel| written::writes(ws.scope(), rel) && self.reachable(ws, path))
     }
 
     /// [`Layers::editable`] for a file a walk found without going through
@@ -236,5 +244,78 @@ impl Layers {
     pub fn editable_walked(&self, ws: &Workspace, path: &Path) -> bool {
         path.strip_prefix(&self.root)
             .is_ok_and(|rel| written::writes(ws.scope(), rel))
+    }
+
+    /// [`Workspace::reachable`], each folder on the way asked once.
+    fn reachable(&self, ws: &Workspace, path: &Path) -> bool {
+        let root = ws.root();
+        if !path.starts_with(root) {
+            return true;
+        }
+        match path.parent() {
+            Some(parent) if parent.starts_with(root) && path.file_name().is_some() => {
+                self.linkless(root, parent) && !io::is_symlink(path)
+            }
+            _ => ws.reachable(path),
+        }
+    }
+
+    /// Whether the folder `dir` (inside `root`) is reached from `root`
+    /// through no link and no `..`.
+    fn linkless(&self, root: &Path, dir: &Path) -> bool {
+        if dir == root {
+            return true;
+        }
+        let known = self.known(dir);
+        if let Some(known) = known {
+            return known;
+        }
+        let answer = match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(_)) if parent.starts_with(root) => {
+                self.linkless(root, parent) && !io::is_symlink(dir)
+            }
+            _ => false,
+        };
+        self.linkless
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), answer);
+        answer
+    }
+
+    fn known(&self, dir: &Path) -> Option<bool> {
+        let known = self.linkless.lock().unwrap_or_else(|p| p.into_inner());
+        known.get(dir).copied()
+    }
+}
+
+// Unix: the test makes a symbolic link.
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A file reached through a linked folder is never editable, however
+    /// many files of the same listing were asked about before it.
+    #[test]
+    fn a_file_below_a_linked_folder_is_not_editable() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let skills = root.join(".opencode/skills");
+        std::fs::create_dir_all(skills.join("real")).unwrap();
+        std::fs::create_dir_all(outside.path().join("away")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("away"), skills.join("linked")).unwrap();
+        let ws = Workspace::open(root).unwrap().with_global(None);
+        let layers = Layers::of(&ws);
+        for _ in 0..2 {
+            assert!(layers.editable(&ws, &skills.join("real/SKILL.md")));
+            assert!(!layers.editable(&ws, &skills.join("linked/SKILL.md")));
+            assert!(!layers.editable(&ws, &skills.join("real/../linked/SKILL.md")));
+        }
+        std::os::unix::fs::symlink(skills.join("real/SKILL.md"), skills.join("real/x.md")).unwrap();
+        assert!(
+            !layers.editable(&ws, &skills.join("real/x.md")),
+            "a link itself"
+        );
     }
 }

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 /// Folders deeper than this below the start are not entered.
 const MAX_DEPTH: usize = 12;
-/// A walk looks at no more entries than this.
-const MAX_ENTRIES: usize = 20_000;
+/// A walk looks at no more entries than this: room for 50,000 skills,
+/// each a folder holding its SKILL.md.
+const MAX_ENTRIES: usize = 100_000;
 
 /// How a link to a file inside the workspace counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,18 @@
 //! The inotify side of [`super`]: which folders and files to watch for a
 //! record, and what each event means for the generation.
+//!
+//! A folder's watch reports what happens to the entries it holds (they
+//! are modified, written and closed, change attributes, are created,
+//! moved or removed), so a file read is watched through its folder's
+//! watch, which watches its name: 10,000 skill folders take about 10,000
+//! watches, not 20,000. A file is watched itself only when it has more
+//! than one hard link, as an edit made through another link is reported
+//! to that link's folder, not to this one. A link added to a file after
+//! it was read is not seen (the kernel reports a new link count to the
+//! file's own watches only), so an edit through that new link would go
+//! unseen until something else moves the generation.
 
+use super::WatchBudget;
 use crate::workspace::io::notify;
 use crate::workspace::io::record::Deps;
 use nix::errno::Errno;
@@ -47,14 +59,13 @@ struct State {
     /// Which watch stands for each watched path, while it still does.
     by_path: HashMap<PathBuf, WatchDescriptor>,
     by_wd: HashMap<WatchDescriptor, Watch>,
-    /// At most this many watches: the per-user limit is shared with
-    /// editors and other tools, which must not be starved.
-    budget: usize,
-}
-
-/// The share of the per-user watch limit one workspace may take.
-pub(crate) fn default_budget() -> usize {
-    notify::max_user_watches().map_or(1024, |max| (max / 8).clamp(256, 65_536))
+    /// Files of a single link, whose folder's watch (watching their
+    /// name) reports every change to them, while their name still stands
+    /// for the file that was looked at.
+    by_folder: HashSet<PathBuf>,
+    /// Where each new watch is taken from, and given back to: one budget
+    /// for all the watchers of a server.
+    budget: WatchBudget,
 }
 
 /// The inotify watches of one workspace's reads, and the generation they
@@ -72,20 +83,17 @@ struct Need<'a> {
 }
 
 impl Watcher {
-    pub(crate) fn new() -> std::io::Result<Watcher> {
-        Self::with_budget(default_budget())
-    }
-
-    /// A watcher that holds at most `budget` watches; what would need more
-    /// is not kept.
-    pub(crate) fn with_budget(budget: usize) -> std::io::Result<Watcher> {
+    /// A watcher that takes its watches from `budget` (shared with
+    /// others); what would need more than is left is not kept.
+    pub(crate) fn new(budget: &WatchBudget) -> std::io::Result<Watcher> {
         Ok(Watcher {
             state: Mutex::new(State {
                 inotify: Some(init()?),
                 generation: 0,
                 by_path: HashMap::new(),
                 by_wd: HashMap::new(),
-                budget,
+                by_folder: HashSet::new(),
+                budget: budget.clone(),
             }),
         })
     }
@@ -156,6 +164,15 @@ impl Watcher {
     }
 }
 
+impl Drop for Watcher {
+    /// The watches go with the inotify instance: their share of the
+    /// budget is given back.
+    fn drop(&mut self) {
+        let st = self.state();
+        st.budget.give(st.by_wd.len());
+    }
+}
+
 /// Each folder the lookups of `deps` go through, with the names looked up
 /// in it (or all of them, for a listed folder); `None` when a path cannot
 /// be watched (a relative one).
@@ -181,14 +198,19 @@ fn folders(deps: &Deps) -> Option<HashMap<&Path, Need<'_>>> {
 }
 
 /// How many watches a read of `deps` takes: one per folder it goes
-/// through and one per file it reads (`None` when it cannot be watched).
+/// through and one per file it reads that has more than one hard link
+/// (`None` when it cannot be watched).
 pub(crate) fn watches_needed(deps: &Deps) -> Option<usize> {
     if deps.unwatchable {
         return None;
     }
     let folders = folders(deps)?.len();
     let files: HashSet<&PathBuf> = deps.files.iter().collect();
-    Some(folders + files.len())
+    let linked = files
+        .into_iter()
+        .filter(|f| notify::link_count(f).is_some_and(|n| n > 1))
+        .count();
+    Some(folders + linked)
 }
 
 fn init() -> std::io::Result<nix::sys::inotify::Inotify> {
@@ -261,7 +283,7 @@ impl State {
                         self.forget(&path, folder);
                     }
                     if event.mask.contains(F::IN_IGNORED) {
-                        self.by_wd.remove(&event.wd);
+                        self.dropped(event.wd);
                     }
                 }
             }
@@ -270,6 +292,7 @@ impl State {
 
     /// Drops the watch of `path` and, for a folder, of everything below it.
     fn forget(&mut self, path: &Path, folder: bool) {
+        self.by_folder.remove(path);
         let mut gone = vec![path.to_path_buf()];
         if folder {
             gone.extend(
@@ -278,6 +301,7 @@ impl State {
                     .filter(|p| p.starts_with(path) && *p != path)
                     .cloned(),
             );
+            self.by_folder.retain(|p| !p.starts_with(path));
         }
         for p in gone {
             let Some(wd) = self.by_path.remove(&p) else {
@@ -286,7 +310,7 @@ impl State {
             if let Some(watch) = self.by_wd.get_mut(&wd) {
                 watch.paths.retain(|q| *q != p);
                 if watch.paths.is_empty() {
-                    self.by_wd.remove(&wd);
+                    self.dropped(wd);
                     if let Some(inotify) = &self.inotify {
                         let _ = inotify.rm_watch(wd);
                     }
@@ -295,13 +319,46 @@ impl State {
         }
     }
 
+    /// The watch `wd` is no longer held: given back to the budget.
+    fn dropped(&mut self, wd: WatchDescriptor) {
+        if self.by_wd.remove(&wd).is_some() {
+            self.budget.give(1);
+        }
+    }
+
     /// Drops every watch (a new inotify instance) and moves the generation.
     fn reset(&mut self) {
         self.generation += 1;
+        self.budget.give(self.by_wd.len());
         self.by_path.clear();
         self.by_wd.clear();
+        self.by_folder.clear();
         self.inotify = None;
         self.inotify = init().ok();
+    }
+
+    /// Adds a watch on `path`, taken from the budget unless the inode is
+    /// watched already (`Ok(false)`); `ENOSPC`, as the kernel says past
+    /// the per-user limit, when the budget is spent.
+    fn add(&mut self, path: &Path, flags: F) -> Result<(WatchDescriptor, bool), Errno> {
+        if !self.budget.take() {
+            return Err(Errno::ENOSPC);
+        }
+        let added = match &self.inotify {
+            Some(inotify) => notify::add_watch(inotify, path, flags),
+            None => Err(Errno::EBADF),
+        };
+        match added {
+            Ok(wd) if !self.by_wd.contains_key(&wd) => Ok((wd, true)),
+            Ok(wd) => {
+                self.budget.give(1);
+                Ok((wd, false))
+            }
+            Err(e) => {
+                self.budget.give(1);
+                Err(e)
+            }
+        }
     }
 
     /// Watches the folder `dir` for what `need` asks. `Ok(true)` when the
@@ -311,16 +368,15 @@ impl State {
         let wd = match self.by_path.get(dir) {
             Some(wd) => *wd,
             None => {
-                if self.by_wd.len() >= self.budget {
-                    return Err(());
-                }
-                let inotify = self.inotify.as_ref().ok_or(())?;
                 let flags = FOLDER_EVENTS | F::IN_ONLYDIR | F::IN_DONT_FOLLOW;
-                match notify::add_watch(inotify, dir, flags) {
-                    Ok(wd) => {
-                        if !self.by_wd.contains_key(&wd) {
+                match self.add(dir, flags) {
+                    Ok((wd, new)) => {
+                        if new {
                             if !local_file_system(dir) {
-                                let _ = inotify.rm_watch(wd);
+                                if let Some(inotify) = &self.inotify {
+                                    let _ = inotify.rm_watch(wd);
+                                }
+                                self.budget.give(1);
                                 return Err(());
                             }
                             grew = true;
@@ -362,18 +418,24 @@ impl State {
         Ok(grew)
     }
 
-    /// Watches the file at `file` itself (its folder watches its name).
+    /// Watches what the watch of its folder (which watches its name)
+    /// would not report about the file at `file`: with more than one hard
+    /// link, the file itself.
     fn watch_file(&mut self, file: &Path) -> Result<bool, ()> {
-        if self.by_path.contains_key(file) {
+        if self.by_folder.contains(file) || self.by_path.contains_key(file) {
             return Ok(false);
         }
-        if self.by_wd.len() >= self.budget {
-            return Err(());
+        match notify::link_count(file) {
+            // Missing: its folder's watch reports its creation.
+            None => return Ok(false),
+            Some(1) => {
+                self.by_folder.insert(file.to_path_buf());
+                return Ok(false);
+            }
+            Some(_) => {}
         }
-        let inotify = self.inotify.as_ref().ok_or(())?;
-        match notify::add_watch(inotify, file, FILE_EVENTS | F::IN_DONT_FOLLOW) {
-            Ok(wd) => {
-                let grew = !self.by_wd.contains_key(&wd);
+        match self.add(file, FILE_EVENTS | F::IN_DONT_FOLLOW) {
+            Ok((wd, grew)) => {
                 self.by_path.insert(file.to_path_buf(), wd);
                 let watch = self.by_wd.entry(wd).or_default();
                 watch.all = true;

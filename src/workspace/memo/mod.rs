@@ -20,12 +20,15 @@
 //! What no watch can vouch for makes a read uncacheable instead: folders
 //! on network or FUSE file systems (a change made on another machine
 //! raises no event here), paths through symbolic links, and failures to
-//! add a watch (such as the per-user watch limit).
+//! add a watch (such as the [`WatchBudget`] all the memos of a server
+//! share, or the per-user watch limit).
 
+mod budget;
 #[cfg(target_os = "linux")]
 mod inotify;
+pub use budget::WatchBudget;
 #[cfg(target_os = "linux")]
-pub(crate) use inotify::{Watcher, default_budget as watch_budget, watches_needed};
+pub(crate) use inotify::{Watcher, watches_needed};
 
 use super::io::record::record;
 use std::collections::HashMap;
@@ -39,7 +42,7 @@ pub(crate) struct Watcher;
 
 #[cfg(not(target_os = "linux"))]
 impl Watcher {
-    pub(crate) fn new() -> std::io::Result<Watcher> {
+    pub(crate) fn new(_: &WatchBudget) -> std::io::Result<Watcher> {
         Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             "file system notifications are only used on Linux",
@@ -82,16 +85,22 @@ struct Values<K, V> {
 }
 
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
-    /// A memo bounded by the number of values only.
+    /// A memo bounded by the number of values only, with a watch budget
+    /// of its own.
     pub fn new() -> std::io::Result<Self> {
-        Self::weighed(usize::MAX, |_| 0)
+        Self::weighed(usize::MAX, |_| 0, &WatchBudget::share_of_system())
     }
 
     /// A memo whose values, as `weigh` counts them, cost at most
-    /// `max_bytes` together.
-    pub fn weighed(max_bytes: usize, weigh: fn(&V) -> usize) -> std::io::Result<Self> {
+    /// `max_bytes` together, and whose watches are taken from `budget`
+    /// (shared with other memos).
+    pub fn weighed(
+        max_bytes: usize,
+        weigh: fn(&V) -> usize,
+        budget: &WatchBudget,
+    ) -> std::io::Result<Self> {
         Ok(Memo {
-            watcher: Watcher::new()?,
+            watcher: Watcher::new(budget)?,
             values: Mutex::new(Values {
                 map: HashMap::new(),
                 bytes: 0,
@@ -102,11 +111,8 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     }
 
     #[cfg(all(test, target_os = "linux"))]
-    fn with_budget(budget: usize) -> std::io::Result<Self> {
-        Ok(Memo {
-            watcher: Watcher::with_budget(budget)?,
-            ..Self::new()?
-        })
+    fn with_budget(budget: &WatchBudget) -> std::io::Result<Self> {
+        Self::weighed(usize::MAX, |_| 0, budget)
     }
 
     /// The value of `build`, from memory when nothing it read has changed
@@ -163,7 +169,7 @@ mod tests {
     use crate::workspace::io::record::{listed, looked_up, read, unwatchable};
     use std::cell::Cell;
     use std::ffi::OsString;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::sync::Arc;
     use std::time::{Duration, SystemTime};
 
@@ -278,7 +284,7 @@ mod tests {
         let f = dir.path().join("f");
         std::fs::write(&f, "x").unwrap();
         let memo: Memo<usize, Arc<Vec<u8>>> =
-            Memo::weighed(1000, |v: &Arc<Vec<u8>>| v.len()).unwrap();
+            Memo::weighed(1000, |v: &Arc<Vec<u8>>| v.len(), &WatchBudget::new(100)).unwrap();
         let builds = Cell::new(0);
         let get = |key: usize, size: usize| {
             memo.get(key, || {
@@ -464,8 +470,25 @@ mod tests {
         assert_eq!(probe.builds.get(), 2, "without a link: kept");
     }
 
-    /// Past its share of the per-user limit, a watcher adds no watch and
-    /// keeps nothing that would need one; what fits is still kept.
+    /// A folder holding `files` folders of one file each, as a skills
+    /// folder does.
+    fn skill_folders(dir: &Path, files: usize) {
+        for i in 0..files {
+            std::fs::create_dir_all(dir.join(format!("s{i}"))).unwrap();
+            std::fs::write(dir.join(format!("s{i}/SKILL.md")), "x").unwrap();
+        }
+    }
+
+    /// Reads every file one level down, as the skills listing does.
+    fn read_below(dir: &Path) -> Vec<Option<Vec<u8>>> {
+        list(dir)
+            .iter()
+            .map(|n| read_file(&dir.join(n).join("SKILL.md")))
+            .collect()
+    }
+
+    /// Past its budget, a watcher adds no watch and keeps nothing that
+    /// would need one; what fits is still kept.
     #[test]
     fn the_watch_budget_is_never_exceeded() {
         let Some(dir) = kept_tempdir() else {
@@ -473,22 +496,16 @@ mod tests {
         };
         let small = dir.path().join("small");
         let big = dir.path().join("big");
-        std::fs::create_dir_all(&small).unwrap();
-        std::fs::create_dir_all(&big).unwrap();
-        for i in 0..50 {
-            std::fs::write(big.join(format!("f{i}")), "x").unwrap();
-        }
-        std::fs::write(small.join("f"), "x").unwrap();
-        // The chain from `/` plus the folder and its file.
+        skill_folders(&small, 1);
+        skill_folders(&big, 50);
+        // The chain from `/` to the folder, and the folder below it (its
+        // file is watched through it).
         let depth = small.ancestors().count();
-        let memo = Memo::with_budget(depth + 1).unwrap();
+        let memo = Memo::with_budget(&WatchBudget::new(depth + 1)).unwrap();
         let builds = Cell::new(0);
         let read_all = |d: &Path| {
             builds.set(builds.get() + 1);
-            list(d)
-                .iter()
-                .map(|n| read_file(&d.join(n)))
-                .collect::<Vec<_>>()
+            read_below(d)
         };
         for _ in 0..3 {
             memo.get(("small", 0), || Ok::<_, ()>(read_all(&small)))
@@ -503,6 +520,84 @@ mod tests {
         assert_eq!(builds.get(), 3, "over budget: never kept");
         let watches = memo.watcher.watches();
         assert!(watches <= depth + 1, "{watches} watches");
+    }
+
+    /// The memos of a server share one budget: together they never hold
+    /// more, and what one gives back (when it goes) the other may take.
+    #[test]
+    fn two_watchers_sharing_a_budget_never_exceed_it_together() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        skill_folders(&a, 30);
+        skill_folders(&b, 30);
+        let chain = dir.path().ancestors().count();
+        // Room for the chain and one of the two folders with its 30
+        // skill folders, not both.
+        let budget = WatchBudget::new(chain + 31 + 10);
+        let (one, two) = (
+            Memo::with_budget(&budget).unwrap(),
+            Memo::with_budget(&budget).unwrap(),
+        );
+        let builds = Cell::new(0);
+        let get = |memo: &Memo<(&str, i32), Vec<Option<Vec<u8>>>>, d: &Path| {
+            memo.get(("t", 0), || {
+                builds.set(builds.get() + 1);
+                Ok::<_, ()>(read_below(d))
+            })
+            .unwrap()
+        };
+        for _ in 0..3 {
+            get(&one, &a);
+            get(&two, &b);
+            let held = one.watcher.watches() + two.watcher.watches();
+            assert!(held <= budget.limit(), "{held} watches");
+            assert_eq!(budget.held(), held);
+        }
+        assert_eq!(builds.get(), 2 + 3, "the first kept, the second never");
+        drop(one);
+        assert_eq!(
+            budget.held(),
+            two.watcher.watches(),
+            "the first gave its watches back"
+        );
+        builds.set(0);
+        for _ in 0..3 {
+            get(&two, &b);
+        }
+        assert_eq!(builds.get(), 2, "the second is kept now");
+        assert!(two.watcher.watches() <= budget.limit());
+    }
+
+    /// A file of one link is watched through its folder alone: the
+    /// folder's watch reports an edit in place, a touch, a chmod.
+    #[test]
+    fn a_plain_file_is_watched_through_its_folder() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let files: Vec<PathBuf> = (0..20).map(|i| dir.path().join(format!("f{i}"))).collect();
+        for f in &files {
+            std::fs::write(f, "one").unwrap();
+        }
+        let probe = Probe::new();
+        let get = || probe.get(|| files.iter().map(|f| read_file(f)).collect::<Vec<_>>());
+        get();
+        get();
+        let folders = dir.path().ancestors().count();
+        assert_eq!(probe.memo.watcher.watches(), folders, "no watch per file");
+        edit_in_place(&files[7], "two");
+        assert_eq!(get()[7].as_deref(), Some(&b"two"[..]), "edited in place");
+        let builds = probe.builds.get();
+        get();
+        assert_eq!(probe.builds.get(), builds, "kept again");
+        let mode = std::fs::metadata(&files[3]).unwrap().permissions();
+        let mut ro = mode.clone();
+        ro.set_readonly(true);
+        std::fs::set_permissions(&files[3], ro).unwrap();
+        get();
+        assert_eq!(probe.builds.get(), builds + 1, "chmod is seen");
     }
 
     /// procfs, like a network file system, changes without events.
