@@ -360,7 +360,7 @@ pub(crate) fn draft_upsert(
     let mut defs = Vec::new();
     for f in found {
         // Only the project's files can be gone from the draft already.
-        if !f.editable || draft.bytes(&f.place.path)?.is_some() {
+        if !f.editable || !draft.removes(&f.place.path) {
             defs.push(f);
         }
     }

@@ -159,6 +159,15 @@ impl<'a> Draft<'a> {
     }
 
     /// The file's content as the plan has it so far.
+    /// Whether the draft removes the file at `path`. Asks nothing of the
+    /// disk and adds no file to the draft: a skill write asks it of every
+    /// skill the workspace has (10,000 of them, in a large one).
+    pub(crate) fn removes(&self, path: &Path) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.path == path && f.after.is_none())
+    }
+
     pub(crate) fn bytes(&mut self, path: &Path) -> Result<Option<&[u8]>> {
         let i = self.slot(path)?;
         Ok(self.files[i].after.as_deref())
