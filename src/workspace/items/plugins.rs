@@ -56,7 +56,7 @@ pub struct PluginList {
 /// The plugins OpenCode loads, in its order; the user-wide ones only
 /// with `include_global`.
 pub fn list(ws: &Workspace, include_global: bool) -> Result<PluginList> {
-    let resolved = resolve::resolve_settings(ws)?;
+    let resolved = resolve::resolve_plugins(ws)?;
     let items = resolved
         .plugins
         .iter()
@@ -163,7 +163,7 @@ pub fn replaces(configured: &str, new: &str) -> bool {
 /// file openwork does not edit would still win over it (`409 conflict`).
 pub fn plan_add(ws: &Workspace, spec: &str, on_listed: OnListed) -> Result<Plan> {
     let spec = validate::new_plugin_spec(spec)?;
-    let resolved = resolve::resolve_settings(ws)?;
+    let resolved = resolve::resolve_plugins(ws)?;
     let key = resolve::plugin_key(&spec, ws.root());
     let mut draft = Draft::new(ws);
     let defs = defs_of(&resolved, &key);
@@ -283,7 +283,7 @@ fn replace_in(
 /// `409 conflict` naming that file, and nothing is removed.
 pub fn plan_remove(ws: &Workspace, name: &str) -> Result<Plan> {
     let spec = validate::plugin_spec(name)?;
-    let resolved = resolve::resolve_settings(ws)?;
+    let resolved = resolve::resolve_plugins(ws)?;
     let key = resolve::plugin_key(&spec, ws.root());
     let defs = defs_of(&resolved, &key);
     if let Some(kept) = defs.iter().rev().find(|d| !(d.editable && d.inline)) {

@@ -149,6 +149,8 @@ pub struct Resolved {
     pub new_command_rank: Rank,
     /// Where each name is in `mcp` and in `commands`.
     mcp_at: HashMap<String, usize>,
+    /// MCP servers and inline commands are not read (`resolve_plugins`).
+    skip_named: bool,
     commands_at: HashMap<String, usize>,
 }
 
@@ -163,6 +165,15 @@ pub fn resolve(ws: &Workspace) -> Result<Resolved> {
 /// the merged config's `command`) then hold the inline entries only.
 pub fn resolve_settings(ws: &Workspace) -> Result<Resolved> {
     resolve_reading(ws, Reading::Settings)
+}
+
+/// [`resolve_settings`] without the MCP servers and inline commands: what
+/// the plugins and the skills need. A config of 2,000 MCP servers is then
+/// not copied into the resolved lists (and dropped) on every plugin write
+/// and listing. `mcp` and `commands` are empty, and the merged config has
+/// neither key.
+pub fn resolve_plugins(ws: &Workspace) -> Result<Resolved> {
+    resolve_reading(ws, Reading::Plugins)
 }
 
 /// [`resolve`] for the commands alone: every definition of every command,
@@ -182,11 +193,16 @@ enum Reading {
     Commands,
     /// Nothing else.
     Settings,
+    /// Nothing else, and neither the MCP servers nor the inline commands.
+    Plugins,
 }
 
 fn resolve_reading(ws: &Workspace, reading: Reading) -> Result<Resolved> {
     let layers = Layers::of(ws);
-    let mut r = Resolved::default();
+    let mut r = Resolved {
+        skip_named: reading == Reading::Plugins,
+        ..Resolved::default()
+    };
     let mut group = 0;
     let main = ws.opencode_config();
     for place in layers.config_files() {
@@ -208,7 +224,7 @@ fn resolve_reading(ws: &Workspace, reading: Reading) -> Result<Resolved> {
         if dir.place.path == ws.dot_opencode() {
             r.new_command_rank = (group, usize::MAX);
         }
-        if reading != Reading::Settings {
+        if matches!(reading, Reading::All | Reading::Commands) {
             r.command_files(ws, &layers, &dir, group);
         }
         group += 1;
@@ -284,7 +300,7 @@ impl Resolved {
                     }
                 }
                 "mcp" | "command" => {
-                    let Some(entries) = v.as_object() else {
+                    let Some(entries) = v.as_object().filter(|_| !self.skip_named) else {
                         continue;
                     };
                     for (name, entry) in entries {

@@ -132,7 +132,7 @@ pub(crate) fn files_in(ws: &Workspace, dir: &Path) -> Vec<PathBuf> {
 /// Every SKILL.md OpenCode loads, in its scan order.
 pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
     let layers = Layers::of(ws);
-    let config = resolve::resolve_settings(ws)?.config;
+    let config = resolve::resolve_plugins(ws)?.config;
     let mut out = Vec::new();
     for dir in places(ws, &layers, &config) {
         for path in files_in(ws, &dir.path) {
