@@ -263,7 +263,7 @@ impl Workspace {
 
     /// Several writes, in order, under one holding of the lock: each is
     /// planned against what the ones before it left and checked as
-    /// [`Workspace::apply`] checks, but they are made durable together
+    /// `Workspace::apply` checks, but they are made durable together
     /// (group commit). Writes that each replace the same existing file
     /// are folded in memory (`io::overlay`: the next one plans against
     /// the bytes the last one left) and written once, with their audit
