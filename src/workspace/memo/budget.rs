@@ -46,6 +46,8 @@ impl WatchBudget {
     }
 
     /// Takes one watch from the budget; `false` when none is left.
+    // Only the Linux watcher takes watches.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub(crate) fn take(&self) -> bool {
         self.0
             .held
@@ -56,6 +58,7 @@ impl WatchBudget {
     }
 
     /// Gives back `n` watches taken.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub(crate) fn give(&self, n: usize) {
         let _ = self
             .0
