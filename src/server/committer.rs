@@ -8,9 +8,11 @@
 //! before it left, applied exactly as planned (an approved plan is its own
 //! `make`: it applies only over the bytes it was planned over), and
 //! answered only once the whole group is durable. One blocking thread per
-//! workspace applies; it runs only while writes wait.
+//! workspace applies; it runs only while writes wait. It then builds the
+//! reads the group's answers carry (each once), so that an answer is taken
+//! from the memo rather than built on yet another thread.
 
-use super::reads::blocking;
+use super::reads::{self, Read, blocking};
 use super::state::WsEntry;
 use crate::workspace::{Actor, Applied, GroupWrite, Plan, Workspace};
 use crate::{Code, Error, Result};
@@ -35,6 +37,8 @@ struct Queued {
     make: Make,
     then: Option<Then>,
     done: oneshot::Sender<Result<(Plan, Applied)>>,
+    /// The read the write's answer carries, if any.
+    answer: Option<Read>,
     /// The server's write gate, held until the write is answered, so that
     /// shutdown waits for it.
     _gate: OwnedRwLockReadGuard<()>,
@@ -61,7 +65,9 @@ impl Committer {
     /// Applies the plan `make` makes under the lock of `entry` (whose
     /// committer this is), in a group with the writes waiting alongside
     /// it; answers once it is durable. Groups take the server's planning
-    /// turns (one per core) as single writes do.
+    /// turns (one per core) as single writes do. `answer`, the read the
+    /// write's answer carries, is built once the write is durable and
+    /// before it is answered.
     pub async fn write(
         plans: &Arc<Semaphore>,
         entry: &Arc<WsEntry>,
@@ -69,9 +75,10 @@ impl Committer {
         actor: Actor,
         make: Make,
         then: Option<Then>,
+        answer: Option<Read>,
     ) -> Result<(Plan, Applied)> {
         let me = &entry.committer;
-        let (done, answer) = oneshot::channel();
+        let (done, outcome) = oneshot::channel();
         let start = {
             let mut queue = me.queue();
             queue.waiting.push(Queued {
@@ -79,6 +86,7 @@ impl Committer {
                 make,
                 then,
                 done,
+                answer,
                 _gate: gate,
             });
             !std::mem::replace(&mut queue.running, true)
@@ -86,7 +94,7 @@ impl Committer {
         if start {
             tokio::spawn(Self::run(plans.clone(), entry.clone()));
         }
-        answer.await.map_err(|_| {
+        outcome.await.map_err(|_| {
             Error::new(
                 Code::Internal,
                 "the write was dropped before it was applied",
@@ -124,6 +132,17 @@ impl Committer {
                         .collect();
                     e.ws.write_group(&mut jobs)
                 };
+                // The answers' reads, each built once for the group (a
+                // read that fails is built again, and fails, for its answer).
+                let mut built: Vec<Read> = Vec::new();
+                for (queued, result) in group.iter().zip(&results) {
+                    if let (Some(read), Ok(_)) = (queued.answer, result)
+                        && !built.contains(&read)
+                    {
+                        built.push(read);
+                        let _ = reads::build_kept(&e, read);
+                    }
+                }
                 for (mut queued, result) in group.into_iter().zip(results) {
                     if let Some(then) = queued.then.take() {
                         then(&result.as_ref().map(|_| ()).map_err(Clone::clone));

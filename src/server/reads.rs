@@ -128,7 +128,12 @@ async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
         return Ok(value);
     }
     let e = entry.clone();
-    blocking(move || e.remember(read, || e.ws.read(|ws| build(ws, read)))).await
+    blocking(move || build_kept(&e, read)).await
+}
+
+/// The value of `read`, kept or built now on this thread (a blocking one).
+pub fn build_kept(entry: &WsEntry, read: Read) -> Result<Kept> {
+    entry.remember(read, || entry.ws.read(|ws| build(ws, read)))
 }
 
 fn build(ws: &Workspace, read: Read) -> Result<Kept> {

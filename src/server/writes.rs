@@ -8,7 +8,7 @@ use super::approvals::{Outcome, denied};
 use super::committer::{Committer, Make, Then};
 use super::models::ApprovalRequest;
 use super::opencode::Reload;
-use super::reads::blocking;
+use super::reads::{Read, blocking};
 use super::settings::ApprovalMode;
 use super::state::{AppState, WsEntry};
 use crate::workspace::{Actor, Plan, Workspace, now_ms};
@@ -28,12 +28,13 @@ impl AppState {
         &self,
         entry: &Arc<WsEntry>,
         actor: Actor,
+        answer: Option<Read>,
         make: F,
     ) -> Result<Written<()>>
     where
         F: Fn(&Workspace) -> Result<Plan> + Send + Sync + 'static,
     {
-        self.write(entry, actor, move |ws| Ok((make(ws)?, ())))
+        self.write(entry, actor, answer, move |ws| Ok((make(ws)?, ())))
             .await
     }
 
@@ -43,23 +44,32 @@ impl AppState {
     /// `make` may run twice in auto mode, before the workspace's first
     /// write (never in manual mode, where the plan the host approved is
     /// exactly the one applied). Either way the apply joins the writes
-    /// waiting for the workspace's lock ([`Committer`]).
+    /// waiting for the workspace's lock ([`Committer`]), which builds
+    /// `answer`, the read the answer will carry, as soon as the write is
+    /// durable: the answer then comes from the memo.
     pub async fn write<T, F>(
         &self,
         entry: &Arc<WsEntry>,
         actor: Actor,
+        answer: Option<Read>,
         make: F,
     ) -> Result<Written<T>>
     where
         T: Send + 'static,
         F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,
     {
-        let (plan, value) = self.apply(entry, actor, make).await?;
+        let (plan, value) = self.apply(entry, actor, answer, make).await?;
         let opencode = entry.opencode.after(&plan).await;
         Ok(Written { value, opencode })
     }
 
-    async fn apply<T, F>(&self, entry: &Arc<WsEntry>, actor: Actor, make: F) -> Result<(Plan, T)>
+    async fn apply<T, F>(
+        &self,
+        entry: &Arc<WsEntry>,
+        actor: Actor,
+        answer: Option<Read>,
+        make: F,
+    ) -> Result<(Plan, T)>
     where
         T: Send + 'static,
         F: Fn(&Workspace) -> Result<(Plan, T)> + Send + Sync + 'static,
@@ -75,7 +85,8 @@ impl AppState {
                 *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(t);
                 Ok(plan)
             });
-            let (plan, _) = Committer::write(&self.plans, entry, gate, actor, make, None).await?;
+            let (plan, _) =
+                Committer::write(&self.plans, entry, gate, actor, make, None, answer).await?;
             let extra = extra.lock().unwrap_or_else(|p| p.into_inner()).take();
             let extra = extra.ok_or_else(|| Error::new(Code::Internal, "no plan was made"))?;
             return Ok((plan, extra));
@@ -143,7 +154,7 @@ impl AppState {
                 // Reported by the committer, where the apply runs to its
                 // end even if the client goes away meanwhile.
                 let then: Then = Box::new(move |applied| report.send(applied));
-                Committer::write(&self.plans, entry, gate, actor, make, Some(then)).await?;
+                Committer::write(&self.plans, entry, gate, actor, make, Some(then), answer).await?;
                 Ok((plan, extra))
             }
             Outcome::Denied(reason) => Err(denied(&id, reason)),

@@ -26,7 +26,14 @@ pub async fn upsert(mut req: Request, id: String) -> Result<Response> {
     let input = req.payload(payloads::command).await?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| commands::plan_upsert(ws, &input))
+        .write_plan(
+            &entry,
+            actor,
+            Some(Read::Commands {
+                scope: Scope::Workspace,
+            }),
+            move |ws| commands::plan_upsert(ws, &input),
+        )
         .await?;
     let scope = Scope::Workspace;
     Ok(written
@@ -39,7 +46,9 @@ pub async fn delete(req: Request, (id, name): (String, String)) -> Result<Respon
     let name = payloads::segment(&name)?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| commands::plan_delete(ws, &name))
+        .write_plan(&entry, actor, None, move |ws| {
+            commands::plan_delete(ws, &name)
+        })
         .await?;
     Ok(written.opencode.tag(ok(&OkReply { ok: true })?))
 }

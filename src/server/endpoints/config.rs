@@ -20,7 +20,7 @@ pub async fn patch(mut req: Request, id: String) -> Result<Response> {
     let (opencode, openwork) = req.payload(payloads::config_patch).await?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| {
+        .write_plan(&entry, actor, None, move |ws| {
             check_if_match(ws, tags.as_deref())?;
             config::plan_patch(ws, opencode.as_ref(), openwork.as_ref())
         })

@@ -27,7 +27,9 @@ pub async fn add(mut req: Request, id: String) -> Result<Response> {
     let (name, config) = req.payload(payloads::mcp).await?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| mcp::plan_add(ws, &name, &config))
+        .write_plan(&entry, actor, Some(PROJECT), move |ws| {
+            mcp::plan_add(ws, &name, &config)
+        })
         .await?;
     Ok(written.opencode.tag(reads::answer(&entry, PROJECT).await?))
 }
@@ -37,7 +39,9 @@ pub async fn remove(req: Request, (id, name): (String, String)) -> Result<Respon
     let name = payloads::segment(&name)?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| mcp::plan_remove(ws, &name))
+        .write_plan(&entry, actor, Some(PROJECT), move |ws| {
+            mcp::plan_remove(ws, &name)
+        })
         .await?;
     Ok(written.opencode.tag(reads::answer(&entry, PROJECT).await?))
 }

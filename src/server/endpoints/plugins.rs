@@ -27,7 +27,7 @@ pub async fn add(mut req: Request, id: String) -> Result<Response> {
     let spec = req.payload(payloads::plugin).await?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| {
+        .write_plan(&entry, actor, Some(PROJECT), move |ws| {
             plugins::plan_add(ws, &spec, plugins::OnListed::Keep)
         })
         .await?;
@@ -39,7 +39,9 @@ pub async fn remove(req: Request, (id, name): (String, String)) -> Result<Respon
     let name = payloads::segment(&name)?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| plugins::plan_remove(ws, &name))
+        .write_plan(&entry, actor, Some(PROJECT), move |ws| {
+            plugins::plan_remove(ws, &name)
+        })
         .await?;
     Ok(written.opencode.tag(reads::answer(&entry, PROJECT).await?))
 }

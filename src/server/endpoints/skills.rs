@@ -20,7 +20,7 @@ pub async fn upsert(mut req: Request, id: String) -> Result<Response> {
     let b = req.payload(payloads::skill).await?;
     let written = req
         .state
-        .write(&entry, actor, move |ws| {
+        .write(&entry, actor, None, move |ws| {
             skills::plan_upsert(ws, &b.name, &b.content, b.description.as_deref())
         })
         .await?;
@@ -32,7 +32,12 @@ pub async fn delete(req: Request, (id, name): (String, String)) -> Result<Respon
     let name = payloads::segment(&name)?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| skills::plan_delete(ws, &name))
+        .write_plan(
+            &entry,
+            actor,
+            Some(Read::Skills { global: false }),
+            move |ws| skills::plan_delete(ws, &name),
+        )
         .await?;
     Ok(written
         .opencode

@@ -19,7 +19,9 @@ pub async fn import(mut req: Request, id: String) -> Result<Response> {
     let doc = req.payload(payloads::import).await?;
     let written = req
         .state
-        .write_plan(&entry, actor, move |ws| transfer::plan_import(ws, &doc))
+        .write_plan(&entry, actor, None, move |ws| {
+            transfer::plan_import(ws, &doc)
+        })
         .await?;
     Ok(written.opencode.tag(ok(&OkReply { ok: true })?))
 }
