@@ -49,13 +49,17 @@ pub(crate) type SharedConfig = std::sync::Arc<Result<Map<String, Value>>>;
 /// [`read_config_file`] as the parse cache keeps it, shared rather than
 /// copied: what resolving every layer on every write reads.
 pub(crate) fn read_config_shared(ws: &Workspace, path: &Path) -> Result<Option<SharedConfig>> {
-    let label = ws.relative(path);
-    ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
-        Ok(text) => jsonc::parse_object(text, &label),
-        Err(_) => Err(Error::new(
-            Code::InvalidJsonc,
-            format!("{label} is not valid UTF-8"),
-        )),
+    // The label only when the bytes are parsed: a kept parse costs no path
+    // arithmetic.
+    ws.cached(path, "jsonc", |bytes| {
+        let label = ws.relative(path);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => jsonc::parse_object(text, &label),
+            Err(_) => Err(Error::new(
+                Code::InvalidJsonc,
+                format!("{label} is not valid UTF-8"),
+            )),
+        }
     })
 }
 

@@ -247,13 +247,15 @@ impl Resolved {
         place: Place,
         group: usize,
     ) -> Result<()> {
-        let editable = layers.editable(ws, &place.path);
+        // Whether openwork edits the file is asked only of a file that is
+        // there: most of the places a workspace could have a config are empty.
         let parsed = match read_config_shared(ws, &place.path) {
             Ok(Some(parsed)) => parsed,
             Ok(None) => return Ok(()),
-            Err(e) if editable => return Err(e),
+            Err(e) if layers.editable(ws, &place.path) => return Err(e),
             Err(_) => return Ok(()),
         };
+        let editable = layers.editable(ws, &place.path);
         let value = match parsed.as_ref() {
             Ok(value) => value,
             Err(e) if editable => return Err(e.clone()),
