@@ -81,7 +81,7 @@ impl WsEntry {
         w: &WorkspaceSetting,
         watches: &WatchBudget,
     ) -> std::result::Result<WsEntry, String> {
-        let ws = Workspace::open(&w.path).map_err(|e| e.message)?;
+        let mut ws = Workspace::open(&w.path).map_err(|e| e.message)?;
         if ws.is_in_user_config() {
             return Err(format!(
                 "{} is the user-wide OpenCode config, which the server never writes: serve a project, and edit the user-wide config with `openwork … --global`",
@@ -98,6 +98,9 @@ impl WsEntry {
                 None
             }
         };
+        if let Some(memo) = &memo {
+            ws.vouched_by(memo);
+        }
         let opencode = (w.base_url.is_some() || w.directory.is_some()).then(|| OpencodeInfo {
             base_url: w.base_url.clone(),
             directory: w.directory.clone(),

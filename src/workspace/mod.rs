@@ -48,6 +48,9 @@ pub struct Workspace {
     scope: Scope,
     /// Shared by clones, so a server's many handles read through one cache.
     cache: std::sync::Arc<io::Cache>,
+    /// What vouches that a cached file is unchanged without a `stat`: the
+    /// server's read memo's watcher ([`Workspace::vouched_by`]).
+    vouch: Option<std::sync::Arc<dyn io::vouch::Vouch>>,
 }
 
 /// What a [`Workspace`] handle edits (docs/cli.md#scopes---global).
@@ -95,6 +98,7 @@ impl Workspace {
             user_state: user_state_dir(),
             scope: Scope::Project,
             cache: Default::default(),
+            vouch: None,
         })
     }
 
@@ -135,6 +139,7 @@ impl Workspace {
             },
             user_state: Some(state),
             cache: Default::default(),
+            vouch: None,
         })
     }
 
@@ -205,6 +210,18 @@ impl Workspace {
         !path.starts_with(&self.root) || io::check_inside(&self.root, path).is_ok()
     }
 
+    /// Lets `memo`'s watcher vouch that a file the parse cache holds is
+    /// unchanged, so that reads and plans made under the lock skip its
+    /// `stat` (see `io::vouch`).
+    pub fn vouched_by<K, V>(&mut self, memo: &memo::Memo<K, V>) {
+        self.vouch = Some(memo.vouch());
+    }
+
+    /// Begins vouching on this thread: call it with the lock held.
+    pub(crate) fn vouching(&self) -> io::vouch::Scope {
+        io::vouch::begin(self.vouch.as_ref())
+    }
+
     /// [`Workspace::cached`] for a file directly inside a folder (or a real
     /// sub-folder of one) that the caller checked with
     /// [`Workspace::reachable`] once for all its files: a listing then
@@ -243,10 +260,12 @@ impl Workspace {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> Result<Option<std::sync::Arc<T>>> {
-        if !self.reachable(path) {
-            return Ok(None);
+        if !path.starts_with(&self.root) {
+            return self.load(path, kind, parse);
         }
-        self.load(path, kind, parse)
+        self.cache
+            .load_beneath(&self.root, path, kind, parse)
+            .map_err(|e| Error::io("read", path, e))
     }
 
     /// `opencode.jsonc` if it exists, else `opencode.json` if that exists,

@@ -75,6 +75,12 @@ struct Entry {
     /// The keyed hash of the bytes the values were parsed from.
     hash: u64,
     values: Vec<(&'static str, Arc<dyn Any + Send + Sync>)>,
+    /// The watcher's generation when the file was last checked (`stat`ed
+    /// or read) inside a vouching scope: while the watcher vouches for the
+    /// path since then, the entry holds without a `stat` (see `vouch`).
+    checked: Option<u64>,
+    /// The file was missing when checked (no values then).
+    missing: bool,
 }
 
 /// Keyed by the path's bytes (the paths of the core are all joined from
@@ -86,6 +92,9 @@ pub(crate) struct Cache {
     entries: Mutex<HashMap<OsString, Entry>>,
     /// The random key of the content hash.
     hasher: std::hash::RandomState,
+    /// How many times a file was asked for its stamp (tests).
+    #[cfg(test)]
+    pub(crate) stats: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Cache {
@@ -105,20 +114,62 @@ impl Cache {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> std::io::Result<Option<Arc<T>>> {
+        self.load_checked(path, |_| true, kind, parse)
+    }
+
+    /// [`Cache::load`] of a file inside `root`, read only when no
+    /// component below `root` is a link (`check_inside`), and as absent
+    /// otherwise. That is checked only of a file that is there: a missing
+    /// one costs one `stat`, not one per path component.
+    pub(crate) fn load_beneath<T: Send + Sync + 'static>(
+        &self,
+        root: &Path,
+        path: &Path,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> std::io::Result<Option<Arc<T>>> {
+        let inside = |path: &Path| super::read::check_inside(root, path).is_ok();
+        self.load_checked(path, inside, kind, parse)
+    }
+
+    /// [`Cache::load`], the file read only if `fine(path)` once it is
+    /// known to be there.
+    fn load_checked<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        fine: impl FnOnce(&Path) -> bool,
+        kind: &'static str,
+        parse: impl FnOnce(&[u8]) -> T,
+    ) -> std::io::Result<Option<Arc<T>>> {
         super::record::read(path);
         // A group's bytes not yet written: no stamp vouches for them.
         if let Some(bytes) = super::overlay::get(path) {
-            return Ok(Some(self.parse(path, None, &bytes, kind, parse)));
+            return Ok(Some(self.parse(path, None, &bytes, kind, parse, None)));
         }
+        if let Some(v) = self.vouched(path, kind) {
+            return Ok(v);
+        }
+        let checked = super::vouch::now();
+        #[cfg(test)]
+        self.stats
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_file() => m,
             Ok(_) => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(at) = checked {
+                    self.missing(path, at);
+                }
+                return Ok(None);
+            }
             Err(e) => return Err(e),
         };
+        if !fine(path) {
+            return Ok(None);
+        }
         let stamp = Stamp::of(&meta);
         if let Some(stamp) = stamp
-            && let Some(v) = self.kept(path, kind, |e| e.stamp == Some(stamp))
+            && let Some(v) = self.kept(path, kind, checked, |e| e.stamp == Some(stamp))
         {
             return Ok(Some(v));
         }
@@ -147,24 +198,71 @@ impl Cache {
             &bytes,
             kind,
             parse,
+            checked,
         )))
     }
 
+    /// What the cache holds for `path` (`Some(None)`: missing), when the
+    /// watcher vouches that it has not changed since it was checked.
+    fn vouched<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+    ) -> Option<Option<Arc<T>>> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = entries.get(path.as_os_str())?;
+        if !super::vouch::holds(path, e.checked?) {
+            return None;
+        }
+        if e.missing {
+            return Some(None);
+        }
+        let (_, v) = e.values.iter().find(|(k, _)| *k == kind)?;
+        Arc::clone(v).downcast::<T>().ok().map(Some)
+    }
+
+    /// Notes that `path` was missing when checked at generation `now`.
+    fn missing(&self, path: &Path, now: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(path.as_os_str()) {
+            entries.clear();
+        }
+        entries.insert(
+            path.as_os_str().to_os_string(),
+            Entry {
+                stamp: None,
+                hash: 0,
+                values: Vec::new(),
+                checked: Some(now),
+                missing: true,
+            },
+        );
+    }
+
     /// The value of `kind` kept for `path`, if its entry passes `fresh`.
+    /// The value of `kind` kept for `path`, if its entry passes `fresh`;
+    /// the entry is then dated as checked at `now`.
     fn kept<T: Send + Sync + 'static>(
         &self,
         path: &Path,
         kind: &'static str,
+        now: Option<u64>,
         fresh: impl FnOnce(&Entry) -> bool,
     ) -> Option<Arc<T>> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let e = entries.get(path.as_os_str()).filter(|e| fresh(e))?;
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = entries.get_mut(path.as_os_str()).filter(|e| fresh(e))?;
         let (_, v) = e.values.iter().find(|(k, _)| *k == kind)?;
-        Arc::clone(v).downcast::<T>().ok()
+        let v = Arc::clone(v).downcast::<T>().ok()?;
+        if now.is_some() {
+            e.checked = now;
+        }
+        Some(v)
     }
 
     /// `parse(bytes)`, or the value kept for the same bytes of `path`;
-    /// kept with `stamp` (`None`: vouched for by the hash alone).
+    /// kept with `stamp` (`None`: vouched for by the hash alone), as read
+    /// from the file at generation `checked` (`None`: not from the file,
+    /// or outside a vouching scope).
     fn parse<T: Send + Sync + 'static>(
         &self,
         path: &Path,
@@ -172,10 +270,11 @@ impl Cache {
         bytes: &[u8],
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
+        checked: Option<u64>,
     ) -> Arc<T> {
         use std::hash::BuildHasher;
         let hash = self.hasher.hash_one(bytes);
-        let value = match self.kept(path, kind, |e| e.hash == hash) {
+        let value = match self.kept(path, kind, None, |e| e.hash == hash) {
             Some(v) => v,
             None => Arc::new(parse(bytes)),
         };
@@ -189,12 +288,16 @@ impl Cache {
                 stamp,
                 hash,
                 values: Vec::new(),
+                checked,
+                missing: false,
             });
-        if entry.hash != hash {
+        if entry.hash != hash || entry.missing {
             entry.hash = hash;
             entry.values.clear();
         }
+        entry.missing = false;
         entry.stamp = stamp;
+        entry.checked = checked;
         entry.values.retain(|(k, _)| *k != kind);
         entry.values.push((kind, value.clone()));
         value
@@ -212,8 +315,20 @@ impl Cache {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> std::io::Result<Option<Arc<T>>> {
-        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if !is_link {
+        if let Some(v) = self.vouched(path, kind) {
+            super::record::read(path);
+            return Ok(v);
+        }
+        let meta = std::fs::symlink_metadata(path);
+        if let Err(e) = &meta
+            && e.kind() == std::io::ErrorKind::NotFound
+            && super::overlay::get(path).is_none()
+        {
+            // Missing: one `stat`, not a second one in `load`.
+            super::record::read(path);
+            return Ok(None);
+        }
+        if !meta.is_ok_and(|m| m.file_type().is_symlink()) {
             return self.load(path, kind, parse);
         }
         super::record::read(path);

@@ -6,7 +6,9 @@
 //! not written yet (`overlay`), opening the lock file (`lock_file`), the user's
 //! private key file (`private`), the parse cache
 //! (`cache`), the record of what a read looked at (`record`), which the
-//! read memo (`memo`) watches, and the calls of its watcher (`notify`).
+//! read memo (`memo`) watches, the calls of its watcher (`notify`), and
+//! the cache's use of that watcher to skip a `stat` it vouches for
+//! (`vouch`).
 //!
 //! clippy's `disallowed-methods` (see `clippy.toml`) refuses every direct
 //! file-system call elsewhere in the library and the binary; the modules
@@ -22,6 +24,7 @@ pub(crate) mod private;
 mod read;
 pub(crate) mod record;
 mod syncs;
+pub(crate) mod vouch;
 mod write;
 
 pub(crate) use cache::Cache;

@@ -63,6 +63,15 @@ struct State {
     /// name) reports every change to them, while their name still stands
     /// for the file that was looked at.
     by_folder: HashSet<PathBuf>,
+    /// What an earlier [`Watcher::cover`] watched, by path bytes, each
+    /// with what was watched for it ([`LOOKUP`], [`LISTED`], [`FILE`])
+    /// and the generation it was last widened at: a read of thousands of
+    /// files, built again after each change, then costs one hash of each
+    /// path rather than a walk up its folders. An entry goes with any
+    /// event for its path, and when a watch it relied on is given up
+    /// (`forget`): so it also tells that nothing at the path has changed
+    /// since it was made ([`Watcher::vouches`]).
+    covered: HashMap<OsString, (u8, u64)>,
     /// Where each new watch is taken from, and given back to: one budget
     /// for all the watchers of a server.
     budget: WatchBudget,
@@ -74,6 +83,13 @@ struct State {
 pub(crate) struct Watcher {
     state: Mutex<State>,
 }
+
+/// The path's folders are watched, each for the name below it.
+const LOOKUP: u8 = 1;
+/// The folder is watched for every entry.
+const LISTED: u8 = 2;
+/// The file is watched through its folder or by a watch of its own.
+const FILE: u8 = 4;
 
 /// What one folder of a record must report.
 #[derive(Default)]
@@ -93,6 +109,7 @@ impl Watcher {
                 by_path: HashMap::new(),
                 by_wd: HashMap::new(),
                 by_folder: HashSet::new(),
+                covered: HashMap::new(),
                 budget: budget.clone(),
             }),
         })
@@ -124,13 +141,31 @@ impl Watcher {
         if deps.unwatchable {
             return false;
         }
-        let Some(need) = folders(deps) else {
-            return false;
-        };
         let mut st = self.state();
         if st.inotify.is_none() {
             return false;
         }
+        // Only what no earlier cover watched goes further.
+        let new = |st: &State, path: &Path, what: u8| {
+            st.covered
+                .get(path.as_os_str())
+                .is_none_or(|(had, _)| had & what == 0)
+        };
+        let lookups: Vec<&Path> = (deps.lookups.iter())
+            .map(PathBuf::as_path)
+            .filter(|p| new(&st, p, LOOKUP))
+            .collect();
+        let listed: Vec<&Path> = (deps.listed.iter())
+            .map(PathBuf::as_path)
+            .filter(|p| new(&st, p, LISTED))
+            .collect();
+        let files: Vec<&Path> = (deps.files.iter())
+            .map(PathBuf::as_path)
+            .filter(|p| new(&st, p, FILE))
+            .collect();
+        let Some(need) = folders(lookups.iter().copied(), listed.iter().copied()) else {
+            return false;
+        };
         let mut grew = false;
         let mut ok = true;
         // A folder is watched before anything below it (a parent's path is
@@ -147,7 +182,7 @@ impl Watcher {
             }
         }
         if ok {
-            for file in &deps.files {
+            for file in &files {
                 match st.watch_file(file) {
                     Ok(g) => grew |= g,
                     Err(()) => {
@@ -160,7 +195,32 @@ impl Watcher {
         if grew {
             st.generation += 1;
         }
+        if ok {
+            let now = st.generation;
+            for (paths, what) in [(&lookups, LOOKUP), (&listed, LISTED), (&files, FILE)] {
+                for path in paths.iter() {
+                    let had = st.covered.entry(path.as_os_str().to_os_string());
+                    let (flags, since) = had.or_insert((0, now));
+                    *flags |= what;
+                    *since = now;
+                }
+            }
+        }
         ok && !grew
+    }
+
+    /// Nothing at `path` has changed since generation `since`: the path
+    /// was watched (its folders for each name on the way, and the file
+    /// itself) at a generation no later than `since`, and no event for it
+    /// has come since. Call it after [`Watcher::generation`] has taken in
+    /// what is queued.
+    pub(crate) fn vouches(&self, path: &Path, since: u64) -> bool {
+        let st = self.state();
+        st.inotify.is_some()
+            && st
+                .covered
+                .get(path.as_os_str())
+                .is_some_and(|(flags, at)| flags & (LOOKUP | FILE) == LOOKUP | FILE && *at <= since)
     }
 }
 
@@ -176,13 +236,16 @@ impl Drop for Watcher {
 /// Each folder the lookups of `deps` go through, with the names looked up
 /// in it (or all of them, for a listed folder); `None` when a path cannot
 /// be watched (a relative one).
-fn folders(deps: &Deps) -> Option<HashMap<&Path, Need<'_>>> {
+fn folders<'a>(
+    lookups: impl Iterator<Item = &'a Path>,
+    listed: impl Iterator<Item = &'a Path>,
+) -> Option<HashMap<&'a Path, Need<'a>>> {
     let mut need: HashMap<&Path, Need<'_>> = HashMap::new();
-    for path in &deps.lookups {
+    for path in lookups {
         if !path.is_absolute() {
             return None;
         }
-        let mut child = path.as_path();
+        let mut child = path;
         while let Some(parent) = child.parent() {
             let name = child.file_name()?;
             if !need.entry(parent).or_default().names.insert(name) {
@@ -191,7 +254,7 @@ fn folders(deps: &Deps) -> Option<HashMap<&Path, Need<'_>>> {
             child = parent;
         }
     }
-    for dir in &deps.listed {
+    for dir in listed {
         need.entry(dir).or_default().all = true;
     }
     Some(need)
@@ -204,7 +267,11 @@ pub(crate) fn watches_needed(deps: &Deps) -> Option<usize> {
     if deps.unwatchable {
         return None;
     }
-    let folders = folders(deps)?.len();
+    let folders = folders(
+        deps.lookups.iter().map(PathBuf::as_path),
+        deps.listed.iter().map(PathBuf::as_path),
+    )?
+    .len();
     let files: HashSet<&PathBuf> = deps.files.iter().collect();
     let linked = files
         .into_iter()
@@ -252,6 +319,13 @@ impl State {
         let Some(watch) = self.by_wd.get(&event.wd) else {
             return; // a watch already given up
         };
+        // Whatever the event, nothing at its path is vouched for any more.
+        for path in &watch.paths {
+            match &event.name {
+                Some(name) => self.covered.remove(path.join(name).as_os_str()),
+                None => self.covered.remove(path.as_os_str()),
+            };
+        }
         match &event.name {
             Some(name) => {
                 if !(watch.all || watch.names.contains(name)) {
@@ -293,6 +367,11 @@ impl State {
     /// Drops the watch of `path` and, for a folder, of everything below it.
     fn forget(&mut self, path: &Path, folder: bool) {
         self.by_folder.remove(path);
+        // What was covered through this name is no longer.
+        self.covered.remove(path.as_os_str());
+        if folder {
+            self.covered.retain(|p, _| !Path::new(p).starts_with(path));
+        }
         let mut gone = vec![path.to_path_buf()];
         if folder {
             gone.extend(
@@ -333,6 +412,7 @@ impl State {
         self.by_path.clear();
         self.by_wd.clear();
         self.by_folder.clear();
+        self.covered.clear();
         self.inotify = None;
         self.inotify = init().ok();
     }

@@ -31,9 +31,10 @@ pub use budget::WatchBudget;
 pub(crate) use inotify::{Watcher, watches_needed};
 
 use super::io::record::record;
+use super::io::vouch::Vouch;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Without inotify nothing is vouched for: every read is computed afresh.
 #[cfg(not(target_os = "linux"))]
@@ -56,6 +57,21 @@ impl Watcher {
     }
 }
 
+impl Vouch for Watcher {
+    fn generation(&self) -> Option<u64> {
+        Watcher::generation(self)
+    }
+    fn vouches(&self, path: &std::path::Path, since: u64) -> bool {
+        #[cfg(target_os = "linux")]
+        return Watcher::vouches(self, path, since);
+        #[cfg(not(target_os = "linux"))]
+        return {
+            let _ = (path, since);
+            false
+        };
+    }
+}
+
 // ------------------------------------------------------------------ memo
 
 /// Past this many keys the memo starts over (bounded memory).
@@ -69,7 +85,8 @@ const MAX_VALUES: usize = 64;
 /// larger than the whole byte budget is not kept.
 #[derive(Debug)]
 pub struct Memo<K, V> {
-    watcher: Watcher,
+    /// Shared with the workspace it reads ([`Memo::vouch`]).
+    watcher: Arc<Watcher>,
     values: Mutex<Values<K, V>>,
     /// What a value costs, in bytes.
     weigh: fn(&V) -> usize,
@@ -82,6 +99,13 @@ pub struct Memo<K, V> {
 struct Values<K, V> {
     map: HashMap<K, (u64, V, usize)>,
     bytes: usize,
+}
+
+impl<K, V> Memo<K, V> {
+    /// The watcher, to vouch for the files of the workspace it reads.
+    pub(crate) fn vouch(&self) -> Arc<dyn Vouch> {
+        self.watcher.clone()
+    }
 }
 
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
@@ -100,7 +124,7 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         budget: &WatchBudget,
     ) -> std::io::Result<Self> {
         Ok(Memo {
-            watcher: Watcher::new(budget)?,
+            watcher: Arc::new(Watcher::new(budget)?),
             values: Mutex::new(Values {
                 map: HashMap::new(),
                 bytes: 0,
@@ -272,6 +296,90 @@ mod tests {
             Some(&b"five!"[..]),
             "the new file is watched"
         );
+    }
+
+    /// The parse cache skips a file's `stat` only while the watcher
+    /// vouches that nothing at its path changed since it was checked: an
+    /// edit in place (same size, old mtime), a removal, a creation and a
+    /// replacement are each seen on the next load, and a file no read has
+    /// covered is always asked.
+    #[test]
+    fn the_cache_skips_a_stat_only_while_the_watcher_vouches() {
+        use crate::workspace::io::{Cache, vouch};
+        use std::sync::atomic::Ordering::Relaxed;
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let (a, b, c) = (
+            dir.path().join("a"),
+            dir.path().join("b"),
+            dir.path().join("c"),
+        );
+        std::fs::write(&a, "one").unwrap();
+        std::fs::write(&b, "bee").unwrap();
+        std::fs::write(&c, "sea").unwrap();
+        let memo: Memo<&str, Arc<Vec<Option<Vec<u8>>>>> = Memo::new().unwrap();
+        let by = memo.vouch();
+        let cache = Cache::default();
+        let load = |p: &Path| {
+            let _scope = vouch::begin(Some(&by));
+            cache
+                .load(p, "t", |bytes| bytes.to_vec())
+                .unwrap()
+                .map(|v| (*v).clone())
+        };
+        // What a memoized read loads is what the watcher covers.
+        let read = || {
+            memo.get("k", || Ok::<_, ()>(Arc::new(vec![load(&a), load(&b)])))
+                .unwrap()
+        };
+        let stats = || cache.stats.load(Relaxed);
+        // Watched by the first read; checked at or after that by the second.
+        read();
+        read();
+        let before = stats();
+        assert_eq!(load(&a).as_deref(), Some(&b"one"[..]));
+        assert_eq!(load(&b).as_deref(), Some(&b"bee"[..]));
+        assert_eq!(stats(), before, "vouched for: no stat");
+        assert_eq!(load(&c).as_deref(), Some(&b"sea"[..]));
+        assert_eq!(load(&c).as_deref(), Some(&b"sea"[..]));
+        assert_eq!(stats(), before + 2, "never covered: always asked");
+        {
+            // Without a scope (the offline CLI), always asked.
+            cache.load(&a, "t", |bytes| bytes.to_vec()).unwrap();
+            assert_eq!(stats(), before + 3);
+        }
+
+        edit_in_place(&a, "two");
+        assert_eq!(
+            load(&a).as_deref(),
+            Some(&b"two"[..]),
+            "same size, old mtime"
+        );
+        std::fs::remove_file(&b).unwrap();
+        assert_eq!(load(&b), None, "removed");
+        std::fs::write(&b, "bees").unwrap();
+        assert_eq!(load(&b).as_deref(), Some(&b"bees"[..]), "created");
+        let tmp = dir.path().join("tmp");
+        std::fs::write(&tmp, "three").unwrap();
+        std::fs::rename(&tmp, &a).unwrap();
+        assert_eq!(load(&a).as_deref(), Some(&b"three"[..]), "replaced");
+        // Covered again by the next reads, then vouched for again.
+        read();
+        read();
+        let before = stats();
+        assert_eq!(load(&a).as_deref(), Some(&b"three"[..]));
+        assert_eq!(load(&b).as_deref(), Some(&b"bees"[..]));
+        assert_eq!(stats(), before, "vouched for again");
+        edit_in_place(&b, "wasp");
+        assert_eq!(load(&b).as_deref(), Some(&b"wasp"[..]), "edited again");
+        // A file that went missing is vouched missing until it comes back.
+        std::fs::remove_file(&a).unwrap();
+        read();
+        read();
+        assert_eq!(load(&a), None);
+        std::fs::write(&a, "back").unwrap();
+        assert_eq!(load(&a).as_deref(), Some(&b"back"[..]), "came back");
     }
 
     /// The values kept never cost more than the byte budget: past it the

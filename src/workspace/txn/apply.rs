@@ -61,6 +61,7 @@ impl Workspace {
     /// to wait for. A write a crash interrupted is left to the next write.
     pub fn read<T>(&self, f: impl FnOnce(&Workspace) -> Result<T>) -> Result<T> {
         let _guard = lock::shared(self)?;
+        let _vouching = self.vouching();
         f(self)
     }
 
@@ -247,7 +248,10 @@ impl Workspace {
             }
         }
         let lock = self.lock()?;
-        let plan = make(self)?;
+        let plan = {
+            let _vouching = self.vouching();
+            make(self)?
+        };
         let applied = self.apply(&lock, &plan, actor)?;
         Ok((plan, applied))
     }
@@ -289,6 +293,8 @@ impl Workspace {
         let mut results = Vec::with_capacity(jobs.len());
         for job in jobs.iter_mut() {
             let planned = io::overlay::with(&folded.files, || {
+                // Every change so far, the group's own writes included, seen.
+                let _vouching = self.vouching();
                 // A plan that panics fails alone: the group goes on.
                 let made =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (job.make)(self)))
