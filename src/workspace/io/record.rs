@@ -10,14 +10,26 @@ use std::path::{Path, PathBuf};
 /// What one computation read.
 #[derive(Debug, Default)]
 pub(crate) struct Deps {
-    /// Paths looked up: read, probed, or found missing.
+    /// Paths looked up (probed, or found missing) besides those of
+    /// `files` and `listed`, which were looked up too ([`Deps::looked_up`]).
     pub(crate) lookups: Vec<PathBuf>,
-    /// Files whose bytes were read.
+    /// Files whose bytes were read (or that were found missing).
     pub(crate) files: Vec<PathBuf>,
     /// Folders whose entries were listed.
     pub(crate) listed: Vec<PathBuf>,
     /// Something was read that no watch can vouch for.
     pub(crate) unwatchable: bool,
+}
+
+impl Deps {
+    /// Every path looked up: probed, read or listed. A file read is
+    /// noted once, not once as a lookup and again as a file.
+    pub(crate) fn looked_up(&self) -> impl Iterator<Item = &Path> {
+        (self.lookups.iter())
+            .chain(&self.files)
+            .chain(&self.listed)
+            .map(PathBuf::as_path)
+    }
 }
 
 thread_local! {
@@ -40,18 +52,12 @@ pub(crate) fn looked_up(path: &Path) {
 
 /// The bytes of `path` were read (or it was found missing).
 pub(crate) fn read(path: &Path) {
-    note(|d| {
-        d.lookups.push(path.to_path_buf());
-        d.files.push(path.to_path_buf());
-    });
+    note(|d| d.files.push(path.to_path_buf()));
 }
 
 /// The entries of the folder `dir` were listed.
 pub(crate) fn listed(dir: &Path) {
-    note(|d| {
-        d.lookups.push(dir.to_path_buf());
-        d.listed.push(dir.to_path_buf());
-    });
+    note(|d| d.listed.push(dir.to_path_buf()));
 }
 
 /// Something was read that a watch cannot vouch for.

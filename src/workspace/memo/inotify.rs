@@ -71,7 +71,7 @@ struct State {
     /// event for its path, and when a watch it relied on is given up
     /// (`forget`): so it also tells that nothing at the path has changed
     /// since it was made ([`Watcher::vouches`]).
-    covered: HashMap<OsString, (u8, u64)>,
+    covered: HashMap<OsString, (u8, u64), foldhash::quality::RandomState>,
     /// Where each new watch is taken from, and given back to: one budget
     /// for all the watchers of a server.
     budget: WatchBudget,
@@ -109,7 +109,7 @@ impl Watcher {
                 by_path: HashMap::new(),
                 by_wd: HashMap::new(),
                 by_folder: HashSet::new(),
-                covered: HashMap::new(),
+                covered: HashMap::default(),
                 budget: budget.clone(),
             }),
         })
@@ -151,10 +151,7 @@ impl Watcher {
                 .get(path.as_os_str())
                 .is_none_or(|(had, _)| had & what == 0)
         };
-        let lookups: Vec<&Path> = (deps.lookups.iter())
-            .map(PathBuf::as_path)
-            .filter(|p| new(&st, p, LOOKUP))
-            .collect();
+        let lookups: Vec<&Path> = (deps.looked_up()).filter(|p| new(&st, p, LOOKUP)).collect();
         let listed: Vec<&Path> = (deps.listed.iter())
             .map(PathBuf::as_path)
             .filter(|p| new(&st, p, LISTED))
@@ -267,11 +264,7 @@ pub(crate) fn watches_needed(deps: &Deps) -> Option<usize> {
     if deps.unwatchable {
         return None;
     }
-    let folders = folders(
-        deps.lookups.iter().map(PathBuf::as_path),
-        deps.listed.iter().map(PathBuf::as_path),
-    )?
-    .len();
+    let folders = folders(deps.looked_up(), deps.listed.iter().map(PathBuf::as_path))?.len();
     let files: HashSet<&PathBuf> = deps.files.iter().collect();
     let linked = files
         .into_iter()
