@@ -207,7 +207,21 @@ impl Workspace {
     /// symbolic link. What openwork reads of the workspace, it reads there,
     /// never somewhere a link points to.
     pub(crate) fn reachable(&self, path: &Path) -> bool {
-        !path.starts_with(&self.root) || io::check_inside(&self.root, path).is_ok()
+        !self.holds(path) || io::check_inside(&self.root, path).is_ok()
+    }
+
+    /// `path.starts_with(root)`, answered by comparing bytes for the paths
+    /// the core joins onto the root (each load of thousands asks it), and
+    /// by `Path`'s component-wise comparison for any other.
+    pub(crate) fn holds(&self, path: &Path) -> bool {
+        let (root, p) = (
+            self.root.as_os_str().as_encoded_bytes(),
+            path.as_os_str().as_encoded_bytes(),
+        );
+        let joined = p.len() > root.len()
+            && p.starts_with(root)
+            && std::path::is_separator(char::from(p[root.len()]));
+        joined || path.starts_with(&self.root)
     }
 
     /// Lets `memo`'s watcher vouch that a file the parse cache holds is
@@ -244,7 +258,7 @@ impl Workspace {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> Result<Option<std::sync::Arc<T>>> {
-        let loaded = if path.starts_with(&self.root) {
+        let loaded = if self.holds(path) {
             self.cache.load(path, kind, parse)
         } else {
             self.cache.load_following(path, kind, parse)
@@ -260,7 +274,7 @@ impl Workspace {
         kind: &'static str,
         parse: impl FnOnce(&[u8]) -> T,
     ) -> Result<Option<std::sync::Arc<T>>> {
-        if !path.starts_with(&self.root) {
+        if !self.holds(path) {
             return self.load(path, kind, parse);
         }
         self.cache

@@ -89,7 +89,7 @@ struct Entry {
 /// than walking the path's components.
 #[derive(Default)]
 pub(crate) struct Cache {
-    entries: Mutex<HashMap<OsString, Entry>>,
+    entries: Mutex<HashMap<OsString, Entry, foldhash::quality::RandomState>>,
     /// The random key of the content hash.
     hasher: std::hash::RandomState,
     /// How many times a file was asked for its stamp (tests).

@@ -162,7 +162,7 @@ fn item(n: &Named) -> CommandItem {
 /// One command, as listed (the user-wide ones included).
 pub fn read(ws: &Workspace, name: &str) -> Result<CommandItem> {
     let name = validate::command_lookup(name)?;
-    let resolved = resolve::resolve_commands(ws)?;
+    let resolved = resolve::resolve_command(ws, &name)?;
     find(&resolved, &name).map(item).ok_or_else(|| {
         Error::new(
             Code::NotFound,
@@ -364,10 +364,10 @@ pub(crate) fn draft_upsert(
 }
 
 pub fn plan_upsert(ws: &Workspace, input: &CommandInput) -> Result<Plan> {
-    let resolved = resolve::resolve_commands(ws)?;
+    let name = validate::command_name(&input.name)?;
+    let resolved = resolve::resolve_command(ws, &name)?;
     let mut draft = Draft::new(ws);
-    let existed = find(&resolved, &validate::command_name(&input.name)?)
-        .is_some_and(|n| n.defs.iter().any(|d| d.editable));
+    let existed = find(&resolved, &name).is_some_and(|n| n.defs.iter().any(|d| d.editable));
     let name = draft_upsert(ws, &mut draft, &resolved, input)?;
     Ok(draft.finish(
         "commands.upsert",
@@ -390,7 +390,7 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
             format!("command {name} is a symbolic link; not removing it"),
         ));
     }
-    let resolved = resolve::resolve_commands(ws)?;
+    let resolved = resolve::resolve_command(ws, &name)?;
     let defs = find(&resolved, &name).map_or(&[][..], |n| n.defs.as_slice());
     if let Some(kept) = defs.iter().rev().find(|d| !d.editable) {
         return Err(kept.read_only(

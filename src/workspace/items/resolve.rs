@@ -24,6 +24,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+/// Where each name is in a list of [`Named`].
+type NameIndex = HashMap<String, usize, foldhash::quality::RandomState>;
+
 /// A place's rank in OpenCode's reading order: a later rank wins. The
 /// second number orders the files of one directory.
 pub type Rank = (usize, usize);
@@ -148,10 +151,12 @@ pub struct Resolved {
     /// The rank of a new file in the root's `.opencode/commands`.
     pub new_command_rank: Rank,
     /// Where each name is in `mcp` and in `commands`.
-    mcp_at: HashMap<String, usize>,
+    mcp_at: NameIndex,
     /// MCP servers and inline commands are not read (`resolve_plugins`).
     skip_named: bool,
-    commands_at: HashMap<String, usize>,
+    /// Only the definitions of this command are kept (`resolve_command`).
+    only_command: Option<String>,
+    commands_at: NameIndex,
 }
 
 /// Reads every place and merges it.
@@ -183,6 +188,14 @@ pub fn resolve_commands(ws: &Workspace) -> Result<Resolved> {
     resolve_reading(ws, Reading::Commands)
 }
 
+/// [`resolve_commands`] keeping the definitions of the command `name`
+/// alone: what a write of one command needs. Every command file is still
+/// looked at (a file's frontmatter may give any name), but the other
+/// thousands are not merged, copied and dropped.
+pub fn resolve_command(ws: &Workspace, name: &str) -> Result<Resolved> {
+    resolve_reading_only(ws, Reading::Commands, Some(name))
+}
+
 /// What [`resolve_reading`] reads besides the config files and plugin
 /// files, and what it merges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,9 +211,14 @@ enum Reading {
 }
 
 fn resolve_reading(ws: &Workspace, reading: Reading) -> Result<Resolved> {
+    resolve_reading_only(ws, reading, None)
+}
+
+fn resolve_reading_only(ws: &Workspace, reading: Reading, only: Option<&str>) -> Result<Resolved> {
     let layers = Layers::of(ws);
     let mut r = Resolved {
         skip_named: reading == Reading::Plugins,
+        only_command: only.map(str::to_string),
         ..Resolved::default()
     };
     let mut group = 0;
@@ -334,20 +352,40 @@ impl Resolved {
         for sub in ["command", "commands"] {
             let base = dir.place.path.join(sub);
             for path in command_files_in(ws, &base) {
-                let Ok(Some(parsed)) = ws.cached_child(&path, "command", parse_command) else {
+                let found = ws.cached_child(&path, "command file", |bytes| CommandFile {
+                    parsed: parse_command(bytes),
+                    base: base.clone(),
+                    name: command_name(&base, &path),
+                    editable: layers.editable_walked(ws, &path),
+                });
+                let Ok(Some(file)) = found else {
                     continue;
                 };
-                let Some(parsed) = parsed.as_ref() else {
+                let Some(parsed) = &file.parsed else {
                     continue;
                 };
-                let name = match &parsed.name {
-                    Some(name) => name.clone(),
-                    None => command_name(&base, &path),
+                // Kept with the folder it was found from (a path is found
+                // from one only, but the name must be that folder's).
+                let by_path = if file.base == base {
+                    None
+                } else {
+                    Some(command_name(&base, &path))
                 };
+                let name = (parsed.name.as_deref())
+                    .or(by_path.as_deref())
+                    .unwrap_or(&file.name);
+                if !self.keeps_command(name) {
+                    within += 1;
+                    continue;
+                }
                 let mut def = file_def(dir, &path, (group, within));
-                def.editable = layers.editable_walked(ws, &path);
+                def.editable = if by_path.is_none() {
+                    file.editable
+                } else {
+                    layers.editable_walked(ws, &path)
+                };
                 within += 1;
-                self.merge_command(&name, &parsed.fields, def);
+                self.merge_command(name, &parsed.fields, def);
             }
         }
     }
@@ -369,7 +407,15 @@ impl Resolved {
         }
     }
 
+    /// Whether the definitions of the command `name` are kept.
+    fn keeps_command(&self, name: &str) -> bool {
+        self.only_command.as_deref().is_none_or(|only| only == name)
+    }
+
     fn merge_command(&mut self, name: &str, entry: &Arc<Map<String, Value>>, def: Def) {
+        if !self.keeps_command(name) {
+            return;
+        }
         merge_named(&mut self.commands, &mut self.commands_at, name, entry, def);
     }
 
@@ -450,6 +496,17 @@ pub(crate) fn command_files_in(ws: &Workspace, base: &Path) -> Vec<std::path::Pa
     walk::files(ws, base, true, Links::Skip, |n| n.ends_with(".md"))
 }
 
+/// A command file as a resolve keeps it in the parse cache: its parse,
+/// and what its path alone decides (the name it gives when its frontmatter
+/// names none, found from `base`, and whether openwork edits it), so that
+/// a listing of 2,000 commands works them out once per file, not per read.
+struct CommandFile {
+    parsed: Option<ParsedCommand>,
+    base: std::path::PathBuf,
+    name: String,
+    editable: bool,
+}
+
 /// A command file as OpenCode reads it: its fields and template, and the
 /// name its frontmatter gives. Frontmatter that does not parse makes the
 /// whole file the template, with no fields (`front_error` says why).
@@ -504,7 +561,7 @@ pub(crate) fn command_name(base: &Path, path: &Path) -> String {
 /// is shared, not copied; a second one merging in copies it then.
 fn merge_named(
     list: &mut Vec<Named>,
-    at: &mut HashMap<String, usize>,
+    at: &mut NameIndex,
     name: &str,
     entry: &Arc<Map<String, Value>>,
     def: Def,
@@ -614,6 +671,69 @@ mod tests {
         assert_eq!(
             Value::Object(a),
             json!({"mcp": {"m": {"environment": {"A": "1", "B": "2"}, "command": ["y"]}}, "l": [2]})
+        );
+    }
+
+    /// Resolving one command keeps exactly what resolving them all gives
+    /// for its name: the same merged value and the same definitions, in
+    /// the same order with the same ranks, wherever they are (inline in a
+    /// config, in `command/` or `commands/`, nested, renamed by their
+    /// frontmatter), and nothing for a name no file defines.
+    #[test]
+    fn one_command_resolves_as_in_the_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "opencode.jsonc",
+            r#"{"command": {"a": {"template": "inline a", "agent": "x"}, "z": {"template": "z"}}}"#,
+        );
+        write(
+            ".opencode/opencode.json",
+            r#"{"command": {"a": {"model": "m/1"}}}"#,
+        );
+        write(
+            ".opencode/commands/a.md",
+            "---\ndescription: file a\n---\n\nA\n",
+        );
+        write(".opencode/command/a.md", "---\nagent: y\n---\n\nA old\n");
+        write(".opencode/commands/git/commit.md", "Commit\n");
+        write(
+            ".opencode/commands/other.md",
+            "---\nname: a\n---\n\nNamed a\n",
+        );
+        write(".opencode/commands/b.md", "B\n");
+        write(".opencode/commands/broken.md", "---\nname: [\n---\nBody\n");
+        let ws = Workspace::open(root).unwrap();
+        let all = resolve_commands(&ws).unwrap();
+        let shown = |n: &Named| format!("{} {:?} {:?}", n.name, n.value, n.defs);
+        let names = ["a", "b", "z", "git/commit", "broken", "other", "missing"];
+        for name in names {
+            let one = resolve_command(&ws, name).unwrap();
+            let expected: Vec<String> = all
+                .commands
+                .iter()
+                .filter(|n| n.name == name)
+                .map(shown)
+                .collect();
+            let got: Vec<String> = one.commands.iter().map(shown).collect();
+            assert_eq!(got, expected, "{name}");
+            assert_eq!(one.new_command_rank, all.new_command_rank);
+        }
+        // The whole has what the names above cover, so the check saw each.
+        assert!(
+            all.commands
+                .iter()
+                .all(|n| names.contains(&n.name.as_str()))
+        );
+        assert!(
+            all.commands
+                .iter()
+                .any(|n| n.name == "a" && n.defs.len() == 5)
         );
     }
 

@@ -33,40 +33,23 @@ pub(crate) fn files(
     links: Links,
     want: impl Fn(&str) -> bool,
 ) -> Vec<PathBuf> {
-    let inside = |p: &Path| p.starts_with(ws.root());
+    let inside = |p: &Path| ws.holds(p);
     let mut out = Vec::new();
     visit(ws, dir, deep, |path, entry| {
         let (is_file, is_dir) = match entry.kind {
             io::Kind::File => (true, false),
             io::Kind::Folder => (false, true),
-            io::Kind::Link if !inside(path) => (io::is_file(path), io::is_dir(path)),
-            io::Kind::Link if links == Links::ByName => (io::is_file(path), false),
+            io::Kind::Link if !inside(&path) => (io::is_file(&path), io::is_dir(&path)),
+            io::Kind::Link if links == Links::ByName => (io::is_file(&path), false),
             _ => (false, false),
         };
         if is_file && entry.name.to_str().is_some_and(&want) {
-            out.push(path.to_path_buf());
+            out.push(path);
+            return None;
         }
-        is_dir
+        is_dir.then_some(path)
     });
-    sort_paths(&mut out);
     out
-}
-
-/// Sorts paths in `Path`'s order (name by name) at the cost of comparing
-/// bytes: with each separator read as the lowest byte, which no name
-/// holds, the byte order is the name-by-name order. A walk of thousands
-/// of files sorts them without parsing paths into components at every
-/// comparison.
-fn sort_paths(paths: &mut [PathBuf]) {
-    paths.sort_by_cached_key(|p| {
-        let mut key = p.as_os_str().as_encoded_bytes().to_vec();
-        for b in &mut key {
-            if std::path::is_separator(char::from(*b)) {
-                *b = 0;
-            }
-        }
-        key
-    });
 }
 
 /// The links inside the workspace under `dir` (at any depth when `deep`)
@@ -80,37 +63,62 @@ pub(crate) fn links(
 ) -> Vec<PathBuf> {
     let mut out = Vec::new();
     visit(ws, dir, deep, |path, entry| {
-        let link = entry.kind == io::Kind::Link && path.starts_with(ws.root());
+        let link = entry.kind == io::Kind::Link && ws.holds(&path);
         if link && entry.name.to_str().is_some_and(&want) {
-            out.push(path.to_path_buf());
+            out.push(path);
+            return None;
         }
-        entry.kind == io::Kind::Folder
+        (entry.kind == io::Kind::Folder).then_some(path)
     });
-    sort_paths(&mut out);
     out
 }
 
 /// Calls `each` on every entry under `dir` (below its folders too when
-/// `deep`, and `each` says to enter one), within the bounds.
-fn visit(ws: &Workspace, dir: &Path, deep: bool, mut each: impl FnMut(&Path, &io::Entry) -> bool) {
+/// `deep`, and `each` gives back a folder to enter), within the bounds, in `Path`'s
+/// order: each folder's entries by name (bytes), a folder's own entries
+/// right after it. Comparing paths name by name puts `a/z.md` before
+/// `a-b.md` (`a` < `a-b.md`), which is where this visits it, so a walk of
+/// thousands of files needs no sort of whole paths.
+fn visit(
+    ws: &Workspace,
+    dir: &Path,
+    deep: bool,
+    mut each: impl FnMut(PathBuf, &io::Entry) -> Option<PathBuf>,
+) {
     if !ws.reachable(dir) {
         return;
     }
     let mut budget = MAX_ENTRIES;
-    let mut stack = vec![(dir.to_path_buf(), 0usize)];
-    while let Some((d, depth)) = stack.pop() {
-        let Ok(entries) = io::list(&d) else {
-            continue;
-        };
-        for entry in entries {
-            if budget == 0 {
-                break;
-            }
-            budget -= 1;
-            let path = d.join(&entry.name);
-            if each(&path, &entry) && deep && depth < MAX_DEPTH {
-                stack.push((path, depth + 1));
-            }
+    visit_in(dir, deep, 0, &mut budget, &mut each);
+}
+
+fn visit_in(
+    d: &Path,
+    deep: bool,
+    depth: usize,
+    budget: &mut usize,
+    each: &mut impl FnMut(PathBuf, &io::Entry) -> Option<PathBuf>,
+) {
+    let Ok(mut entries) = io::list(d) else {
+        return;
+    };
+    entries.sort_unstable_by(|a, b| a.name.as_encoded_bytes().cmp(b.name.as_encoded_bytes()));
+    for entry in entries {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        // Joined at its final size: no growing copy per entry.
+        let parent = d.as_os_str();
+        let mut path = std::ffi::OsString::with_capacity(parent.len() + 1 + entry.name.len());
+        path.push(parent);
+        let mut path = PathBuf::from(path);
+        path.push(&entry.name);
+        if let Some(folder) = each(path, &entry)
+            && deep
+            && depth < MAX_DEPTH
+        {
+            visit_in(&folder, deep, depth + 1, budget, each);
         }
     }
 }
@@ -119,23 +127,34 @@ fn visit(ws: &Workspace, dir: &Path, deep: bool, mut each: impl FnMut(&Path, &io
 mod tests {
     use super::*;
 
-    /// The byte order with separators lowest is `Path`'s order.
+    /// A walk lists files in `Path`'s order (name by name), whatever
+    /// order the folders list them in.
     #[test]
-    fn paths_sort_name_by_name() {
+    fn walks_list_files_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("c");
         let names = [
-            "/p/c/a.b/z.md",
-            "/p/c/a/z.md",
-            "/p/c/a-b.md",
-            "/p/c/a.md",
-            "/p/c/a/b/c.md",
-            "/p/c/A.md",
-            "/p/c/é.md",
-            "/p/c/a0.md",
+            "a.b/z.md",
+            "a/z.md",
+            "a-b.md",
+            "a.md",
+            "a/b/c.md",
+            "A.md",
+            "é.md",
+            "a0.md",
+            "a/b.md",
+            "a/b-c/d.md",
+            "b/a.md",
         ];
-        let mut ours: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
-        let mut std = ours.clone();
-        sort_paths(&mut ours);
-        std.sort();
-        assert_eq!(ours, std);
+        for name in names {
+            let path = base.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "x").unwrap();
+        }
+        let ws = Workspace::open(dir.path()).unwrap();
+        let ours = files(&ws, &base, true, Links::Skip, |n| n.ends_with(".md"));
+        let mut sorted: Vec<PathBuf> = names.iter().map(|n| base.join(n)).collect();
+        sorted.sort();
+        assert_eq!(ours, sorted);
     }
 }
