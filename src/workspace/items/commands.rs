@@ -138,25 +138,38 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
 }
 
 fn item(n: &Named) -> CommandItem {
-    let text = |key: &str| n.value.get(key).and_then(Value::as_str).map(str::to_string);
     let winner = n.winner();
     let scope = if winner.place.user_wide {
         Scope::Global
     } else {
         Scope::Workspace
     };
-    CommandItem {
+    let mut item = CommandItem {
         name: n.name.clone(),
-        description: text("description"),
-        template: text("template").unwrap_or_default(),
-        agent: text("agent"),
-        model: text("model"),
-        subtask: n.value.get("subtask").and_then(Value::as_bool),
+        description: None,
+        template: String::new(),
+        agent: None,
+        model: None,
+        subtask: None,
         scope: scope.as_str().to_string(),
-        variant: text("variant"),
+        variant: None,
         from: winner.provenance(),
         merged_from: resolve::files_of(&n.defs[..n.defs.len() - 1]),
+    };
+    // One pass over the fields, not a hashed lookup of each.
+    for (key, value) in n.value.iter() {
+        let text = || value.as_str().map(str::to_string);
+        match key.as_str() {
+            "description" => item.description = text(),
+            "template" => item.template = text().unwrap_or_default(),
+            "agent" => item.agent = text(),
+            "model" => item.model = text(),
+            "variant" => item.variant = text(),
+            "subtask" => item.subtask = value.as_bool(),
+            _ => {}
+        }
     }
+    item
 }
 
 /// One command, as listed (the user-wide ones included).

@@ -68,7 +68,7 @@ pub struct Provenance {
 impl Provenance {
     pub fn of(place: &Place, editable: bool) -> Provenance {
         Provenance {
-            file: place.path.display().to_string(),
+            file: shown(&place.path),
             origin: place.origin,
             editable,
         }
@@ -77,9 +77,14 @@ impl Provenance {
 
 /// The files of other definitions, as an item lists them.
 pub fn files_of<'a>(defs: impl IntoIterator<Item = &'a Def>) -> Vec<String> {
-    defs.into_iter()
-        .map(|d| d.place.path.display().to_string())
-        .collect()
+    defs.into_iter().map(|d| shown(&d.place.path)).collect()
+}
+
+/// A path as an item shows it: `display()`'s text (a byte that is not
+/// UTF-8 shown as U+FFFD), without the formatting machinery, as a listing
+/// of thousands of items shows one per item.
+pub fn shown(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 impl Def {
