@@ -23,7 +23,9 @@ pub(crate) struct Deps {
 
 impl Deps {
     /// Every path looked up: probed, read or listed. A file read is
-    /// noted once, not once as a lookup and again as a file.
+    /// noted once, not once as a lookup and again as a file. (Only the
+    /// inotify watcher asks, on Linux.)
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub(crate) fn looked_up(&self) -> impl Iterator<Item = &Path> {
         (self.lookups.iter())
             .chain(&self.files)
