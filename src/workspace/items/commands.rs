@@ -127,61 +127,123 @@ impl CommandInput {
 /// user's (`Global`), by name.
 pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
     let resolved = resolve::resolve_commands(ws)?;
-    let mut items: Vec<CommandItem> = resolved
+    Ok(views(&resolved, scope)
+        .iter()
+        .map(ItemView::owned)
+        .collect())
+}
+
+/// [`list`] as the JSON array it serializes to, written straight from the
+/// resolved commands: a listing of 10,000 commands copies none of their
+/// texts into items first.
+pub fn list_json(ws: &Workspace, scope: Scope) -> Result<Vec<u8>> {
+    let resolved = resolve::resolve_commands(ws)?;
+    serde_json::to_vec(&views(&resolved, scope))
+        .map_err(|_| Error::new(Code::Internal, "could not encode the commands"))
+}
+
+/// The commands of `scope`, by name.
+fn views(resolved: &Resolved, scope: Scope) -> Vec<ItemView<'_>> {
+    let mut items: Vec<ItemView<'_>> = resolved
         .commands
         .iter()
         .filter(|n| n.winner().place.user_wide == (scope == Scope::Global))
-        .map(item)
+        .map(ItemView::of)
         .collect();
-    items.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(items)
+    items.sort_by(|a, b| a.name.cmp(b.name));
+    items
 }
 
-fn item(n: &Named) -> CommandItem {
-    let winner = n.winner();
-    let scope = if winner.place.user_wide {
-        Scope::Global
-    } else {
-        Scope::Workspace
-    };
-    let mut item = CommandItem {
-        name: n.name.clone(),
-        description: None,
-        template: String::new(),
-        agent: None,
-        model: None,
-        subtask: None,
-        scope: scope.as_str().to_string(),
-        variant: None,
-        from: winner.provenance(),
-        merged_from: resolve::files_of(&n.defs[..n.defs.len() - 1]),
-    };
-    // One pass over the fields, not a hashed lookup of each.
-    for (key, value) in n.value.iter() {
-        let text = || value.as_str().map(str::to_string);
-        match key.as_str() {
-            "description" => item.description = text(),
-            "template" => item.template = text().unwrap_or_default(),
-            "agent" => item.agent = text(),
-            "model" => item.model = text(),
-            "variant" => item.variant = text(),
-            "subtask" => item.subtask = value.as_bool(),
-            _ => {}
+/// A [`CommandItem`] borrowed from what it is made of: the same fields,
+/// serialized the same way.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemView<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    template: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agent: Option<&'a str>,
+    model: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subtask: Option<bool>,
+    scope: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variant: Option<&'a str>,
+    #[serde(flatten)]
+    from: resolve::ProvenanceView<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    merged_from: Vec<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> ItemView<'a> {
+    fn of(n: &'a Named) -> ItemView<'a> {
+        let winner = n.winner();
+        let scope = if winner.place.user_wide {
+            Scope::Global
+        } else {
+            Scope::Workspace
+        };
+        let mut item = ItemView {
+            name: &n.name,
+            description: None,
+            template: "",
+            agent: None,
+            model: None,
+            subtask: None,
+            scope: scope.as_str(),
+            variant: None,
+            from: resolve::ProvenanceView::of(&winner.place, winner.editable),
+            merged_from: (n.defs[..n.defs.len() - 1].iter())
+                .map(|d| d.place.path.to_string_lossy())
+                .collect(),
+        };
+        // One pass over the fields, not a hashed lookup of each.
+        for (key, value) in n.value.iter() {
+            let text = value.as_str();
+            match key.as_str() {
+                "description" => item.description = text,
+                "template" => item.template = text.unwrap_or_default(),
+                "agent" => item.agent = text,
+                "model" => item.model = text,
+                "variant" => item.variant = text,
+                "subtask" => item.subtask = value.as_bool(),
+                _ => {}
+            }
+        }
+        item
+    }
+
+    fn owned(&self) -> CommandItem {
+        let text = |t: Option<&str>| t.map(str::to_string);
+        CommandItem {
+            name: self.name.to_string(),
+            description: text(self.description),
+            template: self.template.to_string(),
+            agent: text(self.agent),
+            model: text(self.model),
+            subtask: self.subtask,
+            scope: self.scope.to_string(),
+            variant: text(self.variant),
+            from: self.from.owned(),
+            merged_from: self.merged_from.iter().map(|f| f.to_string()).collect(),
         }
     }
-    item
 }
 
 /// One command, as listed (the user-wide ones included).
 pub fn read(ws: &Workspace, name: &str) -> Result<CommandItem> {
     let name = validate::command_lookup(name)?;
     let resolved = resolve::resolve_command(ws, &name)?;
-    find(&resolved, &name).map(item).ok_or_else(|| {
-        Error::new(
-            Code::NotFound,
-            format!("command {} not found", validate::quote(&name)),
-        )
-    })
+    find(&resolved, &name)
+        .map(|n| ItemView::of(n).owned())
+        .ok_or_else(|| {
+            Error::new(
+                Code::NotFound,
+                format!("command {} not found", validate::quote(&name)),
+            )
+        })
 }
 
 fn find<'a>(resolved: &'a Resolved, name: &str) -> Option<&'a Named> {
@@ -425,6 +487,42 @@ pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The listing written straight from the resolve is byte for byte the
+    /// serialized items: every field, present or absent, merged or not.
+    #[test]
+    fn the_written_listing_is_the_items_serialized() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "opencode.jsonc",
+            r#"{"command": {"a": {"template": "inline", "agent": "x", "model": 5, "subtask": true},
+                "q\"uote": {"template": "t\n\u0001", "description": "é"}, "bare": {}}}"#,
+        );
+        write(
+            ".opencode/commands/a.md",
+            "---\ndescription: file a\nvariant: v\nsubtask: false\n---\n\nA\n",
+        );
+        write(".opencode/command/a.md", "---\nmodel: m/1\n---\n\nold\n");
+        write(".opencode/commands/git/commit.md", "Commit\n");
+        write(".opencode/commands/b.md", "---\nname: [\n---\nBroken\n");
+        let ws = Workspace::open(root).unwrap();
+        for scope in [Scope::Workspace, Scope::Global] {
+            let items = list(&ws, scope).unwrap();
+            assert_eq!(
+                list_json(&ws, scope).unwrap(),
+                serde_json::to_vec(&items).unwrap()
+            );
+        }
+        let items = list(&ws, Scope::Workspace).unwrap();
+        assert_eq!(items.len(), 5, "{items:?}");
+        assert!(items.iter().any(|i| !i.merged_from.is_empty()));
+    }
 
     #[test]
     fn renders_the_fixed_format() {

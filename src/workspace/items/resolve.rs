@@ -75,6 +75,33 @@ impl Provenance {
     }
 }
 
+/// A [`Provenance`] borrowed from the place it tells: serialized the same
+/// way, for listings that write items straight from the resolve.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ProvenanceView<'a> {
+    file: std::borrow::Cow<'a, str>,
+    origin: Origin,
+    editable: bool,
+}
+
+impl<'a> ProvenanceView<'a> {
+    pub(crate) fn of(place: &'a Place, editable: bool) -> ProvenanceView<'a> {
+        ProvenanceView {
+            file: place.path.to_string_lossy(),
+            origin: place.origin,
+            editable,
+        }
+    }
+
+    pub(crate) fn owned(&self) -> Provenance {
+        Provenance {
+            file: self.file.to_string(),
+            origin: self.origin,
+            editable: self.editable,
+        }
+    }
+}
+
 /// The files of other definitions, as an item lists them.
 pub fn files_of<'a>(defs: impl IntoIterator<Item = &'a Def>) -> Vec<String> {
     defs.into_iter().map(|d| shown(&d.place.path)).collect()
@@ -159,6 +186,8 @@ pub struct Resolved {
     mcp_at: NameIndex,
     /// MCP servers and inline commands are not read (`resolve_plugins`).
     skip_named: bool,
+    /// MCP servers are not read (`resolve_commands`).
+    skip_mcp: bool,
     /// Only the definitions of this command are kept (`resolve_command`).
     only_command: Option<String>,
     commands_at: NameIndex,
@@ -188,7 +217,8 @@ pub fn resolve_plugins(ws: &Workspace) -> Result<Resolved> {
 
 /// [`resolve`] for the commands alone: every definition of every command,
 /// but the merged config (`config`) without its `command` key, which
-/// would copy every command once more.
+/// would copy every command once more, and no MCP servers (`mcp` empty):
+/// a listing of commands does not copy a config's 2,000 servers.
 pub fn resolve_commands(ws: &Workspace) -> Result<Resolved> {
     resolve_reading(ws, Reading::Commands)
 }
@@ -223,6 +253,7 @@ fn resolve_reading_only(ws: &Workspace, reading: Reading, only: Option<&str>) ->
     let layers = Layers::of(ws);
     let mut r = Resolved {
         skip_named: reading == Reading::Plugins,
+        skip_mcp: reading == Reading::Commands,
         only_command: only.map(str::to_string),
         ..Resolved::default()
     };
@@ -325,7 +356,8 @@ impl Resolved {
                     }
                 }
                 "mcp" | "command" => {
-                    let Some(entries) = v.as_object().filter(|_| !self.skip_named) else {
+                    let skipped = self.skip_named || (key == "mcp" && self.skip_mcp);
+                    let Some(entries) = v.as_object().filter(|_| !skipped) else {
                         continue;
                     };
                     for (name, entry) in entries {
