@@ -17,6 +17,11 @@
 //! random per cache, so no file can be made to collide on purpose. So a
 //! config written by one request is parsed once, not again by every plan
 //! and read that follows within the racy window.
+//!
+//! In the server, the `stat` itself is skipped while the read memo's
+//! watcher vouches that nothing at the path changed since the entry was
+//! last checked (see `vouch`); a file found missing is then kept as
+//! missing too.
 #![allow(clippy::disallowed_methods)] // the I/O layer: the one place that asks the file system
 
 use std::any::Any;
@@ -239,7 +244,6 @@ impl Cache {
         );
     }
 
-    /// The value of `kind` kept for `path`, if its entry passes `fresh`.
     /// The value of `kind` kept for `path`, if its entry passes `fresh`;
     /// the entry is then dated as checked at `now`.
     fn kept<T: Send + Sync + 'static>(
