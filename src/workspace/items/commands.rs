@@ -494,11 +494,7 @@ mod tests {
     fn the_written_listing_is_the_items_serialized() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let write = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| super::super::write_file(root, rel, text);
         write(
             "opencode.jsonc",
             r#"{"command": {"a": {"template": "inline", "agent": "x", "model": 5, "subtask": true},

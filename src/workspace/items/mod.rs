@@ -32,6 +32,14 @@ pub mod transfer;
 pub mod validate;
 pub(crate) mod walk;
 
+/// Writes `text` to `rel` under `root`, making its folders (tests).
+#[cfg(test)]
+pub(crate) fn write_file(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 /// The verb of a plan's summary that writes one item: `Add` when it is
 /// new, `Update` when it was there.
 fn add_or_update(existed: bool) -> &'static str {

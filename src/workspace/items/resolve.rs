@@ -720,11 +720,7 @@ mod tests {
     fn one_command_resolves_as_in_the_whole() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let write = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| super::super::write_file(root, rel, text);
         write(
             "opencode.jsonc",
             r#"{"command": {"a": {"template": "inline a", "agent": "x"}, "z": {"template": "z"}}}"#,

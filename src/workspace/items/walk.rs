@@ -147,9 +147,7 @@ mod tests {
             "b/a.md",
         ];
         for name in names {
-            let path = base.join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, "x").unwrap();
+            super::super::write_file(&base, name, "x");
         }
         let ws = Workspace::open(dir.path()).unwrap();
         let ours = files(&ws, &base, true, Links::Skip, |n| n.ends_with(".md"));
