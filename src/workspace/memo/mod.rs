@@ -298,6 +298,48 @@ mod tests {
         );
     }
 
+    /// A parse cache vouched for by a memo's watcher, counting the `stat`s
+    /// it still makes.
+    struct Vouched {
+        memo: Memo<&'static str, Arc<Vec<Option<Vec<u8>>>>>,
+        by: Arc<dyn Vouch>,
+        cache: crate::workspace::io::Cache,
+    }
+
+    impl Vouched {
+        fn new() -> Vouched {
+            let memo = Memo::new().unwrap();
+            let by = memo.vouch();
+            Vouched {
+                memo,
+                by,
+                cache: Default::default(),
+            }
+        }
+
+        /// The bytes of `p` through the cache, inside a vouching scope.
+        fn load(&self, p: &Path) -> Option<Vec<u8>> {
+            let _scope = crate::workspace::io::vouch::begin(Some(&self.by));
+            (self.cache)
+                .load(p, "t", |bytes| bytes.to_vec())
+                .unwrap()
+                .map(|v| (*v).clone())
+        }
+
+        /// A memoized read of `paths`, twice: the first has them watched,
+        /// the second checks them at or after that.
+        fn cover(&self, paths: &[&Path]) {
+            for _ in 0..2 {
+                let read = || Ok::<_, ()>(Arc::new(paths.iter().map(|p| self.load(p)).collect()));
+                self.memo.get("k", read).unwrap();
+            }
+        }
+
+        fn stats(&self) -> usize {
+            self.cache.stats.load(std::sync::atomic::Ordering::Relaxed)
+        }
+    }
+
     /// The parse cache skips a file's `stat` only while the watcher
     /// vouches that nothing at its path changed since it was checked: an
     /// edit in place (same size, old mtime), a removal, a creation and a
@@ -305,8 +347,6 @@ mod tests {
     /// covered is always asked.
     #[test]
     fn the_cache_skips_a_stat_only_while_the_watcher_vouches() {
-        use crate::workspace::io::{Cache, vouch};
-        use std::sync::atomic::Ordering::Relaxed;
         let Some(dir) = kept_tempdir() else {
             return;
         };
@@ -318,37 +358,19 @@ mod tests {
         std::fs::write(&a, "one").unwrap();
         std::fs::write(&b, "bee").unwrap();
         std::fs::write(&c, "sea").unwrap();
-        let memo: Memo<&str, Arc<Vec<Option<Vec<u8>>>>> = Memo::new().unwrap();
-        let by = memo.vouch();
-        let cache = Cache::default();
-        let load = |p: &Path| {
-            let _scope = vouch::begin(Some(&by));
-            cache
-                .load(p, "t", |bytes| bytes.to_vec())
-                .unwrap()
-                .map(|v| (*v).clone())
-        };
-        // What a memoized read loads is what the watcher covers.
-        let read = || {
-            memo.get("k", || Ok::<_, ()>(Arc::new(vec![load(&a), load(&b)])))
-                .unwrap()
-        };
-        let stats = || cache.stats.load(Relaxed);
-        // Watched by the first read; checked at or after that by the second.
-        read();
-        read();
-        let before = stats();
+        let v = Vouched::new();
+        let load = |p: &Path| v.load(p);
+        v.cover(&[&a, &b]);
+        let before = v.stats();
         assert_eq!(load(&a).as_deref(), Some(&b"one"[..]));
         assert_eq!(load(&b).as_deref(), Some(&b"bee"[..]));
-        assert_eq!(stats(), before, "vouched for: no stat");
+        assert_eq!(v.stats(), before, "vouched for: no stat");
         assert_eq!(load(&c).as_deref(), Some(&b"sea"[..]));
         assert_eq!(load(&c).as_deref(), Some(&b"sea"[..]));
-        assert_eq!(stats(), before + 2, "never covered: always asked");
-        {
-            // Without a scope (the offline CLI), always asked.
-            cache.load(&a, "t", |bytes| bytes.to_vec()).unwrap();
-            assert_eq!(stats(), before + 3);
-        }
+        assert_eq!(v.stats(), before + 2, "never covered: always asked");
+        // Without a scope (the offline CLI), always asked.
+        v.cache.load(&a, "t", |bytes| bytes.to_vec()).unwrap();
+        assert_eq!(v.stats(), before + 3);
 
         edit_in_place(&a, "two");
         assert_eq!(
@@ -365,21 +387,52 @@ mod tests {
         std::fs::rename(&tmp, &a).unwrap();
         assert_eq!(load(&a).as_deref(), Some(&b"three"[..]), "replaced");
         // Covered again by the next reads, then vouched for again.
-        read();
-        read();
-        let before = stats();
+        v.cover(&[&a, &b]);
+        let before = v.stats();
         assert_eq!(load(&a).as_deref(), Some(&b"three"[..]));
         assert_eq!(load(&b).as_deref(), Some(&b"bees"[..]));
-        assert_eq!(stats(), before, "vouched for again");
+        assert_eq!(v.stats(), before, "vouched for again");
         edit_in_place(&b, "wasp");
         assert_eq!(load(&b).as_deref(), Some(&b"wasp"[..]), "edited again");
         // A file that went missing is vouched missing until it comes back.
         std::fs::remove_file(&a).unwrap();
-        read();
-        read();
+        v.cover(&[&a, &b]);
         assert_eq!(load(&a), None);
         std::fs::write(&a, "back").unwrap();
         assert_eq!(load(&a).as_deref(), Some(&b"back"[..]), "came back");
+    }
+
+    /// A file missing with its folders (as `/etc/opencode/opencode.json`
+    /// usually is) is vouched missing without a `stat` until the folders
+    /// and the file appear; a file of two hard links is vouched for until
+    /// it is edited through the other link, in a folder no read looked at.
+    #[test]
+    fn the_cache_sees_missing_folders_appear_and_edits_through_other_links() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let deep = dir.path().join("sub/inner/x");
+        let linked = dir.path().join("h");
+        let elsewhere = dir.path().join("other/h");
+        std::fs::write(&linked, "one").unwrap();
+        std::fs::create_dir(dir.path().join("other")).unwrap();
+        std::fs::hard_link(&linked, &elsewhere).unwrap();
+        let v = Vouched::new();
+        v.cover(&[&deep, &linked]);
+        let before = v.stats();
+        assert_eq!(v.load(&deep), None);
+        assert_eq!(v.load(&linked).as_deref(), Some(&b"one"[..]));
+        assert_eq!(v.stats(), before, "vouched for: no stat");
+
+        std::fs::create_dir_all(deep.parent().unwrap()).unwrap();
+        std::fs::write(&deep, "here").unwrap();
+        assert_eq!(v.load(&deep).as_deref(), Some(&b"here"[..]), "appeared");
+        edit_in_place(&elsewhere, "two");
+        assert_eq!(
+            v.load(&linked).as_deref(),
+            Some(&b"two"[..]),
+            "edited through the other link"
+        );
     }
 
     /// The values kept never cost more than the byte budget: past it the
