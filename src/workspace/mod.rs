@@ -231,6 +231,12 @@ impl Workspace {
         self.vouch = Some(memo.vouch());
     }
 
+    /// The entries of the folder `dir`, sorted by name, through the cache
+    /// (see [`io::Cache::list`]).
+    pub(crate) fn list(&self, dir: &Path) -> std::io::Result<std::sync::Arc<[io::Entry]>> {
+        self.cache.list(dir)
+    }
+
     /// Begins vouching on this thread: call it with the lock held.
     pub(crate) fn vouching(&self) -> io::vouch::Scope {
         io::vouch::begin(self.vouch.as_ref())

@@ -36,6 +36,9 @@ const RACY: Duration = Duration::from_millis(50);
 /// for a workspace of 10,000 skills and 10,000 commands, whose every
 /// read would otherwise parse them all again.
 const MAX_ENTRIES: usize = 32_768;
+/// Past this many folders the kept listings start over: one for each of
+/// 10,000 skills, and as many again.
+const MAX_LISTINGS: usize = 32_768;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
@@ -88,6 +91,12 @@ struct Entry {
     missing: bool,
 }
 
+/// A folder's entries, as listed at generation `checked`.
+struct Listing {
+    entries: Arc<[super::Entry]>,
+    checked: u64,
+}
+
 /// Keyed by the path's bytes (the paths of the core are all joined from
 /// plain names, so equal paths are equal bytes): a lookup borrows the
 /// caller's path instead of allocating a key, and hashes bytes rather
@@ -95,11 +104,17 @@ struct Entry {
 #[derive(Default)]
 pub(crate) struct Cache {
     entries: Mutex<HashMap<OsString, Entry, foldhash::quality::RandomState>>,
+    /// Folders listed inside a vouching scope: their entries sorted by
+    /// name, and the generation they were listed at.
+    listings: Mutex<HashMap<OsString, Listing, foldhash::quality::RandomState>>,
     /// The random key of the content hash.
     hasher: std::hash::RandomState,
     /// How many times a file was asked for its stamp (tests).
     #[cfg(test)]
     pub(crate) stats: std::sync::atomic::AtomicUsize,
+    /// How many times a folder was listed (tests).
+    #[cfg(test)]
+    pub(crate) listed: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Cache {
@@ -207,6 +222,37 @@ impl Cache {
         )))
     }
 
+    /// The entries of the folder `dir`, sorted by name (bytes), recorded
+    /// as a listing. Inside a vouching scope the listing is kept, and
+    /// given again without asking the file system while the watcher
+    /// vouches that no entry came, went or was replaced since (see
+    /// `vouch`); elsewhere every call lists the folder.
+    pub(crate) fn list(&self, dir: &Path) -> std::io::Result<Arc<[super::Entry]>> {
+        let listings = || self.listings.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(kept) = listings().get(dir.as_os_str())
+            && super::vouch::holds(dir, kept.checked, true)
+        {
+            super::record::listed(dir);
+            return Ok(Arc::clone(&kept.entries));
+        }
+        let checked = super::vouch::now();
+        #[cfg(test)]
+        self.listed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut entries = super::read::list(dir)?;
+        entries.sort_unstable_by(|a, b| a.name.as_encoded_bytes().cmp(b.name.as_encoded_bytes()));
+        let entries: Arc<[super::Entry]> = entries.into();
+        if let Some(checked) = checked {
+            let mut listings = listings();
+            if listings.len() >= MAX_LISTINGS && !listings.contains_key(dir.as_os_str()) {
+                listings.clear();
+            }
+            let entries = Arc::clone(&entries);
+            listings.insert(dir.as_os_str().to_os_string(), Listing { entries, checked });
+        }
+        Ok(entries)
+    }
+
     /// What the cache holds for `path` (`Some(None)`: missing), when the
     /// watcher vouches that it has not changed since it was checked.
     fn vouched<T: Send + Sync + 'static>(
@@ -216,7 +262,7 @@ impl Cache {
     ) -> Option<Option<Arc<T>>> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let e = entries.get(path.as_os_str())?;
-        if !super::vouch::holds(path, e.checked?) {
+        if !super::vouch::holds(path, e.checked?, false) {
             return None;
         }
         if e.missing {

@@ -1,7 +1,8 @@
-//! Skipping the `stat` of a file the parse cache already holds, when a
-//! watcher vouches that nothing at its path has changed since the cache
-//! last checked it: a server's read or plan of 2,000 command files then
-//! asks the file system for nothing it already knows.
+//! Skipping the `stat` of a file the parse cache already holds, or the
+//! listing of a folder it listed, when a watcher vouches that nothing at
+//! its path has changed since the cache last checked it: a server's read
+//! or plan of 2,000 command files, or of 10,000 skill folders, then asks
+//! the file system for nothing it already knows.
 //!
 //! The watcher is the read memo's (`workspace::memo`), behind [`Vouch`] so
 //! that this layer depends on nothing above it. A [`Scope`] is begun once
@@ -26,8 +27,9 @@ pub(crate) trait Vouch: Send + Sync + std::fmt::Debug {
     /// `None` when nothing can be vouched for.
     fn generation(&self) -> Option<u64>;
     /// Nothing at `path` has changed since generation `since`, and the
-    /// path has been watched since then.
-    fn vouches(&self, path: &Path, since: u64) -> bool;
+    /// path has been watched since then; with `listed`, for a folder, no
+    /// entry has come, gone or been replaced in it either.
+    fn vouches(&self, path: &Path, since: u64, listed: bool) -> bool;
 }
 
 thread_local! {
@@ -63,13 +65,14 @@ pub(super) fn now() -> Option<u64> {
         .flatten()
 }
 
-/// Whether a check of `path` made at generation `checked` still holds.
-pub(super) fn holds(path: &Path, checked: u64) -> bool {
+/// Whether a check of `path` made at generation `checked` still holds
+/// (with `listed`, a listing of the folder at `path`).
+pub(super) fn holds(path: &Path, checked: u64, listed: bool) -> bool {
     SCOPE
         .try_with(|s| {
             s.borrow()
                 .as_ref()
-                .is_some_and(|(v, now)| checked <= *now && v.vouches(path, checked))
+                .is_some_and(|(v, now)| checked <= *now && v.vouches(path, checked, listed))
         })
         .unwrap_or(false)
 }

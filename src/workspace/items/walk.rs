@@ -89,21 +89,22 @@ fn visit(
         return;
     }
     let mut budget = MAX_ENTRIES;
-    visit_in(dir, deep, 0, &mut budget, &mut each);
+    visit_in(ws, dir, deep, 0, &mut budget, &mut each);
 }
 
 fn visit_in(
+    ws: &Workspace,
     d: &Path,
     deep: bool,
     depth: usize,
     budget: &mut usize,
     each: &mut impl FnMut(PathBuf, &io::Entry) -> Option<PathBuf>,
 ) {
-    let Ok(mut entries) = io::list(d) else {
+    // Sorted by name, and kept while the memo's watcher vouches for it.
+    let Ok(entries) = ws.list(d) else {
         return;
     };
-    entries.sort_unstable_by(|a, b| a.name.as_encoded_bytes().cmp(b.name.as_encoded_bytes()));
-    for entry in entries {
+    for entry in entries.iter() {
         if *budget == 0 {
             return;
         }
@@ -114,11 +115,11 @@ fn visit_in(
         path.push(parent);
         let mut path = PathBuf::from(path);
         path.push(&entry.name);
-        if let Some(folder) = each(path, &entry)
+        if let Some(folder) = each(path, entry)
             && deep
             && depth < MAX_DEPTH
         {
-            visit_in(&folder, deep, depth + 1, budget, each);
+            visit_in(ws, &folder, deep, depth + 1, budget, each);
         }
     }
 }

@@ -211,13 +211,19 @@ impl Watcher {
     /// itself) at a generation no later than `since`, and no event for it
     /// has come since. Call it after [`Watcher::generation`] has taken in
     /// what is queued.
-    pub(crate) fn vouches(&self, path: &Path, since: u64) -> bool {
+    ///
+    /// With `listed`, `path` is a folder watched for every entry since
+    /// then, and none has been created, removed or moved in or out of it
+    /// since (any of which ends the vouching for the folder itself): its
+    /// listing, names and kinds, still holds.
+    pub(crate) fn vouches(&self, path: &Path, since: u64, listed: bool) -> bool {
+        let want = LOOKUP | if listed { LISTED } else { FILE };
         let st = self.state();
         st.inotify.is_some()
             && st
                 .covered
                 .get(path.as_os_str())
-                .is_some_and(|(flags, at)| flags & (LOOKUP | FILE) == LOOKUP | FILE && *at <= since)
+                .is_some_and(|(flags, at)| flags & want == want && *at <= since)
     }
 }
 
@@ -312,12 +318,20 @@ impl State {
         let Some(watch) = self.by_wd.get(&event.wd) else {
             return; // a watch already given up
         };
-        // Whatever the event, nothing at its path is vouched for any more.
+        // Whatever the event, nothing at its path is vouched for any more;
+        // an entry that comes, goes or is replaced changes the listing of
+        // a folder watched for every entry, too.
+        let relisted = watch.all
+            && event.name.is_some()
+            && (event.mask).intersects(F::IN_CREATE | F::IN_DELETE | F::IN_MOVE);
         for path in &watch.paths {
             match &event.name {
                 Some(name) => self.covered.remove(path.join(name).as_os_str()),
                 None => self.covered.remove(path.as_os_str()),
             };
+            if relisted {
+                self.covered.remove(path.as_os_str());
+            }
         }
         match &event.name {
             Some(name) => {

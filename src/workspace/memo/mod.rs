@@ -61,12 +61,12 @@ impl Vouch for Watcher {
     fn generation(&self) -> Option<u64> {
         Watcher::generation(self)
     }
-    fn vouches(&self, path: &std::path::Path, since: u64) -> bool {
+    fn vouches(&self, path: &std::path::Path, since: u64, listed: bool) -> bool {
         #[cfg(target_os = "linux")]
-        return Watcher::vouches(self, path, since);
+        return Watcher::vouches(self, path, since, listed);
         #[cfg(not(target_os = "linux"))]
         return {
-            let _ = (path, since);
+            let _ = (path, since, listed);
             false
         };
     }
@@ -190,6 +190,7 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+    use crate::workspace::io::Kind;
     use crate::workspace::io::record::{listed, looked_up, read, unwatchable};
     use std::cell::Cell;
     use std::ffi::OsString;
@@ -338,6 +339,32 @@ mod tests {
         fn stats(&self) -> usize {
             self.cache.stats.load(std::sync::atomic::Ordering::Relaxed)
         }
+
+        /// The names and kinds in the folder `dir` through the cache,
+        /// inside a vouching scope.
+        fn list(&self, dir: &Path) -> Vec<(String, Kind)> {
+            let _scope = crate::workspace::io::vouch::begin(Some(&self.by));
+            let entries = self.cache.list(dir).unwrap();
+            let entries = entries.iter();
+            entries
+                .map(|e| (e.name.to_string_lossy().into_owned(), e.kind))
+                .collect()
+        }
+
+        /// A memoized listing of `dir`, twice (see [`Vouched::cover`]).
+        fn cover_listing(&self, dir: &Path) {
+            for _ in 0..2 {
+                let read = || {
+                    self.list(dir);
+                    Ok::<_, ()>(Arc::new(Vec::new()))
+                };
+                self.memo.get("listing", read).unwrap();
+            }
+        }
+
+        fn listings(&self) -> usize {
+            self.cache.listed.load(std::sync::atomic::Ordering::Relaxed)
+        }
     }
 
     /// The parse cache skips a file's `stat` only while the watcher
@@ -433,6 +460,60 @@ mod tests {
             Some(&b"two"[..]),
             "edited through the other link"
         );
+    }
+
+    /// A folder's listing is kept while the watcher vouches for it, and
+    /// made again once an entry comes, goes or is replaced (by a file, a
+    /// folder or a link of the same name); an edit inside a file leaves
+    /// it be, and without a scope the folder is always listed.
+    #[test]
+    fn the_cache_lists_a_folder_again_only_when_an_entry_changes() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let d = dir.path().join("d");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("a"), "one").unwrap();
+        std::fs::write(d.join("b"), "bee").unwrap();
+        let v = Vouched::new();
+        v.cover_listing(&d);
+        let names = |v: &Vouched| v.list(&d);
+        let (file, folder, link) = (Kind::File, Kind::Folder, Kind::Link);
+        let before = v.listings();
+        assert_eq!(names(&v), [("a".into(), file), ("b".into(), file)]);
+        edit_in_place(&d.join("a"), "two");
+        assert_eq!(names(&v), [("a".into(), file), ("b".into(), file)]);
+        assert_eq!(v.listings(), before, "vouched for: not listed again");
+        // Without a scope (the offline CLI), always listed.
+        v.cache.list(&d).unwrap();
+        assert_eq!(v.listings(), before + 1);
+
+        std::fs::write(d.join("c"), "sea").unwrap();
+        let abc = [("a".into(), file), ("b".into(), file), ("c".into(), file)];
+        assert_eq!(names(&v), abc, "created");
+        v.cover_listing(&d);
+        std::fs::remove_file(d.join("b")).unwrap();
+        assert_eq!(
+            names(&v),
+            [("a".into(), file), ("c".into(), file)],
+            "removed"
+        );
+        v.cover_listing(&d);
+        std::fs::remove_file(d.join("c")).unwrap();
+        std::fs::create_dir(d.join("c")).unwrap();
+        let a_c = |c| [("a".to_string(), file), ("c".to_string(), c)];
+        assert_eq!(names(&v), a_c(folder), "a file became a folder");
+        v.cover_listing(&d);
+        std::os::unix::fs::symlink("a", dir.path().join("l")).unwrap();
+        std::fs::rename(dir.path().join("l"), d.join("a")).unwrap();
+        assert_eq!(names(&v)[0], ("a".into(), link), "replaced by a link");
+        v.cover_listing(&d);
+        std::fs::rename(d.join("c"), dir.path().join("c")).unwrap();
+        assert_eq!(names(&v), [("a".into(), link)], "moved out");
+        v.cover_listing(&d);
+        let before = v.listings();
+        assert_eq!(names(&v), [("a".into(), link)]);
+        assert_eq!(v.listings(), before, "vouched for again");
     }
 
     /// The values kept never cost more than the byte budget: past it the
