@@ -233,7 +233,7 @@ impl Workspace {
 
     /// The entries of the folder `dir`, sorted by name, through the cache
     /// (see [`io::Cache::list`]).
-    pub(crate) fn list(&self, dir: &Path) -> std::io::Result<std::sync::Arc<[io::Entry]>> {
+    pub(crate) fn list(&self, dir: &Path) -> std::io::Result<std::sync::Arc<Vec<io::Entry>>> {
         self.cache.list(dir)
     }
 

@@ -91,10 +91,42 @@ struct Entry {
     missing: bool,
 }
 
-/// A folder's entries, as listed at generation `checked`.
+/// A folder's entries, sorted by name, as they were at generation
+/// `checked`.
 struct Listing {
-    entries: Arc<[super::Entry]>,
+    entries: Arc<Vec<super::Entry>>,
     checked: u64,
+}
+
+impl Listing {
+    /// Brings the entries named `changed` of the folder `dir` up to date
+    /// (each looked at without following a link), as of generation `now`;
+    /// `false`, and the listing is to be made anew, when one cannot be
+    /// looked at.
+    fn update(&mut self, dir: &Path, changed: &[OsString], now: u64) -> bool {
+        let entries = Arc::make_mut(&mut self.entries);
+        for name in changed {
+            let at = entries
+                .binary_search_by(|e| e.name.as_encoded_bytes().cmp(name.as_encoded_bytes()));
+            match (std::fs::symlink_metadata(dir.join(name)), at) {
+                (Ok(meta), Ok(i)) => entries[i].kind = super::Kind::of(meta.file_type()),
+                (Ok(meta), Err(i)) => entries.insert(
+                    i,
+                    super::Entry {
+                        name: name.clone(),
+                        kind: super::Kind::of(meta.file_type()),
+                    },
+                ),
+                (Err(e), Ok(i)) if e.kind() == std::io::ErrorKind::NotFound => {
+                    entries.remove(i);
+                }
+                (Err(e), Err(_)) if e.kind() == std::io::ErrorKind::NotFound => {}
+                (Err(_), _) => return false,
+            }
+        }
+        self.checked = now;
+        true
+    }
 }
 
 /// Keyed by the path's bytes (the paths of the core are all joined from
@@ -223,14 +255,17 @@ impl Cache {
     }
 
     /// The entries of the folder `dir`, sorted by name (bytes), recorded
-    /// as a listing. Inside a vouching scope the listing is kept, and
-    /// given again without asking the file system while the watcher
-    /// vouches that no entry came, went or was replaced since (see
-    /// `vouch`); elsewhere every call lists the folder.
-    pub(crate) fn list(&self, dir: &Path) -> std::io::Result<Arc<[super::Entry]>> {
+    /// as a listing. Inside a vouching scope the listing is kept; while
+    /// the watcher vouches for the folder it is given again without
+    /// asking the file system, once the entries the watcher saw come, go
+    /// or change are looked at one by one (see `vouch`). Elsewhere every
+    /// call lists the folder.
+    pub(crate) fn list(&self, dir: &Path) -> std::io::Result<Arc<Vec<super::Entry>>> {
         let listings = || self.listings.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(kept) = listings().get(dir.as_os_str())
-            && super::vouch::holds(dir, kept.checked, true)
+        if let Some(kept) = listings().get_mut(dir.as_os_str())
+            && let Some(changed) = super::vouch::changed_entries(dir, kept.checked)
+            && let Some(now) = super::vouch::now()
+            && (changed.is_empty() || kept.update(dir, &changed, now))
         {
             super::record::listed(dir);
             return Ok(Arc::clone(&kept.entries));
@@ -241,7 +276,7 @@ impl Cache {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut entries = super::read::list(dir)?;
         entries.sort_unstable_by(|a, b| a.name.as_encoded_bytes().cmp(b.name.as_encoded_bytes()));
-        let entries: Arc<[super::Entry]> = entries.into();
+        let entries = Arc::new(entries);
         if let Some(checked) = checked {
             let mut listings = listings();
             if listings.len() >= MAX_LISTINGS && !listings.contains_key(dir.as_os_str()) {
@@ -262,7 +297,7 @@ impl Cache {
     ) -> Option<Option<Arc<T>>> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let e = entries.get(path.as_os_str())?;
-        if !super::vouch::holds(path, e.checked?, false) {
+        if !super::vouch::holds(path, e.checked?) {
             return None;
         }
         if e.missing {

@@ -103,7 +103,7 @@ pub(crate) enum Kind {
 }
 
 /// One entry of a listed folder.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub(crate) name: OsString,
     pub(crate) kind: Kind,
@@ -116,19 +116,26 @@ pub(crate) fn list(dir: &Path) -> std::io::Result<Vec<Entry>> {
     super::record::listed(dir);
     Ok(std::fs::read_dir(dir)?
         .flatten()
-        .map(|entry| {
-            let kind = match entry.file_type() {
-                Ok(t) if t.is_file() => Kind::File,
-                Ok(t) if t.is_dir() => Kind::Folder,
-                Ok(t) if t.is_symlink() => Kind::Link,
-                _ => Kind::Other,
-            };
-            Entry {
-                name: entry.file_name(),
-                kind,
-            }
+        .map(|entry| Entry {
+            kind: entry.file_type().map_or(Kind::Other, Kind::of),
+            name: entry.file_name(),
         })
         .collect())
+}
+
+impl Kind {
+    /// The kind of an entry of this type (a link not followed).
+    pub(super) fn of(t: std::fs::FileType) -> Kind {
+        if t.is_file() {
+            Kind::File
+        } else if t.is_dir() {
+            Kind::Folder
+        } else if t.is_symlink() {
+            Kind::Link
+        } else {
+            Kind::Other
+        }
+    }
 }
 
 /// `std::fs::canonicalize`, recorded. A path that is not already

@@ -18,6 +18,7 @@
 //! made before the lock is taken) every check is a `stat`, as before.
 
 use std::cell::RefCell;
+use std::ffi::OsString;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -27,9 +28,13 @@ pub(crate) trait Vouch: Send + Sync + std::fmt::Debug {
     /// `None` when nothing can be vouched for.
     fn generation(&self) -> Option<u64>;
     /// Nothing at `path` has changed since generation `since`, and the
-    /// path has been watched since then; with `listed`, for a folder, no
-    /// entry has come, gone or been replaced in it either.
-    fn vouches(&self, path: &Path, since: u64, listed: bool) -> bool;
+    /// path has been watched since then.
+    fn vouches(&self, path: &Path, since: u64) -> bool;
+    /// For the folder `dir`, watched for every entry since generation
+    /// `since`: the names of the entries that may have come, gone or been
+    /// replaced since then (empty: its listing still holds); `None` when
+    /// that cannot be told.
+    fn changed_entries(&self, dir: &Path, since: u64) -> Option<Vec<OsString>>;
 }
 
 thread_local! {
@@ -65,14 +70,28 @@ pub(super) fn now() -> Option<u64> {
         .flatten()
 }
 
-/// Whether a check of `path` made at generation `checked` still holds
-/// (with `listed`, a listing of the folder at `path`).
-pub(super) fn holds(path: &Path, checked: u64, listed: bool) -> bool {
+/// Whether a check of `path` made at generation `checked` still holds.
+pub(super) fn holds(path: &Path, checked: u64) -> bool {
     SCOPE
         .try_with(|s| {
             s.borrow()
                 .as_ref()
-                .is_some_and(|(v, now)| checked <= *now && v.vouches(path, checked, listed))
+                .is_some_and(|(v, now)| checked <= *now && v.vouches(path, checked))
         })
         .unwrap_or(false)
+}
+
+/// The entries of the folder `dir`, listed at generation `checked`, that
+/// may have changed since (see [`Vouch::changed_entries`]).
+pub(super) fn changed_entries(dir: &Path, checked: u64) -> Option<Vec<OsString>> {
+    SCOPE
+        .try_with(|s| {
+            let s = s.borrow();
+            let (v, now) = s.as_ref()?;
+            (checked <= *now)
+                .then(|| v.changed_entries(dir, checked))
+                .flatten()
+        })
+        .ok()
+        .flatten()
 }

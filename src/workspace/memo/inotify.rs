@@ -72,6 +72,13 @@ struct State {
     /// (`forget`): so it also tells that nothing at the path has changed
     /// since it was made ([`Watcher::vouches`]).
     covered: HashMap<OsString, (u8, u64), foldhash::quality::RandomState>,
+    /// For each covered folder watched for every entry, the entries
+    /// created, removed or moved in or out of it, each with the
+    /// generation its event moved to (at most [`MAX_CHANGED`]; past that
+    /// the folder is no longer covered): a listing of 2,000 command files
+    /// is then brought up to date by looking at the one a write added,
+    /// not listed and sorted again ([`Watcher::changed_entries`]).
+    changed: HashMap<OsString, Vec<(u64, OsString)>, foldhash::quality::RandomState>,
     /// Where each new watch is taken from, and given back to: one budget
     /// for all the watchers of a server.
     budget: WatchBudget,
@@ -83,6 +90,9 @@ struct State {
 pub(crate) struct Watcher {
     state: Mutex<State>,
 }
+
+/// How many changed entries a folder's log holds (see `State::changed`).
+pub(super) const MAX_CHANGED: usize = 64;
 
 /// The path's folders are watched, each for the name below it.
 const LOOKUP: u8 = 1;
@@ -110,6 +120,7 @@ impl Watcher {
                 by_wd: HashMap::new(),
                 by_folder: HashSet::new(),
                 covered: HashMap::default(),
+                changed: HashMap::default(),
                 budget: budget.clone(),
             }),
         })
@@ -211,19 +222,24 @@ impl Watcher {
     /// itself) at a generation no later than `since`, and no event for it
     /// has come since. Call it after [`Watcher::generation`] has taken in
     /// what is queued.
-    ///
-    /// With `listed`, `path` is a folder watched for every entry since
-    /// then, and none has been created, removed or moved in or out of it
-    /// since (any of which ends the vouching for the folder itself): its
-    /// listing, names and kinds, still holds.
-    pub(crate) fn vouches(&self, path: &Path, since: u64, listed: bool) -> bool {
-        let want = LOOKUP | if listed { LISTED } else { FILE };
+    pub(crate) fn vouches(&self, path: &Path, since: u64) -> bool {
+        self.state().covers(path, LOOKUP | FILE, since)
+    }
+
+    /// For the folder `dir`, watched for every entry since generation
+    /// `since` (and still reached by its path): the names of the entries
+    /// created, removed or moved in or out of it since then, which may
+    /// now be missing or of another kind (empty: its listing still
+    /// holds). `None` when the folder was not watched all along.
+    pub(crate) fn changed_entries(&self, dir: &Path, since: u64) -> Option<Vec<OsString>> {
         let st = self.state();
-        st.inotify.is_some()
-            && st
-                .covered
-                .get(path.as_os_str())
-                .is_some_and(|(flags, at)| flags & want == want && *at <= since)
+        if !st.covers(dir, LOOKUP | LISTED, since) {
+            return None;
+        }
+        let changed = st.changed.get(dir.as_os_str());
+        let changed = changed.into_iter().flatten();
+        let since_then = changed.filter(|(at, _)| *at > since);
+        Some(since_then.map(|(_, name)| name.clone()).collect())
     }
 }
 
@@ -318,37 +334,45 @@ impl State {
         let Some(watch) = self.by_wd.get(&event.wd) else {
             return; // a watch already given up
         };
-        // Whatever the event, nothing at its path is vouched for any more;
-        // an entry that comes, goes or is replaced changes the listing of
-        // a folder watched for every entry, too.
-        let relisted = watch.all
-            && event.name.is_some()
-            && (event.mask).intersects(F::IN_CREATE | F::IN_DELETE | F::IN_MOVE);
-        for path in &watch.paths {
+        let (all, folder, paths) = (watch.all, watch.folder, watch.paths.clone());
+        let named = (event.name.as_ref()).is_some_and(|n| all || watch.names.contains(n));
+        // An entry that comes, goes or is replaced.
+        let entry_changed = (event.mask).intersects(F::IN_CREATE | F::IN_DELETE | F::IN_MOVE);
+        // Whatever the event, nothing at its path is vouched for any more.
+        // An entry that comes, goes or is replaced in a folder watched for
+        // every entry is noted against the folder, at the generation the
+        // event moves to, for its listing to be brought up to date.
+        for path in &paths {
             match &event.name {
-                Some(name) => self.covered.remove(path.join(name).as_os_str()),
-                None => self.covered.remove(path.as_os_str()),
+                Some(name) => self.uncover(&path.join(name)),
+                None => self.uncover(path),
             };
-            if relisted {
-                self.covered.remove(path.as_os_str());
+            if let Some(name) = &event.name
+                && all
+                && entry_changed
+            {
+                let at = self.generation + 1;
+                let log = self.changed.entry(path.as_os_str().to_os_string());
+                let log = log.or_default();
+                log.push((at, name.clone()));
+                if log.len() > MAX_CHANGED {
+                    // Too many to bring up to date one by one: listed anew.
+                    self.uncover(path);
+                }
             }
         }
         match &event.name {
             Some(name) => {
-                if !(watch.all || watch.names.contains(name)) {
+                if !named {
                     return;
                 }
                 self.generation += 1;
                 // The name may now stand for another file or folder: what
                 // was watched through it is watched anew when next needed.
-                if event
-                    .mask
-                    .intersects(F::IN_CREATE | F::IN_DELETE | F::IN_MOVE)
-                {
+                if entry_changed {
                     let folder = event.mask.contains(F::IN_ISDIR);
-                    let below: Vec<PathBuf> = watch.paths.iter().map(|p| p.join(name)).collect();
-                    for path in below {
-                        self.forget(&path, folder);
+                    for path in &paths {
+                        self.forget(&path.join(name), folder);
                     }
                 }
             }
@@ -359,9 +383,8 @@ impl State {
                     .intersects(F::IN_IGNORED | F::IN_DELETE_SELF | F::IN_MOVE_SELF | F::IN_UNMOUNT)
                 {
                     // The watch no longer stands for its paths.
-                    let folder = watch.folder;
-                    for path in watch.paths.clone() {
-                        self.forget(&path, folder);
+                    for path in &paths {
+                        self.forget(path, folder);
                     }
                     if event.mask.contains(F::IN_IGNORED) {
                         self.dropped(event.wd);
@@ -371,13 +394,28 @@ impl State {
         }
     }
 
+    /// Nothing at `path` is vouched for any more (until covered again).
+    fn uncover(&mut self, path: &Path) {
+        self.covered.remove(path.as_os_str());
+        self.changed.remove(path.as_os_str());
+    }
+
+    /// Whether `path` has been covered for all of `want` since generation
+    /// `since`, with no event for it since.
+    fn covers(&self, path: &Path, want: u8, since: u64) -> bool {
+        self.inotify.is_some()
+            && (self.covered.get(path.as_os_str()))
+                .is_some_and(|(flags, at)| flags & want == want && *at <= since)
+    }
+
     /// Drops the watch of `path` and, for a folder, of everything below it.
     fn forget(&mut self, path: &Path, folder: bool) {
         self.by_folder.remove(path);
         // What was covered through this name is no longer.
-        self.covered.remove(path.as_os_str());
+        self.uncover(path);
         if folder {
             self.covered.retain(|p, _| !Path::new(p).starts_with(path));
+            self.changed.retain(|p, _| !Path::new(p).starts_with(path));
         }
         let mut gone = vec![path.to_path_buf()];
         if folder {
@@ -420,6 +458,7 @@ impl State {
         self.by_wd.clear();
         self.by_folder.clear();
         self.covered.clear();
+        self.changed.clear();
         self.inotify = None;
         self.inotify = init().ok();
     }

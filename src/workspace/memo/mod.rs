@@ -61,13 +61,26 @@ impl Vouch for Watcher {
     fn generation(&self) -> Option<u64> {
         Watcher::generation(self)
     }
-    fn vouches(&self, path: &std::path::Path, since: u64, listed: bool) -> bool {
+    fn vouches(&self, path: &std::path::Path, since: u64) -> bool {
         #[cfg(target_os = "linux")]
-        return Watcher::vouches(self, path, since, listed);
+        return Watcher::vouches(self, path, since);
         #[cfg(not(target_os = "linux"))]
         return {
-            let _ = (path, since, listed);
+            let _ = (path, since);
             false
+        };
+    }
+    fn changed_entries(
+        &self,
+        dir: &std::path::Path,
+        since: u64,
+    ) -> Option<Vec<std::ffi::OsString>> {
+        #[cfg(target_os = "linux")]
+        return Watcher::changed_entries(self, dir, since);
+        #[cfg(not(target_os = "linux"))]
+        return {
+            let _ = (dir, since);
+            None
         };
     }
 }
@@ -463,9 +476,11 @@ mod tests {
     }
 
     /// A folder's listing is kept while the watcher vouches for it, and
-    /// made again once an entry comes, goes or is replaced (by a file, a
-    /// folder or a link of the same name); an edit inside a file leaves
-    /// it be, and without a scope the folder is always listed.
+    /// brought up to date, one entry at a time, when an entry comes, goes
+    /// or is replaced (by a file, a folder or a link of the same name):
+    /// the folder is not listed again. An edit inside a file leaves the
+    /// listing be; past `MAX_CHANGED` changes the folder is listed anew;
+    /// without a scope it is always listed.
     #[test]
     fn the_cache_lists_a_folder_again_only_when_an_entry_changes() {
         let Some(dir) = kept_tempdir() else {
@@ -510,10 +525,23 @@ mod tests {
         v.cover_listing(&d);
         std::fs::rename(d.join("c"), dir.path().join("c")).unwrap();
         assert_eq!(names(&v), [("a".into(), link)], "moved out");
+        assert_eq!(v.listings(), before + 1, "brought up to date, not listed");
         v.cover_listing(&d);
         let before = v.listings();
         assert_eq!(names(&v), [("a".into(), link)]);
         assert_eq!(v.listings(), before, "vouched for again");
+
+        // More changes than the watcher notes: listed anew, and right.
+        for i in 0..inotify::MAX_CHANGED {
+            std::fs::write(d.join(format!("n{i:03}")), "x").unwrap();
+        }
+        let listed = names(&v);
+        assert_eq!(listed.len(), 1 + inotify::MAX_CHANGED);
+        assert_eq!(
+            listed.last().unwrap().0,
+            format!("n{:03}", inotify::MAX_CHANGED - 1)
+        );
+        assert_eq!(v.listings(), before + 1, "listed anew");
     }
 
     /// The values kept never cost more than the byte budget: past it the
