@@ -227,7 +227,11 @@ fn not_set(ws: &Workspace, path: &KeyPath) -> Failure {
     let file = shown_path(ws, &ws.opencode_config());
     let keys = path.keys();
     let parent = match keys.len() {
-        1 => ws.read(|ws| Ok(Some(Value::Object(config::show(ws)?.opencode)))),
+        1 => ws.read(|ws| {
+            Ok(Some(Value::Object(std::sync::Arc::unwrap_or_clone(
+                config::show(ws)?.opencode,
+            ))))
+        }),
         n => ws.read(|ws| config_key::get(ws, &path.prefix(n - 1))),
     };
     let siblings: Vec<String> = match parent {

@@ -93,7 +93,7 @@ pub struct OkReply {
 #[serde(rename_all = "camelCase")]
 pub struct Patched {
     pub updated_at: Option<u64>,
-    pub opencode: Map<String, Value>,
+    pub opencode: std::sync::Arc<Map<String, Value>>,
     pub openwork: Map<String, Value>,
 }
 

@@ -13,23 +13,18 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The project's OpenCode config as a value (`{}` when there is no file).
 pub(crate) fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
-    let path = ws.opencode_config();
-    read_jsonc_file(ws, &path, &ws.relative(&path))
+    Ok(Arc::unwrap_or_clone(read_opencode_shared(ws)?))
 }
 
-fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<String, Value>> {
-    let parsed = ws.cached(path, "jsonc", |bytes| match std::str::from_utf8(bytes) {
-        Ok(text) => jsonc::parse_object(text, label),
-        Err(_) => Err(Error::new(
-            Code::InvalidJsonc,
-            format!("{label} is not valid UTF-8"),
-        )),
-    })?;
-    match parsed {
-        None => Ok(Map::new()),
+/// [`read_opencode`] as the parse cache keeps it, shared rather than
+/// copied.
+fn read_opencode_shared(ws: &Workspace) -> Result<Arc<Map<String, Value>>> {
+    match read_config_shared(ws, &ws.opencode_config())? {
+        None => Ok(Arc::default()),
         Some(result) => (*result).clone(),
     }
 }
@@ -39,12 +34,13 @@ fn read_jsonc_file(ws: &Workspace, path: &Path, label: &str) -> Result<Map<Strin
 /// outside it); `None` when there is no such file.
 pub(crate) fn read_config_file(ws: &Workspace, path: &Path) -> Result<Option<Map<String, Value>>> {
     read_config_shared(ws, path)?
-        .map(|result| (*result).clone())
+        .map(|result| (*result).clone().map(Arc::unwrap_or_clone))
         .transpose()
 }
 
-/// A config file's parse as the parse cache keeps it.
-pub(crate) type SharedConfig = std::sync::Arc<Result<Map<String, Value>>>;
+/// A config file's parse as the parse cache keeps it: the value itself
+/// shared too, so that a view of a 500 KB config does not copy it.
+pub(crate) type SharedConfig = Arc<Result<Arc<Map<String, Value>>>>;
 
 /// [`read_config_file`] as the parse cache keeps it, shared rather than
 /// copied: what resolving every layer on every write reads.
@@ -54,7 +50,7 @@ pub(crate) fn read_config_shared(ws: &Workspace, path: &Path) -> Result<Option<S
     ws.cached(path, "jsonc", |bytes| {
         let label = ws.relative(path);
         match std::str::from_utf8(bytes) {
-            Ok(text) => jsonc::parse_object(text, &label),
+            Ok(text) => jsonc::parse_object(text, &label).map(Arc::new),
             Err(_) => Err(Error::new(
                 Code::InvalidJsonc,
                 format!("{label} is not valid UTF-8"),
@@ -91,7 +87,8 @@ fn parse_openwork(bytes: &[u8], label: &str) -> Result<Map<String, Value>> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigView {
-    pub opencode: Map<String, Value>,
+    /// Shared with the parse cache.
+    pub opencode: Arc<Map<String, Value>>,
     pub openwork: Map<String, Value>,
     pub updated_at: Option<u64>,
     pub resolved: ResolvedView,
@@ -101,7 +98,7 @@ pub struct ConfigView {
 /// made of, in OpenCode's order (later files win).
 #[derive(Debug, Serialize)]
 pub struct ResolvedView {
-    pub opencode: Map<String, Value>,
+    pub opencode: resolve::MergedConfig,
     pub files: Vec<ConfigFileInfo>,
 }
 
@@ -113,13 +110,13 @@ pub struct ConfigFileInfo {
 }
 
 pub fn show(ws: &Workspace) -> Result<ConfigView> {
-    let resolved = resolve::resolve(ws)?;
+    let mut resolved = resolve::resolve_apart(ws)?;
     Ok(ConfigView {
-        opencode: read_opencode(ws)?,
+        opencode: read_opencode_shared(ws)?,
         openwork: read_openwork(ws)?,
         updated_at: ws.audit_tail(1)?.first().map(|e| e.timestamp),
         resolved: ResolvedView {
-            opencode: resolved.config,
+            opencode: resolved.merged(),
             files: resolved
                 .files
                 .into_iter()

@@ -198,6 +198,14 @@ pub fn resolve(ws: &Workspace) -> Result<Resolved> {
     resolve_reading(ws, Reading::All)
 }
 
+/// [`resolve`] with the MCP servers and commands kept apart from the
+/// merged config (`config` has neither key): a view of the config
+/// ([`Resolved::merged`]) writes them out from the lists, instead of
+/// copying 2,000 servers and 10,000 commands into it.
+pub fn resolve_apart(ws: &Workspace) -> Result<Resolved> {
+    resolve_reading(ws, Reading::Apart)
+}
+
 /// [`resolve`] without the command files (`command/**/*.md`): what a
 /// plugin, an MCP server or the skills need, at the cost of the config
 /// files alone however many commands the workspace has. `commands` (and
@@ -243,6 +251,9 @@ enum Reading {
     Settings,
     /// Nothing else, and neither the MCP servers nor the inline commands.
     Plugins,
+    /// As [`Reading::All`], but the MCP servers and commands are not
+    /// merged into the config.
+    Apart,
 }
 
 fn resolve_reading(ws: &Workspace, reading: Reading) -> Result<Resolved> {
@@ -278,7 +289,7 @@ fn resolve_reading_only(ws: &Workspace, reading: Reading, only: Option<&str>) ->
         if dir.place.path == ws.dot_opencode() {
             r.new_command_rank = (group, usize::MAX);
         }
-        if matches!(reading, Reading::All | Reading::Commands) {
+        if matches!(reading, Reading::All | Reading::Commands | Reading::Apart) {
             r.command_files(ws, &layers, &dir, group);
         }
         group += 1;
@@ -501,7 +512,7 @@ impl Resolved {
             self.config.insert("plugin".into(), Value::Array(list));
         }
         for (key, list) in [("mcp", &self.mcp), ("command", &self.commands)] {
-            if key == "command" && reading == Reading::Commands {
+            if (key == "command" && reading == Reading::Commands) || reading == Reading::Apart {
                 continue;
             }
             if !list.is_empty() {
@@ -512,6 +523,55 @@ impl Resolved {
                 self.config.insert(key.into(), Value::Object(map));
             }
         }
+    }
+}
+
+impl Resolved {
+    /// The merged config of a [`resolve_apart`], with its MCP servers and
+    /// commands, which it takes; it serializes as [`resolve`]'s `config`
+    /// does (the two keys last, servers first, when there are any).
+    pub fn merged(&mut self) -> MergedConfig {
+        MergedConfig {
+            config: std::mem::take(&mut self.config),
+            mcp: std::mem::take(&mut self.mcp),
+            commands: std::mem::take(&mut self.commands),
+        }
+    }
+}
+
+/// The merged config as OpenCode holds it, its MCP servers and commands
+/// kept as lists: serialized, it is [`Resolved::config`] of a full
+/// [`resolve`], without the copies.
+#[derive(Debug)]
+pub struct MergedConfig {
+    config: Map<String, Value>,
+    mcp: Vec<Named>,
+    commands: Vec<Named>,
+}
+
+impl Serialize for MergedConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        /// Named entries as an object of their values.
+        struct Entries<'a>(&'a [Named]);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|n| (&n.name, &*n.value)))
+            }
+        }
+        let lists = [("mcp", &self.mcp), ("command", &self.commands)];
+        let lists = lists.into_iter().filter(|(_, list)| !list.is_empty());
+        let mut map = s.serialize_map(Some(self.config.len() + lists.clone().count()))?;
+        for (key, value) in &self.config {
+            map.serialize_entry(key, value)?;
+        }
+        for (key, list) in lists {
+            map.serialize_entry(key, &Entries(list))?;
+        }
+        map.end()
     }
 }
 
@@ -768,6 +828,56 @@ mod tests {
                 .iter()
                 .any(|n| n.name == "a" && n.defs.len() == 5)
         );
+    }
+
+    /// The merged config of a [`resolve_apart`] serializes to the very
+    /// bytes of a full resolve's `config`: every key in the same order,
+    /// the MCP servers and commands last, merged across files, with and
+    /// without either of them.
+    #[test]
+    fn the_merged_config_writes_as_the_whole_resolve() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| super::super::write_file(root, rel, text);
+        let same = || {
+            let ws = Workspace::open(root).unwrap();
+            let whole = serde_json::to_string(&resolve(&ws).unwrap().config).unwrap();
+            let apart = serde_json::to_string(&resolve_apart(&ws).unwrap().merged()).unwrap();
+            assert_eq!(apart, whole);
+            whole
+        };
+        write(
+            "opencode.jsonc",
+            r#"{"theme": "x", "mcp": {"m": {"type": "local", "command": ["a"]}}, "plugin": ["p"],
+                "command": {"c": {"template": "inline"}}, "tools": {"t": true}}"#,
+        );
+        write(
+            ".opencode/opencode.json",
+            r#"{"mcp": {"m": {"enabled": false}, "n": {"type": "remote", "url": "u"}}, "model": "a/b"}"#,
+        );
+        write(
+            ".opencode/commands/c.md",
+            "---
+agent: y
+---
+
+File c
+",
+        );
+        write(
+            ".opencode/commands/d.md",
+            "D
+",
+        );
+        let whole = same();
+        for key in [r#""mcp""#, r#""command""#, r#""enabled":false"#, "File c"] {
+            assert!(whole.contains(key), "{key} in {whole}");
+        }
+        write("opencode.jsonc", r#"{"theme": "x"}"#);
+        write(".opencode/opencode.json", "{}");
+        same();
+        std::fs::remove_dir_all(root.join(".opencode/commands")).unwrap();
+        assert_eq!(same(), r#"{"theme":"x"}"#);
     }
 
     #[test]
