@@ -358,11 +358,14 @@ pub struct GlobalDirs {
 
 impl GlobalDirs {
     pub(crate) fn from_env() -> Option<GlobalDirs> {
-        let home = home_dir()?;
+        // Lexically normal, as every path the core joins onto them is
+        // compared byte for byte (`/x//y` and `/x/y` are one folder).
+        let home = absolute(&home_dir()?).ok()?;
         let config = std::env::var_os("XDG_CONFIG_HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
             .filter(|p| p.is_absolute())
+            .and_then(|p| absolute(&p).ok())
             .unwrap_or_else(|| home.join(".config"));
         Some(GlobalDirs {
             opencode: config.join("opencode"),

@@ -102,7 +102,10 @@ impl Listing {
     /// Brings the entries named `changed` of the folder `dir` up to date
     /// (each looked at without following a link), as of generation `now`;
     /// `false`, and the listing is to be made anew, when one cannot be
-    /// looked at.
+    /// looked at. Each entry is as of when it is looked at, as each of
+    /// `read_dir`'s is as of when it reaches it: a listing made while the
+    /// folder changes is no snapshot either way, and the next brings the
+    /// later changes in.
     fn update(&mut self, dir: &Path, changed: &[OsString], now: u64) -> bool {
         let entries = Arc::make_mut(&mut self.entries);
         for name in changed {

@@ -22,11 +22,13 @@ pub(crate) fn is_link(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
-/// How many hard links the file at `path` (not followed) has, if it
-/// exists.
+/// How many hard links the regular file at `path` (not followed) has,
+/// if it exists; anything else (a folder, a link) counts as one: what
+/// matters of it is only its name, which its folder's watch reports.
 pub(crate) fn link_count(path: &Path) -> Option<u64> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::symlink_metadata(path).ok().map(|m| m.nlink())
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    Some(if meta.is_file() { meta.nlink() } else { 1 })
 }
 
 /// The type of the file system `dir` is on, if it can be asked.

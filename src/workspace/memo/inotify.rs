@@ -171,6 +171,12 @@ impl Watcher {
             .map(PathBuf::as_path)
             .filter(|p| new(&st, p, FILE))
             .collect();
+        // Kept and vouched for by the bytes of their paths: a path spelled
+        // two ways (`/x//y`) would have its events noted under the other.
+        let all = || lookups.iter().chain(&listed).chain(&files);
+        if !all().all(|p| plain(p)) {
+            return false;
+        }
         let Some(need) = folders(lookups.iter().copied(), listed.iter().copied()) else {
             return false;
         };
@@ -277,6 +283,15 @@ fn folders<'a>(
         need.entry(dir).or_default().all = true;
     }
     Some(need)
+}
+
+/// Whether `path` is spelled as `Path` would put its components back
+/// together: no empty or `.` component, no separator at the end.
+fn plain(path: &Path) -> bool {
+    let b = path.as_os_str().as_encoded_bytes();
+    !(b.windows(2).any(|w| w == b"//")
+        || b.windows(3).any(|w| w == b"/./")
+        || (b.len() > 1 && (b.ends_with(b"/") || b.ends_with(b"/."))))
 }
 
 /// How many watches a read of `deps` takes: one per folder it goes

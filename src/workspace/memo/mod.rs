@@ -315,7 +315,7 @@ mod tests {
     /// A parse cache vouched for by a memo's watcher, counting the `stat`s
     /// it still makes.
     struct Vouched {
-        memo: Memo<&'static str, Arc<Vec<Option<Vec<u8>>>>>,
+        memo: Memo<String, Arc<Vec<Option<Vec<u8>>>>>,
         by: Arc<dyn Vouch>,
         cache: crate::workspace::io::Cache,
     }
@@ -345,7 +345,7 @@ mod tests {
         fn cover(&self, paths: &[&Path]) {
             for _ in 0..2 {
                 let read = || Ok::<_, ()>(Arc::new(paths.iter().map(|p| self.load(p)).collect()));
-                self.memo.get("k", read).unwrap();
+                self.memo.get(format!("read {paths:?}"), read).unwrap();
             }
         }
 
@@ -371,7 +371,7 @@ mod tests {
                     self.list(dir);
                     Ok::<_, ()>(Arc::new(Vec::new()))
                 };
-                self.memo.get("listing", read).unwrap();
+                self.memo.get(format!("list {dir:?}"), read).unwrap();
             }
         }
 
@@ -530,18 +530,49 @@ mod tests {
         let before = v.listings();
         assert_eq!(names(&v), [("a".into(), link)]);
         assert_eq!(v.listings(), before, "vouched for again");
+    }
 
-        // More changes than the watcher notes: listed anew, and right.
-        for i in 0..inotify::MAX_CHANGED {
-            std::fs::write(d.join(format!("n{i:03}")), "x").unwrap();
-        }
-        let listed = names(&v);
-        assert_eq!(listed.len(), 1 + inotify::MAX_CHANGED);
-        assert_eq!(
-            listed.last().unwrap().0,
-            format!("n{:03}", inotify::MAX_CHANGED - 1)
-        );
-        assert_eq!(v.listings(), before + 1, "listed anew");
+    /// The watcher notes up to `MAX_CHANGED` changed entries of a folder,
+    /// each brought up to date alone; one more and the folder is listed
+    /// anew. A folder first read as if it were a file, and a folder
+    /// spelled two ways (`/x//d`), are listed right after a change too.
+    #[test]
+    fn the_cache_lists_a_folder_anew_past_the_changes_noted_and_whatever_its_path() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let d = dir.path().join("d");
+        std::fs::create_dir(&d).unwrap();
+        let v = Vouched::new();
+        v.cover_listing(&d);
+        let before = v.listings();
+        let add = |i: usize| std::fs::write(d.join(format!("n{i:03}")), "x").unwrap();
+        let count = |v: &Vouched, dir: &Path| v.list(dir).len();
+        (0..inotify::MAX_CHANGED).for_each(add);
+        assert_eq!(count(&v, &d), inotify::MAX_CHANGED);
+        assert_eq!(v.listings(), before, "each change noted, none listed");
+        add(inotify::MAX_CHANGED);
+        assert_eq!(count(&v, &d), inotify::MAX_CHANGED + 1);
+        assert_eq!(v.listings(), before + 1, "past the notes: listed anew");
+
+        // Read as a file (it is not one), then listed.
+        let f = dir.path().join("f");
+        std::fs::create_dir(&f).unwrap();
+        std::fs::create_dir(f.join("sub")).unwrap(); // three links
+        v.cover(&[&f]);
+        v.cover_listing(&f);
+        assert_eq!(count(&v, &f), 1);
+        std::fs::write(f.join("b"), "x").unwrap();
+        assert_eq!(count(&v, &f), 2, "an entry of a folder read as a file");
+
+        // Two spellings of one folder, each listed.
+        let odd = PathBuf::from(format!("{}//d", dir.path().display()));
+        let other = Vouched::new();
+        other.cover_listing(&d);
+        other.cover_listing(&odd);
+        add(1000);
+        assert_eq!(count(&other, &d), inotify::MAX_CHANGED + 2);
+        assert_eq!(count(&other, &odd), inotify::MAX_CHANGED + 2, "spelled //");
     }
 
     /// The values kept never cost more than the byte budget: past it the
