@@ -195,7 +195,22 @@ const MARKER: &str = "\"exportedAt\":18446744073709551615";
 fn export_parts(ws: &Workspace) -> Result<(Bytes, Bytes)> {
     let mut doc = transfer::export(ws)?;
     doc.exported_at = u64::MAX;
-    let text = encode(&doc)?;
+    // Room for the whole text at once: an export of 20 MB grown by
+    // doubling would hold 16 and 32 MB together while it copies. Room not
+    // written to is never touched, so it costs no memory.
+    let texts = doc
+        .skills
+        .iter()
+        .map(|s| s.content.len() + s.description.len());
+    let texts = texts.sum::<usize>()
+        + (doc.commands.iter())
+            .map(|c| c.template.len() + c.description.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+    let mut text = Vec::with_capacity(texts + texts / 4 + 1024 * 1024);
+    serde_json::to_writer(&mut text, &doc)
+        .map_err(|_| Error::new(Code::Internal, "could not encode the answer"))?;
+    drop(doc);
+    let text = Bytes::from(text);
     // The second field: nothing before it can hold the marker.
     let at = text
         .windows(MARKER.len())
@@ -225,10 +240,19 @@ fn stamp_export(entry: &WsEntry, parts: Arc<(Bytes, Bytes)>) -> Bytes {
     body.extend_from_slice(stamp.as_bytes());
     body.extend_from_slice(tail);
     let body = body.freeze();
-    *last = Some(LastExport {
-        parts,
-        at: now,
-        body: body.clone(),
-    });
+    // A large export is not kept for the same millisecond's others: it
+    // would hold its text twice until the next export.
+    if body.len() <= LAST_EXPORT_MAX {
+        *last = Some(LastExport {
+            parts,
+            at: now,
+            body: body.clone(),
+        });
+    } else {
+        *last = None;
+    }
     body
 }
+
+/// The largest export body kept for answers in the same millisecond.
+const LAST_EXPORT_MAX: usize = 1024 * 1024;

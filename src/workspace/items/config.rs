@@ -22,7 +22,7 @@ pub(crate) fn read_opencode(ws: &Workspace) -> Result<Map<String, Value>> {
 
 /// [`read_opencode`] as the parse cache keeps it, shared rather than
 /// copied.
-fn read_opencode_shared(ws: &Workspace) -> Result<Arc<Map<String, Value>>> {
+pub(crate) fn read_opencode_shared(ws: &Workspace) -> Result<Arc<Map<String, Value>>> {
     match read_config_shared(ws, &ws.opencode_config())? {
         None => Ok(Arc::default()),
         Some(result) => (*result).clone(),

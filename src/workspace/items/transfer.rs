@@ -4,7 +4,7 @@
 
 use super::commands::{self, CommandInput, Scope};
 use super::config::{
-    read_opencode, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
+    read_opencode_shared, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
 };
 use super::resolve;
 use super::skills;
@@ -20,7 +20,8 @@ use serde_json::{Map, Value};
 pub struct ExportDoc {
     pub workspace_id: String,
     pub exported_at: u64,
-    pub opencode: Map<String, Value>,
+    /// Shared with the parse cache.
+    pub opencode: std::sync::Arc<Map<String, Value>>,
     pub openwork: Map<String, Value>,
     pub skills: Vec<SkillExport>,
     pub commands: Vec<CommandExport>,
@@ -30,7 +31,9 @@ pub struct ExportDoc {
 pub struct SkillExport {
     pub name: String,
     pub description: String,
-    pub content: String,
+    /// Shared with the parse cache: an export of 10,000 skills does not
+    /// copy their texts.
+    pub content: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,13 +50,13 @@ pub fn export(ws: &Workspace) -> Result<ExportDoc> {
         .map(|(item, content)| SkillExport {
             name: item.name,
             description: item.description,
-            content: content.to_string(),
+            content,
         })
         .collect();
     Ok(ExportDoc {
         workspace_id: ws.id().to_string(),
         exported_at: now_ms(),
-        opencode: read_opencode(ws)?,
+        opencode: read_opencode_shared(ws)?,
         openwork: read_openwork(ws)?,
         skills: skill_docs,
         commands: commands::list(ws, Scope::Workspace)?
