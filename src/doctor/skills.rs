@@ -9,7 +9,7 @@ use super::{Finding, Severity};
 use crate::workspace::Workspace;
 use crate::workspace::items::layers::Layers;
 use crate::workspace::items::resolve::Resolved;
-use crate::workspace::skills::{self, check_skill};
+use crate::workspace::skills;
 use crate::workspace::validate::quote;
 use std::path::Path;
 
@@ -21,15 +21,15 @@ pub(super) fn check(
 ) {
     for dir in skills::places(ws, layers, &resolved.config) {
         for path in skills::files_in(ws, &dir.path) {
-            let parsed = match ws.cached_child(&path, "skill", check_skill) {
-                Ok(Some(parsed)) => parsed,
+            let file = match skills::load(ws, layers, &path) {
+                Ok(Some(file)) => file,
                 Ok(None) => continue,
                 Err(e) => {
                     found.push(unreadable(&path, e.local_message()));
                     continue;
                 }
             };
-            match parsed.as_ref() {
+            match &file.parsed {
                 Err(why) => found.push(Finding::new(
                     "skill-skipped",
                     Severity::Error,

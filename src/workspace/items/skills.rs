@@ -129,6 +129,23 @@ pub(crate) fn files_in(ws: &Workspace, dir: &Path) -> Vec<PathBuf> {
     walk::files(ws, dir, true, Links::Skip, |n| n == "SKILL.md")
 }
 
+/// A SKILL.md as the parse cache keeps it: its parse, and whether
+/// openwork edits it, which its path alone decides (a listing of 10,000
+/// skills works it out once per file, not per read).
+pub(crate) struct SkillFile {
+    pub(crate) parsed: std::result::Result<ParsedSkill, String>,
+    editable: bool,
+}
+
+/// The SKILL.md at `path` (found by a walk of `layers`' places) through
+/// the parse cache; `None` when it is not a file.
+pub(crate) fn load(ws: &Workspace, layers: &Layers, path: &Path) -> Result<Option<Arc<SkillFile>>> {
+    ws.cached_child(path, "skill", |bytes| SkillFile {
+        parsed: check_skill(bytes),
+        editable: layers.editable_walked(ws, path),
+    })
+}
+
 /// Every SKILL.md OpenCode loads, in its scan order.
 pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
     let layers = Layers::of(ws);
@@ -136,18 +153,18 @@ pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
     let mut out = Vec::new();
     for dir in places(ws, &layers, &config) {
         for path in files_in(ws, &dir.path) {
-            let Ok(Some(parsed)) = ws.cached_child(&path, "skill", check_skill) else {
+            let Ok(Some(file)) = load(ws, &layers, &path) else {
                 continue;
             };
-            let Ok(parsed) = parsed.as_ref() else {
+            let Ok(parsed) = &file.parsed else {
                 continue;
             };
             let mut place = dir.clone();
-            place.path = path.clone();
+            place.path = path;
             out.push(Found {
                 name: parsed.name.clone(),
                 description: parsed.description.clone(),
-                editable: layers.editable_walked(ws, &path),
+                editable: file.editable,
                 place,
                 content: parsed.content.clone(),
             });
@@ -168,7 +185,7 @@ fn winners(found: &[Found]) -> Vec<(SkillItem, Arc<str>)> {
         .filter_map(|all| {
             let (winner, others) = all.split_last()?;
             let name = winner.name.as_str();
-            let path = winner.place.path.display().to_string();
+            let path = resolve::shown(&winner.place.path);
             let item = SkillItem {
                 name: name.to_string(),
                 path: path.clone(),
@@ -180,9 +197,8 @@ fn winners(found: &[Found]) -> Vec<(SkillItem, Arc<str>)> {
                 }
                 .to_string(),
                 from: Provenance::of(&winner.place, winner.editable),
-                duplicates: others
-                    .iter()
-                    .map(|f| f.place.path.display().to_string())
+                duplicates: (others.iter())
+                    .map(|f| resolve::shown(&f.place.path))
                     .collect(),
             };
             Some((item, winner.content.clone()))
