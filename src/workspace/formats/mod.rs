@@ -7,9 +7,11 @@
 //! - [`input`]: JSON payloads read field by field with strict types.
 //! - [`opencode`]: OpenCode's config schema for what openwork writes.
 //! - [`key_path`]: a config key path (`mcp.chrome.timeout`, `models["gpt-4.1"]`).
+//! - [`json_string`]: a JSON string written as serde_json writes it, faster.
 
 pub mod frontmatter;
 pub mod input;
+pub mod json_string;
 pub mod jsonc;
 pub mod key_path;
 pub mod opencode;

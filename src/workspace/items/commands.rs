@@ -11,6 +11,7 @@ use super::validate;
 use super::walk::{self, Links};
 use crate::workspace::formats::frontmatter::{self, str_field};
 use crate::workspace::formats::input::Fields;
+use crate::workspace::formats::json_string;
 use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
 use crate::workspace::{Workspace, io};
@@ -138,8 +139,18 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
 /// texts into items first.
 pub fn list_json(ws: &Workspace, scope: Scope) -> Result<Vec<u8>> {
     let resolved = resolve::resolve_commands(ws)?;
-    serde_json::to_vec(&views(&resolved, scope))
-        .map_err(|_| Error::new(Code::Internal, "could not encode the commands"))
+    let views = views(&resolved, scope);
+    let texts: usize = views.iter().map(|v| v.template.len() + 256).sum();
+    let mut out = Vec::with_capacity(texts + 2);
+    out.push(b'[');
+    for (i, view) in views.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        view.write(&mut out)?;
+    }
+    out.push(b']');
+    Ok(out)
 }
 
 /// The commands of `scope`, by name.
@@ -155,25 +166,17 @@ fn views(resolved: &Resolved, scope: Scope) -> Vec<ItemView<'_>> {
 }
 
 /// A [`CommandItem`] borrowed from what it is made of: the same fields,
-/// serialized the same way.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+/// written the same way ([`ItemView::write`]).
 struct ItemView<'a> {
     name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     template: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     agent: Option<&'a str>,
     model: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     subtask: Option<bool>,
     scope: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     variant: Option<&'a str>,
-    #[serde(flatten)]
     from: resolve::ProvenanceView<'a>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     merged_from: Vec<std::borrow::Cow<'a, str>>,
 }
 
@@ -213,6 +216,55 @@ impl<'a> ItemView<'a> {
             }
         }
         item
+    }
+
+    /// Appends the item as JSON, the bytes serde writes for its
+    /// [`CommandItem`] (its strings escaped by [`json_string::push`]).
+    fn write(&self, out: &mut Vec<u8>) -> Result<()> {
+        let string = |out: &mut Vec<u8>, key: &str, text: &str| {
+            out.extend_from_slice(key.as_bytes());
+            json_string::push(out, text);
+        };
+        let some = |out: &mut Vec<u8>, key: &str, text: Option<&str>| {
+            if let Some(text) = text {
+                string(out, key, text);
+            }
+        };
+        string(out, "{\"name\":", self.name);
+        some(out, ",\"description\":", self.description);
+        string(out, ",\"template\":", self.template);
+        some(out, ",\"agent\":", self.agent);
+        match self.model {
+            Some(model) => string(out, ",\"model\":", model),
+            None => out.extend_from_slice(b",\"model\":null"),
+        }
+        if let Some(subtask) = self.subtask {
+            out.extend_from_slice(if subtask {
+                b",\"subtask\":true"
+            } else {
+                b",\"subtask\":false"
+            });
+        }
+        string(out, ",\"scope\":", self.scope);
+        some(out, ",\"variant\":", self.variant);
+        string(out, ",\"file\":", &self.from.file);
+        out.extend_from_slice(b",\"origin\":");
+        serde_json::to_writer(&mut *out, &self.from.origin)
+            .map_err(|_| Error::new(Code::Internal, "could not encode the commands"))?;
+        out.extend_from_slice(if self.from.editable {
+            b",\"editable\":true"
+        } else {
+            b",\"editable\":false"
+        });
+        for (i, file) in self.merged_from.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b",\"mergedFrom\":[" } else { b"," });
+            json_string::push(out, file);
+        }
+        if !self.merged_from.is_empty() {
+            out.push(b']');
+        }
+        out.push(b'}');
+        Ok(())
     }
 
     fn owned(&self) -> CommandItem {

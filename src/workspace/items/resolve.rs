@@ -75,13 +75,13 @@ impl Provenance {
     }
 }
 
-/// A [`Provenance`] borrowed from the place it tells: serialized the same
-/// way, for listings that write items straight from the resolve.
-#[derive(Debug, Clone, Serialize)]
+/// A [`Provenance`] borrowed from the place it tells, for listings that
+/// write items straight from the resolve.
+#[derive(Debug, Clone)]
 pub(crate) struct ProvenanceView<'a> {
-    file: std::borrow::Cow<'a, str>,
-    origin: Origin,
-    editable: bool,
+    pub(crate) file: std::borrow::Cow<'a, str>,
+    pub(crate) origin: Origin,
+    pub(crate) editable: bool,
 }
 
 impl<'a> ProvenanceView<'a> {
