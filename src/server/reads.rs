@@ -147,9 +147,15 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             }
             json(encode(&list))
         }
-        Read::Skills { global } => json(encode(&Items {
-            items: skills::list(ws, global)?,
-        })),
+        Read::Skills { global } => {
+            let items = skills::list_json(ws, global)?;
+            // `{"items":[…]}`, exactly as long as it is.
+            let mut body = Vec::with_capacity(items.len() + 10);
+            body.extend_from_slice(b"{\"items\":");
+            body.extend_from_slice(&items);
+            body.push(b'}');
+            Ok(Kept::Json(Bytes::from(body)))
+        }
         Read::Mcp { global, secrets } => {
             let mut items = mcp::list(ws, global)?;
             if !secrets {

@@ -17,6 +17,7 @@ use super::resolve::{self, Provenance};
 use super::validate;
 use super::walk::{self, Links};
 use crate::workspace::formats::frontmatter::{self, str_field};
+use crate::workspace::formats::json_string;
 use crate::workspace::txn::{Draft, Plan};
 use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
@@ -211,6 +212,59 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
         .into_iter()
         .map(|(item, _)| item)
         .collect())
+}
+
+/// [`list`] as the JSON array serde writes for it, byte for byte, its
+/// strings escaped by [`json_string::push`] (a listing of 10,000 skills
+/// spent most of its time in serde's byte-wise escaping).
+pub(crate) fn list_json(ws: &Workspace, include_global: bool) -> Result<Vec<u8>> {
+    let items = list(ws, include_global)?;
+    let texts: usize = items
+        .iter()
+        .map(|i| i.description.len() + 2 * i.path.len() + 96)
+        .sum();
+    let mut out = Vec::with_capacity(texts + 2);
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item.write(&mut out)?;
+    }
+    out.push(b']');
+    Ok(out)
+}
+
+impl SkillItem {
+    /// Appends the item as the JSON serde writes for it.
+    fn write(&self, out: &mut Vec<u8>) -> Result<()> {
+        let string = |out: &mut Vec<u8>, key: &str, text: &str| {
+            out.extend_from_slice(key.as_bytes());
+            json_string::push(out, text);
+        };
+        string(out, "{\"name\":", &self.name);
+        string(out, ",\"path\":", &self.path);
+        string(out, ",\"description\":", &self.description);
+        string(out, ",\"scope\":", &self.scope);
+        string(out, ",\"file\":", &self.from.file);
+        out.extend_from_slice(b",\"origin\":");
+        serde_json::to_writer(&mut *out, &self.from.origin)
+            .map_err(|_| Error::new(Code::Internal, "could not encode the skills"))?;
+        out.extend_from_slice(if self.from.editable {
+            b",\"editable\":true"
+        } else {
+            b",\"editable\":false"
+        });
+        for (i, file) in self.duplicates.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b",\"duplicates\":[" } else { b"," });
+            json_string::push(out, file);
+        }
+        if !self.duplicates.is_empty() {
+            out.push(b']');
+        }
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 /// The listing with each SKILL.md's text (for export), from the same
@@ -519,6 +573,34 @@ fn clear_tree(draft: &mut Draft<'_>, dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The written listing is the items as serde writes them, byte for
+    /// byte: duplicates, escapes, every field.
+    #[test]
+    fn the_written_listing_is_the_items_serialized() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| super::super::write_file(root, rel, text);
+        write(".opencode/skills/a/SKILL.md", "---\nname: a\n---\nA\n");
+        write(".opencode/skills/b/SKILL.md", "---\nname: a\n---\nB\n");
+        write(
+            ".claude/skills/c/SKILL.md",
+            "---\nname: c\ndescription: \"q\\\"uote\\ttab é\"\n---\nC\n",
+        );
+        write(
+            ".opencode/skills/.hidden/SKILL.md",
+            "---\nname: h\n---\nH\n",
+        );
+        let ws = Workspace::open(root).unwrap();
+        let items = list(&ws, true).unwrap();
+        assert_eq!(
+            list_json(&ws, true).unwrap(),
+            serde_json::to_vec(&items).unwrap()
+        );
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert!(items.iter().any(|i| !i.duplicates.is_empty()));
+        assert!(items.iter().any(|i| i.description.contains('"')));
+    }
 
     #[test]
     fn render_plain_content() {
