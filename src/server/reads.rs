@@ -147,15 +147,7 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             }
             json(encode(&list))
         }
-        Read::Skills { global } => {
-            let items = skills::list_json(ws, global)?;
-            // `{"items":[…]}`, exactly as long as it is.
-            let mut body = Vec::with_capacity(items.len() + 10);
-            body.extend_from_slice(b"{\"items\":");
-            body.extend_from_slice(&items);
-            body.push(b'}');
-            Ok(Kept::Json(Bytes::from(body)))
-        }
+        Read::Skills { global } => Ok(items_body(&skills::list_json(ws, global)?)),
         Read::Mcp { global, secrets } => {
             let mut items = mcp::list(ws, global)?;
             if !secrets {
@@ -163,25 +155,9 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             }
             json(encode(&Items { items }))
         }
-        Read::Commands { scope } => {
-            let items = commands::list_json(ws, scope)?;
-            // `{"items":[…]}`, exactly as long as it is.
-            let mut body = Vec::with_capacity(items.len() + 10);
-            body.extend_from_slice(b"{\"items\":");
-            body.extend_from_slice(&items);
-            body.push(b'}');
-            Ok(Kept::Json(Bytes::from(body)))
-        }
-        Read::Audit { limit } => {
-            // A JSON array already (see `audit::tail_json`).
-            let items = ws.audit_tail_json(limit)?;
-            // Exactly as long as it is: the memo counts what it keeps.
-            let mut body = Vec::with_capacity(items.len() + 10);
-            body.extend_from_slice(b"{\"items\":");
-            body.extend_from_slice(items.as_bytes());
-            body.push(b'}');
-            Ok(Kept::Json(Bytes::from(body)))
-        }
+        Read::Commands { scope } => Ok(items_body(&commands::list_json(ws, scope)?)),
+        // A JSON array already (see `audit::tail_json`).
+        Read::Audit { limit } => Ok(items_body(ws.audit_tail_json(limit)?.as_bytes())),
         // The ETag is taken first, so that a change in between only makes
         // a later If-Match fail; it never pairs an old view with a new tag.
         Read::Config => {
@@ -191,6 +167,16 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
         Read::Export => export_parts(ws).map(|parts| Kept::Export(Arc::new(parts))),
         Read::Authorized => Err(Error::new(Code::Internal, "not a read of files")),
     }
+}
+
+/// `{"items":[…]}` around a JSON array written elsewhere, exactly as long
+/// as it is: the memo counts what it keeps.
+fn items_body(items: &[u8]) -> Kept {
+    let mut body = Vec::with_capacity(items.len() + 10);
+    body.extend_from_slice(b"{\"items\":");
+    body.extend_from_slice(items);
+    body.push(b'}');
+    Kept::Json(Bytes::from(body))
 }
 
 const EXPORTED_AT: &str = "\"exportedAt\":";

@@ -41,6 +41,99 @@ pub fn push(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
+/// A JSON object written field by field into `out`, fields in the order
+/// they are given (the order serde writes a struct's). Keys are plain
+/// names, written as they are.
+pub struct Object<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl<'a> Object<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> Object<'a> {
+        out.push(b'{');
+        Object { out, first: true }
+    }
+
+    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    /// `"key":"text"`, escaped.
+    pub fn str(&mut self, key: &str, text: &str) -> &mut Self {
+        push(self.key(key), text);
+        self
+    }
+
+    /// [`Object::str`] when there is a text; nothing otherwise.
+    pub fn some_str(&mut self, key: &str, text: Option<&str>) -> &mut Self {
+        if let Some(text) = text {
+            self.str(key, text);
+        }
+        self
+    }
+
+    /// [`Object::str`], or `"key":null`.
+    pub fn str_or_null(&mut self, key: &str, text: Option<&str>) -> &mut Self {
+        match text {
+            Some(text) => self.str(key, text),
+            None => {
+                self.key(key).extend_from_slice(b"null");
+                self
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str, value: bool) -> &mut Self {
+        let value: &[u8] = if value { b"true" } else { b"false" };
+        self.key(key).extend_from_slice(value);
+        self
+    }
+
+    /// An array of texts; nothing when there are none.
+    pub fn strs<'t>(&mut self, key: &str, texts: impl IntoIterator<Item = &'t str>) -> &mut Self {
+        let mut texts = texts.into_iter().peekable();
+        if texts.peek().is_some() {
+            let out = self.key(key);
+            out.push(b'[');
+            for (i, text) in texts.enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push(out, text);
+            }
+            out.push(b']');
+        }
+        self
+    }
+
+    pub fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
+/// `items` as a JSON array, each written by `write`, in room for about
+/// `size` bytes.
+pub fn array<T>(items: &[T], size: usize, write: impl Fn(&mut Vec<u8>, &T)) -> Vec<u8> {
+    let mut out = Vec::with_capacity(size + 2);
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(&mut out, item);
+    }
+    out.push(b']');
+    out
+}
+
 /// Whether `b` is written escaped (without branches, so that a chunk's
 /// test is vector instructions).
 fn special(b: u8) -> bool {

@@ -7,7 +7,8 @@
 //! - [`input`]: JSON payloads read field by field with strict types.
 //! - [`opencode`]: OpenCode's config schema for what openwork writes.
 //! - [`key_path`]: a config key path (`mcp.chrome.timeout`, `models["gpt-4.1"]`).
-//! - [`json_string`]: a JSON string written as serde_json writes it, faster.
+//! - [`json_string`]: JSON strings, objects and arrays written as serde_json
+//!   writes them, faster (the hand-written listings).
 
 pub mod frontmatter;
 pub mod input;

@@ -140,17 +140,10 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
 pub fn list_json(ws: &Workspace, scope: Scope) -> Result<Vec<u8>> {
     let resolved = resolve::resolve_commands(ws)?;
     let views = views(&resolved, scope);
-    let texts: usize = views.iter().map(|v| v.template.len() + 256).sum();
-    let mut out = Vec::with_capacity(texts + 2);
-    out.push(b'[');
-    for (i, view) in views.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        view.write(&mut out)?;
-    }
-    out.push(b']');
-    Ok(out)
+    let size = views.iter().map(|v| v.template.len() + 256).sum();
+    Ok(json_string::array(&views, size, |out, view| {
+        view.write(out)
+    }))
 }
 
 /// The commands of `scope`, by name.
@@ -219,52 +212,22 @@ impl<'a> ItemView<'a> {
     }
 
     /// Appends the item as JSON, the bytes serde writes for its
-    /// [`CommandItem`] (its strings escaped by [`json_string::push`]).
-    fn write(&self, out: &mut Vec<u8>) -> Result<()> {
-        let string = |out: &mut Vec<u8>, key: &str, text: &str| {
-            out.extend_from_slice(key.as_bytes());
-            json_string::push(out, text);
-        };
-        let some = |out: &mut Vec<u8>, key: &str, text: Option<&str>| {
-            if let Some(text) = text {
-                string(out, key, text);
-            }
-        };
-        string(out, "{\"name\":", self.name);
-        some(out, ",\"description\":", self.description);
-        string(out, ",\"template\":", self.template);
-        some(out, ",\"agent\":", self.agent);
-        match self.model {
-            Some(model) => string(out, ",\"model\":", model),
-            None => out.extend_from_slice(b",\"model\":null"),
-        }
+    /// [`CommandItem`].
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut item = json_string::Object::new(out);
+        (item.str("name", self.name))
+            .some_str("description", self.description)
+            .str("template", self.template)
+            .some_str("agent", self.agent)
+            .str_or_null("model", self.model);
         if let Some(subtask) = self.subtask {
-            out.extend_from_slice(if subtask {
-                b",\"subtask\":true"
-            } else {
-                b",\"subtask\":false"
-            });
+            item.bool("subtask", subtask);
         }
-        string(out, ",\"scope\":", self.scope);
-        some(out, ",\"variant\":", self.variant);
-        string(out, ",\"file\":", &self.from.file);
-        out.extend_from_slice(b",\"origin\":");
-        serde_json::to_writer(&mut *out, &self.from.origin)
-            .map_err(|_| Error::new(Code::Internal, "could not encode the commands"))?;
-        out.extend_from_slice(if self.from.editable {
-            b",\"editable\":true"
-        } else {
-            b",\"editable\":false"
-        });
-        for (i, file) in self.merged_from.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b",\"mergedFrom\":[" } else { b"," });
-            json_string::push(out, file);
-        }
-        if !self.merged_from.is_empty() {
-            out.push(b']');
-        }
-        out.push(b'}');
-        Ok(())
+        (item.str("scope", self.scope)).some_str("variant", self.variant);
+        let from = &self.from;
+        resolve::write_provenance(&mut item, &from.file, from.origin, from.editable);
+        item.strs("mergedFrom", self.merged_from.iter().map(|f| &**f));
+        item.end();
     }
 
     fn owned(&self) -> CommandItem {

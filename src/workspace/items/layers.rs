@@ -61,6 +61,22 @@ pub enum Origin {
     Paths,
 }
 
+impl Origin {
+    /// The name listings give it: what serde writes for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Project => "project",
+            Origin::Parent => "parent",
+            Origin::Global => "global",
+            Origin::Home => "home",
+            Origin::Managed => "managed",
+            Origin::Claude => "claude",
+            Origin::Agents => "agents",
+            Origin::Paths => "paths",
+        }
+    }
+}
+
 /// One place something is read from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {

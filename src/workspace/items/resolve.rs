@@ -16,6 +16,7 @@ use super::validate;
 use super::walk::{self, Links};
 use crate::Result;
 use crate::workspace::formats::frontmatter::{self, str_field};
+use crate::workspace::formats::json_string;
 use crate::workspace::formats::opencode::plugin;
 use crate::workspace::{Workspace, absolute, io};
 use serde::Serialize;
@@ -100,6 +101,19 @@ impl<'a> ProvenanceView<'a> {
             editable: self.editable,
         }
     }
+}
+
+/// The fields of a provenance (`file`, `origin`, `editable`), written
+/// into an item's object as serde flattens them.
+pub(crate) fn write_provenance(
+    object: &mut json_string::Object<'_>,
+    file: &str,
+    origin: Origin,
+    editable: bool,
+) {
+    (object.str("file", file))
+        .str("origin", origin.name())
+        .bool("editable", editable);
 }
 
 /// The files of other definitions, as an item lists them.
@@ -878,6 +892,18 @@ File c
         same();
         std::fs::remove_dir_all(root.join(".opencode/commands")).unwrap();
         assert_eq!(same(), r#"{"theme":"x"}"#);
+    }
+
+    /// Each origin's name is what serde writes for it.
+    #[test]
+    fn origin_names_are_their_serialized_names() {
+        use Origin::*;
+        for origin in [
+            Project, Parent, Global, Home, Managed, Claude, Agents, Paths,
+        ] {
+            let serialized = serde_json::to_string(&origin).unwrap();
+            assert_eq!(serialized, format!("\"{}\"", origin.name()));
+        }
     }
 
     #[test]

@@ -219,51 +219,26 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
 /// spent most of its time in serde's byte-wise escaping).
 pub(crate) fn list_json(ws: &Workspace, include_global: bool) -> Result<Vec<u8>> {
     let items = list(ws, include_global)?;
-    let texts: usize = items
-        .iter()
+    let size = (items.iter())
         .map(|i| i.description.len() + 2 * i.path.len() + 96)
         .sum();
-    let mut out = Vec::with_capacity(texts + 2);
-    out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        item.write(&mut out)?;
-    }
-    out.push(b']');
-    Ok(out)
+    Ok(json_string::array(&items, size, |out, item| {
+        item.write(out)
+    }))
 }
 
 impl SkillItem {
     /// Appends the item as the JSON serde writes for it.
-    fn write(&self, out: &mut Vec<u8>) -> Result<()> {
-        let string = |out: &mut Vec<u8>, key: &str, text: &str| {
-            out.extend_from_slice(key.as_bytes());
-            json_string::push(out, text);
-        };
-        string(out, "{\"name\":", &self.name);
-        string(out, ",\"path\":", &self.path);
-        string(out, ",\"description\":", &self.description);
-        string(out, ",\"scope\":", &self.scope);
-        string(out, ",\"file\":", &self.from.file);
-        out.extend_from_slice(b",\"origin\":");
-        serde_json::to_writer(&mut *out, &self.from.origin)
-            .map_err(|_| Error::new(Code::Internal, "could not encode the skills"))?;
-        out.extend_from_slice(if self.from.editable {
-            b",\"editable\":true"
-        } else {
-            b",\"editable\":false"
-        });
-        for (i, file) in self.duplicates.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b",\"duplicates\":[" } else { b"," });
-            json_string::push(out, file);
-        }
-        if !self.duplicates.is_empty() {
-            out.push(b']');
-        }
-        out.push(b'}');
-        Ok(())
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut item = json_string::Object::new(out);
+        (item.str("name", &self.name))
+            .str("path", &self.path)
+            .str("description", &self.description)
+            .str("scope", &self.scope);
+        let from = &self.from;
+        resolve::write_provenance(&mut item, &from.file, from.origin, from.editable);
+        item.strs("duplicates", self.duplicates.iter().map(String::as_str));
+        item.end();
     }
 }
 
