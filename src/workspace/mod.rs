@@ -288,6 +288,37 @@ impl Workspace {
             .map_err(|e| Error::io("read", path, e))
     }
 
+    /// The hash the read cache knows `bytes` by.
+    pub(crate) fn content_hash(&self, bytes: &[u8]) -> io::ContentHash {
+        self.cache.hash(bytes)
+    }
+
+    /// The value of `kind` the read cache keeps for `path` when it was made
+    /// from `bytes` (see [`io::Cache::kept_for`]).
+    pub(crate) fn kept_for<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        bytes: io::ContentHash,
+    ) -> Option<std::sync::Arc<T>> {
+        self.cache.kept_for(path, kind, bytes)
+    }
+
+    /// Notes in the read cache how the values of `to`, the bytes a plan
+    /// would write to `path` in place of `from`, are made (see
+    /// [`io::Cache::prime`]).
+    pub(crate) fn prime(
+        &self,
+        path: &Path,
+        from: io::ContentHash,
+        to: io::ContentHash,
+        made: Vec<io::Made>,
+    ) {
+        if self.holds(path) {
+            self.cache.prime(path, from, to, made);
+        }
+    }
+
     /// `opencode.jsonc` if it exists, else `opencode.json` if that exists,
     /// else `opencode.jsonc` (the file a first write creates).
     pub fn opencode_config(&self) -> PathBuf {

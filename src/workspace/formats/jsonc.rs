@@ -8,7 +8,8 @@
 mod outline;
 mod property_edit;
 
-pub use property_edit::edit_property;
+pub use outline::RootOutline;
+pub use property_edit::{Change, Edited, edit_property, edit_property_known};
 
 use crate::{Code, Error, Result};
 use jsonc_parser::ParseOptions;

@@ -75,6 +75,61 @@ impl Stamp {
     }
 }
 
+/// Bytes as the cache knows them: their hash, keyed at random per cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ContentHash(u64);
+
+/// Makes a value for the bytes a plan would write from the kept value of
+/// the same kind for the bytes it edits, if there is one (moved in when
+/// no one else holds it); `None` when it cannot.
+type Derive = Box<
+    dyn FnOnce(Option<Arc<dyn Any + Send + Sync>>) -> Option<Arc<dyn Any + Send + Sync>> + Send,
+>;
+
+/// One kind of value of a file's next bytes, and how it is made.
+pub(crate) struct Made {
+    kind: &'static str,
+    derive: Derive,
+}
+
+impl Made {
+    /// The value of `kind` made from the kept one by `derive`.
+    pub(crate) fn from_kept<T: Send + Sync + 'static>(
+        kind: &'static str,
+        derive: impl FnOnce(Arc<T>) -> Option<T> + Send + 'static,
+    ) -> Made {
+        Made {
+            kind,
+            derive: Box::new(move |kept| {
+                let made: Arc<dyn Any + Send + Sync> =
+                    Arc::new(derive(kept?.downcast::<T>().ok()?)?);
+                Some(made)
+            }),
+        }
+    }
+
+    /// The value of `kind`, known already.
+    pub(crate) fn given<T: Send + Sync + 'static>(kind: &'static str, value: T) -> Made {
+        Made {
+            kind,
+            derive: Box::new(move |_| {
+                let made: Arc<dyn Any + Send + Sync> = Arc::new(value);
+                Some(made)
+            }),
+        }
+    }
+}
+
+/// The values of a file's next bytes, to be made when those bytes are
+/// read (see [`Cache::prime`]).
+struct Next {
+    /// The hash of the bytes they are the values of.
+    hash: u64,
+    /// The hash of the bytes whose kept values they are made from.
+    from: u64,
+    made: Vec<Made>,
+}
+
 /// One file's parses (by kind: the config is both parsed and hashed), all
 /// of the same stamp.
 struct Entry {
@@ -89,6 +144,9 @@ struct Entry {
     checked: Option<u64>,
     /// The file was missing when checked (no values then).
     missing: bool,
+    /// The parse of the bytes a plan would write next, as a change to
+    /// these values.
+    next: Option<Next>,
 }
 
 /// A folder's entries, sorted by name, as they were at generation
@@ -324,6 +382,7 @@ impl Cache {
                 values: Vec::new(),
                 checked: Some(now),
                 missing: true,
+                next: None,
             },
         );
     }
@@ -362,9 +421,20 @@ impl Cache {
     ) -> Arc<T> {
         use std::hash::BuildHasher;
         let hash = self.hasher.hash_one(bytes);
+        let mut made = Vec::new();
         let value = match self.kept(path, kind, None, |e| e.hash == hash) {
             Some(v) => v,
-            None => Arc::new(parse(bytes)),
+            None => {
+                // Every primed value is made, whatever kind is asked for
+                // now: once the entry holds these bytes, their source is
+                // gone.
+                made = self.derived(path, hash);
+                let primed = made.iter().find(|(k, _)| *k == kind);
+                match primed.and_then(|(_, v)| Arc::clone(v).downcast::<T>().ok()) {
+                    Some(v) => v,
+                    None => Arc::new(parse(bytes)),
+                }
+            }
         };
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(path.as_os_str()) {
@@ -378,17 +448,111 @@ impl Cache {
                 values: Vec::new(),
                 checked,
                 missing: false,
+                next: None,
             });
         if entry.hash != hash || entry.missing {
             entry.hash = hash;
             entry.values.clear();
+            // Made from bytes that are no longer the kept ones.
+            entry.next = None;
         }
         entry.missing = false;
         entry.stamp = stamp;
         entry.checked = checked;
+        for (made_kind, made) in made {
+            if made_kind != kind && !entry.values.iter().any(|(k, _)| *k == made_kind) {
+                entry.values.push((made_kind, made));
+            }
+        }
         entry.values.retain(|(k, _)| *k != kind);
         entry.values.push((kind, value.clone()));
         value
+    }
+
+    /// The hash the cache knows `bytes` by.
+    pub(crate) fn hash(&self, bytes: &[u8]) -> ContentHash {
+        use std::hash::BuildHasher;
+        ContentHash(self.hasher.hash_one(bytes))
+    }
+
+    /// The value of `kind` kept for `path` when the bytes it was made from
+    /// are `bytes` (as a plan read them, say).
+    pub(crate) fn kept_for<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        kind: &'static str,
+        bytes: ContentHash,
+    ) -> Option<Arc<T>> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = entries.get(path.as_os_str())?;
+        if entry.missing || entry.hash != bytes.0 {
+            return None;
+        }
+        let (_, v) = entry.values.iter().find(|(k, _)| *k == kind)?;
+        Arc::clone(v).downcast::<T>().ok()
+    }
+
+    /// Notes how the values of the bytes `to`, which a plan would write to
+    /// `path` in place of `from`, are made (from the values kept for
+    /// `from`, or given): when `to` is read (from the file, or from a
+    /// group's bytes not yet written) and `from`'s values are still the
+    /// kept ones, they are made so rather than by parsing `to`. Bytes are
+    /// still matched by their keyed hash, so a plan that is never applied
+    /// costs nothing but the note. One note a file: the last one.
+    pub(crate) fn prime(&self, path: &Path, from: ContentHash, to: ContentHash, made: Vec<Made>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(entry) = entries.get_mut(path.as_os_str()) else {
+            return;
+        };
+        if entry.missing || entry.hash != from.0 {
+            return;
+        }
+        // A plan made again (under the lock, after its approval) notes
+        // what it noted already.
+        if entry
+            .next
+            .as_ref()
+            .is_some_and(|n| n.hash == to.0 && n.from == from.0)
+        {
+            return;
+        }
+        entry.next = Some(Next {
+            hash: to.0,
+            from: from.0,
+            made,
+        });
+    }
+
+    /// The values, by kind, of bytes hashing to `hash`, made from the kept
+    /// ones as noted by [`Cache::prime`]. The kept values are handed over
+    /// (the entry is about to hold the new bytes), so that they can be
+    /// moved rather than copied when no one else holds them.
+    fn derived(&self, path: &Path, hash: u64) -> Vec<(&'static str, Arc<dyn Any + Send + Sync>)> {
+        let mut handed = Vec::new();
+        {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            let Some(entry) = entries.get_mut(path.as_os_str()) else {
+                return Vec::new();
+            };
+            let Some(next) = entry
+                .next
+                .take_if(|n| n.hash == hash && n.from == entry.hash)
+            else {
+                return Vec::new();
+            };
+            if entry.missing {
+                return Vec::new();
+            }
+            for made in next.made {
+                let at = entry.values.iter().position(|(k, _)| *k == made.kind);
+                let kept = at.map(|at| entry.values.swap_remove(at).1);
+                handed.push((made, kept));
+            }
+        }
+        handed
+            .into_iter()
+            .filter_map(|(made, kept)| Some((made.kind, (made.derive)(kept)?)))
+            .collect()
     }
 }
 
@@ -442,6 +606,65 @@ mod tests {
     /// Waits until what was just written is old enough to be cached.
     fn settle() {
         std::thread::sleep(RACY * 2);
+    }
+
+    /// A primed parse is made from the kept one only for the bytes it was
+    /// noted for, and only while the bytes it is made from are the kept
+    /// ones; else the bytes are parsed.
+    #[test]
+    fn a_primed_parse_is_made_only_for_its_bytes_from_the_kept_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let cache = Cache::default();
+        let parses = std::sync::atomic::AtomicUsize::new(0);
+        let load = || {
+            let v = cache.load(&p, "t", |b| {
+                parses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                String::from_utf8(b.to_vec()).unwrap()
+            });
+            (*v.unwrap().unwrap()).clone()
+        };
+        let parsed = || parses.load(std::sync::atomic::Ordering::Relaxed);
+        let derive = |kept: Arc<String>| Some(format!("{kept}+derived"));
+        let prime = |from: &[u8], to: &[u8]| {
+            let made = vec![Made::from_kept("t", derive), Made::given("g", to.len())];
+            cache.prime(&p, cache.hash(from), cache.hash(to), made);
+        };
+        std::fs::write(&p, "a").unwrap();
+        assert_eq!(load(), "a");
+        assert_eq!(parsed(), 1);
+        // Noted for "b" from "a": reading "b" makes it.
+        prime(b"a", b"b");
+        std::fs::write(&p, "b").unwrap();
+        assert_eq!(load(), "a+derived");
+        assert_eq!(parsed(), 1);
+        let given = cache.kept_for::<usize>(&p, "g", cache.hash(b"b"));
+        assert_eq!(given.as_deref(), Some(&1));
+        assert!(cache.kept_for::<usize>(&p, "g", cache.hash(b"a")).is_none());
+        // Noted for "c", but "d" is written: parsed.
+        prime(b"a+derived", b"c");
+        prime(b"b", b"c");
+        std::fs::write(&p, "d").unwrap();
+        assert_eq!(load(), "d");
+        assert_eq!(parsed(), 2);
+        assert!(cache.kept_for::<usize>(&p, "g", cache.hash(b"d")).is_none());
+        // Noted from "d", but "x" was read since: "e" is parsed.
+        prime(b"d", b"e");
+        std::fs::write(&p, "x").unwrap();
+        assert_eq!(load(), "x");
+        std::fs::write(&p, "e").unwrap();
+        assert_eq!(load(), "e");
+        assert_eq!(parsed(), 4);
+        // Read first as another kind, the bytes still get every value
+        // noted for them.
+        prime(b"e", b"ff");
+        std::fs::write(&p, "ff").unwrap();
+        let other = cache.load(&p, "u", |b| b.len()).unwrap().unwrap();
+        assert_eq!(*other, 2);
+        assert_eq!(load(), "e+derived");
+        assert_eq!(parsed(), 4);
+        let given = cache.kept_for::<usize>(&p, "g", cache.hash(b"ff"));
+        assert_eq!(given.as_deref(), Some(&2));
     }
 
     /// `cp -p`, `rsync -t`, `touch -r` and some editors put the old mtime

@@ -27,7 +27,7 @@ mod syncs;
 pub(crate) mod vouch;
 mod write;
 
-pub(crate) use cache::Cache;
+pub(crate) use cache::{Cache, ContentHash, Made};
 pub(crate) use read::{
     Entry, Kind, canonicalize, check_inside, exists, is_dir, is_file, is_symlink, list, open,
     read_optional, unrecorded_kind,

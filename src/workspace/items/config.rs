@@ -4,10 +4,10 @@
 use super::layers::Origin;
 use super::resolve;
 use super::validate;
-use crate::workspace::Workspace;
 use crate::workspace::formats::input::{NotAnObject, json_object};
 use crate::workspace::formats::{jsonc, opencode};
 use crate::workspace::txn::{Draft, Plan};
+use crate::workspace::{Workspace, io};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -42,12 +42,17 @@ pub(crate) fn read_config_file(ws: &Workspace, path: &Path) -> Result<Option<Map
 /// shared too, so that a view of a 500 KB config does not copy it.
 pub(crate) type SharedConfig = Arc<Result<Arc<Map<String, Value>>>>;
 
+/// The parse cache's names for a config file's parse and for its outline
+/// (what an edit of a top-level key needs).
+const PARSE: &str = "jsonc";
+const OUTLINE: &str = "jsonc outline";
+
 /// [`read_config_file`] as the parse cache keeps it, shared rather than
 /// copied: what resolving every layer on every write reads.
 pub(crate) fn read_config_shared(ws: &Workspace, path: &Path) -> Result<Option<SharedConfig>> {
     // The label only when the bytes are parsed: a kept parse costs no path
     // arithmetic.
-    ws.cached(path, "jsonc", |bytes| {
+    ws.cached(path, PARSE, |bytes| {
         let label = ws.relative(path);
         match std::str::from_utf8(bytes) {
             Ok(text) => jsonc::parse_object(text, &label).map(Arc::new),
@@ -190,7 +195,33 @@ pub(crate) fn edit_config_property(
     f: impl FnMut(&jsonc_parser::cst::CstObject) -> Result<()>,
 ) -> Result<()> {
     write_edit(ws, draft, path, |source, label| {
-        jsonc::edit_property(source, label, scope, f)
+        let before = ws.content_hash(source.as_bytes());
+        let known = match scope {
+            [_] => ws.kept_for::<jsonc::RootOutline>(path, OUTLINE, before),
+            _ => None,
+        };
+        let edited = jsonc::edit_property_known(source, label, scope, known.as_deref(), f)?;
+        // The parse of the edited config is the kept one with the change,
+        // and the edit gives its outline: the write's answer, and the next
+        // edit, need not read 500 KB again for one property.
+        let mut made = Vec::new();
+        if let Some(change) = edited.change {
+            made.push(io::Made::from_kept(
+                PARSE,
+                move |kept: Arc<Result<Arc<Map<String, Value>>>>| {
+                    let mut parse = Arc::unwrap_or_clone(Arc::unwrap_or_clone(kept).ok()?);
+                    change.apply(&mut parse).then(|| Ok(Arc::new(parse)))
+                },
+            ));
+        }
+        if let Some(outline) = edited.outline {
+            made.push(io::Made::given(OUTLINE, outline));
+        }
+        if !made.is_empty() && edited.text != source {
+            let after = ws.content_hash(edited.text.as_bytes());
+            ws.prime(path, before, after, made);
+        }
+        Ok(edited.text)
     })
 }
 

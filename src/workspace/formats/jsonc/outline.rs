@@ -17,6 +17,7 @@ use std::collections::HashSet;
 
 /// An object's braces and, when it is the root or on the path, its
 /// properties.
+#[derive(Debug, PartialEq)]
 pub(super) struct Object<'a> {
     /// The offset of `{`.
     pub open: usize,
@@ -25,6 +26,7 @@ pub(super) struct Object<'a> {
     pub props: Vec<Prop<'a>>,
 }
 
+#[derive(Debug, PartialEq)]
 pub(super) struct Prop<'a> {
     pub name: Cow<'a, str>,
     /// Where the property's name starts.
@@ -35,6 +37,36 @@ pub(super) struct Prop<'a> {
     /// The value's outline, when it is an object on the path.
     pub object: Option<Object<'a>>,
 }
+
+#[cfg(test)]
+impl Object<'_> {
+    /// The outline with its names copied, to outlive the text.
+    pub(super) fn into_owned(self) -> Object<'static> {
+        Object {
+            open: self.open,
+            close: self.close,
+            props: self
+                .props
+                .into_iter()
+                .map(|p| Prop {
+                    name: Cow::Owned(p.name.into_owned()),
+                    start: p.start,
+                    value_start: p.value_start,
+                    value_end: p.value_end,
+                    object: p.object.map(Object::into_owned),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The root object's outline of a document that parses with no key
+/// repeated in any object: what an edit of a top-level key needs from the
+/// whole text. An edit gives the outline of the text it makes, so a caller
+/// that keeps it (with the text's hash) spares the next edit of the same
+/// text reading it all again, token by token.
+#[derive(Debug)]
+pub struct RootOutline(pub(super) Object<'static>);
 
 /// Containers nested deeper than this are left to the parser (its limit,
 /// 512 ranges, counts properties too, so it is never reached before this).

@@ -32,11 +32,72 @@
 //! was added next to one below the top level (the CST would place it after
 //! the last one, which the stand-in does not have) and each marker in the
 //! region is still there, once.
+//!
+//! The stand-in also tells what the edit did to the document's *parse*
+//! ([`Change`]): its property is byte for byte the edited document's, so
+//! the stand-in's own (small) parse gives the property's new value, and
+//! every other value is what it was. A caller that kept the parse of the
+//! text before can so have the parse of the text after without reading
+//! the whole text again.
 
-use super::outline::{Object, Prop, outline};
-use super::{edit, options};
+use super::outline::{Object, Prop, RootOutline, outline};
+use super::{edit, options, parse_object};
 use crate::Result;
 use jsonc_parser::cst::{CstNewlineKind, CstObject, CstRootNode};
+use serde_json::{Map, Value};
+
+/// An edited document and, when the edit took the stand-in's path, what
+/// it did to the document's parse.
+#[derive(Debug)]
+pub struct Edited {
+    pub text: String,
+    pub change: Option<Change>,
+    /// The outline of `text`, for an edit of a top-level key.
+    pub outline: Option<RootOutline>,
+}
+
+/// What an edit of one property did to a document's parse: the value at
+/// the path now (`None`: removed) and the top-level keys, in order. Every
+/// other value is byte for byte what it was, and a value's parse depends
+/// on its bytes alone.
+#[derive(Debug)]
+pub struct Change {
+    path: Vec<String>,
+    value: Option<Value>,
+    keys: Vec<String>,
+}
+
+impl Change {
+    /// Makes `parse`, the parse of the text before the edit, the parse of
+    /// the text after. `false` when it does not fit (a key on the way that
+    /// is not an object, a property below the top level that was not
+    /// there, the top-level keys then in another order): `parse` is then
+    /// partly changed, to be thrown away, and the text parsed instead.
+    pub fn apply(self, parse: &mut Map<String, Value>) -> bool {
+        let Some((last, outer)) = self.path.split_last() else {
+            return false;
+        };
+        let mut holder = &mut *parse;
+        for key in outer {
+            match holder.get_mut(key) {
+                Some(Value::Object(inner)) => holder = inner,
+                _ => return false,
+            }
+        }
+        match (self.value, holder.get_mut(last)) {
+            (Some(value), Some(slot)) => *slot = value,
+            // A new top-level key goes last, in the text as in the map.
+            (Some(value), None) if outer.is_empty() => {
+                holder.insert(last.clone(), value);
+            }
+            (Some(_), None) => return false,
+            (None, _) => {
+                holder.shift_remove(last);
+            }
+        }
+        parse.keys().eq(self.keys.iter())
+    }
+}
 
 /// Edits the property at `path` (a top-level key, a key of the object it
 /// holds, …) of `text`: `f` gets the root object, as [`super::edit`]
@@ -50,14 +111,31 @@ pub fn edit_property(
     text: &str,
     file: &str,
     path: &[&str],
+    f: impl FnMut(&CstObject) -> Result<()>,
+) -> Result<Edited> {
+    edit_property_known(text, file, path, None, f)
+}
+
+/// [`edit_property`], given the outline of `text` when it is known (from
+/// an earlier edit's [`Edited::outline`]; it is used only for a top-level
+/// key).
+pub fn edit_property_known(
+    text: &str,
+    file: &str,
+    path: &[&str],
+    known: Option<&RootOutline>,
     mut f: impl FnMut(&CstObject) -> Result<()>,
-) -> Result<String> {
-    if let Some(stand_in) = StandIn::build(text, path)
+) -> Result<Edited> {
+    if let Some(stand_in) = StandIn::build(text, path, known)
         && let Some(edited) = stand_in.edit(text, path, &mut f)?
     {
         return Ok(edited);
     }
-    edit(text, file, f)
+    Ok(Edited {
+        text: edit(text, file, f)?,
+        change: None,
+        outline: None,
+    })
 }
 
 /// The stand-in document of a path, and where its region is.
@@ -70,6 +148,8 @@ struct StandIn {
     marker: String,
     /// The original value of each marker, by index.
     elided: Vec<(usize, usize)>,
+    /// The name of the property of each marker, by index.
+    elided_names: Vec<String>,
     /// The markers written inside the region.
     markers_in_region: usize,
     /// The newline kind of the whole document: `CarriageReturnLineFeed`
@@ -82,21 +162,29 @@ impl StandIn {
     /// line ends, text that does not parse or whose top level is not an
     /// object, a repeated key anywhere, a key of the path that is not
     /// there (below the top level) or not an object on the way.
-    fn build(text: &str, path: &[&str]) -> Option<StandIn> {
+    fn build(text: &str, path: &[&str], known: Option<&RootOutline>) -> Option<StandIn> {
         if path.is_empty() || text.trim().is_empty() {
             return None;
         }
         let crlf = uniform_line_ends(text)?;
-        let root = outline(text, path)?;
+        let scanned;
+        let root = match (known, path.len()) {
+            (Some(known), 1) => &known.0,
+            _ => {
+                scanned = outline(text, path)?;
+                &scanned
+            }
+        };
         let mut builder = Builder {
             original: text,
             text: String::with_capacity(1024),
             marker: format!("openwork-elided-{}-", uuid::Uuid::new_v4().simple()),
             elided: Vec::new(),
+            elided_names: Vec::new(),
             region: None,
         };
         builder.push(0, root.open);
-        builder.object(&root, path, true)?;
+        builder.object(root, path, true)?;
         builder.push(root.close + 1, text.len());
         let (region, original_region) = builder.region?;
         let markers_in_region = match path.len() {
@@ -109,6 +197,7 @@ impl StandIn {
             original_region,
             marker: builder.marker,
             elided: builder.elided,
+            elided_names: builder.elided_names,
             markers_in_region,
             crlf,
         })
@@ -121,7 +210,7 @@ impl StandIn {
         original: &str,
         path: &[&str],
         f: &mut impl FnMut(&CstObject) -> Result<()>,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<Edited>> {
         let Ok(root) = CstRootNode::parse(&self.text, &options()) else {
             return Ok(None);
         };
@@ -178,7 +267,97 @@ impl StandIn {
         out.push_str(&original[..from]);
         out.push_str(&middle);
         out.push_str(&original[to..]);
-        Ok(Some(out))
+        let outline = match path {
+            [_] => self.outline(&printed, path, &out),
+            _ => None,
+        };
+        Ok(Some(Edited {
+            text: out,
+            change: self.change(&printed, path),
+            outline,
+        }))
+    }
+
+    /// The root outline of `edited`, the document made from `printed` (the
+    /// stand-in after an edit of a top-level key) by putting each marker's
+    /// value back: the stand-in's own outline, with every offset after a
+    /// marker moved by how much longer its value is than it. `edited`
+    /// parses with no repeated key: the stand-in does, and each value put
+    /// back did in the original.
+    fn outline(&self, printed: &str, path: &[&str], edited: &str) -> Option<RootOutline> {
+        let root = outline(printed, path)?;
+        let (from, _) = self.original_region;
+        let (start, _) = self.region;
+        if from != start {
+            return None;
+        }
+        // How much longer the text is so far than the stand-in (or
+        // shorter: a marker can be longer than its value).
+        let mut grown = 0isize;
+        let at = |offset: usize, grown: isize| offset.checked_add_signed(grown);
+        let mut props = Vec::with_capacity(root.props.len());
+        for prop in root.props {
+            let value = &printed[prop.value_start..prop.value_end];
+            let elided = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_prefix(self.marker.as_str()))
+                .and_then(|v| v.strip_suffix('"'))
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| self.elided.get(i));
+            let start = at(prop.start, grown)?;
+            let value_start = at(prop.value_start, grown)?;
+            if let Some((from, to)) = elided {
+                grown += isize::try_from(to - from).ok()? - isize::try_from(value.len()).ok()?;
+            }
+            props.push(Prop {
+                name: std::borrow::Cow::Owned(prop.name.into_owned()),
+                start,
+                value_start,
+                value_end: at(prop.value_end, grown)?,
+                object: None,
+            });
+        }
+        let close = at(root.close, grown)?;
+        (at(printed.len(), grown) == Some(edited.len())
+            && edited.as_bytes().get(close) == Some(&b'}'))
+        .then_some(RootOutline(Object {
+            open: root.open,
+            close,
+            props,
+        }))
+    }
+
+    /// What the edit printed as `printed` did to the parse: the value at
+    /// `path` in the stand-in's parse, once each other top-level key is
+    /// seen to hold its own marker still.
+    fn change(&self, printed: &str, path: &[&str]) -> Option<Change> {
+        let mut parse = parse_object(printed, "").ok()?;
+        let (first, rest) = path.split_first()?;
+        for (key, value) in &parse {
+            if key == first {
+                continue;
+            }
+            let Value::String(marker) = value else {
+                return None;
+            };
+            let index: usize = marker.strip_prefix(&self.marker)?.parse().ok()?;
+            if self.elided_names.get(index) != Some(key) {
+                return None;
+            }
+        }
+        let keys = parse.keys().cloned().collect();
+        let mut value = parse.shift_remove(*first);
+        for key in rest {
+            value = match value {
+                Some(Value::Object(mut inner)) => inner.shift_remove(*key),
+                _ => None,
+            };
+        }
+        Some(Change {
+            path: path.iter().map(|k| k.to_string()).collect(),
+            value,
+            keys,
+        })
     }
 
     /// The region's text with each marker put back to the value it stands
@@ -243,6 +422,7 @@ struct Builder<'a> {
     text: String,
     marker: String,
     elided: Vec<(usize, usize)>,
+    elided_names: Vec<String>,
     /// The region, in the stand-in and in the original.
     region: Option<((usize, usize), (usize, usize))>,
 }
@@ -260,6 +440,7 @@ impl Builder<'_> {
         self.text.push_str(&self.elided.len().to_string());
         self.text.push('"');
         self.elided.push((prop.value_start, prop.value_end));
+        self.elided_names.push(prop.name.to_string());
     }
 
     /// The property on the path: as it is, or with its object value built
@@ -503,11 +684,14 @@ mod tests {
     /// The stand-in's result alone: `None` when it hands over to the
     /// whole-document edit.
     fn fast(text: &str, path: &[&str], f: &Edit) -> Option<Result<String>> {
-        let stand_in = StandIn::build(text, path)?;
-        stand_in.edit(text, path, &mut |o| f(o)).transpose()
+        let stand_in = StandIn::build(text, path, None)?;
+        let edited = stand_in.edit(text, path, &mut |o| f(o)).transpose()?;
+        Some(edited.map(|e| e.text))
     }
 
-    /// Both paths give the same bytes or the same error.
+    /// Both paths give the same bytes or the same error, and the change
+    /// the scoped edit reports, applied to the parse before, is the parse
+    /// after, key order included.
     fn same_as_whole(text: &str, path: &[&str], f: &Edit) -> std::result::Result<(), String> {
         let whole = edit(text, "f", |o| f(o));
         let scoped = edit_property(text, "f", path, |o| f(o));
@@ -515,12 +699,59 @@ mod tests {
             Ok(s) => format!("Ok({s:?})"),
             Err(e) => format!("Err({:?} {} {:?})", e.code, e.message, e.details),
         };
+        let (scoped, change, edited_outline) = match scoped {
+            Ok(Edited {
+                text,
+                change,
+                outline,
+            }) => (Ok(text), change, outline),
+            Err(e) => (Err(e), None, None),
+        };
+        // Given the text's outline, the edit gives the same.
+        if let [_] = path
+            && let Some(known) = outline(text, path)
+        {
+            let known = RootOutline(known.into_owned());
+            let with_known = edit_property_known(text, "f", path, Some(&known), |o| f(o));
+            let with_known = with_known.map(|e| e.text);
+            if show(&with_known) != show(&scoped) {
+                return Err(format!(
+                    "{path:?} on {text:?}\nknown:  {}\nscoped: {}",
+                    show(&with_known),
+                    show(&scoped)
+                ));
+            }
+        }
+        // The outline an edit gives is the edited text's.
+        if let (Some(given), Ok(after)) = (&edited_outline, &scoped) {
+            let scanned = outline(after, path);
+            if scanned.as_ref() != Some(&given.0) {
+                return Err(format!(
+                    "{path:?} on {text:?}\nscanned: {scanned:?}\ngiven:   {:?}",
+                    given.0
+                ));
+            }
+        }
         if show(&whole) != show(&scoped) {
             return Err(format!(
                 "{path:?} on {text:?}\nwhole:  {}\nscoped: {}",
                 show(&whole),
                 show(&scoped)
             ));
+        }
+        if let (Some(change), Ok(after)) = (change, &scoped) {
+            let mut derived = parse_object(text, "f").map_err(|e| e.message)?;
+            if !change.apply(&mut derived) {
+                return Err(format!("{path:?} on {text:?}: the change does not apply"));
+            }
+            let derived = Value::Object(derived).to_string();
+            let parsed = parse_object(after, "f").map_err(|e| e.message)?;
+            let parsed = Value::Object(parsed).to_string();
+            if derived != parsed {
+                return Err(format!(
+                    "{path:?} on {text:?}\nparsed:  {parsed}\nderived: {derived}"
+                ));
+            }
         }
         Ok(())
     }
@@ -530,6 +761,13 @@ mod tests {
         let out = fast(text, path, f).expect("the fast path is taken");
         let out = out.expect("the edit succeeds");
         assert_eq!(out, edit(text, "f", |o| f(o)).unwrap());
+        let edited = edit_property(text, "f", path, |o| f(o)).unwrap();
+        assert!(edited.change.is_some(), "{path:?}: the change is known");
+        assert_eq!(
+            edited.outline.is_some(),
+            path.len() == 1,
+            "{path:?}: the outline is known"
+        );
         out
     }
 
