@@ -162,7 +162,9 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
         // a later If-Match fail; it never pairs an old view with a new tag.
         Read::Config => {
             let etag = config::etag(ws)?;
-            Ok(Kept::Tagged(Arc::new((etag, encode(&config::show(ws)?)?))))
+            let mut body = Vec::new();
+            config::show(ws)?.write(&mut body);
+            Ok(Kept::Tagged(Arc::new((etag, Bytes::from(body)))))
         }
         Read::Export => export_parts(ws).map(|parts| Kept::Export(Arc::new(parts))),
         Read::Authorized => Err(Error::new(Code::Internal, "not a read of files")),

@@ -114,8 +114,78 @@ impl<'a> Object<'a> {
         self
     }
 
+    /// `"key":` and whatever `write` appends (one JSON value).
+    pub fn with(&mut self, key: &str, write: impl FnOnce(&mut Vec<u8>)) -> &mut Self {
+        write(self.key(key));
+        self
+    }
+
+    /// `"key":n`, or `"key":null`.
+    pub fn u64_or_null(&mut self, key: &str, n: Option<u64>) -> &mut Self {
+        match n {
+            Some(n) => self.key(key).extend_from_slice(n.to_string().as_bytes()),
+            None => self.key(key).extend_from_slice(b"null"),
+        }
+        self
+    }
+
     pub fn end(self) {
         self.out.push(b'}');
+    }
+}
+
+/// Appends the object of `entries`' keys and values, in their order.
+pub fn map<'v>(
+    out: &mut Vec<u8>,
+    entries: impl IntoIterator<Item = (&'v str, &'v serde_json::Value)>,
+) {
+    out.push(b'{');
+    for (i, (key, item)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push(out, key);
+        out.push(b':');
+        value(out, item);
+    }
+    out.push(b'}');
+}
+
+/// Appends `value` as serde_json writes it compactly (objects in their
+/// order), its strings through [`push`]: the parsed configs a `/config`
+/// answer carries hold 500 KB of text on a large workspace.
+pub fn value(out: &mut Vec<u8>, value: &serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        // A number prints as serde_json writes it (itoa, or ryu for a
+        // float, which a `Value` holds only when finite).
+        Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Value::String(s) => push(out, s),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                self::value(out, item);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push(out, key);
+                out.push(b':');
+                self::value(out, item);
+            }
+            out.push(b'}');
+        }
     }
 }
 
@@ -184,7 +254,35 @@ mod tests {
         }
     }
 
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            prop::sample::select(vec![0.1, -0.0, 1e300, 5e-324, 1.0, -2.5e-7])
+                .prop_map(Value::from),
+            "(\\PC|[\\x00-\\x1f\"\\\\]){0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec(("(\\PC|[\"\\n]){0,6}", inner), 0..5)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
     proptest! {
+        #[test]
+        fn any_value_as_serde_json_writes_it(v in json()) {
+            let mut out = Vec::new();
+            value(&mut out, &v);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&v).unwrap());
+        }
+
         #[test]
         fn any_text_as_serde_json_writes_it(text in "(\\PC|[\\x00-\\x1f\"\\\\]){0,80}") {
             prop_assert_eq!(ours(&text), serde_json::to_string(&text).unwrap());

@@ -114,6 +114,38 @@ pub struct ConfigFileInfo {
     pub editable: bool,
 }
 
+impl ConfigView {
+    /// Appends the serialization, written by hand (see
+    /// [`resolve::MergedConfig::write`]).
+    pub fn write(&self, out: &mut Vec<u8>) {
+        use crate::workspace::formats::json_string::{self, Object};
+        let mut view = Object::new(out);
+        view.with("opencode", |out| {
+            json_string::map(out, self.opencode.iter().map(|(k, v)| (k.as_str(), v)))
+        })
+        .with("openwork", |out| {
+            json_string::map(out, self.openwork.iter().map(|(k, v)| (k.as_str(), v)))
+        })
+        .u64_or_null("updatedAt", self.updated_at)
+        .with("resolved", |out| {
+            let mut resolved = Object::new(out);
+            resolved
+                .with("opencode", |out| self.resolved.opencode.write(out))
+                .with("files", |out| {
+                    out.extend(json_string::array(&self.resolved.files, 0, |out, f| {
+                        let mut file = Object::new(out);
+                        file.str("file", &f.file)
+                            .str("origin", f.origin.name())
+                            .bool("editable", f.editable);
+                        file.end();
+                    }))
+                });
+            resolved.end();
+        });
+        view.end();
+    }
+}
+
 pub fn show(ws: &Workspace) -> Result<ConfigView> {
     let mut resolved = resolve::resolve_apart(ws)?;
     Ok(ConfigView {
@@ -367,4 +399,49 @@ pub fn plan_patch(
         format!("Patch config: {}", keys.join(", "))
     };
     Ok(draft.finish("config.patch", "config", summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::items::plugins;
+    use crate::workspace::txn::audit::Actor;
+
+    /// The hand-written `/config` answer is serde's serialization of the
+    /// view, byte for byte: numbers, escapes, nested values, the merged
+    /// lists, the files and the time of the last write (none, then one).
+    #[test]
+    fn the_written_view_is_the_view_serialized() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| super::super::write_file(root, rel, text);
+        write(
+            "opencode.jsonc",
+            "{\"theme\": \"t\\u00e9\\n\\\"q\\\"\", \"n\": [1, -2, 0.5, 1e300, -0.0, {}, []],
+              \"mcp\": {\"m\": {\"type\": \"local\", \"command\": [\"a\u{1}b\"]}},
+              \"command\": {\"c\": {\"template\": \"inline \u{2028}\"}}, \"tools\": {\"t\": true, \"f\": null}}",
+        );
+        write(".opencode/openwork.json", "{\"note\": \"x\\ty\", \"k\": 7}");
+        write(
+            ".opencode/commands/d.md",
+            "---\nagent: y\n---\nD \\ \"e\"\n",
+        );
+        let ws = Workspace::open(root).unwrap().with_global(None);
+        let same = || {
+            let view = show(&ws).unwrap();
+            let mut written = Vec::new();
+            view.write(&mut written);
+            let serialized = serde_json::to_string(&view).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), serialized);
+            serialized
+        };
+        assert!(same().contains("\"updatedAt\":null"));
+        ws.write(&Actor::cli(), |ws| {
+            plugins::plan_add(ws, "p", plugins::OnListed::Keep)
+        })
+        .unwrap();
+        let after = same();
+        assert!(!after.contains("\"updatedAt\":null"), "{after}");
+        assert!(after.contains("\"origin\""), "{after}");
+    }
 }
