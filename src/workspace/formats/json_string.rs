@@ -174,18 +174,7 @@ pub fn value(out: &mut Vec<u8>, value: &serde_json::Value) {
             }
             out.push(b']');
         }
-        Value::Object(map) => {
-            out.push(b'{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                push(out, key);
-                out.push(b':');
-                self::value(out, item);
-            }
-            out.push(b'}');
-        }
+        Value::Object(entries) => map(out, entries.iter().map(|(k, v)| (k.as_str(), v))),
     }
 }
 
