@@ -103,7 +103,9 @@ fn folder<'a>(root: &Path, path: &'a Path, create: bool) -> Result<Option<(Folde
 
 /// Whether `entry` is a temporary of the file `name` (`.<name>.XXXXXX`).
 fn is_temp_of(entry: &OsStr, name: &OsStr) -> bool {
-    entry.to_str().and_then(temp_base) == Some(name.to_str().unwrap_or("/"))
+    // Most entries of a folder are not hidden: no text check for them.
+    entry.as_encoded_bytes().first() == Some(&b'.')
+        && entry.to_str().and_then(temp_base) == Some(name.to_str().unwrap_or("/"))
 }
 
 /// Gives the file at `path` (below the workspace `root`) the bytes
