@@ -116,7 +116,7 @@ pub struct ConfigFileInfo {
 
 impl ConfigView {
     /// Appends the serialization, written by hand (see
-    /// [`resolve::MergedConfig::write`]).
+    /// `resolve::MergedConfig::write`).
     pub fn write(&self, out: &mut Vec<u8>) {
         use crate::workspace::formats::json_string::{self, Object};
         let mut view = Object::new(out);
