@@ -68,6 +68,31 @@ impl Object<'_> {
 #[derive(Debug)]
 pub struct RootOutline(pub(super) Object<'static>);
 
+impl RootOutline {
+    /// Whether the outline can be `text`'s: braces where it puts them, and
+    /// each property in order inside them, on character boundaries. A kept
+    /// outline is found by the text's hash, so this only ever fails on a
+    /// collision; then the text is scanned instead of sliced wrongly.
+    pub(super) fn fits(&self, text: &str) -> bool {
+        let Object { open, close, props } = &self.0;
+        let bytes = text.as_bytes();
+        let mut last = open + 1;
+        bytes.get(*open) == Some(&b'{')
+            && bytes.get(*close) == Some(&b'}')
+            && props.iter().all(|p| {
+                let inside = last <= p.start
+                    && p.start < p.value_start
+                    && p.value_start < p.value_end
+                    && p.value_end <= *close;
+                last = p.value_end;
+                inside
+                    && [p.start, p.value_start, p.value_end]
+                        .iter()
+                        .all(|&at| text.is_char_boundary(at))
+            })
+    }
+}
+
 /// Containers nested deeper than this are left to the parser (its limit,
 /// 512 ranges, counts properties too, so it is never reached before this).
 const MAX_DEPTH: usize = 128;

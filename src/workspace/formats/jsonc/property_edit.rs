@@ -169,7 +169,7 @@ impl StandIn {
         let crlf = uniform_line_ends(text)?;
         let scanned;
         let root = match (known, path.len()) {
-            (Some(known), 1) => &known.0,
+            (Some(known), 1) if known.fits(text) => &known.0,
             _ => {
                 scanned = outline(text, path)?;
                 &scanned
@@ -769,6 +769,27 @@ mod tests {
             "{path:?}: the outline is known"
         );
         out
+    }
+
+    /// An outline that is not the text's (as only a hash collision could
+    /// give) is not trusted: the edit gives the bytes it gives without it.
+    #[test]
+    fn an_outline_that_does_not_fit_the_text_is_not_used() {
+        let long = "{\n  \"theme\": \"a long value here\",\n  \"plugin\": [\"a\"]\n}\n";
+        let wrong = RootOutline(outline(long, &["plugin"]).unwrap().into_owned());
+        for text in [
+            "{\"plugin\": []}",
+            "{\n  \"plugin\": [\"é\"],\n  \"theme\": \"x\"\n}\n",
+            "{\n  \"theme\": \"a long value herx\",\n  \"plugin\": [\"a\"]\n}\n",
+            "x{\n  \"theme\": \"a long value here\",\n  \"plugin\": [\"a\"]\n}",
+        ] {
+            let f = plugin_add("new@1");
+            let given = edit_property_known(text, "f", &["plugin"], Some(&wrong), |o| f(o));
+            let plain = edit_property(text, "f", &["plugin"], |o| f(o));
+            let show = |r: Result<Edited>| r.map(|e| e.text).map_err(|e| e.message);
+            assert_eq!(show(given), show(plain), "{text}");
+        }
+        assert!(wrong.fits(long));
     }
 
     const BENCH_LIKE: &str = "{\n  // Generated.\n  \"$schema\": \"https://opencode.ai/config.json\",\n  \"theme\": \"dark\", /* kept */\n  \"plugin\": [\n    \"p-0@1.0.0\", // plugin 0\n    \"p-1@1.1.0\", // plugin 1\n  ],\n  \"mcp\": {\n    // local server 0\n    \"local-0\": {\n      \"type\": \"local\",\n      \"command\": [\"npx\", \"-y\", \"s@latest\"],\n      \"enabled\": true\n    },\n    // remote server 1\n    \"remote-1\": {\n      \"type\": \"remote\",\n      \"url\": \"https://x/mcp\",\n      \"headers\": { \"Authorization\": \"Bearer x\" }\n    },\n    \"local-2\": { \"type\": \"local\", \"command\": [\"a\"] }\n  },\n  \"tools\": { \"deny\": [\"mcp.local-0\"] },\n}\n";
