@@ -144,8 +144,8 @@ struct Entry {
     checked: Option<u64>,
     /// The file was missing when checked (no values then).
     missing: bool,
-    /// The parse of the bytes a plan would write next, as a change to
-    /// these values.
+    /// The values of the bytes a plan would write next, made from these
+    /// values when those bytes are read (see [`Cache::prime`]).
     next: Option<Next>,
 }
 

@@ -407,6 +407,57 @@ mod tests {
     use crate::workspace::items::plugins;
     use crate::workspace::txn::audit::Actor;
 
+    /// A plugin write leaves the parse and outline of the config it writes
+    /// in the cache (made from the kept ones, not parsed), the next write
+    /// edits through that outline, and every parse read afterwards is the
+    /// file's own.
+    #[test]
+    fn a_config_write_primes_the_parse_and_outline_of_what_it_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let text = "{\n  // kept\n  \"theme\": \"x\",\n  \"plugin\": [\"a\"],\n  \"mcp\": {\"m\": {\"type\": \"local\", \"command\": [\"run\"]}}\n}\n";
+        super::super::write_file(root, "opencode.jsonc", text);
+        let ws = Workspace::open(root).unwrap().with_global(None);
+        let path = ws.opencode_config();
+        let outline_of = |bytes: &[u8]| {
+            ws.kept_for::<jsonc::RootOutline>(&path, OUTLINE, ws.content_hash(bytes))
+        };
+        let parsed_as_read = || {
+            let shared = read_config_shared(&ws, &path).unwrap().unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            let fresh = jsonc::parse_object(std::str::from_utf8(&bytes).unwrap(), "f").unwrap();
+            let kept = (*shared)
+                .as_ref()
+                .map(|m| Value::Object((**m).clone()))
+                .unwrap();
+            assert_eq!(kept.to_string(), Value::Object(fresh).to_string());
+            bytes
+        };
+        parsed_as_read();
+        for spec in ["b", "c"] {
+            ws.write(&Actor::cli(), |ws| {
+                plugins::plan_add(ws, spec, plugins::OnListed::Keep)
+            })
+            .unwrap();
+            let bytes = parsed_as_read();
+            assert!(outline_of(&bytes).is_some(), "after adding {spec}");
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let whole = jsonc::edit(text, "f", |obj| {
+            let Some(jsonc_parser::cst::CstNode::Container(c)) =
+                obj.get("plugin").and_then(|p| p.value())
+            else {
+                panic!("a plugin list");
+            };
+            let list = c.as_array().unwrap();
+            list.append(jsonc_parser::cst::CstInputValue::String("b".into()));
+            list.append(jsonc_parser::cst::CstInputValue::String("c".into()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), whole);
+    }
+
     /// The hand-written `/config` answer is serde's serialization of the
     /// view, byte for byte: numbers, escapes, nested values, the merged
     /// lists, the files and the time of the last write (none, then one).
