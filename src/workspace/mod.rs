@@ -237,6 +237,28 @@ impl Workspace {
         self.cache.list(dir)
     }
 
+    /// The folder `dir` of the workspace with the parse of each entry
+    /// `want` accepts, kept and brought up to date by the cache (see
+    /// [`io::Cache::parsed_folder`]); `None` when it cannot be kept.
+    pub(crate) fn parsed_folder<T: Send + Sync + 'static>(
+        &self,
+        dir: &Path,
+        kind: &'static str,
+        want: impl Fn(&io::Entry) -> bool,
+        parse: impl Fn(&Path) -> Option<std::sync::Arc<T>>,
+    ) -> Option<std::io::Result<std::sync::Arc<io::ParsedFolder<T>>>> {
+        self.cache.parsed_folder(dir, kind, want, parse)
+    }
+
+    /// Whether a write of `path` must look for temporaries a killed writer
+    /// left beside it: not when the watcher vouches for a listing of its
+    /// folder that holds none (see [`io::Cache::may_hold_temps_of`]).
+    /// Call it with the lock held.
+    pub(crate) fn may_hold_temps_of(&self, path: &Path) -> bool {
+        let _vouching = self.vouching();
+        self.cache.may_hold_temps_of(path)
+    }
+
     /// Begins vouching on this thread: call it with the lock held.
     pub(crate) fn vouching(&self) -> io::vouch::Scope {
         io::vouch::begin(self.vouch.as_ref())

@@ -291,6 +291,39 @@ async fn a_killed_server_never_corrupts_or_loses_acknowledged_writes() {
     assert_eq!(r.status, 200);
 }
 
+/// A temporary that a writer killed while the server runs left (an
+/// `openwork commands add` process, say) goes with the next write of its
+/// file, also when the server's watcher vouches for the folder's listing
+/// and the write asks that listing rather than reading the folder; a write
+/// of another file of the folder leaves it be.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_temporary_left_while_the_server_runs_goes_with_the_next_write_of_its_file() {
+    let dir = workspace();
+    let root = dir.path();
+    let commands = root.join(".opencode/commands");
+    for i in 0..20 {
+        write(&commands.join(format!("c{i:02}.md")), "Step\n");
+    }
+    let s = Server::auto(root);
+    let url = |rest: &str| format!("/workspace/{}{rest}", s.ws_id(0));
+    for _ in 0..3 {
+        assert_eq!(s.get(&url("/commands")).await.status, 200);
+    }
+    let temp = commands.join(".c05.md.Zz9Yy8");
+    write(&temp, "--");
+    let other = json!({"name": "c06", "template": "Other"});
+    assert_eq!(s.post(&url("/commands"), &other).await.status, 200);
+    assert!(
+        temp.exists(),
+        "a write of another file removed the temporary"
+    );
+    assert_eq!(s.get(&url("/commands")).await.status, 200);
+    let mine = json!({"name": "c05", "template": "Mine"});
+    assert_eq!(s.post(&url("/commands"), &mine).await.status, 200);
+    assert!(!temp.exists(), "the write of c05 left its temporary");
+    assert!(temporaries(root).is_empty(), "{:?}", temporaries(root));
+}
+
 /// The files an import writes, without the audit log and the lock.
 fn content(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
     files(root)

@@ -200,6 +200,8 @@ pub(crate) struct Cache {
     /// Folders listed inside a vouching scope: their entries sorted by
     /// name, and the generation they were listed at.
     listings: Mutex<HashMap<OsString, Listing, foldhash::quality::RandomState>>,
+    /// Folders parsed as one value ([`Cache::parsed_folder`]).
+    pub(super) parsed: super::parsed_folder::Store,
     /// The random key of the content hash.
     hasher: std::hash::RandomState,
     /// How many times a file was asked for its stamp (tests).
@@ -323,13 +325,9 @@ impl Cache {
     /// call lists the folder.
     pub(crate) fn list(&self, dir: &Path) -> std::io::Result<Arc<Vec<super::Entry>>> {
         let listings = || self.listings.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(kept) = listings().get_mut(dir.as_os_str())
-            && let Some(changed) = super::vouch::changed_entries(dir, kept.checked)
-            && let Some(now) = super::vouch::now()
-            && (changed.is_empty() || kept.update(dir, &changed, now))
-        {
+        if let Some(kept) = self.kept_listing(dir) {
             super::record::listed(dir);
-            return Ok(Arc::clone(&kept.entries));
+            return Ok(kept);
         }
         let checked = super::vouch::now();
         #[cfg(test)]
@@ -347,6 +345,39 @@ impl Cache {
             listings.insert(dir.as_os_str().to_os_string(), Listing { entries, checked });
         }
         Ok(entries)
+    }
+
+    /// The listing of `dir` kept by [`Cache::list`], brought up to date,
+    /// when the watcher vouches for it inside a scope; `None` otherwise.
+    fn kept_listing(&self, dir: &Path) -> Option<Arc<Vec<super::Entry>>> {
+        let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = listings.get_mut(dir.as_os_str())?;
+        let changed = super::vouch::changed_entries(dir, kept.checked)?;
+        let now = super::vouch::now()?;
+        (changed.is_empty() || kept.update(dir, &changed, now)).then(|| Arc::clone(&kept.entries))
+    }
+
+    /// Whether the folder of `path` may hold a temporary a killed writer
+    /// left of the file (`.<name>.XXXXXX`, see `write::put`): `false` only
+    /// when the folder's kept listing is vouched for inside a scope and
+    /// holds no name of that shape, so that a write among 2,000 command
+    /// files does not read the whole folder to find none. Its names are
+    /// sorted: those that begin with `.<name>.` are found by a search.
+    pub(crate) fn may_hold_temps_of(&self, path: &Path) -> bool {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return true;
+        };
+        let Some(entries) = self.kept_listing(dir) else {
+            return true;
+        };
+        let mut prefix = Vec::with_capacity(name.len() + 2);
+        prefix.push(b'.');
+        prefix.extend_from_slice(name.as_encoded_bytes());
+        prefix.push(b'.');
+        let from = entries.partition_point(|e| e.name.as_encoded_bytes() < prefix.as_slice());
+        entries
+            .get(from)
+            .is_some_and(|e| e.name.as_encoded_bytes().starts_with(&prefix))
     }
 
     /// What the cache holds for `path` (`Some(None)`: missing), when the

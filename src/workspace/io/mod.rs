@@ -8,7 +8,8 @@
 //! (`cache`), the record of what a read looked at (`record`), which the
 //! read memo (`memo`) watches, the calls of its watcher (`notify`), and
 //! the cache's use of that watcher to skip a `stat` it vouches for
-//! (`vouch`).
+//! (`vouch`), and a folder's files parsed as one value the watcher's log
+//! keeps up to date (`parsed_folder`).
 //!
 //! clippy's `disallowed-methods` (see `clippy.toml`) refuses every direct
 //! file-system call elsewhere in the library and the binary; the modules
@@ -20,6 +21,7 @@ pub(crate) mod lock_file;
 #[cfg(target_os = "linux")]
 pub(crate) mod notify;
 pub(crate) mod overlay;
+mod parsed_folder;
 pub(crate) mod private;
 mod read;
 pub(crate) mod record;
@@ -28,6 +30,7 @@ pub(crate) mod vouch;
 mod write;
 
 pub(crate) use cache::{Cache, ContentHash, Made};
+pub(crate) use parsed_folder::ParsedFolder;
 pub(crate) use read::{
     Entry, Kind, canonicalize, check_inside, exists, is_dir, is_file, is_symlink, list, open,
     read_optional, unrecorded_kind,

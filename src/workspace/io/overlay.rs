@@ -30,6 +30,13 @@ pub(super) fn get(path: &Path) -> Option<Arc<[u8]>> {
         .flatten()
 }
 
+/// Whether a group on this thread changed a file directly in `dir`.
+pub(super) fn holds_in(dir: &Path) -> bool {
+    OVERLAY
+        .try_with(|o| o.borrow().keys().any(|p| p.parent() == Some(dir)))
+        .unwrap_or(false)
+}
+
 /// Runs `f` with `files` overlaid on this thread's reads.
 pub(crate) fn with<T>(files: &HashMap<PathBuf, Arc<[u8]>>, f: impl FnOnce() -> T) -> T {
     struct Clear;

@@ -47,6 +47,13 @@ fn note(f: impl FnOnce(&mut Deps)) {
     });
 }
 
+/// Whether a record is running on this thread: what is noted is kept.
+pub(crate) fn recording() -> bool {
+    RECORDING
+        .try_with(|r| !r.borrow().is_empty())
+        .unwrap_or(false)
+}
+
 /// `path` was looked up (its existence or type was asked).
 pub(crate) fn looked_up(path: &Path) {
     note(|d| d.lookups.push(path.to_path_buf()));

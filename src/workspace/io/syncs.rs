@@ -117,7 +117,7 @@ mod tests {
         let mut owed = Vec::new();
         for mut syncs in [Syncs::later(), Syncs::now()] {
             for rel in ["a.jsonc", "b.jsonc", ".opencode/c.json"] {
-                put(root, &root.join(rel), Some(b"{}"), &stop, &mut syncs).unwrap();
+                put(root, &root.join(rel), Some(b"{}"), &stop, true, &mut syncs).unwrap();
             }
             for _ in 0..2 {
                 append_line(root, &log, "the log", b"{}\n".to_vec(), &mut syncs).unwrap();

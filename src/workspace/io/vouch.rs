@@ -31,9 +31,9 @@ pub(crate) trait Vouch: Send + Sync + std::fmt::Debug {
     /// path has been watched since then.
     fn vouches(&self, path: &Path, since: u64) -> bool;
     /// For the folder `dir`, watched for every entry since generation
-    /// `since`: the names of the entries that may have come, gone or been
-    /// replaced since then (empty: its listing still holds); `None` when
-    /// that cannot be told.
+    /// `since`: the names of the entries that may have come, gone, been
+    /// replaced or been written to since then (empty: its listing, and
+    /// what its files hold, still hold); `None` when that cannot be told.
     fn changed_entries(&self, dir: &Path, since: u64) -> Option<Vec<OsString>>;
 }
 

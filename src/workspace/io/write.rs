@@ -111,7 +111,8 @@ fn is_temp_of(entry: &OsStr, name: &OsStr) -> bool {
 /// Gives the file at `path` (below the workspace `root`) the bytes
 /// `after` (`None`: removes it, and the folders it leaves empty up to
 /// `stop`), atomically, first removing temporaries a killed writer left
-/// beside it. Every folder below the root is reached through handles that
+/// beside it (looked for when `temps`: a caller that knows the folder
+/// holds none spares reading it). Every folder below the root is reached through handles that
 /// never follow a link, so a folder swapped for a link meanwhile cannot
 /// send the write elsewhere (see `beneath`). The folder's sync is owed to
 /// `syncs` (at once, or at the end of a group). Under the workspace lock
@@ -121,12 +122,15 @@ pub(crate) fn put(
     path: &Path,
     after: Option<&[u8]>,
     stop: &Path,
+    temps: bool,
     syncs: &mut Syncs,
 ) -> Result<()> {
     let Some((folder, name)) = folder(root, path, after.is_some())? else {
         return Ok(()); // nothing to remove
     };
-    folder.remove_files(|entry| is_temp_of(entry, name));
+    if temps {
+        folder.remove_files(|entry| is_temp_of(entry, name));
+    }
     match after {
         Some(bytes) => {
             folder
@@ -329,8 +333,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stop = dir.path().join("skills");
         let p = stop.join("x/y/SKILL.md");
-        put(dir.path(), &p, Some(b"x"), &stop, &mut Syncs::now()).unwrap();
-        put(dir.path(), &p, None, &stop, &mut Syncs::now()).unwrap();
+        put(dir.path(), &p, Some(b"x"), &stop, true, &mut Syncs::now()).unwrap();
+        put(dir.path(), &p, None, &stop, true, &mut Syncs::now()).unwrap();
         assert!(!stop.join("x").exists());
         assert!(stop.exists());
         // Removing what is not there is fine, and creates nothing.
@@ -339,6 +343,7 @@ mod tests {
             &dir.path().join("none/f"),
             None,
             &stop,
+            true,
             &mut Syncs::now(),
         )
         .unwrap();
@@ -358,7 +363,15 @@ mod tests {
         let config = root.join("opencode.jsonc");
         std::fs::write(&config, "{}").unwrap();
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
-        put(root, &config, Some(b"{\"a\":1}"), &stop, &mut Syncs::now()).unwrap();
+        put(
+            root,
+            &config,
+            Some(b"{\"a\":1}"),
+            &stop,
+            true,
+            &mut Syncs::now(),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(&config).unwrap(), b"{\"a\":1}");
         let mode = std::fs::metadata(&config).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
@@ -374,7 +387,7 @@ mod tests {
             root.join("opencode.json"),
         ] {
             for after in [Some(&b"mine"[..]), None] {
-                let err = put(root, &path, after, &stop, &mut Syncs::now()).unwrap_err();
+                let err = put(root, &path, after, &stop, true, &mut Syncs::now()).unwrap_err();
                 assert_eq!(
                     err.code,
                     Code::Conflict,
@@ -444,6 +457,7 @@ mod tests {
                 &path,
                 Some(format!("{i}").as_bytes()),
                 &root.join(".opencode"),
+                true,
                 &mut Syncs::now(),
             ) {
                 Ok(()) => landed += 1,

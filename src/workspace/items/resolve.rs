@@ -413,42 +413,51 @@ impl Resolved {
         let mut within = 0;
         for sub in ["command", "commands"] {
             let base = dir.place.path.join(sub);
-            for path in command_files_in(ws, &base) {
-                let found = ws.cached_child(&path, "command file", |bytes| CommandFile {
+            let parse = |path: &Path| {
+                let found = ws.cached_child(path, "command file", |bytes| CommandFile {
                     parsed: parse_command(bytes),
                     base: base.clone(),
-                    name: command_name(&base, &path),
-                    editable: layers.editable_walked(ws, &path),
+                    name: command_name(&base, path),
+                    editable: layers.editable_walked(ws, path),
                 });
-                let Ok(Some(file)) = found else {
-                    continue;
-                };
-                let Some(parsed) = &file.parsed else {
-                    continue;
-                };
-                // Kept with the folder it was found from (a path is found
-                // from one only, but the name must be that folder's).
-                let by_path = if file.base == base {
-                    None
-                } else {
-                    Some(command_name(&base, &path))
-                };
-                let name = (parsed.name.as_deref())
-                    .or(by_path.as_deref())
-                    .unwrap_or(&file.name);
-                if !self.keeps_command(name) {
+                found.ok().flatten()
+            };
+            let is_command = |n: &str| n.ends_with(".md");
+            walk::each_parsed(
+                ws,
+                &base,
+                true,
+                "command files",
+                is_command,
+                parse,
+                |path, file| {
+                    let Some(parsed) = &file.parsed else {
+                        return;
+                    };
+                    // Kept with the folder it was found from (a path is found
+                    // from one only, but the name must be that folder's).
+                    let by_path = if file.base.as_os_str() == base.as_os_str() {
+                        None
+                    } else {
+                        Some(command_name(&base, path))
+                    };
+                    let name = (parsed.name.as_deref())
+                        .or(by_path.as_deref())
+                        .unwrap_or(&file.name);
+                    if !self.keeps_command(name) {
+                        within += 1;
+                        return;
+                    }
+                    let mut def = file_def(dir, path, (group, within));
+                    def.editable = if by_path.is_none() {
+                        file.editable
+                    } else {
+                        layers.editable_walked(ws, path)
+                    };
                     within += 1;
-                    continue;
-                }
-                let mut def = file_def(dir, &path, (group, within));
-                def.editable = if by_path.is_none() {
-                    file.editable
-                } else {
-                    layers.editable_walked(ws, &path)
-                };
-                within += 1;
-                self.merge_command(name, &parsed.fields, def);
-            }
+                    self.merge_command(name, &parsed.fields, def);
+                },
+            );
         }
     }
 

@@ -7,6 +7,7 @@
 
 use crate::workspace::{Workspace, io};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Folders deeper than this below the start are not entered.
 const MAX_DEPTH: usize = 12;
@@ -50,6 +51,105 @@ pub(crate) fn files(
         is_dir.then_some(path)
     });
     out
+}
+
+/// [`files`] of a [`Links::Skip`] walk, each file handed to `each` with
+/// `parse` of its path (a file without one is passed over), in the same
+/// order. Inside the workspace each folder's parses are kept by the cache
+/// under `kind` (see [`Workspace::parsed_folder`]) while the watcher
+/// vouches for them: a server's walk of 2,000 unchanged command files
+/// looks at none of them.
+pub(crate) fn each_parsed<T: Send + Sync + 'static>(
+    ws: &Workspace,
+    dir: &Path,
+    deep: bool,
+    kind: &'static str,
+    want: impl Fn(&str) -> bool,
+    parse: impl Fn(&Path) -> Option<Arc<T>>,
+    mut each: impl FnMut(&Path, &Arc<T>),
+) {
+    if !ws.holds(dir) {
+        for path in files(ws, dir, deep, Links::Skip, want) {
+            if let Some(v) = parse(&path) {
+                each(&path, &v);
+            }
+        }
+        return;
+    }
+    if !ws.reachable(dir) {
+        return;
+    }
+    let mut budget = MAX_ENTRIES;
+    let walk = Parsed {
+        ws,
+        deep,
+        kind,
+        want: &want,
+        parse: &parse,
+    };
+    walk.visit_in(dir, 0, &mut budget, &mut each);
+}
+
+/// The bounds of an [`each_parsed`] walk inside the workspace, where a
+/// link is never entered nor read.
+struct Parsed<'a, W, P> {
+    ws: &'a Workspace,
+    deep: bool,
+    kind: &'static str,
+    want: &'a W,
+    parse: &'a P,
+}
+
+impl<W: Fn(&str) -> bool, P> Parsed<'_, W, P> {
+    fn visit_in<T: Send + Sync + 'static>(
+        &self,
+        d: &Path,
+        depth: usize,
+        budget: &mut usize,
+        each: &mut impl FnMut(&Path, &Arc<T>),
+    ) where
+        P: Fn(&Path) -> Option<Arc<T>>,
+    {
+        let wanted =
+            |e: &io::Entry| e.kind == io::Kind::File && e.name.to_str().is_some_and(self.want);
+        let enter = |kind: io::Kind| kind == io::Kind::Folder && self.deep && depth < MAX_DEPTH;
+        match self.ws.parsed_folder(d, self.kind, wanted, self.parse) {
+            Some(Ok(folder)) => {
+                for slot in &folder.slots {
+                    if *budget == 0 {
+                        return;
+                    }
+                    *budget -= 1;
+                    if let Some(Some(v)) = &slot.parse {
+                        each(&slot.path, v);
+                    } else if enter(slot.kind) {
+                        self.visit_in(&slot.path, depth + 1, budget, each);
+                    }
+                }
+            }
+            Some(Err(_)) => {}
+            // Not kept: file by file.
+            None => {
+                let Ok(entries) = self.ws.list(d) else {
+                    return;
+                };
+                for entry in entries.iter() {
+                    if *budget == 0 {
+                        return;
+                    }
+                    *budget -= 1;
+                    let path = d.join(&entry.name);
+                    if wanted(entry) {
+                        if let Some(v) = (self.parse)(&path) {
+                            each(&path, &v);
+                        }
+                    } else if enter(entry.kind) {
+                        self.visit_in(&path, depth + 1, budget, each);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The links inside the workspace under `dir` (at any depth when `deep`)

@@ -72,12 +72,15 @@ struct State {
     /// (`forget`): so it also tells that nothing at the path has changed
     /// since it was made ([`Watcher::vouches`]).
     covered: HashMap<OsString, (u8, u64), foldhash::quality::RandomState>,
-    /// For each covered folder watched for every entry, the entries
-    /// created, removed or moved in or out of it, each with the
-    /// generation its event moved to (at most [`MAX_CHANGED`]; past that
-    /// the folder is no longer covered): a listing of 2,000 command files
-    /// is then brought up to date by looking at the one a write added,
-    /// not listed and sorted again ([`Watcher::changed_entries`]).
+    /// For each covered folder watched for every entry, the entries that
+    /// changed in any way (created, removed, moved in or out of it,
+    /// written to or changed in their attributes, through this folder or
+    /// through another link of a file watched itself), each with the
+    /// generation of its latest event (at most [`MAX_CHANGED`] names; past
+    /// that the folder is no longer covered): a listing of 2,000 command
+    /// files, or their parses, are then brought up to date by looking at
+    /// the one a write added, not listed, sorted and looked at again
+    /// ([`Watcher::changed_entries`]).
     changed: HashMap<OsString, Vec<(u64, OsString)>, foldhash::quality::RandomState>,
     /// Where each new watch is taken from, and given back to: one budget
     /// for all the watchers of a server.
@@ -234,9 +237,10 @@ impl Watcher {
 
     /// For the folder `dir`, watched for every entry since generation
     /// `since` (and still reached by its path): the names of the entries
-    /// created, removed or moved in or out of it since then, which may
-    /// now be missing or of another kind (empty: its listing still
-    /// holds). `None` when the folder was not watched all along.
+    /// that changed in any way since then: they may now be missing, of
+    /// another kind or hold other bytes (empty: its listing, and what
+    /// each entry held, still hold). `None` when the folder was not
+    /// watched all along.
     pub(crate) fn changed_entries(&self, dir: &Path, since: u64) -> Option<Vec<OsString>> {
         let st = self.state();
         if !st.covers(dir, LOOKUP | LISTED, since) {
@@ -354,27 +358,29 @@ impl State {
         // An entry that comes, goes or is replaced.
         let entry_changed = (event.mask).intersects(F::IN_CREATE | F::IN_DELETE | F::IN_MOVE);
         // Whatever the event, nothing at its path is vouched for any more.
-        // An entry that comes, goes or is replaced in a folder watched for
-        // every entry is noted against the folder, at the generation the
-        // event moves to, for its listing to be brought up to date.
+        // Whatever happened to an entry of a folder watched for every
+        // entry (it came, went, was replaced or written to, through this
+        // folder or, for a file watched itself, through another link) is
+        // noted against the folder, at the generation the event moves to,
+        // for what was made from its entries to be brought up to date.
         for path in &paths {
             match &event.name {
-                Some(name) => self.uncover(&path.join(name)),
-                None => self.uncover(path),
-            };
-            if let Some(name) = &event.name
-                && all
-                && entry_changed
-            {
-                let at = self.generation + 1;
-                let log = self.changed.entry(path.as_os_str().to_os_string());
-                let log = log.or_default();
-                log.push((at, name.clone()));
-                if log.len() > MAX_CHANGED {
-                    // Too many to bring up to date one by one: listed anew.
-                    self.uncover(path);
+                Some(name) => {
+                    self.uncover(&path.join(name));
+                    if all {
+                        self.note_changed(path, name);
+                    }
                 }
-            }
+                None => {
+                    self.uncover(path);
+                    if let (false, Some(dir), Some(name)) =
+                        (folder, path.parent(), path.file_name())
+                        && self.covers(dir, LISTED, u64::MAX)
+                    {
+                        self.note_changed(dir, name);
+                    }
+                }
+            };
         }
         match &event.name {
             Some(name) => {
@@ -406,6 +412,22 @@ impl State {
                     }
                 }
             }
+        }
+    }
+
+    /// Notes that the entry `name` of the folder `dir` changed, at the
+    /// generation the event being taken in moves to: one note per name,
+    /// dated by its latest change. Past [`MAX_CHANGED`] names the folder
+    /// is no longer vouched for: too many to bring up to date one by one,
+    /// what was made from it is made anew.
+    fn note_changed(&mut self, dir: &Path, name: &OsStr) {
+        let at = self.generation + 1;
+        let log = self.changed.entry(dir.as_os_str().to_os_string());
+        let log = log.or_default();
+        log.retain(|(_, n)| n != name);
+        log.push((at, name.to_os_string()));
+        if log.len() > MAX_CHANGED {
+            self.uncover(dir);
         }
     }
 

@@ -378,6 +378,136 @@ mod tests {
         fn listings(&self) -> usize {
             self.cache.listed.load(std::sync::atomic::Ordering::Relaxed)
         }
+
+        /// The files of the folder `dir` parsed as one value through the
+        /// cache, inside a vouching scope: each file's name and bytes,
+        /// each parse counted in `parses`; `None` when it is not kept.
+        fn parsed(&self, dir: &Path, parses: &Cell<usize>) -> Option<Vec<(String, Vec<u8>)>> {
+            let _scope = crate::workspace::io::vouch::begin(Some(&self.by));
+            let want = |e: &crate::workspace::io::Entry| e.kind == Kind::File;
+            let parse = |p: &Path| {
+                parses.set(parses.get() + 1);
+                read_file(p).map(Arc::new)
+            };
+            let folder = self.cache.parsed_folder(dir, "t", want, parse)?.unwrap();
+            let files = folder.slots.iter().filter_map(|s| {
+                let bytes = s.parse.clone()?.map(|b| (*b).clone())?;
+                Some((s.name.to_string_lossy().into_owned(), bytes))
+            });
+            Some(files.collect())
+        }
+
+        /// A memoized [`Vouched::parsed`] of `dir`, twice (see
+        /// [`Vouched::cover`]).
+        fn cover_parsed(&self, dir: &Path) {
+            for _ in 0..2 {
+                let read = || {
+                    self.parsed(dir, &Cell::new(0));
+                    Ok::<_, ()>(Arc::new(Vec::new()))
+                };
+                self.memo.get(format!("parsed {dir:?}"), read).unwrap();
+            }
+        }
+    }
+
+    /// A folder's files parsed as one value are parsed again one at a
+    /// time, only when the watcher saw that file change: edited in place,
+    /// created, replaced, written through another hard link, whatever
+    /// else changed in the folder. A file no read has covered is parsed
+    /// at each use; without a scope, or with a group's changed file in
+    /// the folder, nothing is kept.
+    #[test]
+    fn a_parsed_folder_parses_again_only_the_files_that_changed() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let d = dir.path().join("d");
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        std::fs::create_dir(dir.path().join("other")).unwrap();
+        std::fs::write(d.join("a"), "one").unwrap();
+        std::fs::write(d.join("b"), "bee").unwrap();
+        std::fs::write(dir.path().join("other/h"), "hard").unwrap();
+        std::fs::hard_link(dir.path().join("other/h"), d.join("h")).unwrap();
+        let v = Vouched::new();
+        let parses = Cell::new(0);
+        let files = |v: &Vouched| v.parsed(&d, &parses).unwrap();
+        let bytes = |v: &Vouched, name: &str| {
+            let files = files(v);
+            files.into_iter().find(|(n, _)| n == name).map(|(_, b)| b)
+        };
+        let named = |list: &[(&str, &str)]| -> Vec<(String, Vec<u8>)> {
+            (list.iter())
+                .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
+                .collect()
+        };
+        // Not covered yet: parsed at each use.
+        assert_eq!(
+            files(&v),
+            named(&[("a", "one"), ("b", "bee"), ("h", "hard")])
+        );
+        assert_eq!(parses.get(), 3);
+        files(&v);
+        assert_eq!(parses.get(), 6, "no file vouched for: each parsed again");
+        v.cover_parsed(&d);
+        files(&v);
+        parses.set(0);
+        assert_eq!(
+            files(&v),
+            named(&[("a", "one"), ("b", "bee"), ("h", "hard")])
+        );
+        assert_eq!(parses.get(), 0, "vouched for: nothing parsed");
+
+        // Each change: that file alone parsed, once covered again.
+        let seen = |name: &str, want: Option<&str>, what: &str| {
+            parses.set(0);
+            assert_eq!(
+                bytes(&v, name).as_deref(),
+                want.map(str::as_bytes),
+                "{what}"
+            );
+            assert_eq!(
+                parses.get(),
+                usize::from(want.is_some()),
+                "{what}: that file alone"
+            );
+            // Covered, then parsed once more as vouched for.
+            v.cover_parsed(&d);
+            files(&v);
+        };
+        edit_in_place(&d.join("a"), "two");
+        seen("a", Some("two"), "edited in place");
+        std::fs::write(d.join("c"), "sea").unwrap();
+        seen("c", Some("sea"), "created");
+        std::fs::remove_file(d.join("b")).unwrap();
+        seen("b", None, "removed");
+        let tmp = dir.path().join("tmp");
+        std::fs::write(&tmp, "three").unwrap();
+        std::fs::rename(&tmp, d.join("a")).unwrap();
+        seen("a", Some("three"), "replaced");
+        edit_in_place(&dir.path().join("other/h"), "HARD");
+        seen("h", Some("HARD"), "written through the other link");
+        std::fs::write(d.join("sub/x"), "deep").unwrap();
+        parses.set(0);
+        assert_eq!(
+            files(&v),
+            named(&[("a", "three"), ("c", "sea"), ("h", "HARD")])
+        );
+        assert_eq!(
+            parses.get(),
+            0,
+            "vouched for again; a sub-folder's file is not this folder's"
+        );
+
+        // Without a scope, or with a group's bytes for a file of the
+        // folder, nothing is kept.
+        let unscoped = v
+            .cache
+            .parsed_folder(&d, "t", |_| true, |_| None::<Arc<()>>);
+        assert!(unscoped.is_none());
+        let files = HashMap::from([(d.join("a"), Arc::<[u8]>::from(&b"x"[..]))]);
+        crate::workspace::io::overlay::with(&files, || {
+            assert_eq!(v.parsed(&d, &parses), None, "a group's bytes");
+        });
     }
 
     /// The parse cache skips a file's `stat` only while the watcher

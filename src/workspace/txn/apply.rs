@@ -160,6 +160,7 @@ impl Workspace {
                 &edit.path,
                 edit.after.as_deref(),
                 &self.dot_opencode(),
+                self.may_hold_temps_of(&edit.path),
                 syncs,
             )?;
         }
@@ -353,6 +354,7 @@ impl Workspace {
             &path,
             Some(&bytes),
             &self.dot_opencode(),
+            self.may_hold_temps_of(&path),
             syncs,
         )
         .and_then(|()| audit::append_all(self, &folded.entries, syncs));

@@ -140,6 +140,7 @@ pub(crate) fn begin(ws: &Workspace, edits: &[FileEdit], entry: &AuditEntry) -> R
         &path,
         Some(&bytes),
         &ws.state_dir(),
+        true,
         &mut io::Syncs::now(),
     )
 }
@@ -152,6 +153,7 @@ pub(crate) fn end(ws: &Workspace) -> Result<()> {
         &ws.journal_file(),
         None,
         &ws.state_dir(),
+        true,
         &mut io::Syncs::now(),
     )
 }
@@ -298,6 +300,7 @@ pub(crate) fn recover(ws: &Workspace) -> Result<bool> {
             target,
             want,
             &ws.dot_opencode(),
+            true,
             &mut io::Syncs::now(),
         )?;
     }

@@ -835,6 +835,67 @@ async fn a_hard_linked_skill_edited_through_its_other_name_shows_on_the_next_rea
     );
 }
 
+/// The server keeps the parses of a folder of command files as one value
+/// and parses again only the files its watcher saw change; a file of two
+/// hard links, written through the name outside the workspace, is seen
+/// by the next read and by the next write's plan (which finds a command
+/// by the name its frontmatter gives).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hard_linked_command_edited_through_its_other_name_shows_on_the_next_read_and_write() {
+    let dir = workspace();
+    let root = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    let other = outside.path().join("shared.md");
+    fs::write(
+        &other,
+        "---\nagent: build\ndescription: Linked AAAA\n---\nRun it\n",
+    )
+    .unwrap();
+    let commands = root.join(".opencode/commands");
+    fs::create_dir_all(&commands).unwrap();
+    for i in 0..20 {
+        fs::write(commands.join(format!("c{i:02}.md")), "Step\n").unwrap();
+    }
+    let md = commands.join("h.md");
+    fs::hard_link(&other, &md).unwrap();
+    age_tree(root);
+    let s = Server::auto(root);
+
+    assert_eq!(
+        item(&warm(&s, "/commands").await, "h")["description"],
+        "Linked AAAA"
+    );
+    warm(&s, "/commands").await;
+    overwrite_in_place(&other, "AAAA", "BBBB", false);
+    assert_eq!(
+        item(&get(&s, "/commands").await, "h")["description"],
+        "Linked BBBB",
+        "GET /commands missed a same-size edit of a command file made through a hard link"
+    );
+    warm(&s, "/commands").await;
+    overwrite_in_place(&other, "agent: build", "name: rename", false);
+    let listed = get(&s, "/commands").await;
+    assert_eq!(
+        item(&listed, "rename")["description"],
+        "Linked BBBB",
+        "GET /commands missed a name given through a hard link: {listed}"
+    );
+    warm(&s, "/commands").await;
+    overwrite_in_place(&other, "name: rename", "name: second", false);
+    let r = s
+        .post(
+            &url(&s, "/commands"),
+            &json!({"name": "second", "template": "Written"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let written = fs::read_to_string(&md).unwrap();
+    assert!(
+        written.contains("Written") && !commands.join("second.md").exists(),
+        "the write of `second` did not find the file that names it: h.md is {written:?}"
+    );
+}
+
 /// Links are not followed (see server/symlinks.rs); a skill folder
 /// that becomes a link leaves the listing at once, and comes back when the
 /// real folder does.
