@@ -33,7 +33,9 @@ pub(crate) trait Vouch: Send + Sync + std::fmt::Debug {
     /// For the folder `dir`, watched for every entry since generation
     /// `since`: the names of the entries that may have come, gone, been
     /// replaced or been written to since then (empty: its listing, and
-    /// what its files hold, still hold); `None` when that cannot be told.
+    /// what its files hold, still hold, but for an edit through a link
+    /// added after a file was covered, which no watch is told of);
+    /// `None` when that cannot be told.
     fn changed_entries(&self, dir: &Path, since: u64) -> Option<Vec<OsString>>;
 }
 

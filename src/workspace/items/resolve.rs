@@ -641,8 +641,13 @@ impl MergedConfig {
 /// The definition a file of a config directory (a command or plugin file)
 /// makes, not editable until the caller says so.
 fn file_def(dir: &ConfigDir, path: &Path, rank: Rank) -> Def {
-    let mut place = dir.place.clone();
-    place.path = path.to_path_buf();
+    // The folder's place but the file's path: the folder's path is not
+    // copied only to be replaced.
+    let place = Place {
+        path: path.to_path_buf(),
+        origin: dir.place.origin,
+        user_wide: dir.place.user_wide,
+    };
     Def {
         editable: false,
         place,

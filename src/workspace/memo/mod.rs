@@ -383,13 +383,28 @@ mod tests {
         /// cache, inside a vouching scope: each file's name and bytes,
         /// each parse counted in `parses`; `None` when it is not kept.
         fn parsed(&self, dir: &Path, parses: &Cell<usize>) -> Option<Vec<(String, Vec<u8>)>> {
+            self.parsed_as(dir, parses, "t", false)
+        }
+
+        /// [`Vouched::parsed`] kept under `kind`, each parse failing when
+        /// `fail` (as a read that meets too many open files does).
+        fn parsed_as(
+            &self,
+            dir: &Path,
+            parses: &Cell<usize>,
+            kind: &'static str,
+            fail: bool,
+        ) -> Option<Vec<(String, Vec<u8>)>> {
             let _scope = crate::workspace::io::vouch::begin(Some(&self.by));
             let want = |e: &crate::workspace::io::Entry| e.kind == Kind::File;
             let parse = |p: &Path| {
                 parses.set(parses.get() + 1);
+                if fail {
+                    return None;
+                }
                 read_file(p).map(Arc::new)
             };
-            let folder = self.cache.parsed_folder(dir, "t", want, parse)?.unwrap();
+            let folder = self.cache.parsed_folder(dir, kind, want, parse)?.unwrap();
             let files = folder.slots.iter().filter_map(|s| {
                 let bytes = s.parse.clone()?.map(|b| (*b).clone())?;
                 Some((s.name.to_string_lossy().into_owned(), bytes))
@@ -496,6 +511,16 @@ mod tests {
             parses.get(),
             0,
             "vouched for again; a sub-folder's file is not this folder's"
+        );
+
+        // Files vouched for but that could not be read when the folder
+        // was parsed (under another kind, as a fresh value): read again
+        // at the next use, though no event will say they can be now.
+        assert_eq!(v.parsed_as(&d, &parses, "u", true), Some(Vec::new()));
+        assert_eq!(
+            v.parsed_as(&d, &parses, "u", false),
+            Some(named(&[("a", "three"), ("c", "sea"), ("h", "HARD")])),
+            "a failed read is not kept"
         );
 
         // Without a scope, or with a group's bytes for a file of the
