@@ -154,6 +154,9 @@ struct Entry {
 struct Listing {
     entries: Arc<Vec<super::Entry>>,
     checked: u64,
+    /// The folder was missing (`entries` is empty): most of the places a
+    /// command, plugin or skill folder could be are.
+    missing: bool,
 }
 
 impl Listing {
@@ -324,37 +327,59 @@ impl Cache {
     /// or change are looked at one by one (see `vouch`). Elsewhere every
     /// call lists the folder.
     pub(crate) fn list(&self, dir: &Path) -> std::io::Result<Arc<Vec<super::Entry>>> {
-        let listings = || self.listings.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(kept) = self.kept_listing(dir) {
+        if let Some((kept, missing)) = self.kept_listing(dir) {
             super::record::listed(dir);
+            if missing {
+                return Err(std::io::ErrorKind::NotFound.into());
+            }
             return Ok(kept);
         }
         let checked = super::vouch::now();
         #[cfg(test)]
         self.listed
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut entries = super::read::list(dir)?;
-        entries.sort_unstable_by(|a, b| a.name.as_encoded_bytes().cmp(b.name.as_encoded_bytes()));
-        let entries = Arc::new(entries);
+        let (entries, missing) = match super::read::list(dir) {
+            Ok(mut entries) => {
+                entries.sort_unstable_by(|a, b| {
+                    a.name.as_encoded_bytes().cmp(b.name.as_encoded_bytes())
+                });
+                (Arc::new(entries), false)
+            }
+            // A missing folder is kept as missing, on the same terms.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && checked.is_some() => {
+                (Arc::new(Vec::new()), true)
+            }
+            Err(e) => return Err(e),
+        };
         if let Some(checked) = checked {
-            let mut listings = listings();
+            let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
             if listings.len() >= MAX_LISTINGS && !listings.contains_key(dir.as_os_str()) {
                 listings.clear();
             }
-            let entries = Arc::clone(&entries);
-            listings.insert(dir.as_os_str().to_os_string(), Listing { entries, checked });
+            let kept = Listing {
+                entries: Arc::clone(&entries),
+                checked,
+                missing,
+            };
+            listings.insert(dir.as_os_str().to_os_string(), kept);
+        }
+        if missing {
+            return Err(std::io::ErrorKind::NotFound.into());
         }
         Ok(entries)
     }
 
     /// The listing of `dir` kept by [`Cache::list`], brought up to date,
-    /// when the watcher vouches for it inside a scope; `None` otherwise.
-    fn kept_listing(&self, dir: &Path) -> Option<Arc<Vec<super::Entry>>> {
+    /// and whether the folder was missing, when the watcher vouches for it
+    /// inside a scope; `None` otherwise. (A folder that appears is a new
+    /// entry of its parent: the watcher no longer vouches for its path.)
+    fn kept_listing(&self, dir: &Path) -> Option<(Arc<Vec<super::Entry>>, bool)> {
         let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
         let kept = listings.get_mut(dir.as_os_str())?;
         let changed = super::vouch::changed_entries(dir, kept.checked)?;
         let now = super::vouch::now()?;
-        (changed.is_empty() || kept.update(dir, &changed, now)).then(|| Arc::clone(&kept.entries))
+        let fresh = changed.is_empty() || (!kept.missing && kept.update(dir, &changed, now));
+        fresh.then(|| (Arc::clone(&kept.entries), kept.missing))
     }
 
     /// Whether the folder of `path` may hold a temporary a killed writer
@@ -367,7 +392,7 @@ impl Cache {
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
             return true;
         };
-        let Some(entries) = self.kept_listing(dir) else {
+        let Some((entries, _)) = self.kept_listing(dir) else {
             return true;
         };
         let mut prefix = Vec::with_capacity(name.len() + 2);
@@ -602,13 +627,23 @@ impl Cache {
             super::record::read(path);
             return Ok(v);
         }
+        let checked = super::vouch::now();
+        #[cfg(test)]
+        self.stats
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let meta = std::fs::symlink_metadata(path);
         if let Err(e) = &meta
             && e.kind() == std::io::ErrorKind::NotFound
             && super::overlay::get(path).is_none()
         {
-            // Missing: one `stat`, not a second one in `load`.
+            // Missing: one `stat`, not a second one in `load`; kept as
+            // missing, as `load` keeps it, so that the global configs
+            // most machines lack cost no `stat` while the watcher
+            // vouches for their absence.
             super::record::read(path);
+            if let Some(at) = checked {
+                self.missing(path, at);
+            }
             return Ok(None);
         }
         if !meta.is_ok_and(|m| m.file_type().is_symlink()) {

@@ -630,6 +630,64 @@ mod tests {
         );
     }
 
+    /// A file read the way files outside the workspace are (following
+    /// links), found missing, is vouched missing without a `stat` like any
+    /// other, until it appears.
+    #[test]
+    fn a_missing_file_read_through_links_is_vouched_missing_until_it_appears() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let f = dir.path().join("global/opencode.json");
+        std::fs::create_dir(dir.path().join("global")).unwrap();
+        let v = Vouched::new();
+        let load = |v: &Vouched| {
+            let _scope = crate::workspace::io::vouch::begin(Some(&v.by));
+            let got = v.cache.load_following(&f, "t", |bytes| bytes.to_vec());
+            got.unwrap().map(|b| (*b).clone())
+        };
+        for _ in 0..2 {
+            let read = || Ok::<_, ()>(Arc::new(vec![load(&v)]));
+            v.memo.get("global".to_string(), read).unwrap();
+        }
+        let before = v.stats();
+        assert_eq!(load(&v), None);
+        assert_eq!(v.stats(), before, "vouched missing: no stat");
+        std::fs::write(&f, "here").unwrap();
+        assert_eq!(load(&v).as_deref(), Some(&b"here"[..]), "appeared");
+    }
+
+    /// A folder found missing is kept as missing while the watcher
+    /// vouches for it (most of the places a command, plugin or skill
+    /// folder could be are), and listed once it appears.
+    #[test]
+    fn a_missing_folder_is_listed_again_only_once_it_appears() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let d = dir.path().join("d");
+        let v = Vouched::new();
+        let list = |v: &Vouched| {
+            let _scope = crate::workspace::io::vouch::begin(Some(&v.by));
+            v.cache.list(&d).map(|e| e.len()).map_err(|e| e.kind())
+        };
+        for _ in 0..2 {
+            let read = || {
+                let _ = list(&v);
+                Ok::<_, ()>(Arc::new(Vec::new()))
+            };
+            v.memo.get("missing".to_string(), read).unwrap();
+        }
+        let before = v.listings();
+        assert_eq!(list(&v), Err(std::io::ErrorKind::NotFound));
+        assert_eq!(v.listings(), before, "kept as missing: not listed again");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("a"), "x").unwrap();
+        assert_eq!(list(&v), Ok(1), "appeared");
+        // Without a scope, a missing folder is asked for each time.
+        assert!(v.cache.list(&dir.path().join("none")).is_err());
+    }
+
     /// A folder's listing is kept while the watcher vouches for it, and
     /// brought up to date, one entry at a time, when an entry comes, goes
     /// or is replaced (by a file, a folder or a link of the same name):
