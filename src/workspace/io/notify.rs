@@ -22,6 +22,11 @@ pub(crate) fn is_link(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+/// Whether `path` itself is a regular file (not followed).
+pub(crate) fn is_regular_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
 /// How many hard links the regular file at `path` (not followed) has,
 /// if it exists; anything else (a folder, a link) counts as one: what
 /// matters of it is only its name, which its folder's watch reports.

@@ -391,9 +391,17 @@ impl State {
                 // The name may now stand for another file or folder: what
                 // was watched through it is watched anew when next needed.
                 if entry_changed {
+                    // What was covered below the name goes too when it
+                    // stood for a folder, and when it comes as anything but
+                    // a regular file: a link (never marked as a folder)
+                    // where a missing folder was looked through, say a
+                    // dotfiles checkout linked in as ~/.config/opencode.
                     let folder = event.mask.contains(F::IN_ISDIR);
+                    let came = event.mask.intersects(F::IN_CREATE | F::IN_MOVED_TO);
                     for path in &paths {
-                        self.forget(&path.join(name), folder);
+                        let at = path.join(name);
+                        let below = folder || (came && !notify::is_regular_file(&at));
+                        self.forget(&at, below);
                     }
                 }
             }

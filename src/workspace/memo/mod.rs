@@ -688,6 +688,44 @@ mod tests {
         assert!(v.cache.list(&dir.path().join("none")).is_err());
     }
 
+    /// A missing folder looked through (a global config folder) that
+    /// appears as a link to a folder holding the file and the listed
+    /// folder: both are seen at once, though no event says anything of
+    /// the paths below the link.
+    #[test]
+    fn a_missing_folder_that_appears_as_a_link_is_looked_through_anew() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let g = dir.path().join("cfg");
+        let (file, commands) = (g.join("opencode.json"), g.join("command"));
+        let v = Vouched::new();
+        let read = |v: &Vouched| {
+            let _scope = crate::workspace::io::vouch::begin(Some(&v.by));
+            let got = v.cache.load_following(&file, "t", |bytes| bytes.to_vec());
+            let got = got.unwrap().map(|b| (*b).clone());
+            (got, v.cache.list(&commands).map(|e| e.len()).ok())
+        };
+        for _ in 0..2 {
+            let build = || {
+                read(&v);
+                Ok::<_, ()>(Arc::new(Vec::new()))
+            };
+            v.memo.get("through".to_string(), build).unwrap();
+        }
+        assert_eq!(read(&v), (None, None));
+        let dotfiles = dir.path().join("dotfiles");
+        std::fs::create_dir_all(dotfiles.join("command")).unwrap();
+        std::fs::write(dotfiles.join("opencode.json"), "{}").unwrap();
+        std::fs::write(dotfiles.join("command/a.md"), "A").unwrap();
+        std::os::unix::fs::symlink(&dotfiles, &g).unwrap();
+        assert_eq!(
+            read(&v),
+            (Some(b"{}".to_vec()), Some(1)),
+            "seen through the link"
+        );
+    }
+
     /// A folder's listing is kept while the watcher vouches for it, and
     /// brought up to date, one entry at a time, when an entry comes, goes
     /// or is replaced (by a file, a folder or a link of the same name):
