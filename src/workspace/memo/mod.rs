@@ -415,12 +415,20 @@ mod tests {
         /// A memoized [`Vouched::parsed`] of `dir`, twice (see
         /// [`Vouched::cover`]).
         fn cover_parsed(&self, dir: &Path) {
+            self.cover_by(&format!("parsed {dir:?}"), || {
+                self.parsed(dir, &Cell::new(0));
+            });
+        }
+
+        /// `read` run as a memoized read under `key`, twice (see
+        /// [`Vouched::cover`]): what it looked at is watched.
+        fn cover_by(&self, key: &str, read: impl Fn()) {
             for _ in 0..2 {
-                let read = || {
-                    self.parsed(dir, &Cell::new(0));
+                let build = || {
+                    read();
                     Ok::<_, ()>(Arc::new(Vec::new()))
                 };
-                self.memo.get(format!("parsed {dir:?}"), read).unwrap();
+                self.memo.get(key.to_string(), build).unwrap();
             }
         }
     }
@@ -646,10 +654,9 @@ mod tests {
             let got = v.cache.load_following(&f, "t", |bytes| bytes.to_vec());
             got.unwrap().map(|b| (*b).clone())
         };
-        for _ in 0..2 {
-            let read = || Ok::<_, ()>(Arc::new(vec![load(&v)]));
-            v.memo.get("global".to_string(), read).unwrap();
-        }
+        v.cover_by("global", || {
+            load(&v);
+        });
         let before = v.stats();
         assert_eq!(load(&v), None);
         assert_eq!(v.stats(), before, "vouched missing: no stat");
@@ -671,13 +678,9 @@ mod tests {
             let _scope = crate::workspace::io::vouch::begin(Some(&v.by));
             v.cache.list(&d).map(|e| e.len()).map_err(|e| e.kind())
         };
-        for _ in 0..2 {
-            let read = || {
-                let _ = list(&v);
-                Ok::<_, ()>(Arc::new(Vec::new()))
-            };
-            v.memo.get("missing".to_string(), read).unwrap();
-        }
+        v.cover_by("missing", || {
+            let _ = list(&v);
+        });
         let before = v.listings();
         assert_eq!(list(&v), Err(std::io::ErrorKind::NotFound));
         assert_eq!(v.listings(), before, "kept as missing: not listed again");
@@ -706,13 +709,9 @@ mod tests {
             let got = got.unwrap().map(|b| (*b).clone());
             (got, v.cache.list(&commands).map(|e| e.len()).ok())
         };
-        for _ in 0..2 {
-            let build = || {
-                read(&v);
-                Ok::<_, ()>(Arc::new(Vec::new()))
-            };
-            v.memo.get("through".to_string(), build).unwrap();
-        }
+        v.cover_by("through", || {
+            read(&v);
+        });
         assert_eq!(read(&v), (None, None));
         let dotfiles = dir.path().join("dotfiles");
         std::fs::create_dir_all(dotfiles.join("command")).unwrap();
