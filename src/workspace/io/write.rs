@@ -112,9 +112,9 @@ fn is_temp_of(entry: &OsStr, name: &OsStr) -> bool {
 /// `after` (`None`: removes it, and the folders it leaves empty up to
 /// `stop`), atomically, first removing temporaries a killed writer left
 /// beside it (looked for when `temps`: a caller that knows the folder
-/// holds none spares reading it). Every folder below the root is reached through handles that
-/// never follow a link, so a folder swapped for a link meanwhile cannot
-/// send the write elsewhere (see `beneath`). The folder's sync is owed to
+/// holds none spares reading it). Every folder below the root is reached
+/// through handles that never follow a link, so a folder swapped for a
+/// link meanwhile cannot send the write elsewhere (see `beneath`). The folder's sync is owed to
 /// `syncs` (at once, or at the end of a group). Under the workspace lock
 /// only.
 pub(crate) fn put(

@@ -80,7 +80,7 @@ pub(crate) fn each_parsed<T: Send + Sync + 'static>(
         return;
     }
     let mut budget = MAX_ENTRIES;
-    let walk = Parsed {
+    let walk = ParsedWalk {
         ws,
         deep,
         kind,
@@ -92,7 +92,7 @@ pub(crate) fn each_parsed<T: Send + Sync + 'static>(
 
 /// The bounds of an [`each_parsed`] walk inside the workspace, where a
 /// link is never entered nor read.
-struct Parsed<'a, W, P> {
+struct ParsedWalk<'a, W, P> {
     ws: &'a Workspace,
     deep: bool,
     kind: &'static str,
@@ -100,7 +100,7 @@ struct Parsed<'a, W, P> {
     parse: &'a P,
 }
 
-impl<W: Fn(&str) -> bool, P> Parsed<'_, W, P> {
+impl<W: Fn(&str) -> bool, P> ParsedWalk<'_, W, P> {
     fn visit_in<T: Send + Sync + 'static>(
         &self,
         d: &Path,
@@ -128,26 +128,18 @@ impl<W: Fn(&str) -> bool, P> Parsed<'_, W, P> {
                 }
             }
             Some(Err(_)) => {}
-            // Not kept: file by file.
-            None => {
-                let Ok(entries) = self.ws.list(d) else {
-                    return;
-                };
-                for entry in entries.iter() {
-                    if *budget == 0 {
-                        return;
-                    }
-                    *budget -= 1;
-                    let path = d.join(&entry.name);
-                    if wanted(entry) {
-                        if let Some(v) = (self.parse)(&path) {
-                            each(&path, &v);
-                        }
-                    } else if enter(entry.kind) {
-                        self.visit_in(&path, depth + 1, budget, each);
-                    }
+            // Not kept (no vouching scope, or a group's bytes in the
+            // folder): this folder and those below it file by file, as
+            // `files` walks them.
+            None => visit_in(self.ws, d, self.deep, depth, budget, &mut |path, entry| {
+                if !wanted(entry) {
+                    return (entry.kind == io::Kind::Folder).then_some(path);
                 }
-            }
+                if let Some(v) = (self.parse)(&path) {
+                    each(&path, &v);
+                }
+                None
+            }),
         }
     }
 }
@@ -255,5 +247,19 @@ mod tests {
         let mut sorted: Vec<PathBuf> = names.iter().map(|n| base.join(n)).collect();
         sorted.sort();
         assert_eq!(ours, sorted);
+        // A walk handing each file its parse (file by file here: no
+        // vouching scope) gives them in the same order, links and files
+        // without a parse passed over.
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(base.join("a.md"), base.join("l.md")).unwrap();
+        super::super::write_file(&base, "skip.md", "x");
+        let mut parsed = Vec::new();
+        let parse = |p: &Path| (!p.ends_with("skip.md")).then(|| Arc::new(p.to_path_buf()));
+        let is_md = |n: &str| n.ends_with(".md");
+        each_parsed(&ws, &base, true, "t", is_md, parse, |path, v| {
+            assert_eq!(path, v.as_path());
+            parsed.push(path.to_path_buf());
+        });
+        assert_eq!(parsed, sorted);
     }
 }
