@@ -34,6 +34,7 @@ pub mod endpoints;
 pub mod errors;
 pub mod event_log;
 pub mod events;
+pub mod export_body;
 pub mod filters;
 pub mod handshake;
 pub mod hosts;

@@ -7,16 +7,20 @@
 //! a write being applied never stalls the threads that answer everyone
 //! else.
 
+use super::export_body::{self, Export};
 use super::reply::{raw_json, with_etag};
-use super::state::{LastExport, WsEntry};
+use super::state::WsEntry;
 use crate::workspace::memo::Memo;
 use crate::workspace::{
     Workspace, commands, config, mcp, now_ms, plugins, secrets, skills, transfer,
 };
 use crate::{Code, Error, Result};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use serde::Serialize;
+use std::convert::Infallible;
 use std::sync::Arc;
+use warp::Reply;
+use warp::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use warp::reply::Response;
 
 /// What a memoized read computes, with its parameters.
@@ -58,8 +62,9 @@ pub enum Kept {
     Json(Bytes),
     /// A JSON body and its ETag.
     Tagged(Arc<(String, Bytes)>),
-    /// The export's text before and after the value of `exportedAt`.
-    Export(Arc<(Bytes, Bytes)>),
+    /// The export's document, encoded anew for each answer (with its own
+    /// `exportedAt`) as it is sent.
+    Export(Arc<Export>),
     Authorized(bool),
 }
 
@@ -69,7 +74,7 @@ impl Kept {
         match self {
             Kept::Json(body) => body.len(),
             Kept::Tagged(tagged) => tagged.0.len() + tagged.1.len(),
-            Kept::Export(parts) => parts.0.len() + parts.1.len(),
+            Kept::Export(export) => export.unstamped_len(),
             Kept::Authorized(_) => 1,
         }
     }
@@ -108,7 +113,7 @@ pub async fn answer(entry: &Arc<WsEntry>, read: Read) -> Result<Response> {
             let (etag, body) = &*tagged;
             Ok(with_etag(raw_json(Bytes::clone(body)), etag))
         }
-        Kept::Export(parts) => Ok(raw_json(stamp_export(entry, parts))),
+        Kept::Export(export) => Ok(export_response(export)),
         Kept::Authorized(_) => Err(Error::new(Code::Internal, "not an answer")),
     }
 }
@@ -147,7 +152,7 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             }
             json(encode(&list))
         }
-        Read::Skills { global } => Ok(items_body(&skills::list_json(ws, global)?)),
+        Read::Skills { global } => items_body(|out| skills::list_json(ws, global, out)),
         Read::Mcp { global, secrets } => {
             let mut items = mcp::list(ws, global)?;
             if !secrets {
@@ -155,9 +160,12 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             }
             json(encode(&Items { items }))
         }
-        Read::Commands { scope } => Ok(items_body(&commands::list_json(ws, scope)?)),
+        Read::Commands { scope } => items_body(|out| commands::list_json(ws, scope, out)),
         // A JSON array already (see `audit::tail_json`).
-        Read::Audit { limit } => Ok(items_body(ws.audit_tail_json(limit)?.as_bytes())),
+        Read::Audit { limit } => items_body(|out| {
+            out.extend_from_slice(ws.audit_tail_json(limit)?.as_bytes());
+            Ok(())
+        }),
         // The ETag is taken first, so that a change in between only makes
         // a later If-Match fail; it never pairs an old view with a new tag.
         Read::Config => {
@@ -166,87 +174,30 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             config::show(ws)?.write(&mut body);
             Ok(Kept::Tagged(Arc::new((etag, Bytes::from(body)))))
         }
-        Read::Export => export_parts(ws).map(|parts| Kept::Export(Arc::new(parts))),
+        Read::Export => Ok(Kept::Export(Arc::new(Export::new(transfer::export(ws)?)))),
         Read::Authorized => Err(Error::new(Code::Internal, "not a read of files")),
     }
 }
 
-/// `{"items":[…]}` around a JSON array written elsewhere, exactly as long
-/// as it is: the memo counts what it keeps.
-fn items_body(items: &[u8]) -> Kept {
-    let mut body = Vec::with_capacity(items.len() + 10);
-    body.extend_from_slice(b"{\"items\":");
-    body.extend_from_slice(items);
+/// `{"items":[…]}` with the array written by `array` straight into the
+/// body (a listing of 10,000 commands is some 4 MB: not copied), which is
+/// then kept exactly as long as it is: the memo counts what it keeps.
+fn items_body(array: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Result<Kept> {
+    let mut body = b"{\"items\":".to_vec();
+    array(&mut body)?;
     body.push(b'}');
-    Kept::Json(Bytes::from(body))
+    body.shrink_to_fit();
+    Ok(Kept::Json(Bytes::from(body)))
 }
 
-const EXPORTED_AT: &str = "\"exportedAt\":";
-const MARKER: &str = "\"exportedAt\":18446744073709551615";
-
-/// `exportedAt` is the time of each answer, so the memo keeps the text
-/// around it.
-fn export_parts(ws: &Workspace) -> Result<(Bytes, Bytes)> {
-    let mut doc = transfer::export(ws)?;
-    doc.exported_at = u64::MAX;
-    // Room for the whole text at once: an export of 20 MB grown by
-    // doubling would hold 16 and 32 MB together while it copies. Room not
-    // written to is never touched, so it costs no memory.
-    let texts = doc
-        .skills
-        .iter()
-        .map(|s| s.content.len() + s.description.len());
-    let texts = texts.sum::<usize>()
-        + (doc.commands.iter())
-            .map(|c| c.template.len() + c.description.as_ref().map_or(0, String::len))
-            .sum::<usize>();
-    let mut text = Vec::with_capacity(texts + texts / 4 + 1024 * 1024);
-    serde_json::to_writer(&mut text, &doc)
-        .map_err(|_| Error::new(Code::Internal, "could not encode the answer"))?;
-    drop(doc);
-    let text = Bytes::from(text);
-    // The second field: nothing before it can hold the marker.
-    let at = text
-        .windows(MARKER.len())
-        .position(|w| w == MARKER.as_bytes())
-        .ok_or_else(|| Error::new(Code::Internal, "could not encode the export"))?;
-    Ok((
-        text.slice(..at + EXPORTED_AT.len()),
-        text.slice(at + MARKER.len()..),
-    ))
+/// The export with the time of this answer, its length told up front.
+fn export_response(export: Arc<Export>) -> Response {
+    let at = now_ms();
+    let len = export.len_at(at);
+    let chunks = export_body::chunks(export, at).map(Ok::<_, Infallible>);
+    let mut resp = warp::reply::stream(futures_util::stream::iter(chunks)).into_response();
+    let headers = resp.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    resp
 }
-
-/// The export body with the time of this answer, put together once per
-/// millisecond (a large export is a copy of some 100 KB).
-fn stamp_export(entry: &WsEntry, parts: Arc<(Bytes, Bytes)>) -> Bytes {
-    let now = now_ms();
-    let mut last = entry.last_export.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(l) = last
-        .as_ref()
-        .filter(|l| l.at == now && Arc::ptr_eq(&l.parts, &parts))
-    {
-        return l.body.clone();
-    }
-    let (head, tail) = &*parts;
-    let stamp = now.to_string();
-    let mut body = BytesMut::with_capacity(head.len() + stamp.len() + tail.len());
-    body.extend_from_slice(head);
-    body.extend_from_slice(stamp.as_bytes());
-    body.extend_from_slice(tail);
-    let body = body.freeze();
-    // A large export is not kept for the same millisecond's others: it
-    // would hold its text twice until the next export.
-    if body.len() <= LAST_EXPORT_MAX {
-        *last = Some(LastExport {
-            parts,
-            at: now,
-            body: body.clone(),
-        });
-    } else {
-        *last = None;
-    }
-    body
-}
-
-/// The largest export body kept for answers in the same millisecond.
-const LAST_EXPORT_MAX: usize = 1024 * 1024;

@@ -14,7 +14,6 @@ use super::settings::{Settings, WorkspaceSetting};
 use crate::workspace::Workspace;
 use crate::workspace::memo::{Memo, WatchBudget};
 use crate::{Code, Error, Result};
-use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{RwLock, watch};
@@ -55,8 +54,6 @@ pub struct WsEntry {
     /// without file system notifications, when every read is computed
     /// afresh.
     pub memo: Option<ReadMemo>,
-    /// The last export answered, for others in the same millisecond.
-    pub last_export: std::sync::Mutex<Option<LastExport>>,
     /// Reads built at once (one per core): after a write, every client
     /// misses the memo together; the first builds, the rest find it kept.
     pub builds: tokio::sync::Semaphore,
@@ -64,13 +61,6 @@ pub struct WsEntry {
     pub opencode: Reloader,
     /// The writes waiting for the workspace's lock, applied in groups.
     pub committer: Committer,
-}
-
-/// An export body, the memo value it was made from, and its `exportedAt`.
-pub struct LastExport {
-    pub parts: Arc<(Bytes, Bytes)>,
-    pub at: u64,
-    pub body: Bytes,
 }
 
 impl WsEntry {
@@ -125,7 +115,6 @@ impl WsEntry {
             ws,
             info,
             memo,
-            last_export: Default::default(),
             committer: Committer::default(),
             builds: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

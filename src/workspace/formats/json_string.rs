@@ -178,19 +178,18 @@ pub fn value(out: &mut Vec<u8>, value: &serde_json::Value) {
     }
 }
 
-/// `items` as a JSON array, each written by `write`, in room for about
-/// `size` bytes.
-pub fn array<T>(items: &[T], size: usize, write: impl Fn(&mut Vec<u8>, &T)) -> Vec<u8> {
-    let mut out = Vec::with_capacity(size + 2);
+/// Appends `items` as a JSON array, each written by `write`, with room
+/// made for about `size` bytes more.
+pub fn array<T>(out: &mut Vec<u8>, items: &[T], size: usize, write: impl Fn(&mut Vec<u8>, &T)) {
+    out.reserve(size + 2);
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write(&mut out, item);
+        write(out, item);
     }
     out.push(b']');
-    out
 }
 
 /// Whether `b` is written escaped (without branches, so that a chunk's

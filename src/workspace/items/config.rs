@@ -132,13 +132,13 @@ impl ConfigView {
             resolved
                 .with("opencode", |out| self.resolved.opencode.write(out))
                 .with("files", |out| {
-                    out.extend(json_string::array(&self.resolved.files, 0, |out, f| {
+                    json_string::array(out, &self.resolved.files, 0, |out, f| {
                         let mut file = Object::new(out);
                         file.str("file", &f.file)
                             .str("origin", f.origin.name())
                             .bool("editable", f.editable);
                         file.end();
-                    }))
+                    })
                 });
             resolved.end();
         });

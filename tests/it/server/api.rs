@@ -268,6 +268,55 @@ async fn every_endpoint_answers_with_its_shape() {
     assert_eq!((r.status, r.code()), (404, "workspace_not_found"));
 }
 
+/// An export is sent as it is encoded: many chunks' worth of skills come
+/// whole, with the length told up front, each answer with its own time,
+/// and the same text otherwise whether built or kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_export_comes_whole_with_its_length_and_its_own_time() {
+    let dir = workspace();
+    let big = "line of a long skill, \"quoted\" and \\ escaped\n".repeat(4000);
+    for i in 0..12 {
+        write(
+            &dir.path()
+                .join(format!(".opencode/skills/big-{i}/SKILL.md")),
+            &format!("---\nname: big-{i}\ndescription: d{i}\n---\n{big}"),
+        );
+    }
+    let s = Server::start(&[dir.path()], &["--approval", "auto"]);
+    let path = format!("/workspace/{}/export", s.ws_id(0));
+    let mut texts = Vec::new();
+    for _ in 0..3 {
+        let before = now_ms();
+        let export = s.get(&path).await;
+        let after = now_ms();
+        assert_eq!(export.status, 200, "{export:?}");
+        assert_eq!(
+            export.header("content-length"),
+            Some(export.text.len().to_string().as_str())
+        );
+        assert_eq!(export.header("content-type"), Some("application/json"));
+        let at = export.json["exportedAt"].as_u64().expect("exportedAt");
+        assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
+        let skills = export.json["skills"].as_array().expect("skills");
+        assert_eq!(skills.len(), 12);
+        for i in 0..12 {
+            let skill = skills.iter().find(|k| k["name"] == format!("big-{i}"));
+            let content = skill.expect("skill")["content"].as_str().expect("content");
+            assert!(content.ends_with(&big), "big-{i} whole");
+        }
+        let mut doc = export.json.clone();
+        doc["exportedAt"] = Value::Null;
+        texts.push(doc);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(texts.windows(2).all(|w| w[0] == w[1]));
+}
+
+fn now_ms() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |d| d.as_millis() as u64)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_write_equals_the_offline_cli_write() {
     let a = workspace();

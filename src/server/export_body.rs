@@ -1,0 +1,215 @@
+//! The body of `GET …/export`, encoded piece by piece as it is sent: an
+//! export of 10,000 skills is some 20 MB of JSON, which held whole (and
+//! copied once more around each answer's `exportedAt`) was most of the
+//! server's peak memory. The document itself shares its skills' texts with
+//! the parse cache, so what an export holds beyond it is one chunk at a
+//! time.
+//!
+//! The text is the one serde writes for [`ExportDoc`], byte for byte (a
+//! test holds the two together), with the answer's own `exportedAt`.
+
+use crate::workspace::transfer::ExportDoc;
+use bytes::Bytes;
+use serde::Serialize;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Bytes a chunk holds before it is handed on (the last one may be less).
+const CHUNK: usize = 64 * 1024;
+
+/// An export as the memo keeps it: the document and the length of its text
+/// apart from the digits of `exportedAt`.
+#[derive(Debug)]
+pub struct Export {
+    doc: ExportDoc,
+    len: usize,
+}
+
+impl Export {
+    /// Measures the text of `doc` by encoding it once, chunk by chunk.
+    pub fn new(doc: ExportDoc) -> Export {
+        let mut export = Export { doc, len: 0 };
+        let stamped = Chunks::new(&export, 0).map(|c| c.len()).sum::<usize>();
+        export.len = stamped - 1; // the "0" of `exportedAt`
+        export
+    }
+
+    /// Bytes of the text, apart from the digits of `exportedAt`.
+    pub fn unstamped_len(&self) -> usize {
+        self.len
+    }
+
+    /// The body's length when `exportedAt` is `at`.
+    pub fn len_at(&self, at: u64) -> usize {
+        self.len + at.to_string().len()
+    }
+}
+
+/// The text of an export with `exportedAt` set to `at`, as chunks of about
+/// [`CHUNK`] bytes.
+pub fn chunks(export: Arc<Export>, at: u64) -> impl Iterator<Item = Bytes> + Send + Sync {
+    Chunks::new(export, at).map(Bytes::from)
+}
+
+/// Where an export's text goes on from.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Head,
+    /// The skill at this index, the first written without a comma.
+    Skill(usize),
+    Command(usize),
+    Done,
+}
+
+/// The chunks of an export held by `E` (shared while answering, borrowed
+/// while measuring).
+struct Chunks<E> {
+    export: E,
+    at: u64,
+    part: Part,
+}
+
+impl<E: Deref<Target = Export>> Chunks<E> {
+    fn new(export: E, at: u64) -> Self {
+        Chunks {
+            export,
+            at,
+            part: Part::Head,
+        }
+    }
+}
+
+impl<E: Deref<Target = Export>> Iterator for Chunks<E> {
+    type Item = Vec<u8>;
+
+    fn next(&mut self) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
+        self.part = fill(&self.export, self.at, self.part, &mut out);
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+/// Writes the text from `part` on into `out` until it holds [`CHUNK`]
+/// bytes or the text ends; returns where the next chunk begins.
+fn fill(export: &Export, at: u64, mut part: Part, out: &mut Vec<u8>) -> Part {
+    let doc = &export.doc;
+    while out.len() < CHUNK {
+        part = match part {
+            Part::Head => {
+                out.extend_from_slice(b"{\"workspaceId\":");
+                put(out, &doc.workspace_id);
+                out.extend_from_slice(b",\"exportedAt\":");
+                out.extend_from_slice(at.to_string().as_bytes());
+                out.extend_from_slice(b",\"opencode\":");
+                put(out, &*doc.opencode);
+                out.extend_from_slice(b",\"openwork\":");
+                put(out, &doc.openwork);
+                out.extend_from_slice(b",\"skills\":[");
+                Part::Skill(0)
+            }
+            Part::Skill(i) => match doc.skills.get(i) {
+                Some(skill) => {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    put(out, skill);
+                    Part::Skill(i + 1)
+                }
+                None => {
+                    out.extend_from_slice(b"],\"commands\":[");
+                    Part::Command(0)
+                }
+            },
+            Part::Command(i) => match doc.commands.get(i) {
+                Some(command) => {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    put(out, command);
+                    Part::Command(i + 1)
+                }
+                None => {
+                    out.extend_from_slice(b"]}");
+                    Part::Done
+                }
+            },
+            Part::Done => return Part::Done,
+        };
+    }
+    part
+}
+
+/// Appends `value` as serde writes it. Writing strings, numbers and maps
+/// of them into memory cannot fail; were it ever to, the value is written
+/// as `null`, which the export's test would catch.
+fn put<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(b"null");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::transfer::{CommandExport, SkillExport};
+    use serde_json::{Map, Value, json};
+
+    fn doc(skills: usize, commands: usize) -> ExportDoc {
+        let mut opencode = Map::new();
+        opencode.insert("plugin".into(), json!(["a@1", "b\"q"]));
+        let mut openwork = Map::new();
+        openwork.insert("version".into(), Value::from(1));
+        ExportDoc {
+            workspace_id: "ws_\u{1b}id".into(),
+            exported_at: 0,
+            opencode: Arc::new(opencode),
+            openwork,
+            skills: (0..skills)
+                .map(|i| SkillExport {
+                    name: format!("s{i}"),
+                    description: "d\n\"é\"".into(),
+                    content: Arc::from(format!("---\nname: s{i}\n---\n{}", "x\t".repeat(i % 700))),
+                })
+                .collect(),
+            commands: (0..commands)
+                .map(|i| CommandExport {
+                    name: format!("c/{i}"),
+                    description: (i % 2 == 0).then(|| "run \\ it".to_string()),
+                    template: "y".repeat(i % 300),
+                })
+                .collect(),
+        }
+    }
+
+    /// The chunks put together are serde's text of the document, at every
+    /// size: none, one item, and many chunks' worth.
+    #[test]
+    fn the_chunks_are_serdes_text_with_the_answers_time() {
+        for (skills, commands) in [(0, 0), (1, 0), (0, 1), (3, 2), (400, 900)] {
+            let mut expected = doc(skills, commands);
+            expected.exported_at = 1_765_432_109_876;
+            let expected = serde_json::to_vec(&expected).unwrap();
+            let export = Arc::new(Export::new(doc(skills, commands)));
+            let chunks: Vec<Bytes> = chunks(export.clone(), 1_765_432_109_876).collect();
+            let text: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
+            assert_eq!(
+                String::from_utf8_lossy(&text),
+                String::from_utf8_lossy(&expected),
+                "{skills} skills, {commands} commands"
+            );
+            assert_eq!(export.len_at(1_765_432_109_876), expected.len());
+            // No chunk but the last is short, none much longer than CHUNK.
+            let (last, rest) = chunks.split_last().unwrap();
+            assert!(!last.is_empty());
+            assert!(
+                rest.iter()
+                    .all(|c| c.len() >= CHUNK && c.len() < CHUNK + 8 * 1024)
+            );
+            if skills == 400 {
+                assert!(chunks.len() > 4, "{} chunks", chunks.len());
+            }
+        }
+    }
+}
