@@ -1,17 +1,20 @@
 //! The body of `GET …/export`, encoded piece by piece as it is sent: an
-//! export of 10,000 skills is some 20 MB of JSON, which held whole (and
-//! copied once more around each answer's `exportedAt`) was most of the
-//! server's peak memory. The document itself shares its skills' texts with
-//! the parse cache, so what an export holds beyond it is one chunk at a
-//! time.
+//! export of 10,000 skills is some 20 MB of JSON, which held whole and
+//! copied once more around each answer's `exportedAt` was a third of the
+//! server's peak memory. The document itself shares its skills' texts and
+//! the config with the parse cache, so what an answer holds beyond it is
+//! one chunk of about 64 KiB at a time (or one item, when an item alone is
+//! larger).
 //!
 //! The text is the one serde writes for [`ExportDoc`], byte for byte (a
-//! test holds the two together), with the answer's own `exportedAt`.
+//! test holds the two together), with the answer's own `exportedAt`. Its
+//! length is told up front: it is measured when the document is built, by
+//! the same encoding into one reused buffer, so that the length and the
+//! bytes sent can never come from two different writers.
 
 use crate::workspace::transfer::ExportDoc;
 use bytes::Bytes;
 use serde::Serialize;
-use std::ops::Deref;
 use std::sync::Arc;
 
 /// Bytes a chunk holds before it is handed on (the last one may be less).
@@ -26,15 +29,28 @@ pub struct Export {
 }
 
 impl Export {
-    /// Measures the text of `doc` by encoding it once, chunk by chunk.
+    /// Measures the text of `doc` by encoding it once.
     pub fn new(doc: ExportDoc) -> Export {
         let mut export = Export { doc, len: 0 };
-        let stamped = Chunks::new(&export, 0).map(|c| c.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
+        let mut part = Part::Head;
+        let mut stamped = 0;
+        loop {
+            out.clear();
+            part = fill(&export, 0, part, &mut out);
+            if out.is_empty() {
+                break;
+            }
+            stamped += out.len();
+        }
         export.len = stamped - 1; // the "0" of `exportedAt`
         export
     }
 
-    /// Bytes of the text, apart from the digits of `exportedAt`.
+    /// Bytes of the text, apart from the digits of `exportedAt`: what the
+    /// memo counts it as. That is more than the document holds of its own
+    /// (the skills' texts are the parse cache's), but a kept document
+    /// keeps them alive after the cache has let them go.
     pub fn unstamped_len(&self) -> usize {
         self.len
     }
@@ -48,7 +64,12 @@ impl Export {
 /// The text of an export with `exportedAt` set to `at`, as chunks of about
 /// [`CHUNK`] bytes.
 pub fn chunks(export: Arc<Export>, at: u64) -> impl Iterator<Item = Bytes> + Send + Sync {
-    Chunks::new(export, at).map(Bytes::from)
+    let mut part = Part::Head;
+    std::iter::from_fn(move || {
+        let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
+        part = fill(&export, at, part, &mut out);
+        (!out.is_empty()).then(|| Bytes::from(out))
+    })
 }
 
 /// Where an export's text goes on from.
@@ -59,34 +80,6 @@ enum Part {
     Skill(usize),
     Command(usize),
     Done,
-}
-
-/// The chunks of an export held by `E` (shared while answering, borrowed
-/// while measuring).
-struct Chunks<E> {
-    export: E,
-    at: u64,
-    part: Part,
-}
-
-impl<E: Deref<Target = Export>> Chunks<E> {
-    fn new(export: E, at: u64) -> Self {
-        Chunks {
-            export,
-            at,
-            part: Part::Head,
-        }
-    }
-}
-
-impl<E: Deref<Target = Export>> Iterator for Chunks<E> {
-    type Item = Vec<u8>;
-
-    fn next(&mut self) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
-        self.part = fill(&self.export, self.at, self.part, &mut out);
-        (!out.is_empty()).then_some(out)
-    }
 }
 
 /// Writes the text from `part` on into `out` until it holds [`CHUNK`]
@@ -184,22 +177,24 @@ mod tests {
     }
 
     /// The chunks put together are serde's text of the document, at every
-    /// size: none, one item, and many chunks' worth.
+    /// size (none, one item, many chunks' worth, an item larger than a
+    /// chunk) and for times of any number of digits, as long as told.
     #[test]
     fn the_chunks_are_serdes_text_with_the_answers_time() {
-        for (skills, commands) in [(0, 0), (1, 0), (0, 1), (3, 2), (400, 900)] {
+        let cases = [(0, 0, 0), (1, 0, 7), (0, 1, 10), (3, 2, 1_765_432_109_876)];
+        for (skills, commands, at) in cases.into_iter().chain([(400, 900, u64::MAX)]) {
             let mut expected = doc(skills, commands);
-            expected.exported_at = 1_765_432_109_876;
+            expected.exported_at = at;
             let expected = serde_json::to_vec(&expected).unwrap();
             let export = Arc::new(Export::new(doc(skills, commands)));
-            let chunks: Vec<Bytes> = chunks(export.clone(), 1_765_432_109_876).collect();
+            let chunks: Vec<Bytes> = chunks(export.clone(), at).collect();
             let text: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
             assert_eq!(
                 String::from_utf8_lossy(&text),
                 String::from_utf8_lossy(&expected),
                 "{skills} skills, {commands} commands"
             );
-            assert_eq!(export.len_at(1_765_432_109_876), expected.len());
+            assert_eq!(export.len_at(at), expected.len(), "at {at}");
             // No chunk but the last is short, none much longer than CHUNK.
             let (last, rest) = chunks.split_last().unwrap();
             assert!(!last.is_empty());
@@ -211,5 +206,14 @@ mod tests {
                 assert!(chunks.len() > 4, "{} chunks", chunks.len());
             }
         }
+        // One skill larger than a chunk comes whole, in one chunk.
+        let mut big = doc(2, 1);
+        big.skills[0].content = Arc::from("\"q\"".repeat(CHUNK));
+        let expected = serde_json::to_vec(&big).unwrap();
+        let export = Arc::new(Export::new(big));
+        let chunks: Vec<Bytes> = chunks(export.clone(), 0).collect();
+        assert!(chunks[0].len() > CHUNK * 3, "{}", chunks[0].len());
+        assert_eq!(chunks.concat(), expected);
+        assert_eq!(export.len_at(0), expected.len());
     }
 }
