@@ -1,10 +1,10 @@
 //! The body of `GET …/export`, encoded piece by piece as it is sent: an
 //! export of 10,000 skills is some 20 MB of JSON, which held whole and
 //! copied once more around each answer's `exportedAt` was a third of the
-//! server's peak memory. The document itself shares its skills' texts and
-//! the config with the parse cache, so what an answer holds beyond it is
-//! one chunk of about 64 KiB at a time (or one item, when an item alone is
-//! larger).
+//! server's peak memory. What an answer holds beyond the document (the
+//! skills' texts, read for it, and the config, shared with the parse
+//! cache) is one chunk of about 64 KiB at a time (or one item, when an
+//! item alone is larger).
 //!
 //! The text is the one serde writes for [`ExportDoc`], byte for byte (a
 //! test holds the two together), with the answer's own `exportedAt`. Its
@@ -48,9 +48,8 @@ impl Export {
     }
 
     /// Bytes of the text, apart from the digits of `exportedAt`: what the
-    /// memo counts it as. That is more than the document holds of its own
-    /// (the skills' texts are the parse cache's), but a kept document
-    /// keeps them alive after the cache has let them go.
+    /// memo counts it as (a little more than the document holds: the
+    /// config is the parse cache's, and escapes add to the text).
     pub fn unstamped_len(&self) -> usize {
         self.len
     }
@@ -163,7 +162,7 @@ mod tests {
                 .map(|i| SkillExport {
                     name: format!("s{i}"),
                     description: "d\n\"é\"".into(),
-                    content: Arc::from(format!("---\nname: s{i}\n---\n{}", "x\t".repeat(i % 700))),
+                    content: format!("---\nname: s{i}\n---\n{}", "x\t".repeat(i % 700)),
                 })
                 .collect(),
             commands: (0..commands)
@@ -208,7 +207,7 @@ mod tests {
         }
         // One skill larger than a chunk comes whole, in one chunk.
         let mut big = doc(2, 1);
-        big.skills[0].content = Arc::from("\"q\"".repeat(CHUNK));
+        big.skills[0].content = "\"q\"".repeat(CHUNK);
         let expected = serde_json::to_vec(&big).unwrap();
         let export = Arc::new(Export::new(big));
         let chunks: Vec<Bytes> = chunks(export.clone(), 0).collect();

@@ -294,6 +294,14 @@ impl Workspace {
         loaded.map_err(|e| Error::io("read", path, e))
     }
 
+    /// The bytes of the file at `path` (found by a walk, as for
+    /// [`Workspace::cached_child`]), read now and not kept by the cache:
+    /// inside the workspace never through a link, outside it through
+    /// links, as OpenCode reads them.
+    pub(crate) fn read_unkept(&self, path: &Path) -> Result<Option<Vec<u8>>> {
+        (self.cache.read_unkept(path, !self.holds(path))).map_err(|e| Error::io("read", path, e))
+    }
+
     /// Parses `path` through the workspace's read cache (see [`io::Cache`]).
     /// A path of the workspace reached through a link reads as absent.
     pub(crate) fn cached<T: Send + Sync + 'static>(

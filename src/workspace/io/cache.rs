@@ -613,6 +613,50 @@ impl Cache {
 }
 
 impl Cache {
+    /// The bytes [`Cache::load`] (or, `following` links, as
+    /// [`Cache::load_following`]) would parse at `path`, read now and not
+    /// kept: for what a read needs once and the cache should not hold (the
+    /// texts of 10,000 skills for an export). Recorded as those record it,
+    /// so that a memoized read made of them goes when the file changes;
+    /// `None` when it is missing or not a regular file.
+    pub(crate) fn read_unkept(
+        &self,
+        path: &Path,
+        following: bool,
+    ) -> std::io::Result<Option<Vec<u8>>> {
+        super::record::read(path);
+        // A group's bytes not yet written.
+        if let Some(bytes) = super::overlay::get(path) {
+            return Ok(Some(bytes.to_vec()));
+        }
+        let gone = |e: &std::io::Error| {
+            e.kind() == std::io::ErrorKind::NotFound || e.kind() == std::io::ErrorKind::InvalidInput
+        };
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if gone(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let read = if meta.is_file() {
+            // Replaced by a link since the `stat`: not read (`InvalidInput`).
+            super::read::read_no_follow(path)
+        } else if following && meta.file_type().is_symlink() {
+            super::record::unwatchable();
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_file() => std::fs::read(path),
+                Ok(_) => return Ok(None),
+                Err(e) => Err(e),
+            }
+        } else {
+            return Ok(None);
+        };
+        match read {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if gone(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// [`Cache::load`], except that a link at `path` is followed (for files
     /// outside the workspace, which OpenCode reads through links too). What
     /// is read through a link is parsed afresh each time and, as no watch
@@ -862,5 +906,32 @@ mod tests {
             *cache.load(&p, "t", |b| b.to_vec()).unwrap().unwrap(),
             b"bbb"
         );
+    }
+
+    /// A read not kept reads what `load` (or, following, `load_following`)
+    /// would parse, and keeps nothing: a link read only when following, a
+    /// missing file, a folder or a pipe read as absent (a pipe is never
+    /// opened, so it cannot stall the read).
+    #[cfg(unix)]
+    #[test]
+    fn a_read_not_kept_reads_what_load_would_and_keeps_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("SKILL.md");
+        std::fs::write(&file, "text").unwrap();
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let pipe = dir.path().join("pipe");
+        nix::unistd::mkfifo(&pipe, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let cache = Cache::default();
+        for following in [false, true] {
+            let read = |p: &Path| cache.read_unkept(p, following).unwrap();
+            assert_eq!(read(&file).as_deref(), Some(&b"text"[..]));
+            let through_link = read(&link);
+            assert_eq!(through_link.is_some(), following, "following: {following}");
+            assert_eq!(read(&dir.path().join("missing")), None);
+            assert_eq!(read(dir.path()), None);
+            assert_eq!(read(&pipe), None);
+        }
+        assert!(cache.entries.lock().unwrap().is_empty(), "nothing kept");
     }
 }

@@ -134,6 +134,20 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
         .collect())
 }
 
+/// The name, description and template of each command of `scope`, by
+/// name, to `f` (an export's commands, made without the whole items).
+pub(crate) fn each_text(
+    ws: &Workspace,
+    scope: Scope,
+    mut f: impl FnMut(&str, Option<&str>, &str),
+) -> Result<()> {
+    let resolved = resolve::resolve_commands(ws)?;
+    for view in views(&resolved, scope) {
+        f(view.name, view.description, view.template);
+    }
+    Ok(())
+}
+
 /// Appends [`list`] to `out` as the JSON array it serializes to, written
 /// straight from the resolved commands: a listing of 10,000 commands
 /// copies none of their texts into items first.

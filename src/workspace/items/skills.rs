@@ -50,14 +50,14 @@ pub(crate) struct Found {
     pub(crate) description: Option<String>,
     pub(crate) place: Place,
     pub(crate) editable: bool,
-    pub(crate) content: Arc<str>,
 }
 
-/// A SKILL.md as the cache keeps it: what OpenCode takes from it.
+/// A SKILL.md as the cache keeps it: what OpenCode takes from it. Not its
+/// text: 10,000 skills are some 14 MB of it, which only an export and
+/// `skills show` need, and they read it again ([`text_of`]).
 pub(crate) struct ParsedSkill {
     pub(crate) name: String,
     pub(crate) description: Option<String>,
-    content: Arc<str>,
 }
 
 /// A SKILL.md as OpenCode 1.18.33 reads it, or why OpenCode skips the
@@ -78,11 +78,7 @@ pub(crate) fn check_skill(bytes: &[u8]) -> std::result::Result<ParsedSkill, Stri
         Some(Value::String(d)) => Some(d.clone()),
         Some(_) => return Err("its frontmatter `description` is not a string".into()),
     };
-    Ok(ParsedSkill {
-        name,
-        description,
-        content: Arc::from(text),
-    })
+    Ok(ParsedSkill { name, description })
 }
 
 /// The folders of `skills.paths` in the resolved config: `~/` is the home
@@ -167,7 +163,6 @@ pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
                 description: parsed.description.clone(),
                 editable: file.editable,
                 place,
-                content: parsed.content.clone(),
             });
         }
     }
@@ -177,7 +172,7 @@ pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
 /// One item per name: the last of the name in scan order, with the
 /// others as its duplicates; sorted by name. Grouped by one sort, so that
 /// ten thousand skills cost no more than sorting them.
-fn winners(found: &[Found]) -> Vec<(SkillItem, Arc<str>)> {
+fn winners(found: &[Found]) -> Vec<(SkillItem, &Found)> {
     // A stable sort: each name's files stay in scan order.
     let mut by_name: Vec<&Found> = found.iter().collect();
     by_name.sort_by(|a, b| a.name.cmp(&b.name));
@@ -202,15 +197,16 @@ fn winners(found: &[Found]) -> Vec<(SkillItem, Arc<str>)> {
                     .map(|f| resolve::shown(&f.place.path))
                     .collect(),
             };
-            Some((item, winner.content.clone()))
+            Some((item, *winner))
         })
         .collect()
 }
 
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
-    Ok(list_with_content(ws, include_global)?
+    Ok(winners(&found(ws)?)
         .into_iter()
         .map(|(item, _)| item)
+        .filter(|item| include_global || item.scope != "global")
         .collect())
 }
 
@@ -241,28 +237,46 @@ impl SkillItem {
     }
 }
 
-/// The listing with each SKILL.md's text (for export), from the same
-/// reads; the user-wide skills only with `include_global`.
+/// The listing with each SKILL.md's text (for export); the user-wide
+/// skills only with `include_global`. A file gone, or no longer UTF-8, by
+/// the time its text is read is left out, as it would be from a listing
+/// made then.
 pub(crate) fn list_with_content(
     ws: &Workspace,
     include_global: bool,
-) -> Result<Vec<(SkillItem, Arc<str>)>> {
-    Ok(winners(&found(ws)?)
-        .into_iter()
-        .filter(|(item, _)| include_global || item.scope != "global")
-        .collect())
+) -> Result<Vec<(SkillItem, String)>> {
+    let found = found(ws)?;
+    let mut out = Vec::new();
+    for (item, winner) in winners(&found) {
+        if !include_global && item.scope == "global" {
+            continue;
+        }
+        if let Some(text) = text_of(ws, winner)? {
+            out.push((item, text));
+        }
+    }
+    Ok(out)
+}
+
+/// The text of a SKILL.md the listing found, read again the way the
+/// listing read it (never through a link inside the workspace), and not
+/// kept by the cache.
+fn text_of(ws: &Workspace, found: &Found) -> Result<Option<String>> {
+    let bytes = ws.read_unkept(&found.place.path)?;
+    Ok(bytes.and_then(|b| String::from_utf8(b).ok()))
 }
 
 /// A skill by name (user-wide ones included), with the SKILL.md text
 /// (for `skills show`).
 pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
     lookup(name)?;
-    // The text comes from the same read as the listing: never through a link.
-    let (item, text) = list_with_content(ws, true)?
+    let found = found(ws)?;
+    let (item, winner) = winners(&found)
         .into_iter()
         .find(|(s, _)| s.name == name)
         .ok_or_else(|| not_found(name))?;
-    Ok((item, text.to_string()))
+    let text = text_of(ws, winner)?.ok_or_else(|| not_found(name))?;
+    Ok((item, text))
 }
 
 /// The name of an existing skill to show or remove: OpenCode takes any

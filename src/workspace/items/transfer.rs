@@ -31,9 +31,8 @@ pub struct ExportDoc {
 pub struct SkillExport {
     pub name: String,
     pub description: String,
-    /// Shared with the parse cache: an export of 10,000 skills does not
-    /// copy their texts.
-    pub content: std::sync::Arc<str>,
+    /// Read for the export: the parse cache does not keep skills' texts.
+    pub content: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,20 +52,21 @@ pub fn export(ws: &Workspace) -> Result<ExportDoc> {
             content,
         })
         .collect();
+    let mut command_docs = Vec::new();
+    commands::each_text(ws, Scope::Workspace, |name, description, template| {
+        command_docs.push(CommandExport {
+            name: name.to_string(),
+            description: description.map(str::to_string),
+            template: template.to_string(),
+        });
+    })?;
     Ok(ExportDoc {
         workspace_id: ws.id().to_string(),
         exported_at: now_ms(),
         opencode: read_opencode_shared(ws)?,
         openwork: read_openwork(ws)?,
         skills: skill_docs,
-        commands: commands::list(ws, Scope::Workspace)?
-            .into_iter()
-            .map(|c| CommandExport {
-                name: c.name,
-                description: c.description,
-                template: c.template,
-            })
-            .collect(),
+        commands: command_docs,
     })
 }
 
