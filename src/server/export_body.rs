@@ -61,7 +61,7 @@ impl Export {
 }
 
 /// The text of an export with `exportedAt` set to `at`, as chunks of about
-/// [`CHUNK`] bytes.
+/// 64 KiB.
 pub fn chunks(export: Arc<Export>, at: u64) -> impl Iterator<Item = Bytes> + Send + Sync {
     let mut part = Part::Head;
     std::iter::from_fn(move || {
@@ -99,36 +99,44 @@ fn fill(export: &Export, at: u64, mut part: Part, out: &mut Vec<u8>) -> Part {
                 out.extend_from_slice(b",\"skills\":[");
                 Part::Skill(0)
             }
-            Part::Skill(i) => match doc.skills.get(i) {
-                Some(skill) => {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    put(out, skill);
-                    Part::Skill(i + 1)
-                }
-                None => {
-                    out.extend_from_slice(b"],\"commands\":[");
-                    Part::Command(0)
-                }
-            },
-            Part::Command(i) => match doc.commands.get(i) {
-                Some(command) => {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    put(out, command);
-                    Part::Command(i + 1)
-                }
-                None => {
-                    out.extend_from_slice(b"]}");
-                    Part::Done
-                }
-            },
+            Part::Skill(i) => {
+                let commands = Part::Command(0);
+                list_item(
+                    out,
+                    &doc.skills,
+                    i,
+                    Part::Skill,
+                    b"],\"commands\":[",
+                    commands,
+                )
+            }
+            Part::Command(i) => list_item(out, &doc.commands, i, Part::Command, b"]}", Part::Done),
             Part::Done => return Part::Done,
         };
     }
     part
+}
+
+/// Writes the item at `i` of a list (after a comma, but for the first)
+/// and gives the next item's part; past the end, writes `close` and gives
+/// `after`.
+fn list_item<T: Serialize>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    i: usize,
+    at: fn(usize) -> Part,
+    close: &[u8],
+    after: Part,
+) -> Part {
+    let Some(item) = items.get(i) else {
+        out.extend_from_slice(close);
+        return after;
+    };
+    if i > 0 {
+        out.push(b',');
+    }
+    put(out, item);
+    at(i + 1)
 }
 
 /// Appends `value` as serde writes it. Writing strings, numbers and maps
