@@ -642,11 +642,7 @@ impl Cache {
             super::read::read_no_follow(path)
         } else if following && meta.file_type().is_symlink() {
             super::record::unwatchable();
-            match std::fs::metadata(path) {
-                Ok(m) if m.is_file() => std::fs::read(path),
-                Ok(_) => return Ok(None),
-                Err(e) => Err(e),
-            }
+            super::read::read_following(path)
         } else {
             return Ok(None);
         };
@@ -695,15 +691,15 @@ impl Cache {
         }
         super::record::read(path);
         super::record::unwatchable();
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        }
-        match std::fs::read(path) {
+        // Not a file (a folder, a pipe) where the links lead: absent.
+        match super::read::read_following(path) {
             Ok(bytes) => Ok(Some(Arc::new(parse(&bytes)))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    || e.kind() == std::io::ErrorKind::InvalidInput =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }

@@ -30,20 +30,38 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
 /// The bytes of the regular file at `path`, never through a link in its
 /// last component (`O_NOFOLLOW`: a link there is an error, even one put
 /// in place after the caller looked). A link or anything else that is not
-/// a regular file is `ErrorKind::InvalidInput`.
+/// a regular file is `ErrorKind::InvalidInput`; it is opened without
+/// waiting (`O_NONBLOCK`), so that a pipe put in place of the file after
+/// the caller looked cannot stall the read.
 pub(crate) fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
     super::record::read(path);
     if let Some(bytes) = super::overlay::get(path) {
         return Ok(bytes.to_vec());
     }
+    read_regular(path, false)
+}
+
+/// The bytes of the regular file at `path` or, through links, at what
+/// they lead to (for files OpenCode reads through links: outside the
+/// workspace), opened without waiting as [`read_no_follow`] opens. Not
+/// recorded: the caller records what it looked at.
+pub(crate) fn read_following(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_regular(path, true)
+}
+
+fn read_regular(path: &Path, follow: bool) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(nix::libc::O_NOFOLLOW);
+        let no_follow = if follow { 0 } else { nix::libc::O_NOFOLLOW };
+        options.custom_flags(no_follow | nix::libc::O_NONBLOCK);
     }
+    // Elsewhere links are refused by the callers' `lstat` only.
+    #[cfg(not(unix))]
+    let _ = follow;
     let not_a_file = || std::io::Error::new(ErrorKind::InvalidInput, "not a regular file");
     let mut file = match options.open(path) {
         Ok(f) => f,
@@ -214,6 +232,30 @@ fn rel_display(root: &Path, path: &Path) -> String {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    /// A pipe where a file was (put there after the caller looked) is
+    /// refused at once, with or without following links: opened without
+    /// waiting, it cannot stall the read until someone writes to it.
+    #[test]
+    fn a_pipe_in_place_of_a_file_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("SKILL.md");
+        nix::unistd::mkfifo(&pipe, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&pipe, &link).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let kinds = [
+                read_no_follow(&pipe).map_err(|e| e.kind()),
+                read_following(&pipe).map_err(|e| e.kind()),
+                read_following(&link).map_err(|e| e.kind()),
+            ];
+            let _ = tx.send(kinds);
+        });
+        let kinds = rx.recv_timeout(std::time::Duration::from_secs(10));
+        let invalid = Err(ErrorKind::InvalidInput);
+        assert_eq!(kinds, Ok([invalid.clone(), invalid.clone(), invalid]));
+    }
 
     #[test]
     fn refuses_links_and_outside_paths() {

@@ -238,32 +238,48 @@ impl SkillItem {
 }
 
 /// The listing with each SKILL.md's text (for export); the user-wide
-/// skills only with `include_global`. A file gone, or no longer UTF-8, by
-/// the time its text is read is left out, as it would be from a listing
-/// made then.
+/// skills only with `include_global`.
 pub(crate) fn list_with_content(
     ws: &Workspace,
     include_global: bool,
 ) -> Result<Vec<(SkillItem, String)>> {
     let found = found(ws)?;
     let mut out = Vec::new();
-    for (item, winner) in winners(&found) {
+    for (mut item, winner) in winners(&found) {
         if !include_global && item.scope == "global" {
             continue;
         }
-        if let Some(text) = text_of(ws, winner)? {
-            out.push((item, text));
-        }
+        let text = text_of(ws, &mut item, winner)?;
+        out.push((item, text));
     }
     Ok(out)
 }
 
 /// The text of a SKILL.md the listing found, read again the way the
-/// listing read it (never through a link inside the workspace), and not
-/// kept by the cache.
-fn text_of(ws: &Workspace, found: &Found) -> Result<Option<String>> {
-    let bytes = ws.read_unkept(&found.place.path)?;
-    Ok(bytes.and_then(|b| String::from_utf8(b).ok()))
+/// listing read it (never through a link inside the workspace) and not
+/// kept by the cache, the item's description taken from it. A file that
+/// changed in between so that it is no longer that skill (gone, named
+/// otherwise, no skill at all) is a conflict to try again, never an item
+/// paired with a text that is not its own.
+fn text_of(ws: &Workspace, item: &mut SkillItem, found: &Found) -> Result<String> {
+    let changed = || {
+        Error::new(
+            Code::Conflict,
+            format!(
+                "skill {} changed while it was read ({}); try again",
+                item.name,
+                ws.relative(&found.place.path)
+            ),
+        )
+    };
+    let bytes = ws.read_unkept(&found.place.path)?.ok_or_else(changed)?;
+    let parsed = check_skill(&bytes).map_err(|_| changed())?;
+    if parsed.name != item.name {
+        return Err(changed());
+    }
+    let text = String::from_utf8(bytes).map_err(|_| changed())?;
+    item.description = parsed.description.unwrap_or_default();
+    Ok(text)
 }
 
 /// A skill by name (user-wide ones included), with the SKILL.md text
@@ -271,11 +287,11 @@ fn text_of(ws: &Workspace, found: &Found) -> Result<Option<String>> {
 pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
     lookup(name)?;
     let found = found(ws)?;
-    let (item, winner) = winners(&found)
+    let (mut item, winner) = winners(&found)
         .into_iter()
         .find(|(s, _)| s.name == name)
         .ok_or_else(|| not_found(name))?;
-    let text = text_of(ws, winner)?.ok_or_else(|| not_found(name))?;
+    let text = text_of(ws, &mut item, winner)?;
     Ok((item, text))
 }
 
@@ -564,6 +580,48 @@ mod tests {
 
     /// The written listing is the items as serde writes them, byte for
     /// byte: duplicates, escapes, every field.
+    /// A text read again after the listing is the listed skill's, or the
+    /// read is a conflict: an edit that keeps the name gives the new text
+    /// and description; one that renames the skill, breaks it or removes
+    /// the file gives no text at all.
+    #[test]
+    fn a_text_read_after_the_listing_is_the_listed_skills_or_a_conflict() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write =
+            |text: &str| super::super::write_file(root, ".opencode/skills/a/SKILL.md", text);
+        write("---\nname: a\ndescription: old\n---\nOld\n");
+        let ws = Workspace::open(root).unwrap();
+        let found = found(&ws).unwrap();
+        let (item, winner) = winners(&found).into_iter().next().unwrap();
+        write("---\nname: a\ndescription: new\n---\nNew\n");
+        let mut kept = item.clone();
+        let text = text_of(&ws, &mut kept, winner).unwrap();
+        assert_eq!(
+            (text.as_str(), kept.description.as_str()),
+            ("---\nname: a\ndescription: new\n---\nNew\n", "new")
+        );
+        let path = root.join(".opencode/skills/a/SKILL.md");
+        let changes: [&[u8]; 3] = [
+            b"---\nname: b\n---\nB\n",
+            b"no frontmatter\n",
+            b"---\nname: a\n---\n\xff",
+        ];
+        for changed in changes {
+            std::fs::write(&path, changed).unwrap();
+            let err = text_of(&ws, &mut item.clone(), winner).unwrap_err();
+            assert_eq!(err.code, Code::Conflict, "{changed:?}: {err:?}");
+            assert!(
+                err.message.contains("changed while it was read"),
+                "{}",
+                err.message
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+        let err = text_of(&ws, &mut item.clone(), winner).unwrap_err();
+        assert_eq!(err.code, Code::Conflict);
+    }
+
     #[test]
     fn the_written_listing_is_the_items_serialized() {
         let dir = tempfile::tempdir().unwrap();
