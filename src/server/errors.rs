@@ -54,7 +54,12 @@ pub fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
 pub fn error_response(err: &Error) -> Response {
     let status = status(err.code);
     if status == StatusCode::INTERNAL_SERVER_ERROR {
-        tracing::error!("internal error: {}", err.local_message());
+        // The message may hold a path from the workspace: escaped, as
+        // everything from outside that reaches the host's terminal.
+        tracing::error!(
+            "internal error: {}",
+            crate::display::line(err.local_message())
+        );
         return json(
             status,
             &Body {

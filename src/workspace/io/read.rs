@@ -72,6 +72,14 @@ fn read_regular(path: &Path, follow: bool) -> std::io::Result<Vec<u8>> {
     if !file.metadata()?.is_file() {
         return Err(not_a_file());
     }
+    // A regular file: read it as any other, waiting if its file system
+    // makes reads wait (one that honours `O_NONBLOCK` for files would
+    // otherwise fail the read with `WouldBlock`).
+    #[cfg(unix)]
+    {
+        use nix::fcntl::{FcntlArg, OFlag, fcntl};
+        fcntl(&file, FcntlArg::F_SETFL(OFlag::empty())).map_err(std::io::Error::from)?;
+    }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
