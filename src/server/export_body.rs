@@ -1,16 +1,16 @@
-//! The body of `GET …/export`, encoded piece by piece as it is sent: an
-//! export of 10,000 skills is some 20 MB of JSON, which held whole and
-//! copied once more around each answer's `exportedAt` was a third of the
-//! server's peak memory. What an answer holds beyond the document (the
-//! skills' texts, read for it, and the config, shared with the parse
-//! cache) is one chunk of about 64 KiB at a time (or one item, when an
-//! item alone is larger).
+//! The body of `GET …/export`. An export of 10,000 skills is some 20 MB
+//! of JSON which, held whole and copied once more around each answer's
+//! `exportedAt`, was a third of the server's peak memory. Now an export is
+//! encoded once, in chunks of about 64 KiB (an item larger than that comes
+//! whole): when it is small enough for the memo to keep, the chunks are
+//! kept and every answer shares them, with its own `exportedAt` put
+//! between the first chunk and the rest; a larger one keeps only its
+//! document and is encoded again, chunk by chunk, as each answer is sent.
 //!
 //! The text is the one serde writes for [`ExportDoc`], byte for byte (a
-//! test holds the two together), with the answer's own `exportedAt`. Its
-//! length is told up front: it is measured when the document is built, by
-//! the same encoding into one reused buffer, so that the length and the
-//! bytes sent can never come from two different writers.
+//! test holds the two together). Its length is told up front: it is
+//! measured by that first encoding, so that the length and the bytes sent
+//! come from the same writer.
 
 use crate::workspace::transfer::ExportDoc;
 use bytes::Bytes;
@@ -20,36 +20,53 @@ use std::sync::Arc;
 /// Bytes a chunk holds before it is handed on (the last one may be less).
 const CHUNK: usize = 64 * 1024;
 
-/// An export as the memo keeps it: the document and the length of its text
-/// apart from the digits of `exportedAt`.
+/// An export as the memo keeps it, with the length of its text apart from
+/// the digits of `exportedAt`.
 #[derive(Debug)]
 pub struct Export {
-    doc: ExportDoc,
+    form: Form,
     len: usize,
 }
 
+#[derive(Debug)]
+enum Form {
+    /// The text up to the digits of `exportedAt`, and the chunks after
+    /// them.
+    Encoded(Bytes, Vec<Bytes>),
+    /// Too large to keep as text: encoded for each answer.
+    Document(ExportDoc),
+}
+
 impl Export {
-    /// Measures the text of `doc` by encoding it once.
-    pub fn new(doc: ExportDoc) -> Export {
-        let mut export = Export { doc, len: 0 };
-        let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
-        let mut part = Part::Head;
-        let mut stamped = 0;
+    /// Encodes `doc` once: kept as text when that comes to at most `keep`
+    /// bytes, else measured only (one buffer reused for every chunk).
+    pub fn new(doc: ExportDoc, keep: usize) -> Export {
+        let mut head = Vec::new();
+        let mut part = fill(&doc, Part::Head, &mut head);
+        let mut len = head.len();
+        let mut rest = Some(Vec::new());
+        let mut buf = Vec::with_capacity(CHUNK + CHUNK / 4);
         loop {
-            out.clear();
-            part = fill(&export, 0, part, &mut out);
-            if out.is_empty() {
+            part = fill(&doc, part, &mut buf);
+            if buf.is_empty() {
                 break;
             }
-            stamped += out.len();
+            len += buf.len();
+            rest = rest.filter(|_| len <= keep).map(|mut rest| {
+                rest.push(Bytes::copy_from_slice(&buf));
+                rest
+            });
+            buf.clear();
         }
-        export.len = stamped - 1; // the "0" of `exportedAt`
-        export
+        let form = match rest {
+            Some(rest) => Form::Encoded(Bytes::from(head), rest),
+            None => Form::Document(doc),
+        };
+        Export { form, len }
     }
 
     /// Bytes of the text, apart from the digits of `exportedAt`: what the
-    /// memo counts it as (a little more than the document holds: the
-    /// config is the parse cache's, and escapes add to the text).
+    /// memo counts it as.
     pub fn unstamped_len(&self) -> usize {
         self.len
     }
@@ -60,21 +77,36 @@ impl Export {
     }
 }
 
-/// The text of an export with `exportedAt` set to `at`, as chunks of about
-/// 64 KiB.
+/// The text of an export with `exportedAt` set to `at`: the kept chunks
+/// shared, or the document encoded chunk by chunk as they are taken.
 pub fn chunks(export: Arc<Export>, at: u64) -> impl Iterator<Item = Bytes> + Send + Sync {
+    let stamp = Bytes::from(at.to_string());
+    let mut next = 0;
     let mut part = Part::Head;
     std::iter::from_fn(move || {
-        let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
-        part = fill(&export, at, part, &mut out);
-        (!out.is_empty()).then(|| Bytes::from(out))
+        let n = next;
+        next += 1;
+        let mut encode = |doc: &ExportDoc| {
+            let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
+            part = fill(doc, part, &mut out);
+            (!out.is_empty()).then(|| Bytes::from(out))
+        };
+        match (&export.form, n) {
+            (_, 1) => Some(stamp.clone()),
+            (Form::Encoded(head, _), 0) => Some(head.clone()),
+            (Form::Encoded(_, rest), n) => rest.get(n - 2).cloned(),
+            (Form::Document(doc), _) => encode(doc),
+        }
     })
 }
 
 /// Where an export's text goes on from.
 #[derive(Debug, Clone, Copy)]
 enum Part {
+    /// Up to the digits of `exportedAt`: a chunk of its own.
     Head,
+    /// From the config on, after the digits.
+    Config,
     /// The skill at this index, the first written without a comma.
     Skill(usize),
     Command(usize),
@@ -82,16 +114,18 @@ enum Part {
 }
 
 /// Writes the text from `part` on into `out` until it holds [`CHUNK`]
-/// bytes or the text ends; returns where the next chunk begins.
-fn fill(export: &Export, at: u64, mut part: Part, out: &mut Vec<u8>) -> Part {
-    let doc = &export.doc;
+/// bytes or the text ends (the head ends its chunk, for the digits of
+/// `exportedAt` come after it); returns where the next chunk begins.
+fn fill(doc: &ExportDoc, mut part: Part, out: &mut Vec<u8>) -> Part {
     while out.len() < CHUNK {
         part = match part {
             Part::Head => {
                 out.extend_from_slice(b"{\"workspaceId\":");
                 put(out, &doc.workspace_id);
                 out.extend_from_slice(b",\"exportedAt\":");
-                out.extend_from_slice(at.to_string().as_bytes());
+                return Part::Config;
+            }
+            Part::Config => {
                 out.extend_from_slice(b",\"opencode\":");
                 put(out, &*doc.opencode);
                 out.extend_from_slice(b",\"openwork\":");
@@ -183,44 +217,61 @@ mod tests {
         }
     }
 
-    /// The chunks put together are serde's text of the document, at every
-    /// size (none, one item, many chunks' worth, an item larger than a
-    /// chunk) and for times of any number of digits, as long as told.
+    /// The chunks put together are serde's text of the document, kept as
+    /// text or not, at every size (none, one item, many chunks' worth, an
+    /// item larger than a chunk) and for times of any number of digits,
+    /// as long as told.
     #[test]
     fn the_chunks_are_serdes_text_with_the_answers_time() {
         let cases = [(0, 0, 0), (1, 0, 7), (0, 1, 10), (3, 2, 1_765_432_109_876)];
-        for (skills, commands, at) in cases.into_iter().chain([(400, 900, u64::MAX)]) {
-            let mut expected = doc(skills, commands);
-            expected.exported_at = at;
-            let expected = serde_json::to_vec(&expected).unwrap();
-            let export = Arc::new(Export::new(doc(skills, commands)));
-            let chunks: Vec<Bytes> = chunks(export.clone(), at).collect();
-            let text: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
-            assert_eq!(
-                String::from_utf8_lossy(&text),
-                String::from_utf8_lossy(&expected),
-                "{skills} skills, {commands} commands"
-            );
-            assert_eq!(export.len_at(at), expected.len(), "at {at}");
-            // No chunk but the last is short, none much longer than CHUNK.
-            let (last, rest) = chunks.split_last().unwrap();
-            assert!(!last.is_empty());
-            assert!(
-                rest.iter()
-                    .all(|c| c.len() >= CHUNK && c.len() < CHUNK + 8 * 1024)
-            );
-            if skills == 400 {
-                assert!(chunks.len() > 4, "{} chunks", chunks.len());
+        for keep in [usize::MAX, 0] {
+            for (skills, commands, at) in cases.into_iter().chain([(400, 900, u64::MAX)]) {
+                let mut expected = doc(skills, commands);
+                expected.exported_at = at;
+                let expected = serde_json::to_vec(&expected).unwrap();
+                let export = Arc::new(Export::new(doc(skills, commands), keep));
+                assert_eq!(matches!(export.form, Form::Encoded(..)), keep > 0);
+                let chunks: Vec<Bytes> = chunks(export.clone(), at).collect();
+                assert_eq!(
+                    String::from_utf8_lossy(&chunks.concat()),
+                    String::from_utf8_lossy(&expected),
+                    "{skills} skills, {commands} commands, keep {keep}"
+                );
+                assert_eq!(export.len_at(at), expected.len(), "at {at}");
+                // The head and the time, then no chunk but the last short,
+                // none much longer than CHUNK.
+                let (last, rest) = chunks[2..].split_last().unwrap();
+                assert!(!last.is_empty());
+                assert!(
+                    rest.iter()
+                        .all(|c| c.len() >= CHUNK && c.len() < CHUNK + 8 * 1024)
+                );
+                if skills == 400 {
+                    assert!(chunks.len() > 6, "{} chunks", chunks.len());
+                }
             }
         }
         // One skill larger than a chunk comes whole, in one chunk.
         let mut big = doc(2, 1);
         big.skills[0].content = "\"q\"".repeat(CHUNK);
         let expected = serde_json::to_vec(&big).unwrap();
-        let export = Arc::new(Export::new(big));
+        let export = Arc::new(Export::new(big, usize::MAX));
         let chunks: Vec<Bytes> = chunks(export.clone(), 0).collect();
-        assert!(chunks[0].len() > CHUNK * 3, "{}", chunks[0].len());
+        assert!(chunks[2].len() > CHUNK * 3, "{}", chunks[2].len());
         assert_eq!(chunks.concat(), expected);
         assert_eq!(export.len_at(0), expected.len());
+    }
+
+    /// An export kept as text is kept only up to `keep` bytes: one larger
+    /// keeps its document instead of holding its whole text.
+    #[test]
+    fn only_an_export_within_the_budget_is_kept_as_text() {
+        let text = serde_json::to_vec(&doc(400, 900)).unwrap().len();
+        let digits = 1; // the "0" of `exportedAt` in that text
+        let kept = Export::new(doc(400, 900), text - digits);
+        assert!(matches!(kept.form, Form::Encoded(..)));
+        let not_kept = Export::new(doc(400, 900), text - digits - 1);
+        assert!(matches!(not_kept.form, Form::Document(..)));
+        assert_eq!(kept.unstamped_len(), not_kept.unstamped_len());
     }
 }

@@ -49,7 +49,7 @@ pub enum Read {
     Audit {
         limit: usize,
     },
-    /// `GET …/export`, around its `exportedAt`.
+    /// `GET …/export` (each answer with its own `exportedAt`).
     Export,
     /// Whether the workspace folder still resolves inside an authorized root.
     Authorized,
@@ -62,14 +62,15 @@ pub enum Kept {
     Json(Bytes),
     /// A JSON body and its ETag.
     Tagged(Arc<(String, Bytes)>),
-    /// The export's document, encoded anew for each answer (with its own
-    /// `exportedAt`) as it is sent.
+    /// The export: its text in chunks each answer shares, or, past the
+    /// memo's budget, its document (see `export_body`).
     Export(Arc<Export>),
     Authorized(bool),
 }
 
 impl Kept {
-    /// The bytes a kept value holds (what the memo's budget counts).
+    /// The bytes a kept value holds (what the memo's budget counts; an
+    /// export counts as its text).
     pub fn weight(&self) -> usize {
         match self {
             Kept::Json(body) => body.len(),
@@ -174,7 +175,10 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             config::show(ws)?.write(&mut body);
             Ok(Kept::Tagged(Arc::new((etag, Bytes::from(body)))))
         }
-        Read::Export => Ok(Kept::Export(Arc::new(Export::new(transfer::export(ws)?)))),
+        Read::Export => {
+            let export = Export::new(transfer::export(ws)?, MEMO_BYTES);
+            Ok(Kept::Export(Arc::new(export)))
+        }
         Read::Authorized => Err(Error::new(Code::Internal, "not a read of files")),
     }
 }

@@ -273,11 +273,11 @@ fn text_of(ws: &Workspace, item: &mut SkillItem, found: &Found) -> Result<String
         )
     };
     let bytes = ws.read_unkept(&found.place.path)?.ok_or_else(changed)?;
-    let parsed = check_skill(&bytes).map_err(|_| changed())?;
+    let text = String::from_utf8(bytes).map_err(|_| changed())?;
+    let parsed = check_skill(text.as_bytes()).map_err(|_| changed())?;
     if parsed.name != item.name {
         return Err(changed());
     }
-    let text = String::from_utf8(bytes).map_err(|_| changed())?;
     item.description = parsed.description.unwrap_or_default();
     Ok(text)
 }
@@ -578,8 +578,6 @@ fn clear_tree(draft: &mut Draft<'_>, dir: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// The written listing is the items as serde writes them, byte for
-    /// byte: duplicates, escapes, every field.
     /// A text read again after the listing is the listed skill's, or the
     /// read is a conflict: an edit that keeps the name gives the new text
     /// and description; one that renames the skill, breaks it or removes
@@ -622,6 +620,8 @@ mod tests {
         assert_eq!(err.code, Code::Conflict);
     }
 
+    /// The written listing is the items as serde writes them, byte for
+    /// byte: duplicates, escapes, every field.
     #[test]
     fn the_written_listing_is_the_items_serialized() {
         let dir = tempfile::tempdir().unwrap();
