@@ -23,6 +23,12 @@
 //!   and thrown away for a moment (`LINGER`) before the socket closes, as
 //!   nginx and Apache do: closing with unread bytes makes the kernel send a
 //!   reset, and the client would lose the answer already sent.
+//! - **Send stall timeout**: a client that stops taking an answer (its
+//!   socket's buffers full for [`SEND_STALL_TIMEOUT`] without a byte
+//!   taken) loses its connection, as nginx's `send_timeout` does: it
+//!   cannot hold the answer's memory (an export of many megabytes), its
+//!   slot of the cap or a shutdown for longer. A slow client that keeps
+//!   taking bytes is never cut off.
 //! - **Graceful shutdown**: when `stop` turns true the listener closes and
 //!   open connections finish their current request.
 
@@ -62,6 +68,11 @@ pub fn peer_waiting(cap: usize) -> usize {
 
 /// A connection's read and write buffers, at most.
 const MAX_BUFFER: usize = 64 * 1024;
+
+/// How long a write to a client may wait for the client to take bytes
+/// (see the module's "Send stall timeout"); as long as a request's
+/// headers may take.
+pub const SEND_STALL_TIMEOUT: Duration = HEADER_READ_TIMEOUT;
 
 /// How long, and how many bytes at most, a closed connection's client may
 /// still send before the socket closes (see the module's "Lingering close").
@@ -177,16 +188,55 @@ pub fn connection_cap() -> usize {
 /// (the connection is over), the socket is not closed at once but handed,
 /// with the connection's slot of the cap, to [`linger_close`]: one
 /// descriptor per connection throughout, and none beyond the cap.
+/// A write that the client does not take within `stall_timeout` fails
+/// (see the module's "Send stall timeout").
 struct Lingering {
     stream: Option<TcpStream>,
     slot: Option<OwnedSemaphorePermit>,
+    stall_timeout: Duration,
+    /// Runs while a write waits for the client; cleared by any progress.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Lingering {
+    fn new(stream: TcpStream, slot: OwnedSemaphorePermit, stall_timeout: Duration) -> Lingering {
+        Lingering {
+            stream: Some(stream),
+            slot: Some(slot),
+            stall_timeout,
+            stalled: None,
+        }
+    }
+
     fn stream(&mut self) -> std::io::Result<&mut TcpStream> {
         self.stream
             .as_mut()
             .ok_or_else(|| std::io::ErrorKind::NotConnected.into())
+    }
+
+    /// What a write that polled the socket returns: an answer (bytes
+    /// taken, or an error) ends a stall; a wait starts one or goes on
+    /// with it, and fails once it has lasted `stall_timeout`.
+    fn after_write<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<std::io::Result<T>>,
+    ) -> Poll<std::io::Result<T>> {
+        if polled.is_ready() {
+            self.stalled = None;
+            return polled;
+        }
+        let timeout = self.stall_timeout;
+        let stall = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stall.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("the client took no bytes of the answer for {timeout:?}"),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -223,10 +273,12 @@ impl tokio::io::AsyncWrite for Lingering {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut().stream() {
+        let this = self.get_mut();
+        let polled = match this.stream() {
             Ok(s) => Pin::new(s).poll_write(cx, buf),
             Err(e) => Poll::Ready(Err(e)),
-        }
+        };
+        this.after_write(cx, polled)
     }
 
     fn poll_write_vectored(
@@ -234,10 +286,12 @@ impl tokio::io::AsyncWrite for Lingering {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut().stream() {
+        let this = self.get_mut();
+        let polled = match this.stream() {
             Ok(s) => Pin::new(s).poll_write_vectored(cx, bufs),
             Err(e) => Poll::Ready(Err(e)),
-        }
+        };
+        this.after_write(cx, polled)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -285,7 +339,18 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 pub async fn serve(
     listener: TcpListener,
     app: BoxedFilter<(Response,)>,
+    stop: watch::Receiver<bool>,
+) {
+    serve_stalling(listener, app, stop, SEND_STALL_TIMEOUT).await
+}
+
+/// [`serve`], a write the client does not take failing after
+/// `stall_timeout` (shorter in tests).
+async fn serve_stalling(
+    listener: TcpListener,
+    app: BoxedFilter<(Response,)>,
     mut stop: watch::Receiver<bool>,
+    stall_timeout: Duration,
 ) {
     let service = warp::service(app);
     let graceful = GracefulShutdown::new();
@@ -307,10 +372,7 @@ pub async fn serve(
                 req.extensions_mut().insert(standing.clone());
                 hyper::service::Service::call(&service, req)
             });
-        let io = Lingering {
-            stream: Some(stream),
-            slot: Some(slot),
-        };
+        let io = Lingering::new(stream, slot, stall_timeout);
         let conn = graceful.watch(http.serve_connection(TokioIo::new(io), service));
         tokio::spawn(async move {
             if let Err(e) = conn.await {
@@ -371,4 +433,108 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use warp::Filter;
+
+    /// Serves an answer of `size` bytes to every request, on a thread of
+    /// its own, a write the client does not take failing after `stall`;
+    /// the server's address, and what stops it (when dropped).
+    fn serving(size: usize, stall: Duration) -> (std::net::SocketAddr, watch::Sender<bool>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop_tx, stop) = watch::channel(false);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(listener).unwrap();
+                let app = warp::any()
+                    .map(move || Response::new(vec![b'x'; size].into()))
+                    .boxed();
+                serve_stalling(listener, app, stop, stall).await;
+            });
+        });
+        (addr, stop_tx)
+    }
+
+    /// Sends a GET on a new connection; the connection, not yet read.
+    fn get(addr: std::net::SocketAddr) -> std::net::TcpStream {
+        let mut client = std::net::TcpStream::connect(addr).unwrap();
+        client
+            .write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            .unwrap();
+        client
+    }
+
+    /// Reads until the server ends the connection; how many bytes came.
+    /// A read that waits 5 s is taken for a server still waiting for us.
+    fn read_to_close(mut client: std::net::TcpStream) -> Result<usize, String> {
+        client
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let (mut total, mut buf) = (0, vec![0; 256 * 1024]);
+        loop {
+            match client.read(&mut buf) {
+                Ok(0) => return Ok(total),
+                Ok(n) => total += n,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return Ok(total),
+                Err(e) => return Err(format!("after {total} bytes: {e}")),
+            }
+        }
+    }
+
+    #[test]
+    fn a_client_that_stops_taking_the_answer_is_cut_off() {
+        // Far more than the sockets' buffers hold.
+        let size = 64 * 1024 * 1024;
+        let (addr, _stop) = serving(size, Duration::from_millis(300));
+        let client = get(addr);
+        // Not read for well past the stall timeout.
+        std::thread::sleep(Duration::from_millis(1500));
+        let got = read_to_close(client).unwrap();
+        assert!(
+            got < size,
+            "the whole answer came ({got} bytes): the connection was not cut"
+        );
+        assert!(got > 0, "nothing came");
+    }
+
+    #[test]
+    fn a_client_that_keeps_taking_the_answer_gets_all_of_it() {
+        // Taken at 512 KiB every 100 ms: 3 s in all, three times the stall
+        // timeout. (A socket becomes writable again only once much of its
+        // buffer has drained, so the pace is not much slower.)
+        let size = 16 * 1024 * 1024;
+        let (addr, _stop) = serving(size, Duration::from_secs(1));
+        let mut client = get(addr);
+        client.set_nonblocking(true).unwrap();
+        let (mut total, mut buf) = (0, vec![0; 512 * 1024]);
+        let start = std::time::Instant::now();
+        while total <= size && start.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(100));
+            match client.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => total += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => panic!("after {total} bytes: {e}"),
+            }
+        }
+        assert!(
+            total > size,
+            "the answer was cut at {total} bytes of {size}"
+        );
+        assert!(
+            start.elapsed() > Duration::from_secs(2),
+            "too fast to prove anything"
+        );
+    }
 }
