@@ -15,7 +15,9 @@
 # - COMMANDS unique POST /commands from WRITE_CONNS connections (wall time,
 #   and the cost of a write apart from building its answer at 100, 1,000
 #   and COMMANDS commands);
-# - the server's peak RSS; and, with hyperfine, `openwork plugins add` offline.
+# - the server's peak RSS; and, with hyperfine, `openwork plugins add` offline,
+#   beside its floor (`examples/durable_once.rs`: the same durable write as
+#   a process that does nothing else) and `openwork --version`.
 # With the wall times, the server's CPU time per write: on a machine shared
 # with other work, the steadier figure.
 #
@@ -38,7 +40,7 @@ LATENCY_OPS=${LATENCY_OPS:-1000}
 if [ -z "${BIN:-}" ]; then
   cargo build --release --quiet --bin openwork
 fi
-cargo build --release --quiet --example gen_workspace --example write_load
+cargo build --release --quiet --example gen_workspace --example write_load --example durable_once
 bin=$(realpath "${BIN:-target/release/openwork}")
 tool=target/release/examples/write_load
 work=$(mktemp -d)
@@ -56,6 +58,8 @@ log() { echo "$*" >&2; }
 raw=$("$tool" raw "$work/ws" "$work/raw" "$LATENCY_OPS")
 log "$raw"
 raw_median=$(echo "$raw" | awk '{for(i=1;i<=NF;i++) if($i=="median"){print $(i+1); exit}}')
+raw_config=$(echo "$raw" | sed -n 's/.*config \([0-9]*\) bytes.*/\1/p')
+raw_line=$(echo "$raw" | sed -n 's/.*audit line \([0-9]*\) bytes.*/\1/p')
 
 mkdir -p "$work/home" "$work/state"
 HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" OPENWORK_STATE_DIR="$work/state" \
@@ -96,7 +100,10 @@ if command -v hyperfine >/dev/null; then
     --prepare "$bin -q -w $work/cli plugins remove --if-exists bench-probe" \
     --export-markdown "$work/cli.md" \
     -n "openwork plugins add bench-probe" "$bin -q -w $work/cli plugins add bench-probe" \
-    -n "openwork --json plugins list" "$bin -w $work/cli --json plugins list" >&2
+    -n "openwork --json plugins list" "$bin -w $work/cli --json plugins list" \
+    -n "openwork --version" "$bin --version" \
+    -n "floor: one durable write as a process" \
+    "target/release/examples/durable_once $work/once ${raw_config:-2683} ${raw_line:-232}" >&2
   cli_table=$(cat "$work/cli.md")
 else
   log "hyperfine is missing: the offline CLI is not timed (apt-get install -y hyperfine)"
@@ -120,7 +127,10 @@ fi
   echo
   if [ -n "$cli_table" ]; then
     echo "The offline CLI on a fresh medium workspace, timed by \`hyperfine -N\` (the"
-    echo "add includes its fsyncs; the plugin is removed before each run, untimed):"
+    echo "add includes its fsyncs; the plugin is removed before each run, untimed)."
+    echo "The floor is \`examples/durable_once.rs\`: a process that does the raw"
+    echo "loop's one write (same sizes) and nothing else; \`--version\` is the"
+    echo "binary's own start-up and exit:"
     echo
     echo "$cli_table"
   else

@@ -31,9 +31,8 @@
 //! the server's CPU time (user + system) per acknowledged write: on a
 //! machine shared with other work, a steadier figure than the wall time.
 
-use bench_workspace::{audit_lines, server_cpu_ms, stats, verify};
+use bench_workspace::{audit_lines, durable_write, server_cpu_ms, stats, verify};
 use serde_json::json;
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -48,28 +47,10 @@ fn raw(ws: &Path, dir: &Path, n: usize) {
         .unwrap_or_else(|| vec![b'x'; 256]);
     std::fs::create_dir_all(dir).expect("the loop's folder");
     let folder = std::fs::File::open(dir).expect("the loop's folder");
-    let target = dir.join("opencode.jsonc");
-    let audit = dir.join("audit.jsonl");
     let mut times = Vec::with_capacity(n);
     for i in 0..n + n / 10 {
         let t = Instant::now();
-        let tmp = dir.join(format!(".opencode.jsonc.{i:06}"));
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .expect("temporary");
-        file.write_all(&config).expect("write");
-        file.sync_all().expect("fsync");
-        std::fs::rename(&tmp, &target).expect("rename");
-        folder.sync_all().expect("fsync the folder");
-        let mut log = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(&audit)
-            .expect("audit");
-        log.write_all(&line).expect("append");
-        log.sync_data().expect("fsync the log");
+        durable_write(dir, &folder, &config, &line, i);
         // The first tenth warms up.
         if i >= n / 10 {
             times.push(t.elapsed());

@@ -262,3 +262,30 @@ pub fn server_cpu_ms() -> Option<f64> {
     // /proc counts in USER_HZ, 100 a second on Linux.
     Some(ticks * 10.0)
 }
+
+/// One durable write, what a plugin add must do on disk at least: a
+/// temporary (named after `i`) written with `config` and fsynced, renamed
+/// over `dir/opencode.jsonc`, the folder (`folder`, open on `dir`)
+/// fsynced, `line` appended to `dir/audit.jsonl` and its data fsynced.
+/// The reference of every write figure (`write_load raw`, and as a whole
+/// process `durable_once`).
+pub fn durable_write(dir: &Path, folder: &std::fs::File, config: &[u8], line: &[u8], i: usize) {
+    use std::io::Write;
+    let tmp = dir.join(format!(".opencode.jsonc.{i:06}"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .expect("temporary");
+    file.write_all(config).expect("write");
+    file.sync_all().expect("fsync");
+    std::fs::rename(&tmp, dir.join("opencode.jsonc")).expect("rename");
+    folder.sync_all().expect("fsync the folder");
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(dir.join("audit.jsonl"))
+        .expect("audit");
+    log.write_all(line).expect("append");
+    log.sync_data().expect("fsync the log");
+}
