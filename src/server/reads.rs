@@ -10,7 +10,7 @@
 use super::export_body::{self, Export};
 use super::reply::{raw_json, with_etag};
 use super::state::WsEntry;
-use crate::workspace::memo::Memo;
+use crate::workspace::memo::{Held, Memo};
 use crate::workspace::{
     Workspace, commands, config, mcp, now_ms, plugins, secrets, skills, transfer,
 };
@@ -77,6 +77,19 @@ impl Kept {
             Kept::Tagged(tagged) => tagged.0.len() + tagged.1.len(),
             Kept::Export(export) => export.unstamped_len(),
             Kept::Authorized(_) => 1,
+        }
+    }
+
+    /// An export too large for the memo to keep, held weakly: the exports
+    /// asked while one is still being sent share its document rather
+    /// than each building its own (see [`crate::workspace::memo::Memo`]).
+    pub fn hold(&self) -> Option<Held<Kept>> {
+        match self {
+            Kept::Export(export) => {
+                let weak = Arc::downgrade(export);
+                Some(Box::new(move || weak.upgrade().map(Kept::Export)))
+            }
+            _ => None,
         }
     }
 }
@@ -204,4 +217,34 @@ fn export_response(export: Arc<Export>) -> Response {
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::transfer::ExportDoc;
+
+    #[test]
+    fn only_an_export_is_held_and_only_while_someone_holds_it() {
+        let doc = ExportDoc {
+            workspace_id: "ws".into(),
+            exported_at: 0,
+            opencode: Default::default(),
+            openwork: Default::default(),
+            skills: Vec::new(),
+            commands: Vec::new(),
+        };
+        // Kept as nothing but its document: too large for a budget of 0.
+        let export = Kept::Export(Arc::new(Export::new(doc, 0)));
+        let held = export.hold().expect("an export is held");
+        match (held(), &export) {
+            (Some(Kept::Export(again)), Kept::Export(first)) => {
+                assert!(Arc::ptr_eq(&again, first), "the same export, not a copy")
+            }
+            _ => panic!("the held export was not given back"),
+        }
+        drop(export);
+        assert!(held().is_none(), "held weakly: gone once no one holds it");
+        assert!(Kept::Json(Bytes::new()).hold().is_none());
+    }
 }

@@ -79,7 +79,7 @@ impl WsEntry {
             ));
         }
         let memo = match Memo::weighed(super::reads::MEMO_BYTES, Kept::weight, watches) {
-            Ok(memo) => Some(memo),
+            Ok(memo) => Some(memo.sharing(Kept::hold)),
             Err(e) => {
                 tracing::warn!(
                     "no file system notifications for {} ({e}): reads are not cached",

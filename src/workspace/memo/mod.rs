@@ -95,8 +95,10 @@ const MAX_VALUES: usize = 64;
 /// computed (with its parameters), `V` is what is kept: cheap to clone
 /// (shared bytes or an `Arc`), as every hit hands out a copy. Bounded in
 /// number and in bytes: past either budget it starts over, and a value
-/// larger than the whole byte budget is not kept.
-#[derive(Debug)]
+/// larger than the whole byte budget is not kept — only held weakly when
+/// the memo is [sharing](Memo::sharing): while someone still holds it
+/// (an answer being sent), the same read gets that value, not a copy of
+/// its own, so that many such reads at once cost one value's memory.
 pub struct Memo<K, V> {
     /// Shared with the workspace it reads ([`Memo::vouch`]).
     watcher: Arc<Watcher>,
@@ -105,12 +107,35 @@ pub struct Memo<K, V> {
     weigh: fn(&V) -> usize,
     /// What all the values kept may cost together.
     max_bytes: usize,
+    /// How a value too large to keep is held weakly, if it can be.
+    share: Option<Hold<V>>,
 }
 
-/// Each key's value, with the generation it was computed at and its cost.
-#[derive(Debug)]
+impl<K, V> std::fmt::Debug for Memo<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("max_bytes", &self.max_bytes)
+            .field("sharing", &self.share.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A value held weakly: the value again while someone still holds it.
+pub type Held<V> = Box<dyn Fn() -> Option<V> + Send + Sync>;
+
+/// How a value is held weakly, if it can be (see [`Memo::sharing`]).
+pub type Hold<V> = fn(&V) -> Option<Held<V>>;
+
+/// A key's value as the memo has it.
+enum Slot<V> {
+    Kept(V),
+    Held(Held<V>),
+}
+
+/// Each key's value, with the generation it was computed at and its cost
+/// (nothing for one held weakly).
 struct Values<K, V> {
-    map: HashMap<K, (u64, V, usize)>,
+    map: HashMap<K, (u64, Slot<V>, usize)>,
     bytes: usize,
 }
 
@@ -144,7 +169,15 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
             }),
             weigh,
             max_bytes,
+            share: None,
         })
+    }
+
+    /// This memo with values too large to keep held weakly, as `hold`
+    /// holds them (`None`: a value that cannot be).
+    pub fn sharing(mut self, hold: Hold<V>) -> Self {
+        self.share = Some(hold);
+        self
     }
 
     #[cfg(all(test, target_os = "linux"))]
@@ -164,7 +197,17 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         let (value, deps) = record(build);
         let value = value?;
         let cost = (self.weigh)(&value);
-        if self.watcher.cover(&deps) && cost <= self.max_bytes {
+        // Watched whether kept or not: the parse cache's vouching relies on it.
+        let covered = self.watcher.cover(&deps);
+        let slot = if cost <= self.max_bytes {
+            Some((Slot::Kept(value.clone()), cost))
+        } else {
+            let held = self.share.and_then(|hold| hold(&value));
+            held.map(|held| (Slot::Held(held), 0))
+        };
+        if let Some((slot, cost)) = slot
+            && covered
+        {
             let mut values = self.values();
             if let Some((_, _, old)) = values.map.remove(&key) {
                 values.bytes -= old;
@@ -174,7 +217,7 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
                 values.bytes = 0;
             }
             values.bytes += cost;
-            values.map.insert(key, (generation, value.clone(), cost));
+            values.map.insert(key, (generation, slot, cost));
         }
         Ok(value)
     }
@@ -187,8 +230,14 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 
     fn kept(&self, key: &K, generation: u64) -> Option<V> {
         let values = self.values();
-        let (g, v, _) = values.map.get(key)?;
-        (*g == generation).then(|| v.clone())
+        let (g, slot, _) = values.map.get(key)?;
+        if *g != generation {
+            return None;
+        }
+        match slot {
+            Slot::Kept(v) => Some(v.clone()),
+            Slot::Held(held) => held(),
+        }
     }
 
     fn values(&self) -> MutexGuard<'_, Values<K, V>> {
@@ -857,6 +906,58 @@ mod tests {
         get(99, 5000);
         assert_eq!(builds.get(), before + 2, "too big to keep");
         assert!(memo.kept_bytes() <= 1000);
+    }
+
+    /// A value larger than the byte budget is not kept, but while someone
+    /// holds it the same read gets it again (one value's memory for many
+    /// readers at once); once no one does, or once something it read
+    /// changed, it is built anew. Without sharing it is built each time.
+    #[test]
+    fn a_value_too_large_to_keep_is_shared_while_it_is_held() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let f = dir.path().join("f");
+        std::fs::write(&f, "one").unwrap();
+        let hold = |v: &Arc<Vec<u8>>| -> Option<Held<Arc<Vec<u8>>>> {
+            let weak = Arc::downgrade(v);
+            Some(Box::new(move || weak.upgrade()))
+        };
+        let weigh = |v: &Arc<Vec<u8>>| v.len();
+        for sharing in [true, false] {
+            let memo: Memo<u8, Arc<Vec<u8>>> =
+                Memo::weighed(10, weigh, &WatchBudget::new(100)).unwrap();
+            let memo = if sharing { memo.sharing(hold) } else { memo };
+            let builds = Cell::new(0);
+            let get = || {
+                memo.get(0, || {
+                    builds.set(builds.get() + 1);
+                    let mut text = read_file(&f).unwrap_or_default();
+                    text.resize(1000, b' ');
+                    Ok::<_, ()>(Arc::new(text))
+                })
+                .unwrap()
+            };
+            drop(get()); // watches the file: not held yet
+            let first = get();
+            let again = get();
+            assert_eq!(Arc::ptr_eq(&first, &again), sharing, "sharing {sharing}");
+            assert_eq!(builds.get(), if sharing { 2 } else { 3 });
+            assert_eq!(memo.kept_bytes(), 0, "held, not kept");
+
+            edit_in_place(&f, "two");
+            let changed = get();
+            assert_eq!(
+                &changed[..3],
+                b"two",
+                "a change is seen while the old one is held"
+            );
+            assert!(!Arc::ptr_eq(&first, &changed));
+            drop((first, again, changed));
+            let before = builds.get();
+            get();
+            assert_eq!(builds.get(), before + 1, "built again once no one holds it");
+        }
     }
 
     #[test]
