@@ -23,12 +23,16 @@
 //!   and thrown away for a moment (`LINGER`) before the socket closes, as
 //!   nginx and Apache do: closing with unread bytes makes the kernel send a
 //!   reset, and the client would lose the answer already sent.
-//! - **Send stall timeout**: a client that stops taking an answer (its
-//!   socket's buffers full for [`SEND_STALL_TIMEOUT`] without a byte
-//!   taken) loses its connection, as nginx's `send_timeout` does: it
-//!   cannot hold the answer's memory (an export of many megabytes), its
-//!   slot of the cap or a shutdown for longer. A slow client that keeps
-//!   taking bytes is never cut off.
+//! - **Send stall timeout**: a write that waits [`SEND_STALL_TIMEOUT`]
+//!   for the client to take bytes fails, and the connection is reset at
+//!   once, as nginx's `send_timeout` (whose default this is) and
+//!   `reset_timedout_connection` do: a client that stops taking an answer
+//!   cannot hold its memory (an export of many megabytes), its slot of
+//!   the cap or a shutdown for longer. A write waits while the socket is
+//!   not writable, and Linux makes a full socket writable again only once
+//!   about a third of its send buffer (up to 4 MiB) has drained: a client
+//!   must take some 22 KB a second on average to be sure to keep its
+//!   connection. An event stream is a write like any other.
 //! - **Graceful shutdown**: when `stop` turns true the listener closes and
 //!   open connections finish their current request.
 
@@ -70,9 +74,8 @@ pub fn peer_waiting(cap: usize) -> usize {
 const MAX_BUFFER: usize = 64 * 1024;
 
 /// How long a write to a client may wait for the client to take bytes
-/// (see the module's "Send stall timeout"); as long as a request's
-/// headers may take.
-pub const SEND_STALL_TIMEOUT: Duration = HEADER_READ_TIMEOUT;
+/// (see the module's "Send stall timeout").
+pub const SEND_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long, and how many bytes at most, a closed connection's client may
 /// still send before the socket closes (see the module's "Lingering close").
@@ -194,8 +197,12 @@ struct Lingering {
     stream: Option<TcpStream>,
     slot: Option<OwnedSemaphorePermit>,
     stall_timeout: Duration,
-    /// Runs while a write waits for the client; cleared by any progress.
-    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The stall timer, made at the first stall and set again at each.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// A write is waiting for the client (the timer runs).
+    stalled: bool,
+    /// A write waited too long: the connection is reset, not lingered on.
+    timed_out: bool,
 }
 
 impl Lingering {
@@ -204,7 +211,9 @@ impl Lingering {
             stream: Some(stream),
             slot: Some(slot),
             stall_timeout,
-            stalled: None,
+            timer: None,
+            stalled: false,
+            timed_out: false,
         }
     }
 
@@ -223,18 +232,26 @@ impl Lingering {
         polled: Poll<std::io::Result<T>>,
     ) -> Poll<std::io::Result<T>> {
         if polled.is_ready() {
-            self.stalled = None;
+            self.stalled = false;
             return polled;
         }
         let timeout = self.stall_timeout;
-        let stall = self
-            .stalled
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-        match stall.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!("the client took no bytes of the answer for {timeout:?}"),
-            ))),
+        let deadline = tokio::time::Instant::now() + timeout;
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        if !self.stalled {
+            timer.as_mut().reset(deadline);
+            self.stalled = true;
+        }
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                self.timed_out = true;
+                Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("the client took no bytes of the answer for {timeout:?}"),
+                )))
+            }
             Poll::Pending => Poll::Pending,
         }
     }
@@ -245,6 +262,12 @@ impl Drop for Lingering {
         let (Some(stream), slot) = (self.stream.take(), self.slot.take()) else {
             return;
         };
+        if self.timed_out {
+            // Its unsent bytes dropped with a reset, rather than left to the
+            // kernel to push at a client that takes none.
+            let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+            return;
+        }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
                 linger_close(stream).await;

@@ -213,7 +213,10 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
                 values.bytes -= old;
             }
             if values.map.len() >= MAX_VALUES || values.bytes + cost > self.max_bytes {
-                values.map.clear();
+                // Values held weakly cost nothing: they stay.
+                values
+                    .map
+                    .retain(|_, (_, slot, _)| matches!(slot, Slot::Held(_)));
                 values.bytes = 0;
             }
             values.bytes += cost;
