@@ -11,7 +11,8 @@
 #   export's size; POST /plugins and POST /skills (report only); the
 #   server's peak RSS and the inotify watches it holds; with the wall
 #   times, the server's CPU time per read after a change (on a machine
-#   shared with other work, the steadier figure);
+#   shared with other work, the steadier figure); then the peak RSS while
+#   SLOW_EXPORTS clients read the export slowly at once;
 # - one medium workspace served alone, then MANY medium workspaces served
 #   by one server (`-w` MANY times): the same reads of one of them, wrk
 #   req/s of each read endpoint (on the many-workspace server spread over
@@ -28,6 +29,7 @@ cd "$(dirname "$0")/.."
 out=${1:-/dev/stdout}
 ROUNDS=${ROUNDS:-10}
 MANY=${MANY:-100}
+SLOW_EXPORTS=${SLOW_EXPORTS:-8}
 DURATION=${DURATION:-3s}
 CONNS=${CONNS:-32}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
@@ -117,6 +119,14 @@ huge_writes=$("$tool" writes "$url" "$token" "$(sed -n 1p "$work/ids.txt")" "$RO
 log "$huge_writes"
 huge_peak=$(peak)
 log "huge: peak RSS $huge_peak MiB, $huge_watches inotify watches"
+# Many slow clients of the huge export at once: what the server holds.
+"$tool" slow-exports "$url" "$token" "$(sed -n 1p "$work/ids.txt")" "$SLOW_EXPORTS" 4 >"$work/slow.txt" &
+slow_pid=$!
+sleep 3
+slow_peak=$(peak)
+wait "$slow_pid"
+slow="$(cat "$work/slow.txt"); server peak RSS (VmHWM) meanwhile: $slow_peak MiB"
+log "$slow"
 stop
 
 # --- one medium workspace, then MANY in one server
@@ -168,6 +178,7 @@ done
   echo "writes (report only):"
   echo "$huge_writes"
   echo "server peak RSS (VmHWM): $huge_peak MiB; inotify watches held: $huge_watches"
+  echo "$slow"
   echo '```'
   echo
   echo "### $MANY workspaces in one server"

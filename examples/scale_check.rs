@@ -12,6 +12,11 @@
 //!   scale_check writes URL TOKEN WS_ID ROUNDS
 //!     ROUNDS times `POST /plugins` and `POST /skills` (each undone by its
 //!     `DELETE`, untimed): medians and p99.
+//!   scale_check slow-exports URL TOKEN WS_ID CLIENTS SECONDS
+//!     CLIENTS connections each asking `/export` at once and taking it at
+//!     about 1 MB/s, for SECONDS: what a server holds for many slow
+//!     clients of a large answer (the script reads its peak memory
+//!     meanwhile). Prints how much they took in all.
 //!
 //! With `SERVER_PID` set, `reads` also prints the server's CPU time, user
 //! and system, per read after a change: on a machine shared with other
@@ -21,6 +26,43 @@ use bench_workspace::{server_cpu_ms, stats};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// `clients` slow readers of `/export` at once for `seconds` (see the
+/// module's comment).
+async fn slow_exports(url: &str, token: &str, id: &str, clients: usize, seconds: usize) {
+    let until = Instant::now() + Duration::from_secs(seconds as u64);
+    let readers = (0..clients).map(|_| {
+        let (url, token) = (format!("{url}/workspace/{id}/export"), token.to_string());
+        tokio::spawn(async move {
+            // A client of its own: one connection each.
+            let mut r = client()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("GET");
+            let mut taken = 0usize;
+            while Instant::now() < until {
+                let Ok(Some(part)) = r.chunk().await else {
+                    break;
+                };
+                taken += part.len();
+                // About 1 MB/s: a microsecond a byte.
+                tokio::time::sleep(Duration::from_micros(part.len() as u64)).await;
+            }
+            taken
+        })
+    });
+    let mut taken = Vec::new();
+    for reader in readers.collect::<Vec<_>>() {
+        taken.push(reader.await.unwrap_or(0));
+    }
+    let total: usize = taken.iter().sum();
+    println!(
+        "{clients} slow exports at once for {seconds} s: {:.1} MB taken in all",
+        total as f64 / 1e6
+    );
+}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -179,9 +221,10 @@ async fn main() {
     match a(0).as_str() {
         "reads" => reads(&a(1), &a(2), &a(3), Path::new(&a(4)), num(5, 10)).await,
         "writes" => writes(&a(1), &a(2), &a(3), num(4, 10)).await,
+        "slow-exports" => slow_exports(&a(1), &a(2), &a(3), num(4, 8), num(5, 4)).await,
         _ => {
             eprintln!(
-                "usage: scale_check reads URL TOKEN WS_ID WS_PATH ROUNDS | writes URL TOKEN WS_ID ROUNDS"
+                "usage: scale_check reads URL TOKEN WS_ID WS_PATH ROUNDS | writes URL TOKEN WS_ID ROUNDS | slow-exports URL TOKEN WS_ID CLIENTS SECONDS"
             );
             std::process::exit(2);
         }
