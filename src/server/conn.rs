@@ -498,18 +498,21 @@ mod tests {
         client
     }
 
-    /// Reads until the server ends the connection; how many bytes came.
-    /// A read that waits 5 s is taken for a server still waiting for us.
-    fn read_to_close(mut client: std::net::TcpStream) -> Result<usize, String> {
+    /// Reads until the server ends the connection: how many bytes came,
+    /// and whether it ended with a reset (rather than a close). A read
+    /// that waits 5 s is taken for a server still waiting for us.
+    fn read_to_close(mut client: std::net::TcpStream) -> Result<(usize, bool), String> {
         client
             .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
         let (mut total, mut buf) = (0, vec![0; 256 * 1024]);
         loop {
             match client.read(&mut buf) {
-                Ok(0) => return Ok(total),
+                Ok(0) => return Ok((total, false)),
                 Ok(n) => total += n,
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return Ok(total),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                    return Ok((total, true));
+                }
                 Err(e) => return Err(format!("after {total} bytes: {e}")),
             }
         }
@@ -523,12 +526,17 @@ mod tests {
         let client = get(addr);
         // Not read for well past the stall timeout.
         std::thread::sleep(Duration::from_millis(1500));
-        let got = read_to_close(client).unwrap();
+        let (got, reset) = read_to_close(client).unwrap();
         assert!(
             got < size,
             "the whole answer came ({got} bytes): the connection was not cut"
         );
         assert!(got > 0, "nothing came");
+        // Reset, its unsent bytes dropped: not closed and lingered on.
+        assert!(
+            reset,
+            "the connection was closed, not reset, after {got} bytes"
+        );
     }
 
     #[test]
