@@ -39,12 +39,15 @@ enum Form {
 
 impl Export {
     /// Encodes `doc` once: kept as text when that comes to at most `keep`
-    /// bytes, else measured only (one buffer reused for every chunk).
+    /// bytes, else measured only (one buffer reused for every chunk). A
+    /// document whose strings alone pass `keep` is not copied as it is
+    /// measured: the huge workspace's export held 16 MiB of chunks on top
+    /// of its 20 MB document before they were found to be too many.
     pub fn new(doc: ExportDoc, keep: usize) -> Export {
         let mut head = Vec::new();
         let mut part = fill(&doc, Part::Head, &mut head);
         let mut len = head.len();
-        let mut rest = Some(Vec::new());
+        let mut rest = (least_len(&doc) <= keep).then(Vec::new);
         let mut buf = Vec::with_capacity(CHUNK + CHUNK / 4);
         loop {
             part = fill(&doc, part, &mut buf);
@@ -75,6 +78,20 @@ impl Export {
     pub fn len_at(&self, at: u64) -> usize {
         self.len + at.to_string().len()
     }
+}
+
+/// Bytes the text of `doc` has at least: its skills' and commands'
+/// strings, which it holds as they are or escaped.
+fn least_len(doc: &ExportDoc) -> usize {
+    let skills = doc
+        .skills
+        .iter()
+        .map(|s| s.name.len() + s.description.len() + s.content.len());
+    let commands = doc
+        .commands
+        .iter()
+        .map(|c| c.name.len() + c.description.as_ref().map_or(0, String::len) + c.template.len());
+    skills.chain(commands).sum()
 }
 
 /// The text of an export with `exportedAt` set to `at`: the kept chunks
@@ -273,5 +290,10 @@ mod tests {
         let not_kept = Export::new(doc(400, 900), text - digits - 1);
         assert!(matches!(not_kept.form, Form::Document(..)));
         assert_eq!(kept.unstamped_len(), not_kept.unstamped_len());
+        // What the strings alone come to is most of the text, and never
+        // more than it (else a document within the budget would not be
+        // kept, as above).
+        let least = least_len(&doc(400, 900));
+        assert!(least > text / 2 && least < text, "{least} of {text}");
     }
 }
