@@ -413,10 +413,12 @@ impl Resolved {
         let mut within = 0;
         for sub in ["command", "commands"] {
             let base = dir.place.path.join(sub);
+            // One copy for every file found from it.
+            let shared: Arc<Path> = Arc::from(base.as_path());
             let parse = |path: &Path| {
                 let found = ws.cached_child(path, "command file", |bytes| CommandFile {
                     parsed: parse_command(bytes),
-                    base: base.clone(),
+                    base: Arc::clone(&shared),
                     name: command_name(&base, path),
                     editable: layers.editable_walked(ws, path),
                 });
@@ -667,7 +669,7 @@ pub(crate) fn command_files_in(ws: &Workspace, base: &Path) -> Vec<std::path::Pa
 /// a listing of 2,000 commands works them out once per file, not per read.
 struct CommandFile {
     parsed: Option<ParsedCommand>,
-    base: std::path::PathBuf,
+    base: Arc<Path>,
     name: String,
     editable: bool,
 }
