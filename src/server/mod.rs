@@ -36,6 +36,7 @@ pub mod event_log;
 pub mod events;
 pub mod export_body;
 pub mod filters;
+pub mod flights;
 pub mod handshake;
 pub mod hosts;
 pub mod kept_tokens;

@@ -8,6 +8,7 @@
 //! else.
 
 use super::export_body::{self, Export};
+use super::flights::{Flight, landed};
 use super::reply::{raw_json, with_etag};
 use super::state::WsEntry;
 use crate::workspace::memo::{Held, Memo};
@@ -138,6 +139,20 @@ async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
     if let Some(value) = entry.peek(read) {
         return Ok(value);
     }
+    // One build of a read at once: the others wait for it, then look again.
+    let mut lead = None;
+    if entry.memo.is_some() {
+        match entry.flights.join(read) {
+            Flight::Lead(l) => lead = Some(l),
+            Flight::Follow(under_way) => {
+                landed(under_way).await;
+                if let Some(value) = entry.peek(read) {
+                    return Ok(value);
+                }
+            }
+            Flight::Alone => {}
+        }
+    }
     let _turn = entry
         .builds
         .acquire()
@@ -147,7 +162,15 @@ async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
         return Ok(value);
     }
     let e = entry.clone();
-    blocking(move || build_kept(&e, read)).await
+    let value = blocking(move || build_kept(&e, read)).await?;
+    if entry.memo.is_some() {
+        let kept = entry.peek(read).is_some();
+        match &mut lead {
+            Some(lead) => lead.kept(kept),
+            None => entry.flights.note(read, kept),
+        }
+    }
+    Ok(value)
 }
 
 /// The value of `read`, kept or built now on this thread (a blocking one).

@@ -5,6 +5,7 @@
 use super::approvals::Approvals;
 use super::auth::Tokens;
 use super::committer::Committer;
+use super::flights::Flights;
 use super::hosts::AllowedHosts;
 use super::models::{OpencodeInfo, WorkspaceInfo};
 use super::opencode::Reloader;
@@ -57,6 +58,8 @@ pub struct WsEntry {
     /// Reads built at once (one per core): after a write, every client
     /// misses the memo together; the first builds, the rest find it kept.
     pub builds: tokio::sync::Semaphore,
+    /// The reads being built: the same read asked meanwhile waits for it.
+    pub flights: Flights<Read>,
     /// The workspace's running OpenCode, asked to reload after a write.
     pub opencode: Reloader,
     /// The writes waiting for the workspace's lock, applied in groups.
@@ -116,6 +119,7 @@ impl WsEntry {
             info,
             memo,
             committer: Committer::default(),
+            flights: Flights::default(),
             builds: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
