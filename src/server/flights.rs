@@ -8,10 +8,14 @@
 //! A follower takes the value only from the memo, which keeps it only
 //! while nothing it read has changed since (the leader's value is never
 //! handed over directly: it may have been read before a write the
-//! follower has seen acknowledged). When the leader's value was not kept
-//! (a read the watches cannot cover), the follower builds its own; and
-//! until a build of that read is kept again, its readers no longer wait
-//! for one another, so that a read that cannot be kept is not made slower.
+//! follower has seen acknowledged). When the leader's value was not kept,
+//! the followers join again: one of them leads the next build. A build
+//! that first watches what it read is not kept (the memo cannot vouch
+//! for what changed before the watch), so that second build is the one
+//! kept after a cold start or a new file; a follower waits for at most
+//! two builds. After two builds of a read in a row were not kept (its
+//! watches cannot be taken), its readers build alone, no longer waiting
+//! for one another, until one of their builds is kept again.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -29,9 +33,16 @@ pub struct Flights<K> {
 struct Flown {
     /// Closed when the build under way ends.
     under_way: Option<watch::Receiver<()>>,
-    /// The last build that ended was not kept: readers build alone.
-    unkept: bool,
+    /// How many builds in a row were not kept: from [`ALONE_AFTER`] on,
+    /// readers build alone.
+    not_kept: u8,
 }
+
+/// Builds not kept in a row after which readers build alone.
+const ALONE_AFTER: u8 = 2;
+
+/// How many builds a follower waits for before it builds its own.
+pub const MAX_WAITS: usize = 2;
 
 /// How a reader of `K` is to get its value.
 #[derive(Debug)]
@@ -40,7 +51,7 @@ pub enum Flight<'a, K: Eq + Hash + Copy> {
     Lead(Lead<'a, K>),
     /// Waits for the build under way ([`landed`]), then looks again.
     Follow(watch::Receiver<()>),
-    /// Builds it without being waited for: its last build was not kept.
+    /// Builds it without being waited for: its last builds were not kept.
     Alone,
 }
 
@@ -70,7 +81,7 @@ impl<K: Eq + Hash + Copy> Flights<K> {
         if let Some(under_way) = &flown.under_way {
             return Flight::Follow(under_way.clone());
         }
-        if flown.unkept {
+        if flown.not_kept >= ALONE_AFTER {
             return Flight::Alone;
         }
         let (done, under_way) = watch::channel(());
@@ -84,10 +95,10 @@ impl<K: Eq + Hash + Copy> Flights<K> {
     }
 
     /// Notes whether the value a reader built without leading (alone, or
-    /// after its leader's was not kept) was kept, as [`Lead::kept`] does.
+    /// after waiting [`MAX_WAITS`] times) was kept, as [`Lead::kept`] does.
     pub fn note(&self, key: K, kept: bool) {
         if let Some(flown) = self.reads().get_mut(&key) {
-            flown.unkept = !kept;
+            flown.note(kept);
         }
     }
 
@@ -96,10 +107,18 @@ impl<K: Eq + Hash + Copy> Flights<K> {
     }
 }
 
+impl Flown {
+    fn note(&mut self, kept: bool) {
+        self.not_kept = if kept {
+            0
+        } else {
+            self.not_kept.saturating_add(1)
+        };
+    }
+}
+
 impl<K: Eq + Hash + Copy> Lead<'_, K> {
-    /// Notes whether the value built was kept: when it was not, the next
-    /// readers of this read build alone (and the next kept build, by one
-    /// of them, makes them wait for one another again).
+    /// Notes whether the value built was kept (see [`Flights::note`]).
     pub fn kept(&mut self, kept: bool) {
         self.kept = Some(kept);
     }
@@ -111,7 +130,7 @@ impl<K: Eq + Hash + Copy> Drop for Lead<'_, K> {
         if let Some(flown) = reads.get_mut(&self.key) {
             flown.under_way = None;
             if let Some(kept) = self.kept {
-                flown.unkept = !kept;
+                flown.note(kept);
             }
         }
         // The sender goes after this: the followers wake to a free slot.
@@ -156,27 +175,31 @@ mod tests {
         assert!(is_lead(&flights.join("skills")), "the next leads again");
     }
 
-    /// After a build that was not kept, readers build alone, until one of
-    /// their builds is kept again.
+    /// After two builds in a row that were not kept, readers build
+    /// alone, until one of their builds is kept again; one not kept (a
+    /// first build, which adds watches) changes nothing.
     #[test]
     fn readers_of_a_value_not_kept_do_not_wait_for_one_another() {
         let flights = Flights::default();
-        let Flight::Lead(mut lead) = flights.join(1) else {
-            panic!("the first reader leads");
+        let lead_and_keep = |kept: bool| {
+            let Flight::Lead(mut lead) = flights.join(1) else {
+                panic!("a reader should lead");
+            };
+            assert!(matches!(flights.join(1), Flight::Follow(_)));
+            lead.kept(kept);
         };
-        lead.kept(false);
-        drop(lead);
+        lead_and_keep(false);
+        lead_and_keep(true);
+        lead_and_keep(false);
+        lead_and_keep(false);
         assert!(matches!(flights.join(1), Flight::Alone));
         assert!(matches!(flights.join(1), Flight::Alone));
         assert!(is_lead(&flights.join(2)), "only that read");
+        flights.note(1, false);
+        assert!(matches!(flights.join(1), Flight::Alone));
         // One of them built a value that was kept: they wait again.
         flights.note(1, true);
-        let Flight::Lead(mut lead) = flights.join(1) else {
-            panic!("leads once the last build was kept");
-        };
-        assert!(matches!(flights.join(1), Flight::Follow(_)));
-        lead.kept(true);
-        drop(lead);
+        lead_and_keep(true);
         assert!(is_lead(&flights.join(1)));
     }
 }

@@ -8,7 +8,7 @@
 //! else.
 
 use super::export_body::{self, Export};
-use super::flights::{Flight, landed};
+use super::flights::{Flight, MAX_WAITS, landed};
 use super::reply::{raw_json, with_etag};
 use super::state::WsEntry;
 use crate::workspace::memo::{Held, Memo};
@@ -139,18 +139,24 @@ async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
     if let Some(value) = entry.peek(read) {
         return Ok(value);
     }
-    // One build of a read at once: the others wait for it, then look again.
+    // One build of a read at once: the others wait for it, then look again
+    // (and join again when it was not kept: one of them leads the next).
     let mut lead = None;
     if entry.memo.is_some() {
-        match entry.flights.join(read) {
-            Flight::Lead(l) => lead = Some(l),
-            Flight::Follow(under_way) => {
-                landed(under_way).await;
-                if let Some(value) = entry.peek(read) {
-                    return Ok(value);
+        for _ in 0..MAX_WAITS {
+            match entry.flights.join(read) {
+                Flight::Lead(l) => {
+                    lead = Some(l);
+                    break;
                 }
+                Flight::Follow(under_way) => {
+                    landed(under_way).await;
+                    if let Some(value) = entry.peek(read) {
+                        return Ok(value);
+                    }
+                }
+                Flight::Alone => break,
             }
-            Flight::Alone => {}
         }
     }
     let _turn = entry
