@@ -16,16 +16,23 @@
 //! two builds. After two builds of a read in a row were not kept (its
 //! watches cannot be taken), its readers build alone, no longer waiting
 //! for one another, until one of their builds is kept again.
+//!
+//! A build runs as a task of its own ([`fly`]): a reader gone before its
+//! build is done (its client hung up) neither ends the flight early, which
+//! would set its followers building beside it, nor gives back its build
+//! turn while the build still runs.
 
+use crate::{Code, Error, Result};
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 
-/// The builds under way, by what they build.
+/// The builds under way, by what they build (shared with their leads).
 #[derive(Debug)]
 pub struct Flights<K> {
-    reads: Mutex<HashMap<K, Flown>>,
+    reads: Arc<Mutex<HashMap<K, Flown>>>,
 }
 
 /// What is known of one read's builds.
@@ -42,13 +49,13 @@ struct Flown {
 const ALONE_AFTER: u8 = 2;
 
 /// How many builds a follower waits for before it builds its own.
-pub const MAX_WAITS: usize = 2;
+const MAX_WAITS: usize = 2;
 
 /// How a reader of `K` is to get its value.
 #[derive(Debug)]
-pub enum Flight<'a, K: Eq + Hash + Copy> {
+pub enum Flight<K: Eq + Hash + Copy> {
     /// Builds it; others wait until this is dropped.
-    Lead(Lead<'a, K>),
+    Lead(Lead<K>),
     /// Waits for the build under way ([`landed`]), then looks again.
     Follow(watch::Receiver<()>),
     /// Builds it without being waited for: its last builds were not kept.
@@ -58,24 +65,32 @@ pub enum Flight<'a, K: Eq + Hash + Copy> {
 /// The build under way of one read: ends when dropped (its followers are
 /// then woken), also when its reader is gone before the build is done.
 #[derive(Debug)]
-pub struct Lead<'a, K: Eq + Hash + Copy> {
-    flights: &'a Flights<K>,
+pub struct Lead<K: Eq + Hash + Copy> {
+    reads: Arc<Mutex<HashMap<K, Flown>>>,
     key: K,
     kept: Option<bool>,
     _done: watch::Sender<()>,
 }
 
+impl<K> Clone for Flights<K> {
+    fn clone(&self) -> Self {
+        Flights {
+            reads: Arc::clone(&self.reads),
+        }
+    }
+}
+
 impl<K> Default for Flights<K> {
     fn default() -> Self {
         Flights {
-            reads: Mutex::new(HashMap::new()),
+            reads: Arc::default(),
         }
     }
 }
 
 impl<K: Eq + Hash + Copy> Flights<K> {
     /// Joins the build of `key` under way, or leads one.
-    pub fn join(&self, key: K) -> Flight<'_, K> {
+    pub fn join(&self, key: K) -> Flight<K> {
         let mut reads = self.reads();
         let flown = reads.entry(key).or_default();
         if let Some(under_way) = &flown.under_way {
@@ -87,7 +102,7 @@ impl<K: Eq + Hash + Copy> Flights<K> {
         let (done, under_way) = watch::channel(());
         flown.under_way = Some(under_way);
         Flight::Lead(Lead {
-            flights: self,
+            reads: Arc::clone(&self.reads),
             key,
             kept: None,
             _done: done,
@@ -103,7 +118,7 @@ impl<K: Eq + Hash + Copy> Flights<K> {
     }
 
     fn reads(&self) -> MutexGuard<'_, HashMap<K, Flown>> {
-        self.reads.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.reads)
     }
 }
 
@@ -117,16 +132,20 @@ impl Flown {
     }
 }
 
-impl<K: Eq + Hash + Copy> Lead<'_, K> {
+fn lock<K>(reads: &Mutex<HashMap<K, Flown>>) -> MutexGuard<'_, HashMap<K, Flown>> {
+    reads.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl<K: Eq + Hash + Copy> Lead<K> {
     /// Notes whether the value built was kept (see [`Flights::note`]).
     pub fn kept(&mut self, kept: bool) {
         self.kept = Some(kept);
     }
 }
 
-impl<K: Eq + Hash + Copy> Drop for Lead<'_, K> {
+impl<K: Eq + Hash + Copy> Drop for Lead<K> {
     fn drop(&mut self) {
-        let mut reads = self.flights.reads();
+        let mut reads = lock(&self.reads);
         if let Some(flown) = reads.get_mut(&self.key) {
             flown.under_way = None;
             if let Some(kept) = self.kept {
@@ -143,12 +162,151 @@ pub async fn landed(mut under_way: watch::Receiver<()>) {
     let _ = under_way.changed().await;
 }
 
+/// The value of `key`: what `peek` finds kept, else what `build` makes,
+/// one build of a key at once (see the module's text). `peek` is asked
+/// again after a build to know whether its value was kept.
+pub async fn fly<K, V, F>(
+    flights: &Flights<K>,
+    key: K,
+    peek: impl Fn() -> Option<V> + Send + 'static,
+    build: F,
+) -> Result<V>
+where
+    K: Eq + Hash + Copy + Send + 'static,
+    V: Send + 'static,
+    F: Future<Output = Result<V>> + Send + 'static,
+{
+    if let Some(value) = peek() {
+        return Ok(value);
+    }
+    let mut lead = None;
+    for _ in 0..MAX_WAITS {
+        match flights.join(key) {
+            Flight::Lead(l) => {
+                lead = Some(l);
+                break;
+            }
+            Flight::Follow(under_way) => {
+                landed(under_way).await;
+                if let Some(value) = peek() {
+                    return Ok(value);
+                }
+            }
+            Flight::Alone => break,
+        }
+    }
+    let flights = flights.clone();
+    alone(async move {
+        let value = build.await;
+        // A failed build says nothing of whether its value is kept.
+        if value.is_ok() {
+            let kept = peek().is_some();
+            match lead {
+                Some(mut lead) => lead.kept(kept),
+                None => flights.note(key, kept),
+            }
+        }
+        value
+    })
+    .await
+}
+
+/// What `build` makes, as a task of its own: run to its end even when
+/// its reader is gone first.
+pub async fn alone<V, F>(build: F) -> Result<V>
+where
+    V: Send + 'static,
+    F: Future<Output = Result<V>> + Send + 'static,
+{
+    tokio::spawn(build).await.map_err(|e| {
+        let mut err = Error::new(Code::Internal, "a worker failed");
+        err.private = Some(format!("a read's build failed: {e}").into());
+        err
+    })?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use futures_util::FutureExt;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
 
-    fn is_lead<K: Eq + Hash + Copy>(f: &Flight<'_, K>) -> bool {
+    /// A memo of one value, and a build of it that takes a while and
+    /// counts how often it runs; it keeps its value from the `keep_from`th
+    /// build on (a first build, which adds watches, is not kept).
+    #[derive(Clone, Default)]
+    struct Kept {
+        value: Arc<Mutex<Option<u32>>>,
+        builds: Arc<AtomicUsize>,
+    }
+
+    impl Kept {
+        fn peek(&self) -> impl Fn() -> Option<u32> + Send + 'static {
+            let value = Arc::clone(&self.value);
+            move || *value.lock().unwrap()
+        }
+
+        fn build(&self, keep_from: usize) -> impl Future<Output = Result<u32>> + Send + 'static {
+            let kept = self.clone();
+            async move {
+                let n = kept.builds.fetch_add(1, Ordering::SeqCst) + 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if n >= keep_from {
+                    *kept.value.lock().unwrap() = Some(7);
+                }
+                Ok(7)
+            }
+        }
+
+        fn builds(&self) -> usize {
+            self.builds.load(Ordering::SeqCst)
+        }
+    }
+
+    /// Readers that miss together: `readers` at once, each `fly`ing.
+    async fn together(flights: &Flights<u8>, kept: &Kept, readers: usize, keep_from: usize) {
+        let all = (0..readers).map(|_| fly(flights, 1, kept.peek(), kept.build(keep_from)));
+        for value in futures_util::future::join_all(all).await {
+            assert_eq!(value.unwrap(), 7);
+        }
+    }
+
+    /// Eight readers that miss at once cost one build; when the first is
+    /// not kept (it adds watches), two.
+    #[tokio::test]
+    async fn readers_that_miss_together_build_once() {
+        let (flights, kept) = (Flights::default(), Kept::default());
+        together(&flights, &kept, 8, 1).await;
+        assert_eq!(kept.builds(), 1);
+        let (flights, kept) = (Flights::default(), Kept::default());
+        together(&flights, &kept, 8, 2).await;
+        assert_eq!(kept.builds(), 2, "one follower leads the second build");
+        // Never kept: each waits for at most two builds, then builds
+        // alone (and after two such builds in a row, no one waits).
+        let (flights, kept) = (Flights::default(), Kept::default());
+        together(&flights, &kept, 8, usize::MAX).await;
+        assert!(kept.builds() <= 8, "{} builds", kept.builds());
+        assert!(matches!(flights.join(1), Flight::Alone));
+    }
+
+    /// A reader gone mid-build leaves its build running and its followers
+    /// waiting for it: one build, not a second beside the first.
+    #[tokio::test]
+    async fn a_reader_gone_mid_build_leaves_its_build_to_end() {
+        let (flights, kept) = (Flights::default(), Kept::default());
+        let leader = {
+            let (flights, kept) = (flights.clone(), kept.clone());
+            tokio::spawn(async move { fly(&flights, 1, kept.peek(), kept.build(1)).await })
+        };
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let follower = fly(&flights, 1, kept.peek(), kept.build(1));
+        leader.abort();
+        assert_eq!(follower.await.unwrap(), 7);
+        assert_eq!(kept.builds(), 1);
+    }
+
+    fn is_lead<K: Eq + Hash + Copy>(f: &Flight<K>) -> bool {
         matches!(f, Flight::Lead(_))
     }
 

@@ -8,7 +8,7 @@
 //! else.
 
 use super::export_body::{self, Export};
-use super::flights::{Flight, MAX_WAITS, landed};
+use super::flights;
 use super::reply::{raw_json, with_etag};
 use super::state::WsEntry;
 use crate::workspace::memo::{Held, Memo};
@@ -134,49 +134,29 @@ pub async fn answer(entry: &Arc<WsEntry>, read: Read) -> Result<Response> {
 }
 
 /// The value of `read`: kept, or built on the blocking pool, one build per
-/// core at once.
+/// core at once, and one of each read at once ([`flights::fly`]). The
+/// build is a task of its own, which keeps its turn until it is done, also
+/// when the reader is gone first.
 async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
-    if let Some(value) = entry.peek(read) {
-        return Ok(value);
-    }
-    // One build of a read at once: the others wait for it, then look again
-    // (and join again when it was not kept: one of them leads the next).
-    let mut lead = None;
-    if entry.memo.is_some() {
-        for _ in 0..MAX_WAITS {
-            match entry.flights.join(read) {
-                Flight::Lead(l) => {
-                    lead = Some(l);
-                    break;
-                }
-                Flight::Follow(under_way) => {
-                    landed(under_way).await;
-                    if let Some(value) = entry.peek(read) {
-                        return Ok(value);
-                    }
-                }
-                Flight::Alone => break,
-            }
-        }
-    }
-    let _turn = entry
-        .builds
-        .acquire()
-        .await
-        .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))?;
-    if let Some(value) = entry.peek(read) {
-        return Ok(value);
-    }
     let e = entry.clone();
-    let value = blocking(move || build_kept(&e, read)).await?;
-    if entry.memo.is_some() {
-        let kept = entry.peek(read).is_some();
-        match &mut lead {
-            Some(lead) => lead.kept(kept),
-            None => entry.flights.note(read, kept),
+    let build = async move {
+        let _turn = e
+            .builds
+            .acquire()
+            .await
+            .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))?;
+        if let Some(value) = e.peek(read) {
+            return Ok(value);
         }
+        let b = e.clone();
+        blocking(move || build_kept(&b, read)).await
+    };
+    if entry.memo.is_none() {
+        // Nothing is kept: every reader builds.
+        return flights::alone(build).await;
     }
-    Ok(value)
+    let peeker = entry.clone();
+    flights::fly(&entry.flights, read, move || peeker.peek(read), build).await
 }
 
 /// The value of `read`, kept or built now on this thread (a blocking one).
