@@ -194,6 +194,7 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         if let Some(value) = self.kept(&key, generation) {
             return Ok(value);
         }
+        self.forget_before(generation);
         let (value, deps) = record(build);
         let value = value?;
         let cost = (self.weigh)(&value);
@@ -240,6 +241,18 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         match slot {
             Slot::Kept(v) => Some(v.clone()),
             Slot::Held(held) => held(),
+        }
+    }
+
+    /// Drops the values computed before `generation`: none can be
+    /// handed out again (generations only grow), and a large workspace's
+    /// stale answers (some 12 MB) would otherwise be held while their
+    /// new ones are built.
+    fn forget_before(&self, generation: u64) {
+        let mut values = self.values();
+        if values.map.values().any(|(g, _, _)| *g < generation) {
+            values.map.retain(|_, (g, _, _)| *g >= generation);
+            values.bytes = values.map.values().map(|(_, _, cost)| cost).sum();
         }
     }
 
@@ -961,6 +974,36 @@ mod tests {
             get();
             assert_eq!(builds.get(), before + 1, "built again once no one holds it");
         }
+    }
+
+    /// Values computed before a change are dropped by the next miss, not
+    /// held (and counted) until their own key is asked again.
+    #[test]
+    fn a_miss_drops_the_values_of_earlier_generations() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let (f, g) = (dir.path().join("f"), dir.path().join("g"));
+        std::fs::write(&f, "one").unwrap();
+        std::fs::write(&g, "other").unwrap();
+        let memo: Memo<u8, Arc<Vec<u8>>> =
+            Memo::weighed(1 << 20, |v: &Arc<Vec<u8>>| v.len(), &WatchBudget::new(100)).unwrap();
+        let get = |key: u8, path: &Path| {
+            memo.get(key, || {
+                Ok::<_, ()>(Arc::new(read_file(path).unwrap_or_default()))
+            })
+            .unwrap()
+        };
+        for _ in 0..2 {
+            // The first builds add watches: not kept.
+            get(0, &f);
+            get(1, &g);
+        }
+        assert_eq!(memo.kept_bytes(), 3 + 5);
+        edit_in_place(&f, "two");
+        get(1, &g);
+        assert_eq!(memo.kept_bytes(), 5, "the value of f's time is gone");
+        assert_eq!(&get(0, &f)[..], b"two");
     }
 
     #[test]
