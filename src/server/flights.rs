@@ -162,18 +162,25 @@ pub async fn landed(mut under_way: watch::Receiver<()>) {
     let _ = under_way.changed().await;
 }
 
-/// The value of `key`: what `peek` finds kept, else what `build` makes,
-/// one build of a key at once (see the module's text). `peek` is asked
-/// again after a build to know whether its value was kept.
-pub async fn fly<K, V, F>(
+/// The value of `key`: what `peek` finds kept, else what `build` makes
+/// once `turn` is had, one build of a key at once (see the module's text).
+/// `peek` is asked again after a build to know whether its value was kept.
+///
+/// A lead's whole build, its wait for a turn included, is a task of its
+/// own: its followers wait for it whether or not its reader stays. Any
+/// other reader waits for its turn itself (a reader gone while queued
+/// costs nothing), and only then builds in a task of its own.
+pub async fn fly<K, V, T, F>(
     flights: &Flights<K>,
     key: K,
     peek: impl Fn() -> Option<V> + Send + 'static,
-    build: F,
+    turn: impl Future<Output = Result<T>> + Send + 'static,
+    build: impl FnOnce(T) -> F + Send + 'static,
 ) -> Result<V>
 where
     K: Eq + Hash + Copy + Send + 'static,
     V: Send + 'static,
+    T: Send + 'static,
     F: Future<Output = Result<V>> + Send + 'static,
 {
     if let Some(value) = peek() {
@@ -196,9 +203,8 @@ where
         }
     }
     let flights = flights.clone();
-    alone(async move {
-        let value = build.await;
-        // A failed build says nothing of whether its value is kept.
+    // A failed build says nothing of whether its value is kept.
+    let noted = move |value: &Result<V>, lead: Option<Lead<K>>| {
         if value.is_ok() {
             let kept = peek().is_some();
             match lead {
@@ -206,19 +212,51 @@ where
                 None => flights.note(key, kept),
             }
         }
-        value
-    })
-    .await
+    };
+    match lead {
+        Some(lead) => {
+            run(async move {
+                let value = match turn.await {
+                    Ok(turn) => build(turn).await,
+                    Err(e) => Err(e),
+                };
+                noted(&value, Some(lead));
+                value
+            })
+            .await
+        }
+        None => {
+            let turn = turn.await?;
+            run(async move {
+                let value = build(turn).await;
+                noted(&value, None);
+                value
+            })
+            .await
+        }
+    }
 }
 
-/// What `build` makes, as a task of its own: run to its end even when
-/// its reader is gone first.
-pub async fn alone<V, F>(build: F) -> Result<V>
+/// What `build` makes once `turn` is had, the build a task of its own
+/// (run to its end even when its reader is gone), for reads that are
+/// never kept.
+pub async fn alone<V, T, F>(
+    turn: impl Future<Output = Result<T>>,
+    build: impl FnOnce(T) -> F,
+) -> Result<V>
 where
     V: Send + 'static,
     F: Future<Output = Result<V>> + Send + 'static,
 {
-    tokio::spawn(build).await.map_err(|e| {
+    let turn = turn.await?;
+    run(build(turn)).await
+}
+
+/// Runs `task` on its own, to its end.
+async fn run<V: Send + 'static>(
+    task: impl Future<Output = Result<V>> + Send + 'static,
+) -> Result<V> {
+    tokio::spawn(task).await.map_err(|e| {
         let mut err = Error::new(Code::Internal, "a worker failed");
         err.private = Some(format!("a read's build failed: {e}").into());
         err
@@ -259,14 +297,30 @@ mod tests {
             }
         }
 
+        /// `build`, as `fly` takes it: given the turn.
+        fn builder<T>(
+            &self,
+            keep_from: usize,
+        ) -> impl FnOnce(T) -> futures_util::future::BoxFuture<'static, Result<u32>> + Send + 'static
+        {
+            let kept = self.clone();
+            move |_| Box::pin(kept.build(keep_from))
+        }
+
         fn builds(&self) -> usize {
             self.builds.load(Ordering::SeqCst)
         }
     }
 
+    /// A turn had at once.
+    async fn ready() -> Result<()> {
+        Ok(())
+    }
+
     /// Readers that miss together: `readers` at once, each `fly`ing.
     async fn together(flights: &Flights<u8>, kept: &Kept, readers: usize, keep_from: usize) {
-        let all = (0..readers).map(|_| fly(flights, 1, kept.peek(), kept.build(keep_from)));
+        let all =
+            (0..readers).map(|_| fly(flights, 1, kept.peek(), ready(), kept.builder(keep_from)));
         for value in futures_util::future::join_all(all).await {
             assert_eq!(value.unwrap(), 7);
         }
@@ -290,6 +344,24 @@ mod tests {
         assert!(matches!(flights.join(1), Flight::Alone));
     }
 
+    /// A reader that does not lead, gone while it waits for its turn,
+    /// builds nothing once the turn comes.
+    #[tokio::test]
+    async fn a_reader_gone_before_its_turn_builds_nothing() {
+        let (flights, kept) = (Flights::default(), Kept::default());
+        drop(flights.join(1));
+        flights.note(1, false);
+        flights.note(1, false);
+        let turns = Arc::new(tokio::sync::Semaphore::new(0));
+        let turn = Arc::clone(&turns).acquire_owned();
+        let turn = async { turn.await.map_err(|_| Error::new(Code::Internal, "closed")) };
+        let reader = fly(&flights, 1, kept.peek(), turn, kept.builder(1));
+        assert!(reader.now_or_never().is_none(), "waits for its turn");
+        turns.add_permits(1);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(kept.builds(), 0);
+    }
+
     /// A reader gone mid-build leaves its build running and its followers
     /// waiting for it: one build, not a second beside the first.
     #[tokio::test]
@@ -297,10 +369,12 @@ mod tests {
         let (flights, kept) = (Flights::default(), Kept::default());
         let leader = {
             let (flights, kept) = (flights.clone(), kept.clone());
-            tokio::spawn(async move { fly(&flights, 1, kept.peek(), kept.build(1)).await })
+            tokio::spawn(
+                async move { fly(&flights, 1, kept.peek(), ready(), kept.builder(1)).await },
+            )
         };
         tokio::time::sleep(Duration::from_millis(10)).await;
-        let follower = fly(&flights, 1, kept.peek(), kept.build(1));
+        let follower = fly(&flights, 1, kept.peek(), ready(), kept.builder(1));
         leader.abort();
         assert_eq!(follower.await.unwrap(), 7);
         assert_eq!(kept.builds(), 1);

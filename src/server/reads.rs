@@ -134,17 +134,17 @@ pub async fn answer(entry: &Arc<WsEntry>, read: Read) -> Result<Response> {
 }
 
 /// The value of `read`: kept, or built on the blocking pool, one build per
-/// core at once, and one of each read at once ([`flights::fly`]). The
-/// build is a task of its own, which keeps its turn until it is done, also
-/// when the reader is gone first.
+/// core at once, and one of each read at once ([`flights::fly`]). A build
+/// keeps its turn until it is done, also when its reader is gone first.
 async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
+    let turn = Arc::clone(&entry.builds).acquire_owned();
+    let turn = async {
+        turn.await
+            .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))
+    };
     let e = entry.clone();
-    let build = async move {
-        let _turn = e
-            .builds
-            .acquire()
-            .await
-            .map_err(|_| Error::new(Code::Internal, "the server is shutting down"))?;
+    let build = move |turn| async move {
+        let _turn = turn;
         if let Some(value) = e.peek(read) {
             return Ok(value);
         }
@@ -153,10 +153,10 @@ async fn remembered(entry: &Arc<WsEntry>, read: Read) -> Result<Kept> {
     };
     if entry.memo.is_none() {
         // Nothing is kept: every reader builds.
-        return flights::alone(build).await;
+        return flights::alone(turn, build).await;
     }
     let peeker = entry.clone();
-    flights::fly(&entry.flights, read, move || peeker.peek(read), build).await
+    flights::fly(&entry.flights, read, move || peeker.peek(read), turn, build).await
 }
 
 /// The value of `read`, kept or built now on this thread (a blocking one).

@@ -57,7 +57,7 @@ pub struct WsEntry {
     pub memo: Option<ReadMemo>,
     /// Reads built at once (one per core): after a write, every client
     /// misses the memo together; the first builds, the rest find it kept.
-    pub builds: tokio::sync::Semaphore,
+    pub builds: Arc<tokio::sync::Semaphore>,
     /// The reads being built: the same read asked meanwhile waits for it.
     pub flights: Flights<Read>,
     /// The workspace's running OpenCode, asked to reload after a write.
@@ -120,9 +120,9 @@ impl WsEntry {
             memo,
             committer: Committer::default(),
             flights: Flights::default(),
-            builds: tokio::sync::Semaphore::new(
+            builds: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
-            ),
+            )),
         })
     }
 

@@ -210,6 +210,14 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
             && covered
         {
             let mut values = self.values();
+            if values
+                .map
+                .get(&key)
+                .is_some_and(|(g, _, _)| *g > generation)
+            {
+                // A build begun after this one has kept its newer value.
+                return Ok(value);
+            }
             if let Some((_, _, old)) = values.map.remove(&key) {
                 values.bytes -= old;
             }
@@ -1004,6 +1012,7 @@ mod tests {
         get(1, &g);
         assert_eq!(memo.kept_bytes(), 5, "the value of f's time is gone");
         assert_eq!(&get(0, &f)[..], b"two");
+        assert_eq!(memo.kept_bytes(), 3 + 5, "the values of this time stay");
     }
 
     #[test]
