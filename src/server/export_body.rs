@@ -90,7 +90,7 @@ fn least_len(doc: &ExportDoc) -> usize {
     let commands = doc
         .commands
         .iter()
-        .map(|c| c.name.len() + c.description.as_ref().map_or(0, String::len) + c.template.len());
+        .map(|c| c.name.len() + c.description().map_or(0, str::len) + c.template().len());
     skills.chain(commands).sum()
 }
 
@@ -225,10 +225,12 @@ mod tests {
                 })
                 .collect(),
             commands: (0..commands)
-                .map(|i| CommandExport {
-                    name: format!("c/{i}"),
-                    description: (i % 2 == 0).then(|| "run \\ it".to_string()),
-                    template: "y".repeat(i % 300),
+                .map(|i| {
+                    CommandExport::new(
+                        format!("c/{i}"),
+                        (i % 2 == 0).then(|| "run \\ it".to_string()),
+                        "y".repeat(i % 300),
+                    )
                 })
                 .collect(),
         }

@@ -134,16 +134,17 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
         .collect())
 }
 
-/// The name, description and template of each command of `scope`, by
-/// name, to `f` (an export's commands, made without the whole items).
+/// The name and fields of each command of `scope`, by name, to `f` (an
+/// export's commands, made without the whole items): the fields are the
+/// resolve's, shared with the parse cache, not copied.
 pub(crate) fn each_text(
     ws: &Workspace,
     scope: Scope,
-    mut f: impl FnMut(&str, Option<&str>, &str),
+    mut f: impl FnMut(&str, &std::sync::Arc<Map<String, Value>>),
 ) -> Result<()> {
     let resolved = resolve::resolve_commands(ws)?;
-    for view in views(&resolved, scope) {
-        f(view.name, view.description, view.template);
+    for named in in_scope(&resolved, scope) {
+        f(&named.name, &named.value);
     }
     Ok(())
 }
@@ -161,14 +162,19 @@ pub fn list_json(ws: &Workspace, scope: Scope, out: &mut Vec<u8>) -> Result<()> 
 
 /// The commands of `scope`, by name.
 fn views(resolved: &Resolved, scope: Scope) -> Vec<ItemView<'_>> {
-    let mut items: Vec<ItemView<'_>> = resolved
-        .commands
-        .iter()
-        .filter(|n| n.winner().place.user_wide == (scope == Scope::Global))
+    in_scope(resolved, scope)
+        .into_iter()
         .map(ItemView::of)
+        .collect()
+}
+
+/// The resolved commands of `scope`, by name.
+fn in_scope(resolved: &Resolved, scope: Scope) -> Vec<&Named> {
+    let mut named: Vec<&Named> = (resolved.commands.iter())
+        .filter(|n| n.winner().place.user_wide == (scope == Scope::Global))
         .collect();
-    items.sort_by(|a, b| a.name.cmp(b.name));
-    items
+    named.sort_by(|a, b| a.name.cmp(&b.name));
+    named
 }
 
 /// A [`CommandItem`] borrowed from what it is made of: the same fields,

@@ -14,6 +14,7 @@ use crate::workspace::{Workspace, now_ms};
 use crate::{Code, Error, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,7 +22,7 @@ pub struct ExportDoc {
     pub workspace_id: String,
     pub exported_at: u64,
     /// Shared with the parse cache.
-    pub opencode: std::sync::Arc<Map<String, Value>>,
+    pub opencode: Arc<Map<String, Value>>,
     pub openwork: Map<String, Value>,
     pub skills: Vec<SkillExport>,
     pub commands: Vec<CommandExport>,
@@ -35,12 +36,55 @@ pub struct SkillExport {
     pub content: String,
 }
 
-#[derive(Debug, Serialize)]
+/// A command of an export: its name, and its fields as the resolve holds
+/// them (shared with the parse cache: 10,000 commands' templates, some
+/// 3 MB, are not copied into a large export's document). Written as
+/// `{"name","description"?,"template"}`.
+#[derive(Debug)]
 pub struct CommandExport {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub template: String,
+    fields: Arc<Map<String, Value>>,
+}
+
+impl CommandExport {
+    /// A command of these texts.
+    pub fn new(name: String, description: Option<String>, template: String) -> CommandExport {
+        let mut fields = Map::new();
+        if let Some(description) = description {
+            fields.insert("description".into(), Value::String(description));
+        }
+        fields.insert("template".into(), Value::String(template));
+        CommandExport {
+            name,
+            fields: Arc::new(fields),
+        }
+    }
+
+    /// Its description, when the field is text (as in its listed item).
+    pub fn description(&self) -> Option<&str> {
+        self.fields.get("description").and_then(Value::as_str)
+    }
+
+    /// Its template, empty when the field is not text (as in its item).
+    pub fn template(&self) -> &str {
+        (self.fields.get("template").and_then(Value::as_str)).unwrap_or_default()
+    }
+}
+
+impl Serialize for CommandExport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let description = self.description();
+        let mut out =
+            s.serialize_struct("CommandExport", 2 + usize::from(description.is_some()))?;
+        out.serialize_field("name", &self.name)?;
+        match description {
+            Some(description) => out.serialize_field("description", description)?,
+            None => out.skip_field("description")?,
+        }
+        out.serialize_field("template", self.template())?;
+        out.end()
+    }
 }
 
 pub fn export(ws: &Workspace) -> Result<ExportDoc> {
@@ -53,11 +97,10 @@ pub fn export(ws: &Workspace) -> Result<ExportDoc> {
         })
         .collect();
     let mut command_docs = Vec::new();
-    commands::each_text(ws, Scope::Workspace, |name, description, template| {
+    commands::each_text(ws, Scope::Workspace, |name, fields| {
         command_docs.push(CommandExport {
             name: name.to_string(),
-            description: description.map(str::to_string),
-            template: template.to_string(),
+            fields: Arc::clone(fields),
         });
     })?;
     Ok(ExportDoc {
@@ -239,4 +282,32 @@ pub fn plan_import(ws: &Workspace, doc: &ImportDoc) -> Result<Plan> {
         }
     }
     Ok(draft.finish("config.import", "workspace", "Import workspace config"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A command is written as its listed item's three texts, in that
+    /// order, the description left out when it is not text.
+    #[test]
+    fn a_command_is_written_as_name_description_and_template() {
+        let text = |c: &CommandExport| serde_json::to_string(c).unwrap();
+        let full = CommandExport::new("a/b".into(), Some("d \"q\"".into()), "t\n".into());
+        assert_eq!(
+            text(&full),
+            r#"{"name":"a/b","description":"d \"q\"","template":"t\n"}"#
+        );
+        let bare = CommandExport::new("c".into(), None, String::new());
+        assert_eq!(text(&bare), r#"{"name":"c","template":""}"#);
+        let mut fields = Map::new();
+        fields.insert("template".into(), Value::from(7));
+        fields.insert("description".into(), Value::Null);
+        fields.insert("model".into(), Value::from("m"));
+        let odd = CommandExport {
+            name: "e".into(),
+            fields: Arc::new(fields),
+        };
+        assert_eq!(text(&odd), r#"{"name":"e","template":""}"#);
+    }
 }
