@@ -110,7 +110,8 @@ impl<K: Eq + Hash + Copy> Flights<K> {
     }
 
     /// Notes whether the value a reader built without leading (alone, or
-    /// after waiting [`MAX_WAITS`] times) was kept, as [`Lead::kept`] does.
+    /// after waiting for as many builds as a follower may) was kept, as
+    /// [`Lead::kept`] does.
     pub fn note(&self, key: K, kept: bool) {
         if let Some(flown) = self.reads().get_mut(&key) {
             flown.note(kept);
