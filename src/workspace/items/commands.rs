@@ -137,7 +137,7 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
 /// The name and fields of each command of `scope`, by name, to `f` (an
 /// export's commands, made without the whole items): the fields are the
 /// resolve's, shared with the parse cache, not copied.
-pub(crate) fn each_text(
+pub(crate) fn each_fields(
     ws: &Workspace,
     scope: Scope,
     mut f: impl FnMut(&str, &std::sync::Arc<Map<String, Value>>),

@@ -97,7 +97,7 @@ pub fn export(ws: &Workspace) -> Result<ExportDoc> {
         })
         .collect();
     let mut command_docs = Vec::new();
-    commands::each_text(ws, Scope::Workspace, |name, fields| {
+    commands::each_fields(ws, Scope::Workspace, |name, fields| {
         command_docs.push(CommandExport {
             name: name.to_string(),
             fields: Arc::clone(fields),
