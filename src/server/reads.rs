@@ -195,6 +195,8 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             let etag = config::etag(ws)?;
             let mut body = Vec::new();
             config::show(ws)?.write(&mut body);
+            // Kept as long as it is (as `items_body`'s bodies are).
+            body.shrink_to_fit();
             Ok(Kept::Tagged(Arc::new((etag, Bytes::from(body)))))
         }
         Read::Export => {
