@@ -173,7 +173,10 @@ pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
 /// others as its duplicates; sorted by name. Grouped by one sort, so that
 /// ten thousand skills cost no more than sorting them.
 fn winners(found: &[Found]) -> Vec<(SkillItem, &Found)> {
-    by_name(found)
+    // A stable sort: each name's files stay in scan order.
+    let mut by_name: Vec<&Found> = found.iter().collect();
+    by_name.sort_by(|a, b| a.name.cmp(&b.name));
+    by_name
         .chunk_by(|a, b| a.name == b.name)
         .filter_map(|all| {
             let (winner, others) = all.split_last()?;
@@ -197,14 +200,6 @@ fn winners(found: &[Found]) -> Vec<(SkillItem, &Found)> {
             Some((item, *winner))
         })
         .collect()
-}
-
-/// `found` sorted by name by a stable sort: each name's files stay in
-/// scan order, the last of them the one that wins.
-fn by_name(found: &[Found]) -> Vec<&Found> {
-    let mut by_name: Vec<&Found> = found.iter().collect();
-    by_name.sort_by(|a, b| a.name.cmp(&b.name));
-    by_name
 }
 
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
@@ -242,43 +237,37 @@ impl SkillItem {
     }
 }
 
-/// The listing's skills with each SKILL.md's text (for export), in its
-/// order, the user-wide ones only with `include_global`: `make` gets the
-/// name, the description read with the text, and the text. Only what it
-/// makes is held while the texts are read, not the listing's items (of
-/// 10,000 skills, some 7 MB beside 14 MB of texts).
-pub(crate) fn with_content<T>(
+/// The listing with each SKILL.md's text (for export); the user-wide
+/// skills only with `include_global`.
+pub(crate) fn list_with_content(
     ws: &Workspace,
     include_global: bool,
-    mut make: impl FnMut(String, String, String) -> T,
-) -> Result<Vec<T>> {
+) -> Result<Vec<(SkillItem, String)>> {
     let found = found(ws)?;
-    let sorted = by_name(&found);
-    let winners = || {
-        (sorted.chunk_by(|a, b| a.name == b.name))
-            .filter_map(|all| all.last().copied())
-            .filter(|w| include_global || !w.place.user_wide)
-    };
-    let mut out = Vec::with_capacity(winners().count());
-    for winner in winners() {
-        let (description, text) = text_of(ws, &winner.name, winner)?;
-        out.push(make(winner.name.clone(), description, text));
+    let mut out = Vec::new();
+    for (mut item, winner) in winners(&found) {
+        if !include_global && item.scope == "global" {
+            continue;
+        }
+        let text = text_of(ws, &mut item, winner)?;
+        out.push((item, text));
     }
     Ok(out)
 }
 
-/// The text of a SKILL.md the listing found as the skill `name`, read
-/// again the way the listing read it (never through a link inside the
-/// workspace) and not kept by the cache, with the description it gives.
-/// A file that changed in between so that it is no longer that skill
-/// (gone, named otherwise, no skill at all) is a conflict to try again,
-/// never a text paired with a skill it is not.
-fn text_of(ws: &Workspace, name: &str, found: &Found) -> Result<(String, String)> {
+/// The text of a SKILL.md the listing found, read again the way the
+/// listing read it (never through a link inside the workspace) and not
+/// kept by the cache, the item's description taken from it. A file that
+/// changed in between so that it is no longer that skill (gone, named
+/// otherwise, no skill at all) is a conflict to try again, never an item
+/// paired with a text that is not its own.
+fn text_of(ws: &Workspace, item: &mut SkillItem, found: &Found) -> Result<String> {
     let changed = || {
         Error::new(
             Code::Conflict,
             format!(
-                "skill {name} changed while it was read ({}); try again",
+                "skill {} changed while it was read ({}); try again",
+                item.name,
                 ws.relative(&found.place.path)
             ),
         )
@@ -286,10 +275,11 @@ fn text_of(ws: &Workspace, name: &str, found: &Found) -> Result<(String, String)
     let bytes = ws.read_unkept(&found.place.path)?.ok_or_else(changed)?;
     let text = String::from_utf8(bytes).map_err(|_| changed())?;
     let parsed = check_skill(text.as_bytes()).map_err(|_| changed())?;
-    if parsed.name != name {
+    if parsed.name != item.name {
         return Err(changed());
     }
-    Ok((parsed.description.unwrap_or_default(), text))
+    item.description = parsed.description.unwrap_or_default();
+    Ok(text)
 }
 
 /// A skill by name (user-wide ones included), with the SKILL.md text
@@ -301,8 +291,7 @@ pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
         .into_iter()
         .find(|(s, _)| s.name == name)
         .ok_or_else(|| not_found(name))?;
-    let (description, text) = text_of(ws, &item.name, winner)?;
-    item.description = description;
+    let text = text_of(ws, &mut item, winner)?;
     Ok((item, text))
 }
 
@@ -604,9 +593,10 @@ mod tests {
         let found = found(&ws).unwrap();
         let (item, winner) = winners(&found).into_iter().next().unwrap();
         write("---\nname: a\ndescription: new\n---\nNew\n");
-        let (description, text) = text_of(&ws, &item.name, winner).unwrap();
+        let mut kept = item.clone();
+        let text = text_of(&ws, &mut kept, winner).unwrap();
         assert_eq!(
-            (text.as_str(), description.as_str()),
+            (text.as_str(), kept.description.as_str()),
             ("---\nname: a\ndescription: new\n---\nNew\n", "new")
         );
         let path = root.join(".opencode/skills/a/SKILL.md");
@@ -617,7 +607,7 @@ mod tests {
         ];
         for changed in changes {
             std::fs::write(&path, changed).unwrap();
-            let err = text_of(&ws, &item.name, winner).unwrap_err();
+            let err = text_of(&ws, &mut item.clone(), winner).unwrap_err();
             assert_eq!(err.code, Code::Conflict, "{changed:?}: {err:?}");
             assert!(
                 err.message.contains("changed while it was read"),
@@ -626,59 +616,8 @@ mod tests {
             );
         }
         std::fs::remove_file(&path).unwrap();
-        let err = text_of(&ws, &item.name, winner).unwrap_err();
+        let err = text_of(&ws, &mut item.clone(), winner).unwrap_err();
         assert_eq!(err.code, Code::Conflict);
-    }
-
-    /// The skills with their texts are the listing's, in its order, each
-    /// with the text of the file that wins its name and the description
-    /// that text gives; the user-wide ones only when asked for.
-    #[test]
-    fn the_skills_with_their_texts_are_the_listings() {
-        let dir = tempfile::tempdir().unwrap();
-        let home = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |rel: &str, text: &str| super::super::write_file(root, rel, text);
-        write(
-            ".opencode/skills/b/SKILL.md",
-            "---\nname: b\ndescription: B\n---\nB\n",
-        );
-        write(".opencode/skills/a1/SKILL.md", "---\nname: a\n---\nfirst\n");
-        write(
-            ".opencode/skills/a2/SKILL.md",
-            "---\nname: a\ndescription: A\n---\nsecond\n",
-        );
-        // A folder of `skills.paths` outside the project is user-wide.
-        super::super::write_file(home.path(), "g/SKILL.md", "---\nname: g\n---\nG\n");
-        let paths = serde_json::json!({ "skills": { "paths": [home.path()] } });
-        write("opencode.json", &paths.to_string());
-        let ws = Workspace::open(root).unwrap();
-        let listed = |global| -> Vec<String> {
-            list(&ws, global)
-                .unwrap()
-                .into_iter()
-                .map(|i| i.name)
-                .collect()
-        };
-        let texts = |global| {
-            with_content(&ws, global, |n: String, d: String, t: String| {
-                format!("{n}|{d}|{t}")
-            })
-            .unwrap()
-        };
-        assert_eq!(listed(false), ["a", "b"]);
-        assert_eq!(
-            texts(false),
-            [
-                "a|A|---\nname: a\ndescription: A\n---\nsecond\n",
-                "b|B|---\nname: b\ndescription: B\n---\nB\n",
-            ]
-        );
-        assert_eq!(listed(true), ["a", "b", "g"]);
-        let all: Vec<String> = (texts(true).iter())
-            .map(|t| t.split('|').next().unwrap_or_default().to_string())
-            .collect();
-        assert_eq!(all, listed(true));
     }
 
     /// The written listing is the items as serde writes them, byte for

@@ -88,11 +88,14 @@ impl Serialize for CommandExport {
 }
 
 pub fn export(ws: &Workspace) -> Result<ExportDoc> {
-    let skill_docs = skills::with_content(ws, false, |name, description, content| SkillExport {
-        name,
-        description,
-        content,
-    })?;
+    let skill_docs: Vec<SkillExport> = skills::list_with_content(ws, false)?
+        .into_iter()
+        .map(|(item, content)| SkillExport {
+            name: item.name,
+            description: item.description,
+            content,
+        })
+        .collect();
     let mut command_docs = Vec::new();
     commands::each_fields(ws, Scope::Workspace, |name, fields| {
         command_docs.push(CommandExport {
