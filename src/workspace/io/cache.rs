@@ -784,6 +784,34 @@ mod tests {
         assert_eq!(given.as_deref(), Some(&2));
     }
 
+    /// What the cache keeps for long holds no spare room: a file's one
+    /// parse takes one slot (a first push would make room for four), a
+    /// listing as many entries as the folder has. 20,000 kept parses of a
+    /// large workspace held 1.9 MB of such room.
+    #[test]
+    fn kept_parses_and_listings_hold_no_spare_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, "a").unwrap();
+        settle();
+        let cache = Cache::default();
+        let slots = || {
+            let entries = cache.entries.lock().unwrap();
+            let entry = entries.get(p.as_os_str()).unwrap();
+            (entry.values.len(), entry.values.capacity())
+        };
+        cache.load(&p, "t", |b| b.len()).unwrap().unwrap();
+        assert_eq!(slots(), (1, 1));
+        // A second kind of parse of the same bytes takes one more.
+        cache.load(&p, "u", |b| b.to_vec()).unwrap().unwrap();
+        assert_eq!(slots().0, 2);
+        let listed = dir.path().join("listed");
+        std::fs::create_dir(&listed).unwrap();
+        std::fs::write(listed.join("SKILL.md"), "x").unwrap();
+        let entries = cache.list(&listed).unwrap();
+        assert_eq!((entries.len(), entries.capacity()), (1, 1));
+    }
+
     /// `cp -p`, `rsync -t`, `touch -r` and some editors put the old mtime
     /// back after a same-size edit: only the ctime, which no one can set,
     /// tells the change.
