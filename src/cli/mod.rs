@@ -8,6 +8,7 @@ mod audit;
 mod commands;
 mod complete;
 mod config;
+mod deferred;
 mod doctor;
 mod editor;
 mod exit;
@@ -25,6 +26,7 @@ mod table;
 mod transfer;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use deferred::{Deferred, DeferredArgs};
 pub use exit::{CmdResult, ExitStatus, Failure, usage};
 use openwork::workspace::{Actor, Plan, Workspace, home_dir, project};
 use openwork::{Code, Error};
@@ -84,38 +86,38 @@ pub struct GlobalArgs {
 pub enum Command {
     /// List, add and remove plugins.
     #[command(subcommand)]
-    Plugins(plugins::PluginsCmd),
+    Plugins(Deferred<plugins::PluginsCmd>),
     /// List, add and remove MCP servers.
     #[command(subcommand)]
-    Mcp(mcp::McpCmd),
+    Mcp(Deferred<mcp::McpCmd>),
     /// List, show, add and remove skills.
     #[command(subcommand)]
-    Skills(skills::SkillsCmd),
+    Skills(Deferred<skills::SkillsCmd>),
     /// List, add and remove commands.
     #[command(subcommand)]
-    Commands(commands::CommandsCmd),
+    Commands(Deferred<commands::CommandsCmd>),
     /// Show or patch the OpenCode and OpenWork config.
     #[command(subcommand)]
-    Config(config::ConfigCmd),
+    Config(Deferred<config::ConfigCmd>),
     /// Export the workspace configuration as one JSON document.
-    Export(transfer::ExportArgs),
+    Export(DeferredArgs<transfer::ExportArgs>),
     /// Import a document made by `openwork export`.
-    Import(transfer::ImportArgs),
+    Import(DeferredArgs<transfer::ImportArgs>),
     /// Check the workspace the way OpenCode will load it, and say what to fix.
-    Doctor(doctor::DoctorArgs),
+    Doctor(DeferredArgs<doctor::DoctorArgs>),
     /// Show the audit log, newest first.
-    Audit(audit::AuditArgs),
+    Audit(DeferredArgs<audit::AuditArgs>),
     /// Discard a journal of an interrupted write that openwork refused.
     #[command(subcommand)]
-    Journal(journal::JournalCmd),
+    Journal(Deferred<journal::JournalCmd>),
     /// Run the HTTP server for remote clients.
     Serve(Box<serve::ServeArgs>),
     /// Answer a running server's pending write approvals.
-    Approvals(approvals::ApprovalsArgs),
+    Approvals(DeferredArgs<approvals::ApprovalsArgs>),
     /// Print a shell completion script.
-    Completions(generate::CompletionsArgs),
+    Completions(DeferredArgs<generate::CompletionsArgs>),
     /// Write man pages.
-    Man(generate::ManArgs),
+    Man(DeferredArgs<generate::ManArgs>),
 }
 
 fn version() -> &'static str {
@@ -134,7 +136,8 @@ pub fn command() -> clap::Command {
 /// The command line, with `serve`'s environment variables as clap reads
 /// them but for the empty ones.
 fn parse(argv: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
-    let matches = serve::blank_env_is_unset(command()).try_get_matches_from(argv)?;
+    let lazy = deferred::lazily(command);
+    let matches = serve::blank_env_is_unset(lazy).try_get_matches_from(argv)?;
     Cli::from_arg_matches(&matches)
 }
 
@@ -411,7 +414,7 @@ pub fn main() -> ExitCode {
     let cli = match parse(&argv) {
         Ok(cli) => cli,
         Err(e) => {
-            if let Some(failure) = parse_error::explain(&command(), &e, &argv) {
+            if let Some(failure) = parse_error::explain(command, &e, &argv) {
                 let global = GlobalArgs {
                     workspace: Vec::new(),
                     json: false,
@@ -447,20 +450,20 @@ pub fn main() -> ExitCode {
         out,
     };
     let result = match cli.command {
-        Command::Plugins(cmd) => plugins::run(&ctx, cmd),
-        Command::Mcp(cmd) => mcp::run(&ctx, cmd),
-        Command::Skills(cmd) => skills::run(&ctx, cmd),
-        Command::Commands(cmd) => commands::run(&ctx, cmd),
-        Command::Config(cmd) => config::run(&ctx, cmd),
-        Command::Export(args) => transfer::export(&ctx, args),
-        Command::Import(args) => transfer::import(&ctx, args),
-        Command::Doctor(args) => doctor::run(&ctx, args),
-        Command::Audit(args) => audit::run(&ctx, args),
-        Command::Journal(cmd) => journal::run(&ctx, cmd),
+        Command::Plugins(Deferred(cmd)) => plugins::run(&ctx, cmd),
+        Command::Mcp(Deferred(cmd)) => mcp::run(&ctx, cmd),
+        Command::Skills(Deferred(cmd)) => skills::run(&ctx, cmd),
+        Command::Commands(Deferred(cmd)) => commands::run(&ctx, cmd),
+        Command::Config(Deferred(cmd)) => config::run(&ctx, cmd),
+        Command::Export(DeferredArgs(args)) => transfer::export(&ctx, args),
+        Command::Import(DeferredArgs(args)) => transfer::import(&ctx, args),
+        Command::Doctor(DeferredArgs(args)) => doctor::run(&ctx, args),
+        Command::Audit(DeferredArgs(args)) => audit::run(&ctx, args),
+        Command::Journal(Deferred(cmd)) => journal::run(&ctx, cmd),
         Command::Serve(args) => serve::run(&ctx, *args),
-        Command::Approvals(args) => approvals::run(&ctx, args),
-        Command::Completions(args) => generate::completions(&ctx, args),
-        Command::Man(args) => generate::man(&ctx, args),
+        Command::Approvals(DeferredArgs(args)) => approvals::run(&ctx, args),
+        Command::Completions(DeferredArgs(args)) => generate::completions(&ctx, args),
+        Command::Man(DeferredArgs(args)) => generate::man(&ctx, args),
     };
     match result {
         Ok(()) => ExitStatus::Success.into(),

@@ -13,11 +13,18 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::ffi::OsString;
 
 /// Our own error for `err`, raised by parsing `argv` (program name
-/// first) with `cli`; `None` when clap's says it well.
-pub fn explain(cli: &clap::Command, err: &clap::Error, argv: &[OsString]) -> Option<Failure> {
+/// first) with the tree `cli` builds (only for an error it may explain:
+/// `--version` and `--help` are clap's "errors" too); `None` when clap's
+/// says it well.
+pub fn explain(
+    cli: impl FnOnce() -> clap::Command,
+    err: &clap::Error,
+    argv: &[OsString],
+) -> Option<Failure> {
     if err.kind() != ErrorKind::UnknownArgument {
         return None;
     }
+    let cli = &cli();
     let Some(ContextValue::String(bad)) = err.get(ContextKind::InvalidArg) else {
         return None;
     };
@@ -142,7 +149,7 @@ mod tests {
             .clone()
             .try_get_matches_from(&argv)
             .expect_err("does not parse");
-        let f = explain(&cli, &err, &argv).expect("explained");
+        let f = explain(|| cli, &err, &argv).expect("explained");
         (f.message, f.hint)
     }
 
