@@ -33,19 +33,58 @@ pub fn is_hidden(c: char) -> bool {
 /// `text` with every hidden character written as `\u{XX}`, except those
 /// in `keep` (a diff keeps its newlines and tabs).
 pub fn escape<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
-    let hidden = |c: char| is_hidden(c) && !keep.contains(&c);
-    if !text.chars().any(hidden) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if hidden(c) {
+    rewrite(
+        text,
+        |b| keep.contains(&char::from(b)),
+        |c| is_hidden(c) && !keep.contains(&c),
+        |out, c| {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
+        },
+    )
+}
+
+/// `text` with each character `hidden` picks written by `write` instead,
+/// borrowed when there is none. Printable ASCII is never hidden, nor is an
+/// ASCII byte `kept` accepts: those bytes are passed over one by one
+/// without being decoded (printing `--json` went through every character
+/// of pretty JSON, whose newlines are hidden characters, at some 60
+/// instructions each: more than the listing cost to make).
+fn rewrite<'a>(
+    text: &'a str,
+    kept: impl Fn(u8) -> bool,
+    hidden: impl Fn(char) -> bool,
+    write: impl Fn(&mut String, char),
+) -> Cow<'a, str> {
+    let mut out: Option<String> = None;
+    // Bytes before `done` are in `out` already (when there is one).
+    let mut done = 0;
+    let mut at = 0;
+    let bytes = text.as_bytes();
+    while at < bytes.len() {
+        let b = bytes[at];
+        if (b' '..=b'~').contains(&b) || (b.is_ascii() && kept(b)) {
+            at += 1;
+            continue;
+        }
+        // `at` follows whole characters only: it is a character boundary.
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        if hidden(c) {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+            out.push_str(&text[done..at]);
+            write(out, c);
+            done = at + c.len_utf8();
+        }
+        at += c.len_utf8();
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[done..]);
+            Cow::Owned(out)
         }
     }
-    Cow::Owned(out)
 }
 
 /// One line: newlines, carriage returns and tabs are escaped too, so a
@@ -64,21 +103,18 @@ pub fn body(text: &str) -> Cow<'_, str> {
 /// JSON value, but nothing a terminal would act on. Hidden characters
 /// only ever appear inside strings, where the escape means the same.
 pub fn json(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hidden) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_hidden(c) && !matches!(c, '\n' | '\t' | '\r') {
+    let whitespace = |c: char| matches!(c, '\n' | '\t' | '\r');
+    rewrite(
+        text,
+        |b| whitespace(char::from(b)),
+        |c| is_hidden(c) && !whitespace(c),
+        |out, c| {
             let mut units = [0u16; 2];
             for u in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{u:04x}");
             }
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -108,6 +144,64 @@ mod tests {
             assert!(is_hidden(c), "{c:?}");
         }
         assert_eq!(body("+a\n+\tb\x1b[2K\r\n"), "+a\n+\tb\\u{1b}[2K\\u{d}\n");
+    }
+
+    /// The escapes as the definition reads, character by character.
+    fn escaped_one_by_one(text: &str, keep: &[char]) -> String {
+        text.chars()
+            .map(|c| match is_hidden(c) && !keep.contains(&c) {
+                true => format!("\\u{{{:x}}}", u32::from(c)),
+                false => c.to_string(),
+            })
+            .collect()
+    }
+
+    /// Passing printable ASCII over byte by byte changes nothing: every
+    /// mix of plain, kept, hidden and other non-ASCII characters, at the
+    /// start, the middle and the end, comes out as the definition says,
+    /// and borrowed exactly when nothing was hidden.
+    #[test]
+    fn skipping_plain_bytes_escapes_the_same() {
+        let parts = [
+            "a",
+            "~ ",
+            "\n",
+            "\t",
+            "\r",
+            "\x1b",
+            "\x7f",
+            "é",
+            "日",
+            "\u{9b}",
+            "\u{202e}",
+            "\u{e0041}",
+            "\u{1f600}",
+        ];
+        for keep in [&[][..], &['\n', '\t'][..]] {
+            for a in parts {
+                for b in parts {
+                    for c in parts {
+                        let text = format!("{a}x{b}{c}y{a}");
+                        let got = escape(&text, keep);
+                        assert_eq!(
+                            got,
+                            escaped_one_by_one(&text, keep),
+                            "{text:?} keeping {keep:?}"
+                        );
+                        assert_eq!(matches!(got, Cow::Borrowed(_)), got == text, "{text:?}");
+                    }
+                }
+            }
+        }
+        let pretty = "{\n  \"a\": \"é\\u0007\",\r\n\t\"b\": 1\n}";
+        assert!(
+            matches!(json(pretty), Cow::Borrowed(_)),
+            "JSON whitespace and é are shown"
+        );
+        assert_eq!(
+            json("[\"\u{202e}\u{1f600}\"]\n"),
+            "[\"\\u202e\u{1f600}\"]\n"
+        );
     }
 
     #[test]
