@@ -12,7 +12,9 @@
 //! Whatever reads the tree itself (help of the whole program, completions,
 //! man pages, the docs, the explanations of a bad command line) wants all
 //! of it, so deferring is chosen per build: [`lazily`] builds the tree for
-//! parsing; anything else builds it whole, as before.
+//! parsing; anything else builds it whole, as before. `serve` defers its
+//! arguments through [`augment`] itself (`serve::Serve`): parsing sets its
+//! blank environment variables aside as it builds them.
 
 use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
 use std::cell::Cell;
@@ -31,12 +33,17 @@ pub fn lazily(build: impl FnOnce() -> Command) -> Command {
     cmd
 }
 
-/// `augment` now, or, while [`lazily`] builds, when clap parses `cmd`.
-fn augment(cmd: Command, augment: fn(Command) -> Command) -> Command {
+/// `cmd` augmented by `now`, or, while [`lazily`] builds, by `later` when
+/// clap parses `cmd` (the same but for what only parsing needs).
+pub fn augment(
+    cmd: Command,
+    now: fn(Command) -> Command,
+    later: fn(Command) -> Command,
+) -> Command {
     if LAZY.with(Cell::get) {
-        cmd.defer(augment)
+        cmd.defer(later)
     } else {
-        augment(cmd)
+        now(cmd)
     }
 }
 
@@ -56,11 +63,15 @@ impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
 
 impl<T: Subcommand> Subcommand for Deferred<T> {
     fn augment_subcommands(cmd: Command) -> Command {
-        augment(cmd, T::augment_subcommands)
+        augment(cmd, T::augment_subcommands, T::augment_subcommands)
     }
 
     fn augment_subcommands_for_update(cmd: Command) -> Command {
-        augment(cmd, T::augment_subcommands_for_update)
+        augment(
+            cmd,
+            T::augment_subcommands_for_update,
+            T::augment_subcommands_for_update,
+        )
     }
 
     fn has_subcommand(name: &str) -> bool {
@@ -84,11 +95,11 @@ impl<T: FromArgMatches> FromArgMatches for DeferredArgs<T> {
 
 impl<T: Args> Args for DeferredArgs<T> {
     fn augment_args(cmd: Command) -> Command {
-        augment(cmd, T::augment_args)
+        augment(cmd, T::augment_args, T::augment_args)
     }
 
     fn augment_args_for_update(cmd: Command) -> Command {
-        augment(cmd, T::augment_args_for_update)
+        augment(cmd, T::augment_args_for_update, T::augment_args_for_update)
     }
 }
 
@@ -121,6 +132,13 @@ mod tests {
         };
         assert!(plugins(&whole) > 0);
         assert_eq!(plugins(&lazy), 0, "plugins' subcommands wait for parsing");
+        let serve = |cli: &clap::Command| {
+            (cli.find_subcommand("serve").expect("serve"))
+                .get_arguments()
+                .count()
+        };
+        assert!(serve(&whole) > 0);
+        assert_eq!(serve(&lazy), 0, "serve's arguments wait for parsing");
 
         let mut all = Vec::new();
         paths(&whole, &[], &mut all);

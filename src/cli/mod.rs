@@ -111,7 +111,7 @@ pub enum Command {
     #[command(subcommand)]
     Journal(Deferred<journal::JournalCmd>),
     /// Run the HTTP server for remote clients.
-    Serve(Box<serve::ServeArgs>),
+    Serve(serve::Serve),
     /// Answer a running server's pending write approvals.
     Approvals(DeferredArgs<approvals::ApprovalsArgs>),
     /// Print a shell completion script.
@@ -136,8 +136,7 @@ pub fn command() -> clap::Command {
 /// The command line, with `serve`'s environment variables as clap reads
 /// them but for the empty ones.
 fn parse(argv: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
-    let lazy = deferred::lazily(command);
-    let matches = serve::blank_env_is_unset(lazy).try_get_matches_from(argv)?;
+    let matches = deferred::lazily(command).try_get_matches_from(argv)?;
     Cli::from_arg_matches(&matches)
 }
 
@@ -460,7 +459,7 @@ pub fn main() -> ExitCode {
         Command::Doctor(DeferredArgs(args)) => doctor::run(&ctx, args),
         Command::Audit(DeferredArgs(args)) => audit::run(&ctx, args),
         Command::Journal(Deferred(cmd)) => journal::run(&ctx, cmd),
-        Command::Serve(args) => serve::run(&ctx, *args),
+        Command::Serve(serve::Serve(args)) => serve::run(&ctx, *args),
         Command::Approvals(DeferredArgs(args)) => approvals::run(&ctx, args),
         Command::Completions(DeferredArgs(args)) => generate::completions(&ctx, args),
         Command::Man(DeferredArgs(args)) => generate::man(&ctx, args),

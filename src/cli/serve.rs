@@ -9,7 +9,7 @@
 
 use super::{CmdResult, Ctx, Failure, usage};
 use clap::error::{ContextKind, ContextValue};
-use clap::{Args, Command};
+use clap::{ArgMatches, Args, Command, FromArgMatches};
 use openwork::server::config_file::{self, ConfigFile};
 use openwork::server::settings::{
     self, ApprovalMode, Invalid, Settings, Token, WorkspaceSetting, path_from, token_or_file,
@@ -182,23 +182,50 @@ fn origins(value: &str) -> Result<Origins, Invalid> {
     values::list(value).map(Origins)
 }
 
+/// `serve`'s arguments, built when `serve` is parsed (`deferred.rs`),
+/// with its blank environment variables set aside then.
+#[derive(Debug)]
+pub struct Serve(pub Box<ServeArgs>);
+
+impl FromArgMatches for Serve {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        ServeArgs::from_arg_matches(matches).map(|args| Serve(Box::new(args)))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl Args for Serve {
+    fn augment_args(cmd: Command) -> Command {
+        super::deferred::augment(cmd, ServeArgs::augment_args, |cmd| {
+            blank_env_is_unset(ServeArgs::augment_args(cmd))
+        })
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        super::deferred::augment(cmd, ServeArgs::augment_args_for_update, |cmd| {
+            blank_env_is_unset(ServeArgs::augment_args_for_update(cmd))
+        })
+    }
+}
+
 /// clap hands a variable that is set but empty to the value's parser;
 /// here it counts as unset, as shells make it easy to leave one so.
-pub fn blank_env_is_unset(cli: Command) -> Command {
-    cli.mut_subcommand("serve", |serve| {
-        let blank: Vec<String> = serve
-            .get_arguments()
-            .filter(|a| {
-                a.get_env()
-                    .and_then(std::env::var_os)
-                    .is_some_and(|v| v.to_string_lossy().trim().is_empty())
-            })
-            .map(|a| a.get_id().to_string())
-            .collect();
-        blank
-            .iter()
-            .fold(serve, |serve, id| serve.mut_arg(id, |a| a.env(None)))
-    })
+fn blank_env_is_unset(serve: Command) -> Command {
+    let blank: Vec<String> = serve
+        .get_arguments()
+        .filter(|a| {
+            a.get_env()
+                .and_then(std::env::var_os)
+                .is_some_and(|v| v.to_string_lossy().trim().is_empty())
+        })
+        .map(|a| a.get_id().to_string())
+        .collect();
+    blank
+        .iter()
+        .fold(serve, |serve, id| serve.mut_arg(id, |a| a.env(None)))
 }
 
 /// A bad value of a `serve` setting, as the one line every bad setting
@@ -481,7 +508,7 @@ mod tests {
         let cli =
             Cli::from_arg_matches(&without_env(crate::cli::command()).try_get_matches_from(line)?)?;
         match cli.command {
-            Cmd::Serve(args) => Ok((*args, cli.global.workspace)),
+            Cmd::Serve(Serve(args)) => Ok((*args, cli.global.workspace)),
             _ => unreachable!("not serve"),
         }
     }

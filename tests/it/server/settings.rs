@@ -75,6 +75,21 @@ fn bad_settings_exit_2_with_one_line() {
         &[("OPENWORK_WORKSPACES", "/definitely/not/here")],
         "does not exist",
     );
+    // A variable set but blank counts as unset: the port's is passed
+    // over, and the missing workspace is what fails.
+    for blank in ["", " "] {
+        let missing = format!("{ws}/missing");
+        let (code, _, err) = run_cli(
+            &env,
+            &["serve", "-w", &missing],
+            &[("OPENWORK_PORT", blank)],
+        );
+        assert_eq!(code, Some(2), "{err:?}");
+        assert!(
+            err.contains("does not exist") && !err.contains("OPENWORK_PORT"),
+            "{blank:?}: {err:?}"
+        );
+    }
     run(
         with(&["--config", "/definitely/not/here.json"]),
         &[],
