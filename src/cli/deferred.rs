@@ -125,20 +125,15 @@ mod tests {
     fn parsing_builds_only_what_it_uses_and_the_same() {
         let whole = command();
         let lazy = lazily(command);
-        let plugins = |cli: &clap::Command| {
-            (cli.find_subcommand("plugins").expect("plugins"))
-                .get_subcommands()
-                .count()
+        // How many subcommands and arguments `name` has been given so far.
+        let built = |cli: &clap::Command, name: &str| {
+            let sub = cli.find_subcommand(name).expect(name);
+            sub.get_subcommands().count() + sub.get_arguments().count()
         };
-        assert!(plugins(&whole) > 0);
-        assert_eq!(plugins(&lazy), 0, "plugins' subcommands wait for parsing");
-        let serve = |cli: &clap::Command| {
-            (cli.find_subcommand("serve").expect("serve"))
-                .get_arguments()
-                .count()
-        };
-        assert!(serve(&whole) > 0);
-        assert_eq!(serve(&lazy), 0, "serve's arguments wait for parsing");
+        for name in ["plugins", "serve"] {
+            assert!(built(&whole, name) > 0, "{name}");
+            assert_eq!(built(&lazy, name), 0, "{name} waits for parsing");
+        }
 
         let mut all = Vec::new();
         paths(&whole, &[], &mut all);
