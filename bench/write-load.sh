@@ -17,7 +17,8 @@
 #   and COMMANDS commands);
 # - the server's peak RSS; and, with hyperfine, `openwork plugins add` offline,
 #   beside its floor (`examples/durable_once.rs`: the same durable write as
-#   a process that does nothing else) and `openwork --version`.
+#   a process that does nothing else) and `openwork --version`; with
+#   valgrind, the instructions each of them executes (callgrind).
 # With the wall times, the server's CPU time per write: on a machine shared
 # with other work, the steadier figure.
 #
@@ -108,6 +109,26 @@ if command -v hyperfine >/dev/null; then
 else
   log "hyperfine is missing: the offline CLI is not timed (apt-get install -y hyperfine)"
 fi
+# The same commands' instructions under callgrind: the same on every run,
+# where the wall times above move with the machine.
+cli_counts=""
+if command -v valgrind >/dev/null && [ -d "$work/cli" ]; then
+  instructions() { # command... -> instructions executed, start-up and exit included
+    HOME="$work/home" OPENWORK_STATE_DIR="$work/state" valgrind --tool=callgrind \
+      --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected :/{print $NF}'
+  }
+  "$bin" -q -w "$work/cli" plugins remove --if-exists bench-probe
+  cli_counts=$(
+    echo "| Command | Instructions |"
+    echo "|:---|---:|"
+    echo "| \`openwork plugins add bench-probe\` | $(instructions "$bin" -q -w "$work/cli" plugins add bench-probe) |"
+    echo "| \`openwork --json plugins list\` | $(instructions "$bin" -w "$work/cli" --json plugins list) |"
+    echo "| \`openwork --version\` | $(instructions "$bin" --version) |"
+    echo "| floor: one durable write as a process | $(instructions target/release/examples/durable_once "$work/once" "${raw_config:-2683}" "${raw_line:-232}") |"
+  )
+else
+  log "valgrind is missing: the offline CLI's instructions are not counted (apt-get install -y valgrind)"
+fi
 
 {
   echo "A fresh medium workspace served alone in auto mode, driven by"
@@ -135,5 +156,12 @@ fi
     echo "$cli_table"
   else
     echo "The offline CLI was not timed: hyperfine was not installed."
+  fi
+  if [ -n "$cli_counts" ]; then
+    echo
+    echo "The same commands' instructions, counted by \`valgrind --tool=callgrind\`"
+    echo "(start-up, dynamic linking and exit included; the same on every run):"
+    echo
+    echo "$cli_counts"
   fi
 } >"$out"
