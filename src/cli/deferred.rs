@@ -119,8 +119,10 @@ mod tests {
     }
 
     /// Parsing builds the groups it does not use no more; what it builds
-    /// when used is what the whole tree holds: every command's help, as
-    /// parsing shows it, is the same from both, and so is a bad line.
+    /// when used is what the whole tree holds: the program's help and
+    /// every command's (`--help`, `-h`, `openwork help …`), as parsing
+    /// shows it, are the same from both, and so are a group named alone
+    /// and a bad flag.
     #[test]
     fn parsing_builds_only_what_it_uses_and_the_same() {
         let whole = command();
@@ -145,16 +147,23 @@ mod tests {
                 Err(e) => format!("{:?}: {}", e.kind(), e.render()),
             }
         };
+        let same = |words: &[&str]| {
+            assert_eq!(
+                render(lazily(command), words),
+                render(command(), words),
+                "{words:?}"
+            );
+        };
+        same(&["--help"]);
+        same(&[]);
         for path in &all {
-            let mut words: Vec<&str> = path.iter().map(String::as_str).collect();
-            for last in ["--help", "--no-such-flag"] {
-                words.push(last);
-                assert_eq!(
-                    render(lazily(command), &words),
-                    render(command(), &words),
-                    "{words:?}"
-                );
-                words.pop();
+            let words: Vec<&str> = path.iter().map(String::as_str).collect();
+            // The command alone (a group without its subcommand), its
+            // help asked three ways, and a flag it does not have.
+            same(&words);
+            same(&[&["help"][..], &words].concat());
+            for last in ["--help", "-h", "--no-such-flag"] {
+                same(&[&words[..], &[last]].concat());
             }
         }
     }
