@@ -1,13 +1,13 @@
 //! Subcommands whose arguments clap is told only when they are used.
 //!
 //! Every run of `openwork` parses its command line, and building the whole
-//! command tree (some 80 commands and their arguments) was about a sixth of
-//! the CPU of `openwork --version`, paid again by every offline command and
-//! every shell completion. Parsing now builds the top level and then only
-//! the subcommand named on the line, by clap's own `Command::defer`: each
-//! group (`plugins`, `mcp`, …) is wrapped in [`Deferred`] (subcommands) or
-//! [`DeferredArgs`] (arguments), which tell clap how to build it later
-//! rather than building it now.
+//! command tree (some 40 commands and their arguments) was over a third of
+//! the instructions of `openwork --version`, paid again by every offline
+//! command (ARCHITECTURE.md, "The CLI"). Parsing now builds the top level
+//! and then only the subcommand named on the line, by clap's own
+//! `Command::defer`: each group (`plugins`, `mcp`, …) is wrapped in
+//! [`Deferred`] (subcommands) or [`DeferredArgs`] (arguments), which tell
+//! clap how to build it later rather than building it now.
 //!
 //! Whatever reads the tree itself (help of the whole program, completions,
 //! man pages, the docs, the explanations of a bad command line) wants all
