@@ -1,73 +1,69 @@
 //! The body of `GET …/export`. An export of 10,000 skills is some 20 MB
-//! of JSON which, held whole and copied once more around each answer's
-//! `exportedAt`, was a third of the server's peak memory. Now an export is
-//! encoded once, in chunks of about 64 KiB (an item larger than that comes
-//! whole): when it is small enough for the memo to keep, the chunks are
-//! kept and every answer shares them, with its own `exportedAt` put
-//! between the first chunk and the rest; a larger one keeps only its
-//! document and is encoded again, chunk by chunk, as each answer is sent.
+//! of JSON, whose skills' texts alone (14 MB) were most of the server's
+//! peak memory while it was built: held whole, as a document, until every
+//! answer sharing it was sent. Now the text is written as the export is
+//! read, one part at a time ([`ExportWriter`] is the core's
+//! [`ExportSink`]): each skill's text is encoded and let go before the
+//! next is read. The first [`SPILL_AFTER`] bytes are held in memory, in
+//! chunks of about 64 KiB (an item larger than that comes whole) that
+//! every answer shares; past that, the text goes to an unnamed temporary
+//! file (the `tempfile` crate: `O_TMPFILE` where the system has it, so it
+//! never has a name anyone could open) and each answer reads it back chunk
+//! by chunk as it is sent. That file lives in the kernel's page cache,
+//! which is given back under pressure, not in the server's heap; it goes
+//! when the last answer sharing it is sent. When no such file can be made
+//! or written (`TMPDIR` missing or full), the text is held in memory
+//! instead: an export does not fail for want of a temporary file.
 //!
-//! The text is the one serde writes for [`ExportDoc`], byte for byte (a
+//! Every answer has its own `exportedAt`, put between the text up to it
+//! (the head) and the rest. The text is the one serde writes for
+//! [`ExportDoc`](crate::workspace::transfer::ExportDoc), byte for byte (a
 //! test holds the two together). Its length is told up front: it is
-//! measured by that first encoding, so that the length and the bytes sent
-//! come from the same writer.
+//! measured as it is written, so that the length and the bytes sent come
+//! from the same writer.
+//!
+//! The file is read on the thread that sends the answer, as the chunks
+//! were encoded there before: 64 KiB from the page cache costs less than
+//! encoding them did.
 
-use crate::workspace::transfer::ExportDoc;
+use crate::workspace::transfer::{CommandExport, ExportHead, ExportSink, SkillExport};
+use crate::{Code, Error, Result};
 use bytes::Bytes;
 use serde::Serialize;
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 /// Bytes a chunk holds before it is handed on (the last one may be less).
 const CHUNK: usize = 64 * 1024;
 
+/// Bytes of an export's text held in memory; a longer text goes to a
+/// temporary file. The medium and large benchmark workspaces' exports
+/// (some 100 and 400 KB) stay in memory.
+pub const SPILL_AFTER: usize = 1024 * 1024;
+
 /// An export as the memo keeps it, with the length of its text apart from
 /// the digits of `exportedAt`.
 #[derive(Debug)]
 pub struct Export {
-    form: Form,
+    /// The text up to the digits of `exportedAt`.
+    head: Bytes,
+    /// The text after them.
+    rest: Rest,
     len: usize,
 }
 
 #[derive(Debug)]
-enum Form {
-    /// The text up to the digits of `exportedAt`, and the chunks after
-    /// them.
-    Encoded(Bytes, Vec<Bytes>),
-    /// Too large to keep as text: encoded for each answer.
-    Document(ExportDoc),
+enum Rest {
+    /// In memory, in chunks every answer shares.
+    Chunks(Vec<Bytes>),
+    /// In an unnamed temporary file of this many bytes, read again for
+    /// each answer.
+    File(File, u64),
 }
 
 impl Export {
-    /// Encodes `doc` once: kept as text when that comes to at most `keep`
-    /// bytes, else measured only (one buffer reused for every chunk). A
-    /// document whose strings alone pass `keep` is not copied as it is
-    /// measured: the huge workspace's export held 16 MiB of chunks on top
-    /// of its 20 MB document before they were found to be too many.
-    pub fn new(doc: ExportDoc, keep: usize) -> Export {
-        let mut head = Vec::new();
-        let mut part = fill(&doc, Part::Head, &mut head);
-        let mut len = head.len();
-        let mut rest = (least_len(&doc) <= keep).then(Vec::new);
-        let mut buf = Vec::with_capacity(CHUNK + CHUNK / 4);
-        loop {
-            part = fill(&doc, part, &mut buf);
-            if buf.is_empty() {
-                break;
-            }
-            len += buf.len();
-            rest = rest.filter(|_| len <= keep).map(|mut rest| {
-                rest.push(Bytes::copy_from_slice(&buf));
-                rest
-            });
-            buf.clear();
-        }
-        let form = match rest {
-            Some(rest) => Form::Encoded(Bytes::from(head), rest),
-            None => Form::Document(doc),
-        };
-        Export { form, len }
-    }
-
     /// Bytes of the text, apart from the digits of `exportedAt`: what the
     /// memo counts it as.
     pub fn unstamped_len(&self) -> usize {
@@ -80,114 +76,227 @@ impl Export {
     }
 }
 
-/// Bytes the text of `doc` has at least: its skills' and commands'
-/// strings, which it holds as they are or escaped.
-fn least_len(doc: &ExportDoc) -> usize {
-    let skills = doc
-        .skills
-        .iter()
-        .map(|s| s.name.len() + s.description.len() + s.content.len());
-    let commands = doc
-        .commands
-        .iter()
-        .map(|c| c.name.len() + c.description().map_or(0, str::len) + c.template().len());
-    skills.chain(commands).sum()
+/// Which list of the text items go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    Skills,
+    Commands,
 }
 
-/// The text of an export with `exportedAt` set to `at`: the kept chunks
-/// shared, or the document encoded chunk by chunk as they are taken.
+/// Makes the temporary file a long text goes to.
+type MakeFile = fn() -> std::io::Result<File>;
+
+/// Writes an export's text as its parts come ([`ExportSink`]), then gives
+/// the [`Export`] ([`ExportWriter::finish`]).
+pub struct ExportWriter {
+    head: Vec<u8>,
+    /// The chunk being written.
+    out: Vec<u8>,
+    chunks: Vec<Bytes>,
+    /// The temporary file and the bytes written to it.
+    file: Option<(File, u64)>,
+    /// `None` once a file could not be made or written: the rest of the
+    /// text is held in memory.
+    make_file: Option<MakeFile>,
+    spill_after: usize,
+    /// Bytes of the text after the head, `out`'s included.
+    len: usize,
+    list: List,
+    /// No item of the current list written yet.
+    first: bool,
+    /// What was written to the file could not be read back.
+    lost: Option<std::io::Error>,
+}
+
+impl ExportWriter {
+    /// A writer that holds up to `spill_after` bytes in memory and the
+    /// rest in a temporary file.
+    pub fn new(spill_after: usize) -> ExportWriter {
+        ExportWriter::with_file(spill_after, tempfile::tempfile)
+    }
+
+    fn with_file(spill_after: usize, make_file: MakeFile) -> ExportWriter {
+        ExportWriter {
+            head: Vec::new(),
+            out: Vec::with_capacity(CHUNK + CHUNK / 4),
+            chunks: Vec::new(),
+            file: None,
+            make_file: Some(make_file),
+            spill_after,
+            len: 0,
+            list: List::Skills,
+            first: true,
+            lost: None,
+        }
+    }
+
+    /// The export, its text ended.
+    pub fn finish(mut self) -> Result<Export> {
+        if self.list == List::Skills {
+            self.extend(b"],\"commands\":[");
+        }
+        self.extend(b"]}");
+        self.flush();
+        if let Some(e) = self.lost {
+            let msg =
+                format!("the export's text could not be read back from its temporary file: {e}");
+            return Err(Error::new(Code::Internal, msg));
+        }
+        let rest = match self.file {
+            Some((file, len)) => Rest::File(file, len),
+            None => Rest::Chunks(self.chunks),
+        };
+        Ok(Export {
+            len: self.head.len() + self.len,
+            head: Bytes::from(self.head),
+            rest,
+        })
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    /// Writes one item of `list` (after closing the skills when it is the
+    /// first command), handing the chunk on once it is full.
+    fn item<T: Serialize + ?Sized>(&mut self, list: List, item: &T) {
+        if list != self.list {
+            self.extend(b"],\"commands\":[");
+            (self.list, self.first) = (list, true);
+        }
+        if !self.first {
+            self.extend(b",");
+        }
+        self.first = false;
+        let before = self.out.len();
+        put(&mut self.out, item);
+        self.len += self.out.len() - before;
+        if self.out.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    /// Hands the chunk being written on: to the file once there is one,
+    /// else to memory, making the file when the text has passed
+    /// `spill_after`.
+    fn flush(&mut self) {
+        if self.out.is_empty() {
+            return;
+        }
+        if self.file.is_none() && self.len > self.spill_after {
+            self.spill();
+        }
+        if let Some((file, at)) = &mut self.file {
+            match file.write_all(&self.out) {
+                Ok(()) => {
+                    *at += self.out.len() as u64;
+                    self.out.clear();
+                    return;
+                }
+                Err(_) => self.unspill(),
+            }
+        }
+        let chunk = std::mem::replace(&mut self.out, Vec::with_capacity(CHUNK + CHUNK / 4));
+        self.chunks.push(Bytes::from(chunk));
+    }
+
+    /// Moves the chunks held so far to a new temporary file; when it
+    /// cannot be made or written, they stay, and so does all that follows.
+    fn spill(&mut self) {
+        let Some(make_file) = self.make_file else {
+            return;
+        };
+        let written = make_file().and_then(|mut file| {
+            for chunk in &self.chunks {
+                file.write_all(chunk)?;
+            }
+            Ok(file)
+        });
+        match written {
+            Ok(file) => {
+                let at = self.chunks.iter().map(|c| c.len() as u64).sum();
+                self.chunks = Vec::new();
+                self.file = Some((file, at));
+            }
+            Err(_) => self.make_file = None,
+        }
+    }
+
+    /// Brings what the file holds back into memory after a write to it
+    /// failed (a full disk): the text goes on in memory.
+    fn unspill(&mut self) {
+        self.make_file = None;
+        let Some((file, len)) = self.file.take() else {
+            return;
+        };
+        let mut at = 0;
+        while at < len {
+            let mut chunk = vec![0; (len - at).min(CHUNK as u64) as usize];
+            if let Err(e) = file.read_exact_at(&mut chunk, at) {
+                self.lost = Some(e);
+                return;
+            }
+            at += chunk.len() as u64;
+            self.chunks.push(Bytes::from(chunk));
+        }
+    }
+}
+
+impl ExportSink for ExportWriter {
+    fn head(&mut self, head: ExportHead<'_>) {
+        self.head.extend_from_slice(b"{\"workspaceId\":");
+        put(&mut self.head, head.workspace_id);
+        self.head.extend_from_slice(b",\"exportedAt\":");
+        let before = self.out.len();
+        self.out.extend_from_slice(b",\"opencode\":");
+        put(&mut self.out, &**head.opencode);
+        self.out.extend_from_slice(b",\"openwork\":");
+        put(&mut self.out, head.openwork);
+        self.out.extend_from_slice(b",\"skills\":[");
+        self.len += self.out.len() - before;
+    }
+
+    fn skill(&mut self, skill: &SkillExport) {
+        self.item(List::Skills, skill);
+    }
+
+    fn command(&mut self, command: &CommandExport) {
+        self.item(List::Commands, command);
+    }
+}
+
+/// The text of an export with `exportedAt` set to `at`: the head, the
+/// time, then the kept chunks shared or the file read chunk by chunk as
+/// they are taken. A file that cannot be read ends the text early, which
+/// the told length makes the client see as a broken answer, never as a
+/// whole one.
 pub fn chunks(export: Arc<Export>, at: u64) -> impl Iterator<Item = Bytes> + Send + Sync {
     let stamp = Bytes::from(at.to_string());
     let mut next = 0;
-    let mut part = Part::Head;
     std::iter::from_fn(move || {
         let n = next;
         next += 1;
-        let mut encode = |doc: &ExportDoc| {
-            let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
-            part = fill(doc, part, &mut out);
-            (!out.is_empty()).then(|| Bytes::from(out))
-        };
-        match (&export.form, n) {
+        match (&export.rest, n) {
+            (_, 0) => Some(export.head.clone()),
             (_, 1) => Some(stamp.clone()),
-            (Form::Encoded(head, _), 0) => Some(head.clone()),
-            (Form::Encoded(_, rest), n) => rest.get(n - 2).cloned(),
-            (Form::Document(doc), _) => encode(doc),
+            (Rest::Chunks(rest), n) => rest.get(n - 2).cloned(),
+            (Rest::File(file, len), n) => {
+                let at = ((n - 2) * CHUNK) as u64;
+                let mut chunk = vec![0; len.checked_sub(at)?.min(CHUNK as u64) as usize];
+                if chunk.is_empty() {
+                    return None;
+                }
+                match file.read_exact_at(&mut chunk, at) {
+                    Ok(()) => Some(Bytes::from(chunk)),
+                    Err(e) => {
+                        tracing::error!("an export's temporary file could not be read: {e}");
+                        None
+                    }
+                }
+            }
         }
     })
-}
-
-/// Where an export's text goes on from.
-#[derive(Debug, Clone, Copy)]
-enum Part {
-    /// Up to the digits of `exportedAt`: a chunk of its own.
-    Head,
-    /// From the config on, after the digits.
-    Config,
-    /// The skill at this index, the first written without a comma.
-    Skill(usize),
-    Command(usize),
-    Done,
-}
-
-/// Writes the text from `part` on into `out` until it holds [`CHUNK`]
-/// bytes or the text ends (the head ends its chunk, for the digits of
-/// `exportedAt` come after it); returns where the next chunk begins.
-fn fill(doc: &ExportDoc, mut part: Part, out: &mut Vec<u8>) -> Part {
-    while out.len() < CHUNK {
-        part = match part {
-            Part::Head => {
-                out.extend_from_slice(b"{\"workspaceId\":");
-                put(out, &doc.workspace_id);
-                out.extend_from_slice(b",\"exportedAt\":");
-                return Part::Config;
-            }
-            Part::Config => {
-                out.extend_from_slice(b",\"opencode\":");
-                put(out, &*doc.opencode);
-                out.extend_from_slice(b",\"openwork\":");
-                put(out, &doc.openwork);
-                out.extend_from_slice(b",\"skills\":[");
-                Part::Skill(0)
-            }
-            Part::Skill(i) => {
-                let commands = Part::Command(0);
-                list_item(
-                    out,
-                    &doc.skills,
-                    i,
-                    Part::Skill,
-                    b"],\"commands\":[",
-                    commands,
-                )
-            }
-            Part::Command(i) => list_item(out, &doc.commands, i, Part::Command, b"]}", Part::Done),
-            Part::Done => return Part::Done,
-        };
-    }
-    part
-}
-
-/// Writes the item at `i` of a list (after a comma, but for the first)
-/// and gives the next item's part; past the end, writes `close` and gives
-/// `after`.
-fn list_item<T: Serialize>(
-    out: &mut Vec<u8>,
-    items: &[T],
-    i: usize,
-    at: fn(usize) -> Part,
-    close: &[u8],
-    after: Part,
-) -> Part {
-    let Some(item) = items.get(i) else {
-        out.extend_from_slice(close);
-        return after;
-    };
-    if i > 0 {
-        out.push(b',');
-    }
-    put(out, item);
-    at(i + 1)
 }
 
 /// Appends `value` as serde writes it. Writing strings, numbers and maps
@@ -204,7 +313,7 @@ fn put<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::transfer::{CommandExport, SkillExport};
+    use crate::workspace::transfer::ExportDoc;
     use serde_json::{Map, Value, json};
 
     fn doc(skills: usize, commands: usize) -> ExportDoc {
@@ -236,35 +345,54 @@ mod tests {
         }
     }
 
-    /// The chunks put together are serde's text of the document, kept as
-    /// text or not, at every size (none, one item, many chunks' worth, an
-    /// item larger than a chunk) and for times of any number of digits,
-    /// as long as told.
+    /// The export of `doc` as `writer` writes it.
+    fn export(doc: &ExportDoc, mut writer: ExportWriter) -> Arc<Export> {
+        doc.feed(&mut writer);
+        Arc::new(writer.finish().expect("written"))
+    }
+
+    /// The text of `doc` as serde writes it, with `exportedAt` at `at`.
+    fn serde_text(mut doc: ExportDoc, at: u64) -> String {
+        doc.exported_at = at;
+        serde_json::to_string(&doc).unwrap()
+    }
+
+    fn in_file(export: &Export) -> bool {
+        matches!(export.rest, Rest::File(..))
+    }
+
+    /// The chunks put together are serde's text of the document, held in
+    /// memory or in a file, at every size (none, one item, many chunks'
+    /// worth, an item larger than a chunk) and for times of any number of
+    /// digits, as long as told.
     #[test]
     fn the_chunks_are_serdes_text_with_the_answers_time() {
         let cases = [(0, 0, 0), (1, 0, 7), (0, 1, 10), (3, 2, 1_765_432_109_876)];
-        for keep in [usize::MAX, 0] {
+        for spill_after in [usize::MAX, 0, 200_000] {
             for (skills, commands, at) in cases.into_iter().chain([(400, 900, u64::MAX)]) {
-                let mut expected = doc(skills, commands);
-                expected.exported_at = at;
-                let expected = serde_json::to_vec(&expected).unwrap();
-                let export = Arc::new(Export::new(doc(skills, commands), keep));
-                assert_eq!(matches!(export.form, Form::Encoded(..)), keep > 0);
+                let what =
+                    format!("{skills} skills, {commands} commands, spill after {spill_after}");
+                let expected = serde_text(doc(skills, commands), at);
+                let export = export(&doc(skills, commands), ExportWriter::new(spill_after));
                 let chunks: Vec<Bytes> = chunks(export.clone(), at).collect();
                 assert_eq!(
                     String::from_utf8_lossy(&chunks.concat()),
-                    String::from_utf8_lossy(&expected),
-                    "{skills} skills, {commands} commands, keep {keep}"
+                    expected,
+                    "{what}"
                 );
-                assert_eq!(export.len_at(at), expected.len(), "at {at}");
+                assert_eq!(export.len_at(at), expected.len(), "{what}, at {at}");
+                // Past `spill_after`, and only then, the text is in a file.
+                let past = export.unstamped_len() - export.head.len() > spill_after;
+                assert_eq!(in_file(&export), past, "{what}");
                 // The head and the time, then no chunk but the last short,
-                // none much longer than CHUNK.
+                // none much longer than CHUNK (exactly CHUNK from a file).
                 let (last, rest) = chunks[2..].split_last().unwrap();
                 assert!(!last.is_empty());
-                assert!(
-                    rest.iter()
-                        .all(|c| c.len() >= CHUNK && c.len() < CHUNK + 8 * 1024)
-                );
+                let sized = |c: &Bytes| match in_file(&export) {
+                    true => c.len() == CHUNK,
+                    false => c.len() >= CHUNK && c.len() < CHUNK + 8 * 1024,
+                };
+                assert!(rest.iter().all(sized), "{what}");
                 if skills == 400 {
                     assert!(chunks.len() > 6, "{} chunks", chunks.len());
                 }
@@ -273,29 +401,65 @@ mod tests {
         // One skill larger than a chunk comes whole, in one chunk.
         let mut big = doc(2, 1);
         big.skills[0].content = "\"q\"".repeat(CHUNK);
-        let expected = serde_json::to_vec(&big).unwrap();
-        let export = Arc::new(Export::new(big, usize::MAX));
+        let export = export(&big, ExportWriter::new(usize::MAX));
         let chunks: Vec<Bytes> = chunks(export.clone(), 0).collect();
         assert!(chunks[2].len() > CHUNK * 3, "{}", chunks[2].len());
-        assert_eq!(chunks.concat(), expected);
-        assert_eq!(export.len_at(0), expected.len());
+        assert_eq!(chunks.concat(), serde_text(big, 0).into_bytes());
     }
 
-    /// An export kept as text is kept only up to `keep` bytes: one larger
-    /// keeps its document instead of holding its whole text.
+    /// A text past `spill_after` is held in a file, not in memory: once
+    /// spilled, no chunk stays (the huge workspace's export held 14 MB of
+    /// skills' texts while it was built and sent).
     #[test]
-    fn only_an_export_within_the_budget_is_kept_as_text() {
-        let text = serde_json::to_vec(&doc(400, 900)).unwrap().len();
-        let digits = 1; // the "0" of `exportedAt` in that text
-        let kept = Export::new(doc(400, 900), text - digits);
-        assert!(matches!(kept.form, Form::Encoded(..)));
-        let not_kept = Export::new(doc(400, 900), text - digits - 1);
-        assert!(matches!(not_kept.form, Form::Document(..)));
-        assert_eq!(kept.unstamped_len(), not_kept.unstamped_len());
-        // What the strings alone come to is most of the text, and never
-        // more than it (else a document within the budget would not be
-        // kept, as above).
-        let least = least_len(&doc(400, 900));
-        assert!(least > text / 2 && least < text, "{least} of {text}");
+    fn a_long_text_goes_to_a_file() {
+        let export = export(&doc(400, 900), ExportWriter::new(200_000));
+        let Rest::File(file, len) = &export.rest else {
+            panic!("held in memory");
+        };
+        assert_eq!(file.metadata().unwrap().len(), *len);
+        assert_eq!(*len as usize, export.unstamped_len() - export.head.len());
+        assert!(*len > 400_000, "{len}");
+    }
+
+    fn no_file() -> std::io::Result<File> {
+        Err(std::io::Error::other("no temporary file"))
+    }
+
+    /// A file that takes no bytes: every write fails, as on a full disk.
+    fn full_file() -> std::io::Result<File> {
+        File::options().write(true).open("/dev/full")
+    }
+
+    /// When no file can be made, or none written, or one fails midway,
+    /// the text is held in memory and is whole all the same.
+    #[test]
+    fn without_a_file_the_text_is_held_in_memory() {
+        let makers: [MakeFile; 2] = [no_file, full_file];
+        for make in makers {
+            let export = export(&doc(400, 900), ExportWriter::with_file(0, make));
+            assert!(!in_file(&export));
+            assert_eq!(text(&export, 5), serde_text(doc(400, 900), 5));
+        }
+        // A file that took part of the text and then failed: what it
+        // holds is brought back, the rest goes on in memory.
+        let whole = doc(400, 900);
+        let mut writer = ExportWriter::with_file(100_000, tempfile::tempfile);
+        let mut part = doc(0, 0);
+        part.skills = whole.skills.clone();
+        part.feed(&mut writer);
+        assert!(
+            writer.file.as_ref().is_some_and(|(_, at)| *at > 0),
+            "spilled"
+        );
+        writer.unspill();
+        whole.commands.iter().for_each(|c| writer.command(c));
+        let export = Arc::new(writer.finish().expect("written"));
+        assert!(!in_file(&export));
+        assert_eq!(text(&export, 5), serde_text(doc(400, 900), 5));
+    }
+
+    fn text(export: &Arc<Export>, at: u64) -> String {
+        let chunks: Vec<Bytes> = chunks(export.clone(), at).collect();
+        String::from_utf8(chunks.concat()).expect("UTF-8")
     }
 }

@@ -7,7 +7,7 @@
 //! a write being applied never stalls the threads that answer everyone
 //! else.
 
-use super::export_body::{self, Export};
+use super::export_body::{self, Export, ExportWriter, SPILL_AFTER};
 use super::flights;
 use super::reply::{raw_json, with_etag};
 use super::state::WsEntry;
@@ -63,8 +63,8 @@ pub enum Kept {
     Json(Bytes),
     /// A JSON body and its ETag.
     Tagged(Arc<(String, Bytes)>),
-    /// The export: its text in chunks each answer shares, or, past the
-    /// memo's budget, its document (see `export_body`).
+    /// The export: its text in chunks each answer shares, or, when long,
+    /// in a temporary file each answer reads (see `export_body`).
     Export(Arc<Export>),
     Authorized(bool),
 }
@@ -82,8 +82,8 @@ impl Kept {
     }
 
     /// An export too large for the memo to keep, held weakly: the exports
-    /// asked while one is still being sent share its document rather
-    /// than each building its own (see [`crate::workspace::memo::Memo`]).
+    /// asked while one is still being sent share its text rather than
+    /// each building its own (see [`crate::workspace::memo::Memo`]).
     pub fn hold(&self) -> Option<Held<Kept>> {
         match self {
             Kept::Export(export) => {
@@ -200,8 +200,9 @@ fn build(ws: &Workspace, read: Read) -> Result<Kept> {
             Ok(Kept::Tagged(Arc::new((etag, Bytes::from(body)))))
         }
         Read::Export => {
-            let export = Export::new(transfer::export(ws)?, MEMO_BYTES);
-            Ok(Kept::Export(Arc::new(export)))
+            let mut text = ExportWriter::new(SPILL_AFTER);
+            transfer::export_into(ws, &mut text)?;
+            Ok(Kept::Export(Arc::new(text.finish()?)))
         }
         Read::Authorized => Err(Error::new(Code::Internal, "not a read of files")),
     }
@@ -245,8 +246,9 @@ mod tests {
             skills: Vec::new(),
             commands: Vec::new(),
         };
-        // Kept as nothing but its document: too large for a budget of 0.
-        let export = Kept::Export(Arc::new(Export::new(doc, 0)));
+        let mut text = ExportWriter::new(SPILL_AFTER);
+        doc.feed(&mut text);
+        let export = Kept::Export(Arc::new(text.finish().expect("written")));
         let held = export.hold().expect("an export is held");
         match (held(), &export) {
             (Some(Kept::Export(again)), Kept::Export(first)) => {

@@ -237,22 +237,24 @@ impl SkillItem {
     }
 }
 
-/// The listing with each SKILL.md's text (for export); the user-wide
-/// skills only with `include_global`.
-pub(crate) fn list_with_content(
+/// Each skill of the listing with its SKILL.md's text (for export), in
+/// the listing's order, the user-wide ones only with `include_global`.
+/// One text at a time is held: `f` has it before the next is read, so an
+/// export of 10,000 skills (some 14 MB of text) need not hold them all.
+pub(crate) fn each_with_content(
     ws: &Workspace,
     include_global: bool,
-) -> Result<Vec<(SkillItem, String)>> {
+    mut f: impl FnMut(SkillItem, String),
+) -> Result<()> {
     let found = found(ws)?;
-    let mut out = Vec::new();
     for (mut item, winner) in winners(&found) {
         if !include_global && item.scope == "global" {
             continue;
         }
         let text = text_of(ws, &mut item, winner)?;
-        out.push((item, text));
+        f(item, text);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The text of a SKILL.md the listing found, read again the way the

@@ -28,7 +28,7 @@ pub struct ExportDoc {
     pub commands: Vec<CommandExport>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SkillExport {
     pub name: String,
     pub description: String,
@@ -40,7 +40,7 @@ pub struct SkillExport {
 /// them (shared with the parse cache: 10,000 commands' templates, some
 /// 3 MB, are not copied into a large export's document). Written as
 /// `{"name","description"?,"template"}`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CommandExport {
     pub name: String,
     fields: Arc<Map<String, Value>>,
@@ -87,30 +87,90 @@ impl Serialize for CommandExport {
     }
 }
 
-pub fn export(ws: &Workspace) -> Result<ExportDoc> {
-    let skill_docs: Vec<SkillExport> = skills::list_with_content(ws, false)?
-        .into_iter()
-        .map(|(item, content)| SkillExport {
+/// The start of an export: what its text holds before the skills.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportHead<'a> {
+    pub workspace_id: &'a str,
+    pub opencode: &'a Arc<Map<String, Value>>,
+    pub openwork: &'a Map<String, Value>,
+}
+
+/// Where an export's parts go, in the order its text holds them: the
+/// head once, then each skill, then each command. A part is lent only
+/// while it is handed on, so a sink that writes each out at once (the
+/// server's export body) never holds every skill's text together.
+pub trait ExportSink {
+    fn head(&mut self, head: ExportHead<'_>);
+    fn skill(&mut self, skill: &SkillExport);
+    fn command(&mut self, command: &CommandExport);
+}
+
+/// Hands the workspace's export to `sink`, part by part (the reads all
+/// under the caller's one [`Workspace::read`]).
+pub fn export_into(ws: &Workspace, sink: &mut impl ExportSink) -> Result<()> {
+    sink.head(ExportHead {
+        workspace_id: ws.id(),
+        opencode: &read_opencode_shared(ws)?,
+        openwork: &read_openwork(ws)?,
+    });
+    skills::each_with_content(ws, false, |item, content| {
+        sink.skill(&SkillExport {
             name: item.name,
             description: item.description,
             content,
         })
-        .collect();
-    let mut command_docs = Vec::new();
+    })?;
     commands::each_fields(ws, Scope::Workspace, |name, fields| {
-        command_docs.push(CommandExport {
+        sink.command(&CommandExport {
             name: name.to_string(),
             fields: Arc::clone(fields),
-        });
-    })?;
-    Ok(ExportDoc {
-        workspace_id: ws.id().to_string(),
-        exported_at: now_ms(),
-        opencode: read_opencode_shared(ws)?,
-        openwork: read_openwork(ws)?,
-        skills: skill_docs,
-        commands: command_docs,
+        })
     })
+}
+
+/// The workspace's export as one document, stamped now.
+pub fn export(ws: &Workspace) -> Result<ExportDoc> {
+    let mut doc = ExportDoc {
+        workspace_id: String::new(),
+        exported_at: now_ms(),
+        opencode: Arc::default(),
+        openwork: Map::new(),
+        skills: Vec::new(),
+        commands: Vec::new(),
+    };
+    export_into(ws, &mut doc)?;
+    Ok(doc)
+}
+
+/// An export collected whole.
+impl ExportSink for ExportDoc {
+    fn head(&mut self, head: ExportHead<'_>) {
+        self.workspace_id = head.workspace_id.to_string();
+        self.opencode = Arc::clone(head.opencode);
+        self.openwork = head.openwork.clone();
+    }
+
+    fn skill(&mut self, skill: &SkillExport) {
+        self.skills.push(skill.clone());
+    }
+
+    fn command(&mut self, command: &CommandExport) {
+        self.commands.push(command.clone());
+    }
+}
+
+impl ExportDoc {
+    /// Hands this document to `sink` as [`export_into`] hands a
+    /// workspace's.
+    pub fn feed(&self, sink: &mut impl ExportSink) {
+        sink.head(ExportHead {
+            workspace_id: &self.workspace_id,
+            opencode: &self.opencode,
+            openwork: &self.openwork,
+        });
+        self.skills.iter().for_each(|s| sink.skill(s));
+        self.commands.iter().for_each(|c| sink.command(c));
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

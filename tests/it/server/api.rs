@@ -310,6 +310,17 @@ async fn a_large_export_comes_whole_with_its_length_and_its_own_time() {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     assert!(texts.windows(2).all(|w| w[0] == w[1]));
+    // Some 2 MB: past what the server holds in memory, so written to a
+    // temporary file as it was read, and read back for each answer. The
+    // same document as the offline export, which serde writes whole.
+    assert!(texts[0].to_string().len() > 2_000_000);
+    let env = serve::Env::new();
+    let dir_arg = dir.path().to_str().expect("UTF-8 path");
+    let (code, out, err) = serve::run_cli(&env, &["-w", dir_arg, "export"], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let mut offline: Value = serde_json::from_str(&out).expect("JSON");
+    offline["exportedAt"] = Value::Null;
+    assert_eq!(offline, texts[0]);
 }
 
 fn now_ms() -> u64 {
