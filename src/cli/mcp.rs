@@ -490,7 +490,7 @@ fn described(ws: &Workspace, item: &McpItem) -> String {
             })
             .collect()
     };
-    for (key, value) in item.config.as_object().into_iter().flatten() {
+    for (key, value) in item.config.iter() {
         let lines = match (key.as_str(), value) {
             ("command", Value::Array(words)) => {
                 let words: Vec<String> = words

@@ -13,15 +13,18 @@ use crate::{Code, Error, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use jsonc_parser::cst::{CstInputValue, CstNode, CstObject};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct McpItem {
     pub name: String,
     /// The config OpenCode uses: every definition of the name merged.
-    pub config: Value,
+    /// Shared with the resolve: a listing of 2,000 servers copies none of
+    /// them (a redacted one is copied then).
+    pub config: Arc<Map<String, Value>>,
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled_by_tools: Option<bool>,
@@ -53,7 +56,7 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<McpItem>> {
             };
             McpItem {
                 name: n.name.clone(),
-                config: Value::Object((*n.value).clone()),
+                config: Arc::clone(&n.value),
                 source: source.into(),
                 disabled_by_tools: filter.disables(&n.name).then_some(true),
                 from: winner.provenance(),

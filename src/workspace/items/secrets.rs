@@ -11,6 +11,7 @@ use super::mcp::McpItem;
 use super::plugins::PluginList;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// The mark that stands for a secret value.
 pub const REDACTED: &str = "***";
@@ -19,7 +20,7 @@ pub const REDACTED: &str = "***";
 /// [`redact_mcp_config`].
 pub fn redact_mcp(items: &mut [McpItem]) {
     for item in items.iter_mut().filter(|i| i.source == "config.global") {
-        redact_mcp_config(&mut item.config);
+        redact_mcp_config(Arc::make_mut(&mut item.config));
     }
 }
 
@@ -37,10 +38,7 @@ pub fn redact_plugins(list: &mut PluginList) {
 /// [`REDACTED`], keeping its shape (every key stays): each value of
 /// `headers` and `environment`, each value of `oauth` but `clientId` and
 /// `scope`, and in `url` the credentials before `@` and each query value.
-pub fn redact_mcp_config(config: &mut Value) {
-    let Some(obj) = config.as_object_mut() else {
-        return;
-    };
+pub fn redact_mcp_config(obj: &mut Map<String, Value>) {
     let hide = || Value::String(REDACTED.to_string());
     for key in ["headers", "environment"] {
         if let Some(Value::Object(map)) = obj.get_mut(key) {
@@ -343,7 +341,7 @@ mod tests {
             "environment": {"API_KEY": "k"},
             "enabled": true,
         });
-        redact_mcp_config(&mut c);
+        redact_mcp_config(c.as_object_mut().unwrap());
         assert_eq!(
             c,
             json!({
@@ -363,7 +361,7 @@ mod tests {
             assert_eq!(redact_url(url), shown);
         }
         let mut odd = json!({"headers": "x", "oauth": false, "url": 3});
-        redact_mcp_config(&mut odd);
+        redact_mcp_config(odd.as_object_mut().unwrap());
         assert_eq!(odd, json!({"headers": "x", "oauth": false, "url": 3}));
     }
 

@@ -46,15 +46,37 @@ pub struct SkillItem {
 /// A SKILL.md that OpenCode loads, in OpenCode's scan order.
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
-    pub(crate) name: String,
-    pub(crate) description: Option<String>,
+    /// Shared with the parse cache, not copied: a listing of 10,000
+    /// skills is made at every read that misses the memo.
+    file: Arc<SkillFile>,
     pub(crate) place: Place,
     pub(crate) editable: bool,
+}
+
+impl Found {
+    /// The skill's parse: a `Found` is made only of a SKILL.md that
+    /// parsed (see [`found`]).
+    fn skill(&self) -> &ParsedSkill {
+        static NONE: ParsedSkill = ParsedSkill {
+            name: String::new(),
+            description: None,
+        };
+        self.file.parsed.as_ref().unwrap_or(&NONE)
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.skill().name
+    }
+
+    fn description(&self) -> Option<&str> {
+        self.skill().description.as_deref()
+    }
 }
 
 /// A SKILL.md as the cache keeps it: what OpenCode takes from it. Not its
 /// text: 10,000 skills are some 14 MB of it, which only an export and
 /// `skills show` need, and they read it again ([`text_of`]).
+#[derive(Debug)]
 pub(crate) struct ParsedSkill {
     pub(crate) name: String,
     pub(crate) description: Option<String>,
@@ -129,6 +151,7 @@ pub(crate) fn files_in(ws: &Workspace, dir: &Path) -> Vec<PathBuf> {
 /// A SKILL.md as the parse cache keeps it: its parse, and whether
 /// openwork edits it, which its path alone decides (a listing of 10,000
 /// skills works it out once per file, not per read).
+#[derive(Debug)]
 pub(crate) struct SkillFile {
     pub(crate) parsed: std::result::Result<ParsedSkill, String>,
     editable: bool,
@@ -153,15 +176,14 @@ pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
             let Ok(Some(file)) = load(ws, &layers, &path) else {
                 continue;
             };
-            let Ok(parsed) = &file.parsed else {
+            if file.parsed.is_err() {
                 continue;
-            };
+            }
             let mut place = dir.clone();
             place.path = path;
             out.push(Found {
-                name: parsed.name.clone(),
-                description: parsed.description.clone(),
                 editable: file.editable,
+                file,
                 place,
             });
         }
@@ -172,41 +194,56 @@ pub(crate) fn found(ws: &Workspace) -> Result<Vec<Found>> {
 /// One item per name: the last of the name in scan order, with the
 /// others as its duplicates; sorted by name. Grouped by one sort, so that
 /// ten thousand skills cost no more than sorting them.
-fn winners(found: &[Found]) -> Vec<(SkillItem, &Found)> {
+fn winners(found: &[Found]) -> Vec<Winner<'_>> {
     // A stable sort: each name's files stay in scan order.
     let mut by_name: Vec<&Found> = found.iter().collect();
-    by_name.sort_by(|a, b| a.name.cmp(&b.name));
+    by_name.sort_by(|a, b| a.name().cmp(b.name()));
     by_name
-        .chunk_by(|a, b| a.name == b.name)
+        .chunk_by(|a, b| a.name() == b.name())
         .filter_map(|all| {
             let (winner, others) = all.split_last()?;
-            let name = winner.name.as_str();
-            let path = resolve::shown(&winner.place.path);
-            let item = SkillItem {
-                name: name.to_string(),
-                path: path.clone(),
-                description: winner.description.clone().unwrap_or_default(),
-                scope: if winner.place.user_wide {
-                    "global"
-                } else {
-                    "project"
-                }
-                .to_string(),
-                from: Provenance::of(&winner.place, winner.editable),
-                duplicates: (others.iter())
-                    .map(|f| resolve::shown(&f.place.path))
-                    .collect(),
-            };
-            Some((item, *winner))
+            Some(Winner {
+                found: winner,
+                others: others.to_vec(),
+            })
         })
         .collect()
 }
 
+/// The SKILL.md OpenCode takes for a name, and the others of that name.
+/// Its item is made only when asked for ([`Winner::item`]): a listing of
+/// 10,000 skills writes each item and lets it go, rather than holding
+/// every item's copies of names, paths and descriptions at once.
+struct Winner<'a> {
+    found: &'a Found,
+    others: Vec<&'a Found>,
+}
+
+impl Winner<'_> {
+    fn global(&self) -> bool {
+        self.found.place.user_wide
+    }
+
+    fn item(&self) -> SkillItem {
+        let winner = self.found;
+        SkillItem {
+            name: winner.name().to_string(),
+            path: resolve::shown(&winner.place.path),
+            description: winner.description().unwrap_or_default().to_string(),
+            scope: if self.global() { "global" } else { "project" }.to_string(),
+            from: Provenance::of(&winner.place, winner.editable),
+            duplicates: (self.others.iter())
+                .map(|f| resolve::shown(&f.place.path))
+                .collect(),
+        }
+    }
+}
+
 pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
     Ok(winners(&found(ws)?)
-        .into_iter()
-        .map(|(item, _)| item)
-        .filter(|item| include_global || item.scope != "global")
+        .iter()
+        .filter(|w| include_global || !w.global())
+        .map(Winner::item)
         .collect())
 }
 
@@ -214,11 +251,19 @@ pub fn list(ws: &Workspace, include_global: bool) -> Result<Vec<SkillItem>> {
 /// for byte, its strings escaped by [`json_string::push`] (a listing of
 /// 10,000 skills spent most of its time in serde's byte-wise escaping).
 pub(crate) fn list_json(ws: &Workspace, include_global: bool, out: &mut Vec<u8>) -> Result<()> {
-    let items = list(ws, include_global)?;
-    let size = (items.iter())
-        .map(|i| i.description.len() + 2 * i.path.len() + 96)
+    let found = found(ws)?;
+    let winners = winners(&found);
+    let shown: Vec<&Winner<'_>> = (winners.iter())
+        .filter(|w| include_global || !w.global())
+        .collect();
+    let size = (shown.iter())
+        .map(|w| {
+            let f = w.found;
+            f.description().map_or(0, str::len) + 2 * f.place.path.as_os_str().len() + 96
+        })
         .sum();
-    json_string::array(out, &items, size, |out, item| item.write(out));
+    // Each item is made, written and let go.
+    json_string::array(out, &shown, size, |out, w| w.item().write(out));
     Ok(())
 }
 
@@ -247,11 +292,12 @@ pub(crate) fn each_with_content(
     mut f: impl FnMut(SkillItem, String),
 ) -> Result<()> {
     let found = found(ws)?;
-    for (mut item, winner) in winners(&found) {
-        if !include_global && item.scope == "global" {
+    for winner in winners(&found) {
+        if !include_global && winner.global() {
             continue;
         }
-        let text = text_of(ws, &mut item, winner)?;
+        let mut item = winner.item();
+        let text = text_of(ws, &mut item, winner.found)?;
         f(item, text);
     }
     Ok(())
@@ -289,11 +335,12 @@ fn text_of(ws: &Workspace, item: &mut SkillItem, found: &Found) -> Result<String
 pub fn read(ws: &Workspace, name: &str) -> Result<(SkillItem, String)> {
     lookup(name)?;
     let found = found(ws)?;
-    let (mut item, winner) = winners(&found)
+    let winner = winners(&found)
         .into_iter()
-        .find(|(s, _)| s.name == name)
+        .find(|w| w.found.name() == name)
         .ok_or_else(|| not_found(name))?;
-    let text = text_of(ws, &mut item, winner)?;
+    let mut item = winner.item();
+    let text = text_of(ws, &mut item, winner.found)?;
     Ok((item, text))
 }
 
@@ -440,7 +487,8 @@ pub(crate) fn draft_upsert(
             defs.push(f);
         }
     }
-    let (same, others): (Vec<&Found>, Vec<&Found>) = defs.into_iter().partition(|f| f.name == name);
+    let (same, others): (Vec<&Found>, Vec<&Found>) =
+        defs.into_iter().partition(|f| f.name() == name);
     if let Some(kept) = same.iter().rev().find(|f| !f.editable) {
         return Err(read_only(
             ws,
@@ -459,7 +507,7 @@ pub(crate) fn draft_upsert(
             format!(
                 "{} holds the skill {}; give this one another name",
                 ws.relative(&target),
-                validate::quote(&other.name)
+                validate::quote(other.name())
             ),
         ));
     }
@@ -484,7 +532,7 @@ pub fn plan_upsert(
     let found = found(ws)?;
     let mut draft = Draft::new(ws);
     validate::skill_name(name)?;
-    let existed = found.iter().any(|f| f.editable && f.name == name);
+    let existed = found.iter().any(|f| f.editable && f.name() == name);
     let verb = super::add_or_update(existed);
     let written = draft_upsert(ws, &mut draft, &found, name, content, description)?;
     Ok((
@@ -533,7 +581,7 @@ fn remove_tree(draft: &mut Draft<'_>, dir: &Path, top: bool) -> Result<()> {
 pub fn plan_delete(ws: &Workspace, name: &str) -> Result<Plan> {
     lookup(name)?;
     let found = found(ws)?;
-    let same: Vec<&Found> = found.iter().filter(|f| f.name == name).collect();
+    let same: Vec<&Found> = found.iter().filter(|f| f.name() == name).collect();
     if same.is_empty() {
         return Err(not_found(name));
     }
@@ -593,10 +641,11 @@ mod tests {
         write("---\nname: a\ndescription: old\n---\nOld\n");
         let ws = Workspace::open(root).unwrap();
         let found = found(&ws).unwrap();
-        let (item, winner) = winners(&found).into_iter().next().unwrap();
+        let winner = winners(&found).into_iter().next().unwrap();
+        let item = winner.item();
         write("---\nname: a\ndescription: new\n---\nNew\n");
         let mut kept = item.clone();
-        let text = text_of(&ws, &mut kept, winner).unwrap();
+        let text = text_of(&ws, &mut kept, winner.found).unwrap();
         assert_eq!(
             (text.as_str(), kept.description.as_str()),
             ("---\nname: a\ndescription: new\n---\nNew\n", "new")
@@ -609,7 +658,7 @@ mod tests {
         ];
         for changed in changes {
             std::fs::write(&path, changed).unwrap();
-            let err = text_of(&ws, &mut item.clone(), winner).unwrap_err();
+            let err = text_of(&ws, &mut item.clone(), winner.found).unwrap_err();
             assert_eq!(err.code, Code::Conflict, "{changed:?}: {err:?}");
             assert!(
                 err.message.contains("changed while it was read"),
@@ -618,7 +667,7 @@ mod tests {
             );
         }
         std::fs::remove_file(&path).unwrap();
-        let err = text_of(&ws, &mut item.clone(), winner).unwrap_err();
+        let err = text_of(&ws, &mut item.clone(), winner.found).unwrap_err();
         assert_eq!(err.code, Code::Conflict);
     }
 
