@@ -17,10 +17,12 @@ use crate::workspace::io::notify;
 use crate::workspace::io::record::Deps;
 use nix::errno::Errno;
 use nix::sys::inotify::{AddWatchFlags as F, InitFlags, InotifyEvent, WatchDescriptor};
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Everything that changes a folder's entries or what they hold.
 const FOLDER_EVENTS: F = F::IN_MODIFY
@@ -40,10 +42,40 @@ const FILE_EVENTS: F = F::IN_MODIFY
     .union(F::IN_DELETE_SELF)
     .union(F::IN_MOVE_SELF);
 
+/// A path the watcher holds, shared by every map that holds it and
+/// compared and hashed by its bytes, as those maps look paths up. A huge
+/// workspace's 10,000 skill folders were each held three times over (as a
+/// watch's path, the key that finds the watch and a covered path), and
+/// its 20,000 files twice: some 3 MB of copies.
+#[derive(Debug, Clone)]
+struct Shared(Arc<Path>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Shared) -> bool {
+        self.0.as_os_str() == other.0.as_os_str()
+    }
+}
+
+impl Eq for Shared {}
+
+/// As `OsStr` hashes, for `Borrow<OsStr>`: a lookup borrows the caller's
+/// path.
+impl Hash for Shared {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_os_str().hash(state);
+    }
+}
+
+impl Borrow<OsStr> for Shared {
+    fn borrow(&self) -> &OsStr {
+        self.0.as_os_str()
+    }
+}
+
 /// One inotify watch (one inode), reached through one or more paths.
 #[derive(Debug, Default)]
 struct Watch {
-    paths: Vec<PathBuf>,
+    paths: Vec<Shared>,
     /// Every entry matters (a listed folder, or a file's own watch).
     all: bool,
     /// A folder's watch (paths may be watched below it).
@@ -57,12 +89,12 @@ struct State {
     inotify: Option<nix::sys::inotify::Inotify>,
     generation: u64,
     /// Which watch stands for each watched path, while it still does.
-    by_path: HashMap<PathBuf, WatchDescriptor>,
+    by_path: HashMap<Shared, WatchDescriptor>,
     by_wd: HashMap<WatchDescriptor, Watch>,
     /// Files of a single link, whose folder's watch (watching their
     /// name) reports every change to them, while their name still stands
     /// for the file that was looked at.
-    by_folder: HashSet<PathBuf>,
+    by_folder: HashSet<Shared>,
     /// What an earlier [`Watcher::cover`] watched, by path bytes, each
     /// with what was watched for it ([`LOOKUP`], [`LISTED`], [`FILE`])
     /// and the generation it was last widened at: a read of thousands of
@@ -71,7 +103,7 @@ struct State {
     /// event for its path, and when a watch it relied on is given up
     /// (`forget`): so it also tells that nothing at the path has changed
     /// since it was made ([`Watcher::vouches`]).
-    covered: HashMap<OsString, (u8, u64), foldhash::quality::RandomState>,
+    covered: HashMap<Shared, (u8, u64), foldhash::quality::RandomState>,
     /// For each covered folder watched for every entry, the entries that
     /// changed in any way (created, removed, moved in or out of it,
     /// written to or changed in their attributes, through this folder or
@@ -216,7 +248,8 @@ impl Watcher {
             let now = st.generation;
             for (paths, what) in [(&lookups, LOOKUP), (&listed, LISTED), (&files, FILE)] {
                 for path in paths.iter() {
-                    let had = st.covered.entry(path.as_os_str().to_os_string());
+                    let key = st.shared(path);
+                    let had = st.covered.entry(key);
                     let (flags, since) = had.or_insert((0, now));
                     *flags |= what;
                     *since = now;
@@ -363,7 +396,7 @@ impl State {
         // folder or, for a file watched itself, through another link) is
         // noted against the folder, at the generation the event moves to,
         // for what was made from its entries to be brought up to date.
-        for path in &paths {
+        for Shared(path) in &paths {
             match &event.name {
                 Some(name) => {
                     self.uncover(&path.join(name));
@@ -398,7 +431,7 @@ impl State {
                     // dotfiles checkout linked in as ~/.config/opencode.
                     let folder = event.mask.contains(F::IN_ISDIR);
                     let came = event.mask.intersects(F::IN_CREATE | F::IN_MOVED_TO);
-                    for path in &paths {
+                    for Shared(path) in &paths {
                         let at = path.join(name);
                         let below = folder || (came && !notify::is_regular_file(&at));
                         self.forget(&at, below);
@@ -412,7 +445,7 @@ impl State {
                     .intersects(F::IN_IGNORED | F::IN_DELETE_SELF | F::IN_MOVE_SELF | F::IN_UNMOUNT)
                 {
                     // The watch no longer stands for its paths.
-                    for path in &paths {
+                    for Shared(path) in &paths {
                         self.forget(path, folder);
                     }
                     if event.mask.contains(F::IN_IGNORED) {
@@ -439,6 +472,15 @@ impl State {
         }
     }
 
+    /// `path` as one of the maps holds it already, else a new copy.
+    fn shared(&self, path: &Path) -> Shared {
+        let key = path.as_os_str();
+        let held = (self.by_path.get_key_value(key).map(|(k, _)| k))
+            .or_else(|| self.covered.get_key_value(key).map(|(k, _)| k))
+            .or_else(|| self.by_folder.get(key));
+        held.cloned().unwrap_or_else(|| Shared(Arc::from(path)))
+    }
+
     /// Nothing at `path` is vouched for any more (until covered again).
     fn uncover(&mut self, path: &Path) {
         self.covered.remove(path.as_os_str());
@@ -455,25 +497,25 @@ impl State {
 
     /// Drops the watch of `path` and, for a folder, of everything below it.
     fn forget(&mut self, path: &Path, folder: bool) {
-        self.by_folder.remove(path);
+        self.by_folder.remove(path.as_os_str());
         // What was covered through this name is no longer.
         self.uncover(path);
         if folder {
-            self.covered.retain(|p, _| !Path::new(p).starts_with(path));
+            self.covered.retain(|p, _| !p.0.starts_with(path));
             self.changed.retain(|p, _| !Path::new(p).starts_with(path));
         }
-        let mut gone = vec![path.to_path_buf()];
+        let mut gone = vec![Shared(Arc::from(path))];
         if folder {
             gone.extend(
                 self.by_path
                     .keys()
-                    .filter(|p| p.starts_with(path) && *p != path)
+                    .filter(|p| p.0.starts_with(path) && *p.0 != *path)
                     .cloned(),
             );
-            self.by_folder.retain(|p| !p.starts_with(path));
+            self.by_folder.retain(|p| !p.0.starts_with(path));
         }
         for p in gone {
-            let Some(wd) = self.by_path.remove(&p) else {
+            let Some(wd) = self.by_path.remove(p.0.as_os_str()) else {
                 continue;
             };
             if let Some(watch) = self.by_wd.get_mut(&wd) {
@@ -536,7 +578,7 @@ impl State {
     /// watch set grew; `Err` when it cannot be watched.
     fn watch_folder(&mut self, dir: &Path, need: &Need<'_>) -> Result<bool, ()> {
         let mut grew = false;
-        let wd = match self.by_path.get(dir) {
+        let wd = match self.by_path.get(dir.as_os_str()) {
             Some(wd) => *wd,
             None => {
                 let flags = FOLDER_EVENTS | F::IN_ONLYDIR | F::IN_DONT_FOLLOW;
@@ -552,10 +594,11 @@ impl State {
                             }
                             grew = true;
                         }
-                        self.by_path.insert(dir.to_path_buf(), wd);
+                        let key = self.shared(dir);
+                        self.by_path.insert(key.clone(), wd);
                         let watch = self.by_wd.entry(wd).or_default();
                         watch.folder = true;
-                        push_one(&mut watch.paths, dir.to_path_buf());
+                        push_one(&mut watch.paths, key);
                         wd
                     }
                     // Missing: its parent's watch reports its creation.
@@ -593,24 +636,27 @@ impl State {
     /// would not report about the file at `file`: with more than one hard
     /// link, the file itself.
     fn watch_file(&mut self, file: &Path) -> Result<bool, ()> {
-        if self.by_folder.contains(file) || self.by_path.contains_key(file) {
+        let key = file.as_os_str();
+        if self.by_folder.contains(key) || self.by_path.contains_key(key) {
             return Ok(false);
         }
         match notify::link_count(file) {
             // Missing: its folder's watch reports its creation.
             None => return Ok(false),
             Some(1) => {
-                self.by_folder.insert(file.to_path_buf());
+                let key = self.shared(file);
+                self.by_folder.insert(key);
                 return Ok(false);
             }
             Some(_) => {}
         }
         match self.add(file, FILE_EVENTS | F::IN_DONT_FOLLOW) {
             Ok((wd, grew)) => {
-                self.by_path.insert(file.to_path_buf(), wd);
+                let key = self.shared(file);
+                self.by_path.insert(key.clone(), wd);
                 let watch = self.by_wd.entry(wd).or_default();
                 watch.all = true;
-                push_one(&mut watch.paths, file.to_path_buf());
+                push_one(&mut watch.paths, key);
                 Ok(grew)
             }
             Err(Errno::ENOENT | Errno::ENOTDIR) => Ok(false),
@@ -651,7 +697,7 @@ pub(super) fn local_file_system(dir: &Path) -> bool {
 /// Pushes `path` making room for it alone: most watches are reached
 /// through one path, and a first push would make room for four (10,000
 /// skill folders' watches held 0.7 MB of room for paths never added).
-fn push_one(paths: &mut Vec<PathBuf>, path: PathBuf) {
+fn push_one(paths: &mut Vec<Shared>, path: Shared) {
     paths.reserve_exact(1);
     paths.push(path);
 }
