@@ -4,16 +4,20 @@
 //! answer sharing it was sent. Now the text is written as the export is
 //! read, one part at a time ([`ExportWriter`] is the core's
 //! [`ExportSink`]): each skill's text is encoded and let go before the
-//! next is read. The first [`SPILL_AFTER`] bytes are held in memory, in
-//! chunks of about 64 KiB (an item larger than that comes whole) that
-//! every answer shares; past that, the text goes to an unnamed temporary
-//! file (the `tempfile` crate: `O_TMPFILE` where the system has it, so it
-//! never has a name anyone could open) and each answer reads it back chunk
-//! by chunk as it is sent. That file lives in the kernel's page cache,
-//! which is given back under pressure, not in the server's heap; it goes
-//! when the last answer sharing it is sent. When no such file can be made
-//! or written (`TMPDIR` missing or full), the text is held in memory
-//! instead: an export does not fail for want of a temporary file.
+//! next is read. A text of up to [`SPILL_AFTER`] bytes is held in memory,
+//! in chunks of about 64 KiB (an item larger than that comes whole) that
+//! every answer shares. A longer one goes, all but its head, to an
+//! unnamed temporary file (the `tempfile` crate: `O_TMPFILE` where the
+//! system has it, so it never has a name anyone could open), the chunks
+//! held so far with it, and each answer reads it back chunk by chunk on
+//! the blocking pool as it is sent ([`Body`]). The file goes when the last
+//! answer sharing it is sent. Where `TMPDIR` is on a disk, the text is
+//! then the kernel's page cache, which it takes back under pressure, not
+//! the server's heap; where it is a `tmpfs`, the text is still memory,
+//! only not the process's (swappable, and charged to its cgroup). When no
+//! such file can be made or written (`TMPDIR` missing or full), the text
+//! is held in memory instead: an export does not fail for want of a
+//! temporary file.
 //!
 //! Every answer has its own `exportedAt`, put between the text up to it
 //! (the head) and the rest. The text is the one serde writes for
@@ -21,10 +25,6 @@
 //! test holds the two together). Its length is told up front: it is
 //! measured as it is written, so that the length and the bytes sent come
 //! from the same writer.
-//!
-//! The file is read on the thread that sends the answer, as the chunks
-//! were encoded there before: 64 KiB from the page cache costs less than
-//! encoding them did.
 
 use crate::workspace::transfer::{CommandExport, ExportHead, ExportSink, SkillExport};
 use crate::{Code, Error, Result};
@@ -32,7 +32,6 @@ use bytes::Bytes;
 use serde::Serialize;
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 /// Bytes a chunk holds before it is handed on (the last one may be less).
@@ -197,8 +196,11 @@ impl ExportWriter {
                 Err(_) => self.unspill(),
             }
         }
-        let chunk = std::mem::replace(&mut self.out, Vec::with_capacity(CHUNK + CHUNK / 4));
-        self.chunks.push(Bytes::from(chunk));
+        // Copied out, so that a kept chunk holds no spare room (the
+        // buffer grows past CHUNK for an item that ends beyond it) and the
+        // buffer is reused.
+        self.chunks.push(Bytes::copy_from_slice(&self.out));
+        self.out.clear();
     }
 
     /// Moves the chunks held so far to a new temporary file; when it
@@ -233,7 +235,7 @@ impl ExportWriter {
         let mut at = 0;
         while at < len {
             let mut chunk = vec![0; (len - at).min(CHUNK as u64) as usize];
-            if let Err(e) = file.read_exact_at(&mut chunk, at) {
+            if let Err(e) = read_exact_at(&file, &mut chunk, at) {
                 self.lost = Some(e);
                 return;
             }
@@ -266,35 +268,142 @@ impl ExportSink for ExportWriter {
     }
 }
 
-/// The text of an export with `exportedAt` set to `at`: the head, the
-/// time, then the kept chunks shared or the file read chunk by chunk as
-/// they are taken. A file that cannot be read ends the text early, which
-/// the told length makes the client see as a broken answer, never as a
-/// whole one.
-pub fn chunks(export: Arc<Export>, at: u64) -> impl Iterator<Item = Bytes> + Send + Sync {
+/// What the text of an export goes on with, part `n` of it (the head,
+/// then the time, then the rest).
+enum Part {
+    Ready(Bytes),
+    /// `len` bytes of the file from `at`.
+    Read(u64, usize),
+    End,
+}
+
+fn part(export: &Export, stamp: &Bytes, n: usize) -> Part {
+    match (&export.rest, n) {
+        (_, 0) => Part::Ready(export.head.clone()),
+        (_, 1) => Part::Ready(stamp.clone()),
+        (Rest::Chunks(rest), n) => rest.get(n - 2).cloned().map_or(Part::End, Part::Ready),
+        (Rest::File(_, len), n) => {
+            let at = ((n - 2) * CHUNK) as u64;
+            match len.saturating_sub(at).min(CHUNK as u64) as usize {
+                0 => Part::End,
+                want => Part::Read(at, want),
+            }
+        }
+    }
+}
+
+/// Reads `want` bytes of the export's file from `at`.
+fn read(export: &Export, at: u64, want: usize) -> std::io::Result<Bytes> {
+    let Rest::File(file, _) = &export.rest else {
+        return Err(std::io::Error::other("the export is not in a file"));
+    };
+    let mut chunk = vec![0; want];
+    read_exact_at(file, &mut chunk, at)?;
+    Ok(Bytes::from(chunk))
+}
+
+/// Reads exactly `buf.len()` bytes of `file` from `at`. Every read of the
+/// file says where it reads from: the answers sharing it share no cursor.
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::FileExt;
+        let mut done = 0;
+        while done < buf.len() {
+            match file.seek_read(&mut buf[done..], at + done as u64)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (file, buf, at);
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
+/// The body of an answer: the export's text with `exportedAt` set to
+/// `at`, the kept chunks shared, the file read chunk by chunk on the
+/// blocking pool as they are taken (never on the threads that answer
+/// everyone else: pages the kernel took back are read from the disk). A
+/// file that cannot be read ends the body with an error, and the answer
+/// is cut off: never taken as whole (its length was told).
+pub struct Body {
+    export: Arc<Export>,
+    stamp: Bytes,
+    next: usize,
+    reading: Option<tokio::task::JoinHandle<std::io::Result<Bytes>>>,
+    done: bool,
+}
+
+impl Body {
+    pub fn new(export: Arc<Export>, at: u64) -> Body {
+        Body {
+            export,
+            stamp: Bytes::from(at.to_string()),
+            next: 0,
+            reading: None,
+            done: false,
+        }
+    }
+}
+
+impl futures_util::Stream for Body {
+    type Item = std::io::Result<Bytes>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = &mut *self;
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if let Some(reading) = &mut this.reading {
+                let read = std::task::ready!(std::pin::Pin::new(reading).poll(cx));
+                this.reading = None;
+                let read = read.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+                if let Err(e) = &read {
+                    tracing::error!("an export's temporary file could not be read: {e}");
+                    this.done = true;
+                }
+                return Poll::Ready(Some(read));
+            }
+            let n = this.next;
+            this.next += 1;
+            match part(&this.export, &this.stamp, n) {
+                Part::Ready(bytes) => return Poll::Ready(Some(Ok(bytes))),
+                Part::End => this.done = true,
+                Part::Read(at, want) => {
+                    let export = Arc::clone(&this.export);
+                    let read = move || read(&export, at, want);
+                    this.reading = Some(tokio::task::spawn_blocking(read));
+                }
+            }
+        }
+    }
+}
+
+/// The text of an export with `exportedAt` set to `at`, read on this
+/// thread (the tests'); a file that cannot be read ends it early.
+#[cfg(test)]
+fn chunks(export: Arc<Export>, at: u64) -> impl Iterator<Item = Bytes> {
     let stamp = Bytes::from(at.to_string());
     let mut next = 0;
     std::iter::from_fn(move || {
-        let n = next;
         next += 1;
-        match (&export.rest, n) {
-            (_, 0) => Some(export.head.clone()),
-            (_, 1) => Some(stamp.clone()),
-            (Rest::Chunks(rest), n) => rest.get(n - 2).cloned(),
-            (Rest::File(file, len), n) => {
-                let at = ((n - 2) * CHUNK) as u64;
-                let mut chunk = vec![0; len.checked_sub(at)?.min(CHUNK as u64) as usize];
-                if chunk.is_empty() {
-                    return None;
-                }
-                match file.read_exact_at(&mut chunk, at) {
-                    Ok(()) => Some(Bytes::from(chunk)),
-                    Err(e) => {
-                        tracing::error!("an export's temporary file could not be read: {e}");
-                        None
-                    }
-                }
-            }
+        match part(&export, &stamp, next - 1) {
+            Part::Ready(bytes) => Some(bytes),
+            Part::Read(at, want) => read(&export, at, want).ok(),
+            Part::End => None,
         }
     })
 }
@@ -440,22 +549,101 @@ mod tests {
             assert!(!in_file(&export));
             assert_eq!(text(&export, 5), serde_text(doc(400, 900), 5));
         }
-        // A file that took part of the text and then failed: what it
-        // holds is brought back, the rest goes on in memory.
-        let whole = doc(400, 900);
-        let mut writer = ExportWriter::with_file(100_000, tempfile::tempfile);
-        let mut part = doc(0, 0);
-        part.skills = whole.skills.clone();
-        part.feed(&mut writer);
-        assert!(
-            writer.file.as_ref().is_some_and(|(_, at)| *at > 0),
-            "spilled"
-        );
-        writer.unspill();
-        whole.commands.iter().for_each(|c| writer.command(c));
-        let export = Arc::new(writer.finish().expect("written"));
+    }
+
+    /// A file that took part of the text and then failed (sealed against
+    /// growing, as a full disk refuses): what it holds is brought back,
+    /// the rest goes on in memory.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_fails_midway_is_brought_back() {
+        let export = Arc::new(failing_midway(sealable).expect("written"));
         assert!(!in_file(&export));
         assert_eq!(text(&export, 5), serde_text(doc(400, 900), 5));
+    }
+
+    /// A file that cannot be read back once a write to it failed: the
+    /// export fails, rather than be sent with a hole.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_text_that_cannot_be_read_back_is_an_error() {
+        let err = failing_midway(sealable_write_only).expect_err("lost");
+        assert_eq!(err.code, Code::Internal);
+        assert!(
+            err.message.contains("could not be read back"),
+            "{}",
+            err.message
+        );
+    }
+
+    /// The export of `doc(400, 900)` to a file of `make` that is sealed
+    /// against growing once the skills (past the threshold) are written.
+    #[cfg(target_os = "linux")]
+    fn failing_midway(make: MakeFile) -> Result<Export> {
+        let whole = doc(400, 900);
+        let mut writer = ExportWriter::with_file(100_000, make);
+        let mut skills = doc(0, 0);
+        skills.skills = whole.skills.clone();
+        skills.feed(&mut writer);
+        let (file, at) = writer.file.as_ref().expect("spilled");
+        assert!(*at > 0);
+        assert!(
+            writer.chunks.is_empty(),
+            "nothing held in memory once spilled"
+        );
+        use nix::fcntl::{FcntlArg, SealFlag, fcntl};
+        fcntl(file, FcntlArg::F_ADD_SEALS(SealFlag::F_SEAL_GROW)).expect("sealed");
+        whole.commands.iter().for_each(|c| writer.command(c));
+        writer.finish()
+    }
+
+    /// A file in memory that can be sealed: past its end, writes then
+    /// fail while what it holds still reads.
+    #[cfg(target_os = "linux")]
+    fn sealable() -> std::io::Result<File> {
+        use nix::sys::memfd::{MFdFlags, memfd_create};
+        let flags = MFdFlags::MFD_ALLOW_SEALING | MFdFlags::MFD_CLOEXEC;
+        Ok(File::from(memfd_create(c"export-test", flags)?))
+    }
+
+    /// [`sealable`], open for writing only: nothing reads back.
+    #[cfg(target_os = "linux")]
+    fn sealable_write_only() -> std::io::Result<File> {
+        use std::os::fd::AsRawFd;
+        let file = sealable()?;
+        let again = format!("/proc/self/fd/{}", file.as_raw_fd());
+        File::options().write(true).open(again)
+    }
+
+    /// The body an answer streams is the text, read from the file on the
+    /// blocking pool.
+    #[tokio::test]
+    async fn the_body_streams_the_text() {
+        use futures_util::StreamExt;
+        for spill_after in [usize::MAX, 100_000] {
+            let export = export(&doc(400, 900), ExportWriter::new(spill_after));
+            let parts: Vec<_> = Body::new(export, 77).collect().await;
+            let bytes: Vec<Bytes> = parts.into_iter().map(|p| p.expect("read")).collect();
+            let expected = serde_text(doc(400, 900), 77);
+            assert_eq!(String::from_utf8_lossy(&bytes.concat()), expected);
+        }
+    }
+
+    /// A file that cannot be read ends the body with an error, and
+    /// nothing after.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_body_stops_at_an_error() {
+        use futures_util::StreamExt;
+        let unreadable = sealable_write_only().expect("file");
+        let export = Arc::new(Export {
+            head: Bytes::from_static(b"{"),
+            rest: Rest::File(unreadable, 10),
+            len: 11,
+        });
+        let parts: Vec<_> = Body::new(export, 1).collect().await;
+        assert_eq!(parts.len(), 3, "head, time, then the error and no more");
+        assert!(parts[2].is_err());
     }
 
     fn text(export: &Arc<Export>, at: u64) -> String {

@@ -18,7 +18,6 @@ use crate::workspace::{
 use crate::{Code, Error, Result};
 use bytes::Bytes;
 use serde::Serialize;
-use std::convert::Infallible;
 use std::sync::Arc;
 use warp::Reply;
 use warp::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -223,8 +222,7 @@ fn items_body(array: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Result<Kept> {
 fn export_response(export: Arc<Export>) -> Response {
     let at = now_ms();
     let len = export.len_at(at);
-    let chunks = export_body::chunks(export, at).map(Ok::<_, Infallible>);
-    let mut resp = warp::reply::stream(futures_util::stream::iter(chunks)).into_response();
+    let mut resp = warp::reply::stream(export_body::Body::new(export, at)).into_response();
     let headers = resp.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
