@@ -222,7 +222,8 @@ fn items_body(array: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Result<Kept> {
 fn export_response(export: Arc<Export>) -> Response {
     let at = now_ms();
     let len = export.len_at(at);
-    let mut resp = warp::reply::stream(export_body::Body::new(export, at)).into_response();
+    let body = futures_util::stream::iter(export_body::Body::new(export, at));
+    let mut resp = warp::reply::stream(body).into_response();
     let headers = resp.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
