@@ -368,7 +368,10 @@ impl StandIn {
         }
         let quoted = format!("\"{}", self.marker);
         let mut seen = vec![false; self.elided.len()];
-        let mut out = String::with_capacity(middle.len() + 256);
+        // Room for every value put back at once: grown by doubling, the
+        // text of a 500 KB config was copied twice more and held 1 MiB.
+        let values: usize = self.elided.iter().map(|(from, to)| to - from).sum();
+        let mut out = String::with_capacity(middle.len() + values);
         let mut rest = middle;
         while let Some(at) = rest.find(&quoted) {
             out.push_str(&rest[..at]);
