@@ -370,7 +370,10 @@ impl StandIn {
         let mut seen = vec![false; self.elided.len()];
         // Room for every value put back at once: grown by doubling, the
         // text of a 500 KB config was copied twice more and held 1 MiB.
-        let values: usize = self.elided.iter().map(|(from, to)| to - from).sum();
+        // Only a hint: a range that made no sense could not make it panic.
+        let values: usize = (self.elided.iter())
+            .map(|(from, to)| to.saturating_sub(*from))
+            .sum();
         let mut out = String::with_capacity(middle.len() + values);
         let mut rest = middle;
         while let Some(at) = rest.find(&quoted) {
