@@ -183,11 +183,16 @@ mod unix {
                     Err(e) => return Err(e),
                 }
             };
-            let written = old
+            let filled = old
                 .map_or(Ok(()), |st| {
                     fchmod(&file, Mode::from_bits_truncate(st.st_mode & 0o7777)).map_err(err)
                 })
-                .and_then(|()| fill(&file, bytes))
+                .and_then(|()| fill(&file, bytes));
+            // Closed before the rename: a watcher of the folder then hears
+            // of the temporary's close, not of a write to `name` after the
+            // rename that a reader may already have seen.
+            drop(file);
+            let written = filled
                 .and_then(|()| renameat(&self.handle, &*tmp, &self.handle, name).map_err(err));
             if let Err(e) = written {
                 let _ = unlinkat(&self.handle, &*tmp, UnlinkatFlags::NoRemoveDir);
@@ -439,4 +444,38 @@ pub(crate) fn open(root: &Path, rel: &Path, create: bool) -> std::io::Result<Opt
     return unix::open(root, rel, create);
     #[cfg(not(unix))]
     return fallback::open(root, rel, create);
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use nix::sys::inotify::{AddWatchFlags as F, InitFlags, Inotify};
+
+    /// A watcher of the folder hears of a replaced file once, by its
+    /// rename: the temporary is closed before it takes the name, so no
+    /// "closed after writing" comes for the name afterwards (the read
+    /// memo would date everything it keeps a second time per write).
+    #[test]
+    fn a_replace_is_heard_as_one_rename() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("opencode.jsonc"), b"{}").unwrap();
+        let folder = open(dir.path(), Path::new(""), false).unwrap().unwrap();
+        let inotify = Inotify::init(InitFlags::IN_NONBLOCK).unwrap();
+        inotify
+            .add_watch(dir.path(), F::IN_CLOSE_WRITE | F::IN_MOVED_TO)
+            .unwrap();
+        folder
+            .replace(OsStr::new("opencode.jsonc"), b"{\"a\": 1}")
+            .unwrap();
+        let events = inotify.read_events().unwrap();
+        let about_name: Vec<F> = (events.iter())
+            .filter(|e| e.name.as_deref() == Some(OsStr::new("opencode.jsonc")))
+            .map(|e| e.mask)
+            .collect();
+        assert_eq!(about_name, vec![F::IN_MOVED_TO]);
+        assert_eq!(
+            std::fs::read(dir.path().join("opencode.jsonc")).unwrap(),
+            b"{\"a\": 1}"
+        );
+    }
 }
