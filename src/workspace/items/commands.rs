@@ -5,6 +5,7 @@
 //! that change the project's: a command file is YAML frontmatter plus a
 //! template body, new ones go to `.opencode/commands/<name>.md`.
 
+use super::command_fields::CommandFields;
 use super::config::edit_config_file;
 use super::resolve::{self, Named, Provenance, Resolved};
 use super::validate;
@@ -140,7 +141,7 @@ pub fn list(ws: &Workspace, scope: Scope) -> Result<Vec<CommandItem>> {
 pub(crate) fn each_fields(
     ws: &Workspace,
     scope: Scope,
-    mut f: impl FnMut(&str, &std::sync::Arc<Map<String, Value>>),
+    mut f: impl FnMut(&str, &CommandFields),
 ) -> Result<()> {
     let resolved = resolve::resolve_commands(ws)?;
     for named in in_scope(&resolved, scope) {
@@ -169,8 +170,8 @@ fn views(resolved: &Resolved, scope: Scope) -> Vec<ItemView<'_>> {
 }
 
 /// The resolved commands of `scope`, by name.
-fn in_scope(resolved: &Resolved, scope: Scope) -> Vec<&Named> {
-    let mut named: Vec<&Named> = (resolved.commands.iter())
+fn in_scope(resolved: &Resolved, scope: Scope) -> Vec<&Named<CommandFields>> {
+    let mut named: Vec<&Named<CommandFields>> = (resolved.commands.iter())
         .filter(|n| n.winner().place.user_wide == (scope == Scope::Global))
         .collect();
     named.sort_by(|a, b| a.name.cmp(&b.name));
@@ -193,7 +194,7 @@ struct ItemView<'a> {
 }
 
 impl<'a> ItemView<'a> {
-    fn of(n: &'a Named) -> ItemView<'a> {
+    fn of(n: &'a Named<CommandFields>) -> ItemView<'a> {
         let winner = n.winner();
         let scope = if winner.place.user_wide {
             Scope::Global
@@ -214,17 +215,29 @@ impl<'a> ItemView<'a> {
                 .map(|d| d.place.path.to_string_lossy())
                 .collect(),
         };
-        // One pass over the fields, not a hashed lookup of each.
-        for (key, value) in n.value.iter() {
-            let text = value.as_str();
-            match key.as_str() {
-                "description" => item.description = text,
-                "template" => item.template = text.unwrap_or_default(),
-                "agent" => item.agent = text,
-                "model" => item.model = text,
-                "variant" => item.variant = text,
-                "subtask" => item.subtask = value.as_bool(),
-                _ => {}
+        match &n.value {
+            CommandFields::File(f) => {
+                item.description = f.description.as_deref();
+                item.template = &f.template;
+                item.agent = f.agent.as_deref();
+                item.model = f.model.as_deref();
+                item.variant = f.variant.as_deref();
+                item.subtask = f.subtask;
+            }
+            // One pass over the fields, not a hashed lookup of each.
+            CommandFields::Object(map) => {
+                for (key, value) in map.iter() {
+                    let text = value.as_str();
+                    match key.as_str() {
+                        "description" => item.description = text,
+                        "template" => item.template = text.unwrap_or_default(),
+                        "agent" => item.agent = text,
+                        "model" => item.model = text,
+                        "variant" => item.variant = text,
+                        "subtask" => item.subtask = value.as_bool(),
+                        _ => {}
+                    }
+                }
             }
         }
         item
@@ -280,7 +293,7 @@ pub fn read(ws: &Workspace, name: &str) -> Result<CommandItem> {
         })
 }
 
-fn find<'a>(resolved: &'a Resolved, name: &str) -> Option<&'a Named> {
+fn find<'a>(resolved: &'a Resolved, name: &str) -> Option<&'a Named<CommandFields>> {
     resolved.commands.iter().find(|n| n.name == name)
 }
 

@@ -5,7 +5,8 @@
 //! - [`plugins`]: the `plugin` list of the OpenCode config and plugin files.
 //! - [`mcp`]: the MCP servers of the OpenCode config.
 //! - [`skills`]: `SKILL.md` folders.
-//! - [`commands`]: command files.
+//! - [`commands`]: command files; [`command_fields`]: a command's fields
+//!   as a resolve holds them.
 //! - [`config`]: the two config files themselves, read and patched;
 //!   [`config_key`]: one setting of the OpenCode config by its key path.
 //! - [`layers`]: where OpenCode looks, in its order; [`resolve`]: what it
@@ -19,6 +20,7 @@
 //!   formats because they are about what an item may be called or hold,
 //!   not about how a file is spelled.
 
+pub mod command_fields;
 pub mod commands;
 pub mod config;
 pub mod config_key;

@@ -10,6 +10,7 @@
 //! unless openwork edits it (then reading fails with its place, as for the
 //! main config); OpenCode itself would refuse to start.
 
+use super::command_fields::{CommandFields, FileFields};
 use super::config::read_config_shared;
 use super::layers::{ConfigDir, Layers, Origin, Place};
 use super::validate;
@@ -47,12 +48,47 @@ pub struct Def {
 /// An item defined by name (an MCP server, a command): its merged value
 /// and every definition, lowest rank first (the last one wins).
 #[derive(Debug, Clone)]
-pub struct Named {
+pub struct Named<V = Arc<Map<String, Value>>> {
     pub name: String,
     /// Shared with the parse cache while only one file defines it: a
     /// workspace of thousands of commands is not copied on every resolve.
-    pub value: Arc<Map<String, Value>>,
+    pub value: V,
     pub defs: Vec<Def>,
+}
+
+/// What a named item's value is to the resolve: merged with a later
+/// definition of the same name, and written as the JSON object it is.
+pub(crate) trait NamedValue: Clone + Serialize {
+    /// Merges a later definition's value in, key by key.
+    fn merge_in(&mut self, later: &Self);
+    /// The value as a JSON object.
+    fn to_object(&self) -> Map<String, Value>;
+    /// Appends the value as compact JSON.
+    fn write(&self, out: &mut Vec<u8>);
+}
+
+impl NamedValue for Arc<Map<String, Value>> {
+    fn merge_in(&mut self, later: &Self) {
+        merge_map(Arc::make_mut(self), later);
+    }
+    fn to_object(&self) -> Map<String, Value> {
+        (**self).clone()
+    }
+    fn write(&self, out: &mut Vec<u8>) {
+        json_string::map(out, self.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+}
+
+impl NamedValue for CommandFields {
+    fn merge_in(&mut self, later: &Self) {
+        CommandFields::merge_in(self, later);
+    }
+    fn to_object(&self) -> Map<String, Value> {
+        CommandFields::to_object(self)
+    }
+    fn write(&self, out: &mut Vec<u8>) {
+        CommandFields::write(self, out);
+    }
 }
 
 /// Where a listed item comes from, in the fields every item has
@@ -152,7 +188,7 @@ impl Def {
     }
 }
 
-impl Named {
+impl<V> Named<V> {
     pub fn winner(&self) -> &Def {
         // Never empty: a Named is made with its first definition.
         &self.defs[self.defs.len() - 1]
@@ -186,7 +222,7 @@ pub struct Resolved {
     /// `{file:…}` as written.
     pub config: Map<String, Value>,
     pub mcp: Vec<Named>,
-    pub commands: Vec<Named>,
+    pub commands: Vec<Named<CommandFields>>,
     pub plugins: Vec<Plugin>,
     /// Every config file that exists, in reading order, with whether
     /// openwork edits it.
@@ -397,6 +433,7 @@ impl Resolved {
                                     def.clone(),
                                 );
                             } else {
+                                let entry = CommandFields::Object(entry);
                                 self.merge_command(name, &entry, def.clone());
                             }
                         }
@@ -485,7 +522,7 @@ impl Resolved {
         self.only_command.as_deref().is_none_or(|only| only == name)
     }
 
-    fn merge_command(&mut self, name: &str, entry: &Arc<Map<String, Value>>, def: Def) {
+    fn merge_command(&mut self, name: &str, entry: &CommandFields, def: Def) {
         if !self.keeps_command(name) {
             return;
         }
@@ -536,17 +573,16 @@ impl Resolved {
                 .collect();
             self.config.insert("plugin".into(), Value::Array(list));
         }
-        for (key, list) in [("mcp", &self.mcp), ("command", &self.commands)] {
-            if (key == "command" && reading == Reading::Commands) || reading == Reading::Apart {
-                continue;
-            }
-            if !list.is_empty() {
-                let map = list
-                    .iter()
-                    .map(|n| (n.name.clone(), Value::Object((*n.value).clone())))
-                    .collect();
-                self.config.insert(key.into(), Value::Object(map));
-            }
+        if reading == Reading::Apart {
+            return;
+        }
+        if let Some(map) = as_object(&self.mcp) {
+            self.config.insert("mcp".into(), map);
+        }
+        if reading != Reading::Commands
+            && let Some(map) = as_object(&self.commands)
+        {
+            self.config.insert("command".into(), map);
         }
     }
 }
@@ -571,30 +607,32 @@ impl Resolved {
 pub struct MergedConfig {
     config: Map<String, Value>,
     mcp: Vec<Named>,
-    commands: Vec<Named>,
+    commands: Vec<Named<CommandFields>>,
 }
 
 impl Serialize for MergedConfig {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         /// Named entries as an object of their values.
-        struct Entries<'a>(&'a [Named]);
-        impl Serialize for Entries<'_> {
+        struct Entries<'a, V>(&'a [Named<V>]);
+        impl<V: Serialize> Serialize for Entries<'_, V> {
             fn serialize<S: serde::Serializer>(
                 &self,
                 s: S,
             ) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_map(self.0.iter().map(|n| (&n.name, &*n.value)))
+                s.collect_map(self.0.iter().map(|n| (&n.name, &n.value)))
             }
         }
-        let lists = [("mcp", &self.mcp), ("command", &self.commands)];
-        let lists = lists.into_iter().filter(|(_, list)| !list.is_empty());
-        let mut map = s.serialize_map(Some(self.config.len() + lists.clone().count()))?;
+        let lists = usize::from(!self.mcp.is_empty()) + usize::from(!self.commands.is_empty());
+        let mut map = s.serialize_map(Some(self.config.len() + lists))?;
         for (key, value) in &self.config {
             map.serialize_entry(key, value)?;
         }
-        for (key, list) in lists {
-            map.serialize_entry(key, &Entries(list))?;
+        if !self.mcp.is_empty() {
+            map.serialize_entry("mcp", &Entries(&self.mcp))?;
+        }
+        if !self.commands.is_empty() {
+            map.serialize_entry("command", &Entries(&self.commands))?;
         }
         map.end()
     }
@@ -616,28 +654,33 @@ impl MergedConfig {
             out.push(b':');
             json_string::value(out, value);
         }
-        for (key, list) in [("mcp", &self.mcp), ("command", &self.commands)] {
-            if list.is_empty() {
-                continue;
-            }
-            if !std::mem::take(&mut first) {
-                out.push(b',');
-            }
-            json_string::push(out, key);
-            out.push(b':');
-            out.push(b'{');
-            for (i, named) in list.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                json_string::push(out, &named.name);
-                out.push(b':');
-                json_string::map(out, named.value.iter().map(|(k, v)| (k.as_str(), v)));
-            }
-            out.push(b'}');
-        }
+        write_entries(out, &mut first, "mcp", &self.mcp);
+        write_entries(out, &mut first, "command", &self.commands);
         out.push(b'}');
     }
+}
+
+/// Appends `"key":{…}`, the object of the named items' values by name
+/// (nothing for none), after a comma unless it comes `first`.
+fn write_entries<V: NamedValue>(out: &mut Vec<u8>, first: &mut bool, key: &str, list: &[Named<V>]) {
+    if list.is_empty() {
+        return;
+    }
+    if !std::mem::take(first) {
+        out.push(b',');
+    }
+    json_string::push(out, key);
+    out.push(b':');
+    out.push(b'{');
+    for (i, named) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_string::push(out, &named.name);
+        out.push(b':');
+        named.value.write(out);
+    }
+    out.push(b'}');
 }
 
 /// The definition a file of a config directory (a command or plugin file)
@@ -679,41 +722,35 @@ struct CommandFile {
 /// whole file the template, with no fields (`front_error` says why).
 pub(crate) struct ParsedCommand {
     pub(crate) name: Option<String>,
-    pub(crate) fields: Arc<Map<String, Value>>,
+    pub(crate) fields: CommandFields,
     pub(crate) front_error: Option<String>,
 }
 
 pub(crate) fn parse_command(bytes: &[u8]) -> Option<ParsedCommand> {
     let text = std::str::from_utf8(bytes).ok()?;
-    // Gathered first so that the map is made exactly as large as it needs
-    // (10,000 commands are kept parsed: a map grown by inserts has room
-    // for twice its fields).
-    let mut fields: Vec<(String, Value)> = Vec::with_capacity(6);
+    let mut fields = FileFields::default();
     let mut name = None;
     let mut front_error = None;
-    let template = match frontmatter::parse(text) {
+    fields.template = match frontmatter::parse(text) {
         Ok(doc) => {
             let front = doc.front.unwrap_or_default();
-            for key in ["description", "agent", "model", "variant"] {
-                if let Some(v) = str_field(&front, key) {
-                    fields.push((key.into(), Value::String(v.to_string())));
-                }
-            }
-            if let Some(b) = front.get("subtask").and_then(Value::as_bool) {
-                fields.push(("subtask".into(), Value::Bool(b)));
-            }
+            let text = |key| str_field(&front, key).map(Box::from);
+            fields.description = text("description");
+            fields.agent = text("agent");
+            fields.model = text("model");
+            fields.variant = text("variant");
+            fields.subtask = front.get("subtask").and_then(Value::as_bool);
             name = str_field(&front, "name").map(str::to_string);
-            doc.body.trim().to_string()
+            doc.body.trim().into()
         }
         Err(e) => {
             front_error = Some(e.message);
-            text.trim().to_string()
+            text.trim().into()
         }
     };
-    fields.push(("template".into(), Value::String(template)));
     Some(ParsedCommand {
         name,
-        fields: Arc::new(fields.into_iter().collect()),
+        fields: CommandFields::File(Arc::new(fields)),
         front_error,
     })
 }
@@ -729,28 +766,38 @@ pub(crate) fn command_name(base: &Path, path: &Path) -> String {
 /// indexes by name: a workspace of thousands of commands merges each in
 /// constant time, not by searching the list. The first definition's value
 /// is shared, not copied; a second one merging in copies it then.
-fn merge_named(
-    list: &mut Vec<Named>,
+fn merge_named<V: NamedValue>(
+    list: &mut Vec<Named<V>>,
     at: &mut NameIndex,
     name: &str,
-    entry: &Arc<Map<String, Value>>,
+    entry: &V,
     def: Def,
 ) {
     match at.get(name) {
         Some(&i) => {
             let named = &mut list[i];
-            merge_map(Arc::make_mut(&mut named.value), entry);
+            named.value.merge_in(entry);
             named.defs.push(def);
         }
         None => {
             at.insert(name.to_string(), list.len());
             list.push(Named {
                 name: name.to_string(),
-                value: Arc::clone(entry),
+                value: entry.clone(),
                 defs: vec![def],
             });
         }
     }
+}
+
+/// Named items as the object of their values, by name (`None` for none).
+fn as_object<V: NamedValue>(list: &[Named<V>]) -> Option<Value> {
+    (!list.is_empty()).then(|| {
+        let map = list
+            .iter()
+            .map(|n| (n.name.clone(), Value::Object(n.value.to_object())));
+        Value::Object(map.collect())
+    })
 }
 
 /// Objects merge key by key, anything else is replaced.
@@ -876,7 +923,7 @@ mod tests {
         write(".opencode/commands/broken.md", "---\nname: [\n---\nBody\n");
         let ws = Workspace::open(root).unwrap();
         let all = resolve_commands(&ws).unwrap();
-        let shown = |n: &Named| format!("{} {:?} {:?}", n.name, n.value, n.defs);
+        let shown = |n: &Named<CommandFields>| format!("{} {:?} {:?}", n.name, n.value, n.defs);
         let names = ["a", "b", "z", "git/commit", "broken", "other", "missing"];
         for name in names {
             let one = resolve_command(&ws, name).unwrap();
@@ -980,11 +1027,14 @@ File c
         let parsed = parse_command(b"---\nname: other\ndescription: d\n---\n\nBody\n").unwrap();
         assert_eq!(parsed.name.as_deref(), Some("other"));
         assert_eq!(
-            Value::Object((*parsed.fields).clone()),
+            Value::Object(parsed.fields.to_object()),
             json!({"description": "d", "template": "Body"})
         );
         let broken = parse_command(b"---\nname: [\n---\nBody\n").unwrap();
-        assert_eq!(broken.fields["template"], "---\nname: [\n---\nBody");
+        assert_eq!(
+            broken.fields.text("template").unwrap(),
+            "---\nname: [\n---\nBody"
+        );
         assert!(broken.front_error.is_some());
         assert!(parsed.front_error.is_none());
     }

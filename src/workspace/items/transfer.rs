@@ -2,6 +2,7 @@
 //! document. An import is one plan: every entry is validated while the plan
 //! is built, so one bad entry means nothing is written.
 
+use super::command_fields::{CommandFields, FileFields};
 use super::commands::{self, CommandInput, Scope};
 use super::config::{
     read_opencode_shared, read_openwork, replace_opencode, set_opencode_keys, write_openwork,
@@ -43,31 +44,31 @@ pub struct SkillExport {
 #[derive(Debug, Clone)]
 pub struct CommandExport {
     pub name: String,
-    fields: Arc<Map<String, Value>>,
+    fields: CommandFields,
 }
 
 impl CommandExport {
     /// A command of these texts.
     pub fn new(name: String, description: Option<String>, template: String) -> CommandExport {
-        let mut fields = Map::new();
-        if let Some(description) = description {
-            fields.insert("description".into(), Value::String(description));
-        }
-        fields.insert("template".into(), Value::String(template));
+        let fields = FileFields {
+            description: description.map(Box::from),
+            template: template.into(),
+            ..FileFields::default()
+        };
         CommandExport {
             name,
-            fields: Arc::new(fields),
+            fields: CommandFields::File(Arc::new(fields)),
         }
     }
 
     /// Its description, when the field is text (as in its listed item).
     pub fn description(&self) -> Option<&str> {
-        self.fields.get("description").and_then(Value::as_str)
+        self.fields.text("description")
     }
 
     /// Its template, empty when the field is not text (as in its item).
     pub fn template(&self) -> &str {
-        (self.fields.get("template").and_then(Value::as_str)).unwrap_or_default()
+        self.fields.text("template").unwrap_or_default()
     }
 }
 
@@ -123,7 +124,7 @@ pub fn export_into(ws: &Workspace, sink: &mut impl ExportSink) -> Result<()> {
     commands::each_fields(ws, Scope::Workspace, |name, fields| {
         sink.command(&CommandExport {
             name: name.to_string(),
-            fields: Arc::clone(fields),
+            fields: fields.clone(),
         })
     })
 }
@@ -366,7 +367,7 @@ mod tests {
         fields.insert("model".into(), Value::from("m"));
         let odd = CommandExport {
             name: "e".into(),
-            fields: Arc::new(fields),
+            fields: CommandFields::Object(Arc::new(fields)),
         };
         assert_eq!(text(&odd), r#"{"name":"e","template":""}"#);
     }
