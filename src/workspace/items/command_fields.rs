@@ -1,6 +1,7 @@
-//! The fields of a command as a resolve holds them: a command file's in a
-//! struct of their own, a config's `command` entry as the JSON object it
-//! is. Both read, merge and write as the object OpenCode resolves.
+//! The fields of a command as a resolve holds them: a command file's (and
+//! an export's commands') in a struct of their own, a config's `command`
+//! entry as the JSON object it is. Both read, merge and write as the
+//! object OpenCode resolves.
 //!
 //! The parse cache keeps every command file's fields, 10,000 of them in a
 //! large workspace. As a JSON object each cost some 900 bytes (an ordered
@@ -15,7 +16,7 @@ use std::sync::Arc;
 /// What a command file's frontmatter and body give, as OpenCode reads
 /// them: only the text fields that are text, `subtask` only when it is a
 /// boolean. As an object, its keys come in this order (the text fields
-/// present, `subtask`, then `template`).
+/// present, `subtask`, then `template`), whatever the frontmatter's.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileFields {
     pub description: Option<Box<str>>,
@@ -44,7 +45,7 @@ impl FileFields {
 /// definition of the same name merges into them.
 #[derive(Debug, Clone)]
 pub enum CommandFields {
-    /// A command file's.
+    /// A command file's (or an export's command).
     File(Arc<FileFields>),
     /// A `command` entry of a config file, or definitions merged.
     Object(Arc<Map<String, Value>>),
@@ -83,16 +84,23 @@ impl CommandFields {
     /// Merges `other`'s fields into these, key by key (objects merged
     /// in turn), as a later definition of the same command does.
     pub fn merge_in(&mut self, other: &CommandFields) {
-        let mut merged = match std::mem::replace(self, CommandFields::Object(Arc::default())) {
-            CommandFields::Object(map) => map,
-            file => Arc::new(file.to_object()),
+        if let CommandFields::File(_) = self {
+            *self = CommandFields::Object(Arc::new(self.to_object()));
+        }
+        let CommandFields::Object(merged) = self else {
+            return; // an object now
         };
-        let into = Arc::make_mut(&mut merged);
+        let into = Arc::make_mut(merged);
         match other {
             CommandFields::Object(map) => super::resolve::merge_map(into, map),
-            file => super::resolve::merge_map(into, &file.to_object()),
+            // A file's values are texts and a flag, never objects: each
+            // replaces the key's value (in its place) or comes last.
+            file => {
+                for (key, value) in file.to_object() {
+                    into.insert(key, value);
+                }
+            }
         }
-        *self = CommandFields::Object(merged);
     }
 
     /// Appends the fields as a JSON object, the bytes serde writes for
@@ -200,6 +208,26 @@ mod tests {
             assert_eq!(object.text(key), fields.text(key), "{key}");
         }
         assert_eq!(fields.to_object()["subtask"], Value::Bool(true));
+    }
+
+    /// A parsed command file's keys come in the object's order, whatever
+    /// the frontmatter's; values that are not text (or, for `subtask`, a
+    /// boolean) are left out.
+    #[test]
+    fn a_parsed_file_s_keys_come_in_their_order() {
+        let file = "---\nsubtask: true\nvariant: v\nmodel: m\nname: n\nagent: 7\ndescription: d\n---\n Body \"q\"\n";
+        let parsed = super::super::resolve::parse_command(file.as_bytes()).unwrap();
+        let fields = CommandFields::File(parsed.fields);
+        let mut written = Vec::new();
+        fields.write(&mut written);
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            r#"{"description":"d","model":"m","variant":"v","subtask":true,"template":"Body \"q\""}"#
+        );
+        let odd = "---\nsubtask: \"yes\"\ndescription: 5\n---\nT";
+        let parsed = super::super::resolve::parse_command(odd.as_bytes()).unwrap();
+        let text = serde_json::to_string(&CommandFields::File(parsed.fields)).unwrap();
+        assert_eq!(text, r#"{"template":"T"}"#);
     }
 
     /// A later definition wins key by key; the result is an object.

@@ -58,7 +58,7 @@ pub struct Named<V = Arc<Map<String, Value>>> {
 
 /// What a named item's value is to the resolve: merged with a later
 /// definition of the same name, and written as the JSON object it is.
-pub(crate) trait NamedValue: Clone + Serialize {
+pub(crate) trait NamedValue: Clone {
     /// Merges a later definition's value in, key by key.
     fn merge_in(&mut self, later: &Self);
     /// The value as a JSON object.
@@ -79,6 +79,7 @@ impl NamedValue for Arc<Map<String, Value>> {
     }
 }
 
+/// The type's own methods, which these name.
 impl NamedValue for CommandFields {
     fn merge_in(&mut self, later: &Self) {
         CommandFields::merge_in(self, later);
@@ -494,7 +495,8 @@ impl Resolved {
                         layers.editable_walked(ws, path)
                     };
                     within += 1;
-                    self.merge_command(name, &parsed.fields, def);
+                    let fields = CommandFields::File(Arc::clone(&parsed.fields));
+                    self.merge_command(name, &fields, def);
                 },
             );
         }
@@ -722,7 +724,7 @@ struct CommandFile {
 /// whole file the template, with no fields (`front_error` says why).
 pub(crate) struct ParsedCommand {
     pub(crate) name: Option<String>,
-    pub(crate) fields: CommandFields,
+    pub(crate) fields: Arc<FileFields>,
     pub(crate) front_error: Option<String>,
 }
 
@@ -750,7 +752,7 @@ pub(crate) fn parse_command(bytes: &[u8]) -> Option<ParsedCommand> {
     };
     Some(ParsedCommand {
         name,
-        fields: CommandFields::File(Arc::new(fields)),
+        fields: Arc::new(fields),
         front_error,
     })
 }
@@ -1027,14 +1029,11 @@ File c
         let parsed = parse_command(b"---\nname: other\ndescription: d\n---\n\nBody\n").unwrap();
         assert_eq!(parsed.name.as_deref(), Some("other"));
         assert_eq!(
-            Value::Object(parsed.fields.to_object()),
+            Value::Object(CommandFields::File(parsed.fields).to_object()),
             json!({"description": "d", "template": "Body"})
         );
         let broken = parse_command(b"---\nname: [\n---\nBody\n").unwrap();
-        assert_eq!(
-            broken.fields.text("template").unwrap(),
-            "---\nname: [\n---\nBody"
-        );
+        assert_eq!(&*broken.fields.template, "---\nname: [\n---\nBody");
         assert!(broken.front_error.is_some());
         assert!(parsed.front_error.is_none());
     }
