@@ -79,7 +79,8 @@ impl NamedValue for Arc<Map<String, Value>> {
     }
 }
 
-/// The type's own methods, which these name.
+/// Each calls `CommandFields`' own method of the same name (a type's own
+/// methods come before a trait's: no recursion).
 impl NamedValue for CommandFields {
     fn merge_in(&mut self, later: &Self) {
         CommandFields::merge_in(self, later);
