@@ -477,6 +477,12 @@ mod tests {
             ".opencode/commands/d.md",
             "---\nagent: y\n---\nD \\ \"e\"\n",
         );
+        // A command file merging into the inline `c`: its fields, a flag
+        // among them, go into the inline object.
+        write(
+            ".opencode/commands/c.md",
+            "---\nsubtask: true\nmodel: m/1\n---\nfrom the file\n",
+        );
         let ws = Workspace::open(root).unwrap().with_global(None);
         let same = || {
             let view = show(&ws).unwrap();
@@ -484,8 +490,19 @@ mod tests {
             view.write(&mut written);
             let serialized = serde_json::to_string(&view).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), serialized);
+            // And it is the config a full resolve merges, key order included.
+            let whole = resolve::resolve(&ws).unwrap().config;
+            let apart = serde_json::to_string(&view.resolved.opencode).unwrap();
+            assert_eq!(apart, serde_json::to_string(&whole).unwrap());
             serialized
         };
+        assert!(
+            same().contains(
+                r#""c":{"template":"from the file","model":"m/1","subtask":true},"d":{"agent":"y","template":"D \\ \"e\""}"#
+            ),
+            "{}",
+            same()
+        );
         assert!(same().contains("\"updatedAt\":null"));
         ws.write(&Actor::cli(), |ws| {
             plugins::plan_add(ws, "p", plugins::OnListed::Keep)
