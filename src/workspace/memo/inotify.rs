@@ -114,6 +114,18 @@ struct State {
     /// the one a write added, not listed, sorted and looked at again
     /// ([`Watcher::changed_entries`]).
     changed: HashMap<OsString, Vec<(u64, OsString)>, foldhash::quality::RandomState>,
+    /// Folders a cover looked through without watching them: missing
+    /// ones (their parent's watch reports their creation), and files
+    /// where a folder was looked for. With the watched folders
+    /// (`by_path`), these are the only paths anything held can lie below,
+    /// so a name that comes or goes is looked for below only when it is
+    /// one of them: a write's temporary file, created and renamed away
+    /// before its event is taken in, is not searched for among the
+    /// 20,000 paths of a huge workspace (at most [`MAX_UNWATCHED`]).
+    unwatched: HashSet<Shared, foldhash::quality::RandomState>,
+    /// How many times `forget` looked below a path.
+    #[cfg(test)]
+    searches: usize,
     /// Where each new watch is taken from, and given back to: one budget
     /// for all the watchers of a server.
     budget: WatchBudget,
@@ -128,6 +140,10 @@ pub(crate) struct Watcher {
 
 /// How many changed entries a folder's log holds (see `State::changed`).
 pub(super) const MAX_CHANGED: usize = 64;
+
+/// Past this many folders looked through unwatched (`State::unwatched`),
+/// the watcher starts over, so that they are not held without end.
+const MAX_UNWATCHED: usize = 65_536;
 
 /// The path's folders are watched, each for the name below it.
 const LOOKUP: u8 = 1;
@@ -156,6 +172,9 @@ impl Watcher {
                 by_folder: HashSet::new(),
                 covered: HashMap::default(),
                 changed: HashMap::default(),
+                unwatched: HashSet::default(),
+                #[cfg(test)]
+                searches: 0,
                 budget: budget.clone(),
             }),
         })
@@ -165,6 +184,15 @@ impl Watcher {
     #[cfg(test)]
     pub(super) fn watches(&self) -> usize {
         self.state().by_wd.len()
+    }
+
+    /// How many times a name that came or went was looked for below,
+    /// once every queued event is taken in.
+    #[cfg(test)]
+    pub(super) fn searches(&self) -> usize {
+        let mut st = self.state();
+        st.drain();
+        st.searches
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -500,9 +528,18 @@ impl State {
         self.by_folder.remove(path.as_os_str());
         // What was covered through this name is no longer.
         self.uncover(path);
+        // Only below a folder watched or looked through can anything be
+        // held: elsewhere there is nothing to look for.
+        let key = path.as_os_str();
+        let folder = folder && (self.by_path.contains_key(key) || self.unwatched.contains(key));
         if folder {
+            #[cfg(test)]
+            {
+                self.searches += 1;
+            }
             self.covered.retain(|p, _| !p.0.starts_with(path));
             self.changed.retain(|p, _| !Path::new(p).starts_with(path));
+            self.unwatched.retain(|p| !p.0.starts_with(path));
         }
         let mut gone = vec![Shared(Arc::from(path))];
         if folder {
@@ -546,6 +583,7 @@ impl State {
         self.by_folder.clear();
         self.covered.clear();
         self.changed.clear();
+        self.unwatched.clear();
         self.inotify = None;
         self.inotify = init().ok();
     }
@@ -602,14 +640,14 @@ impl State {
                         wd
                     }
                     // Missing: its parent's watch reports its creation.
-                    Err(Errno::ENOENT) => return Ok(false),
+                    Err(Errno::ENOENT) => return self.looked_through(dir),
                     // A file (lookups below it fail) is fine; a link is
                     // followed by lookups, and its target is not watched.
                     Err(Errno::ENOTDIR) => {
                         return if notify::is_link(dir) {
                             Err(())
                         } else {
-                            Ok(false)
+                            self.looked_through(dir)
                         };
                     }
                     Err(_) => return Err(()),
@@ -630,6 +668,21 @@ impl State {
             }
         }
         Ok(grew)
+    }
+
+    /// Notes the folder `dir` as looked through unwatched: what is
+    /// covered below it goes when its name next comes or goes.
+    fn looked_through(&mut self, dir: &Path) -> Result<bool, ()> {
+        if !self.unwatched.contains(dir.as_os_str()) {
+            if self.unwatched.len() >= MAX_UNWATCHED {
+                // Too many to hold: this cover fails, and starts over.
+                self.reset();
+                return Err(());
+            }
+            let key = self.shared(dir);
+            self.unwatched.insert(key);
+        }
+        Ok(false)
     }
 
     /// Watches what the watch of its folder (which watches its name)

@@ -798,6 +798,45 @@ mod tests {
         );
     }
 
+    /// A path looked up through a name that was a file, not a folder (so
+    /// no watch could be had on it), is no longer vouched for once that
+    /// name is a folder; and a name that comes and goes in a listed folder
+    /// without ever being looked through (a write's temporary, renamed
+    /// away before its event is taken in) is not looked for below.
+    #[test]
+    fn a_name_is_looked_for_below_only_where_something_was_looked_through() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let (x, listed) = (dir.path().join("x"), dir.path().join("listed"));
+        let below = x.join("opencode.json");
+        std::fs::write(&x, "a file").unwrap();
+        std::fs::create_dir(&listed).unwrap();
+        let memo = Memo::<(), ()>::new().unwrap();
+        let deps = crate::workspace::io::record::Deps {
+            files: vec![below.clone()],
+            listed: vec![listed.clone()],
+            ..Default::default()
+        };
+        memo.watcher.cover(&deps);
+        assert!(memo.watcher.cover(&deps), "watched already");
+        let at = memo.watcher.generation().unwrap();
+        assert!(memo.watcher.vouches(&below, at));
+        let searches = memo.watcher.searches();
+        let tmp = listed.join(".f.tmp");
+        std::fs::write(&tmp, "x").unwrap();
+        std::fs::rename(&tmp, listed.join("f")).unwrap();
+        std::fs::create_dir(&tmp).unwrap();
+        std::fs::remove_dir(&tmp).unwrap();
+        assert_eq!(memo.watcher.searches(), searches, "nothing to look for");
+        assert!(memo.watcher.vouches(&below, at));
+        std::fs::remove_file(&x).unwrap();
+        std::fs::create_dir(&x).unwrap();
+        memo.watcher.generation();
+        assert!(!memo.watcher.vouches(&below, at), "x is a folder now");
+        assert_eq!(memo.watcher.searches(), searches + 1);
+    }
+
     /// A folder's listing is kept while the watcher vouches for it, and
     /// brought up to date, one entry at a time, when an entry comes, goes
     /// or is replaced (by a file, a folder or a link of the same name):
