@@ -114,14 +114,14 @@ struct State {
     /// the one a write added, not listed, sorted and looked at again
     /// ([`Watcher::changed_entries`]).
     changed: HashMap<OsString, Vec<(u64, OsString)>, foldhash::quality::RandomState>,
-    /// Folders a cover looked through without watching them: missing
-    /// ones (their parent's watch reports their creation), and files
-    /// where a folder was looked for. With the watched folders
+    /// Folders a cover looked through without a folder's watch on them:
+    /// missing ones (their parent's watch reports their creation), and
+    /// files where a folder was looked for. With the watched folders
     /// (`by_path`), these are the only paths anything held can lie below,
     /// so a name that comes or goes is looked for below only when it is
     /// one of them: a write's temporary file, created and renamed away
     /// before its event is taken in, is not searched for among the
-    /// 20,000 paths of a huge workspace (at most [`MAX_UNWATCHED`]).
+    /// 20,000 paths of a huge workspace. Holds at most [`MAX_UNWATCHED`].
     unwatched: HashSet<Shared, foldhash::quality::RandomState>,
     /// How many times `forget` looked below a path.
     #[cfg(test)]
@@ -617,6 +617,12 @@ impl State {
     fn watch_folder(&mut self, dir: &Path, need: &Need<'_>) -> Result<bool, ()> {
         let mut grew = false;
         let wd = match self.by_path.get(dir.as_os_str()) {
+            // A file of several links, watched itself, looked through as a
+            // folder: noted as one, as its watch goes when the file does,
+            // with no search below it.
+            Some(wd) if self.by_wd.get(wd).is_some_and(|w| !w.folder) => {
+                return self.looked_through(dir);
+            }
             Some(wd) => *wd,
             None => {
                 let flags = FOLDER_EVENTS | F::IN_ONLYDIR | F::IN_DONT_FOLLOW;
@@ -671,7 +677,8 @@ impl State {
     }
 
     /// Notes the folder `dir` as looked through unwatched: what is
-    /// covered below it goes when its name next comes or goes.
+    /// covered below it goes when its name comes back as a folder or a
+    /// link (or goes as a folder).
     fn looked_through(&mut self, dir: &Path) -> Result<bool, ()> {
         if !self.unwatched.contains(dir.as_os_str()) {
             if self.unwatched.len() >= MAX_UNWATCHED {

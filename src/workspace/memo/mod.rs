@@ -837,6 +837,39 @@ mod tests {
         assert_eq!(memo.watcher.searches(), searches + 1);
     }
 
+    /// The same for a file of several links, whose own watch stood in for
+    /// it when, read first, it was then looked through as a folder: its
+    /// watch goes with the file, and what was covered below it goes once
+    /// the name is a folder.
+    #[test]
+    fn a_file_of_two_links_looked_through_as_a_folder_is_seen_once_it_is_one() {
+        let Some(dir) = kept_tempdir() else {
+            return;
+        };
+        let p = dir.path().join("p");
+        let below = p.join("x");
+        std::fs::write(&p, "a file").unwrap();
+        std::fs::hard_link(&p, dir.path().join("other")).unwrap();
+        let memo = Memo::<(), ()>::new().unwrap();
+        let cover = |files: Vec<PathBuf>| {
+            let deps = crate::workspace::io::record::Deps {
+                files,
+                ..Default::default()
+            };
+            memo.watcher.cover(&deps);
+            assert!(memo.watcher.cover(&deps), "watched already");
+        };
+        cover(vec![p.clone()]);
+        cover(vec![below.clone()]);
+        let at = memo.watcher.generation().unwrap();
+        assert!(memo.watcher.vouches(&below, at));
+        std::fs::remove_file(&p).unwrap();
+        memo.watcher.generation();
+        std::fs::create_dir(&p).unwrap();
+        memo.watcher.generation();
+        assert!(!memo.watcher.vouches(&below, at), "p is a folder now");
+    }
+
     /// A folder's listing is kept while the watcher vouches for it, and
     /// brought up to date, one entry at a time, when an entry comes, goes
     /// or is replaced (by a file, a folder or a link of the same name):
