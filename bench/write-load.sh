@@ -14,7 +14,8 @@
 # - WRITE_CONNS connections adding and removing plugins for DURATION;
 # - COMMANDS unique POST /commands from WRITE_CONNS connections (wall time,
 #   and the cost of a write apart from building its answer at 100, 1,000
-#   and COMMANDS commands);
+#   and COMMANDS commands), then again on a fresh workspace in tmpfs
+#   (/dev/shm), where no disk or fsync adds to the server's own cost;
 # - the server's peak RSS; and, with hyperfine, `openwork plugins add` offline,
 #   beside its floor (`examples/durable_once.rs`: the same durable write as
 #   a process that does nothing else) and `openwork --version`; with
@@ -46,9 +47,15 @@ bin=$(realpath "${BIN:-target/release/openwork}")
 tool=target/release/examples/write_load
 work=$(mktemp -d)
 server_pid=
-cleanup() {
+shm=
+stop() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=
+}
+cleanup() {
+  stop
   rm -rf "$work"
+  if [ -n "$shm" ]; then rm -rf "$shm"; fi
 }
 trap cleanup EXIT
 
@@ -62,21 +69,25 @@ raw_median=$(echo "$raw" | awk '{for(i=1;i<=NF;i++) if($i=="median"){print $(i+1
 raw_config=$(echo "$raw" | sed -n 's/.*config \([0-9]*\) bytes.*/\1/p')
 raw_line=$(echo "$raw" | sed -n 's/.*audit line \([0-9]*\) bytes.*/\1/p')
 
-mkdir -p "$work/home" "$work/state"
-HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" OPENWORK_STATE_DIR="$work/state" \
-  "$bin" serve --host 127.0.0.1 --port 0 --approval auto \
-  --token bench-client-token --host-token bench-host-token \
-  -w "$work/ws" >"$work/boot.txt" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 100); do
-  grep -q '^Workspace ' "$work/boot.txt" 2>/dev/null && break
-  sleep 0.1
-done
-url=$(awk '/^openwork listening on /{print $4}' "$work/boot.txt")
-id=$(awk '/^Workspace /{print $3}' "$work/boot.txt" | sed -n 1p)
-case "$url" in http://127.0.0.1:*) ;; *) echo "server did not start: $(cat "$work/server.log")" >&2; exit 1 ;; esac
+# start WS: serves the workspace WS alone in auto mode (url, id, server_pid).
+start() {
+  mkdir -p "$work/home" "$work/state"
+  HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" OPENWORK_STATE_DIR="$work/state" \
+    "$bin" serve --host 127.0.0.1 --port 0 --approval auto \
+    --token bench-client-token --host-token bench-host-token \
+    -w "$1" >"$work/boot.txt" 2>"$work/server.log" &
+  server_pid=$!
+  for _ in $(seq 100); do
+    grep -q '^Workspace ' "$work/boot.txt" 2>/dev/null && break
+    sleep 0.1
+  done
+  url=$(awk '/^openwork listening on /{print $4}' "$work/boot.txt")
+  id=$(awk '/^Workspace /{print $3}' "$work/boot.txt" | sed -n 1p)
+  case "$url" in http://127.0.0.1:*) ;; *) echo "server did not start: $(cat "$work/server.log")" >&2; exit 1 ;; esac
+  export SERVER_PID=$server_pid
+}
+start "$work/ws"
 token=bench-client-token
-export SERVER_PID=$server_pid
 
 latency=$("$tool" latency "$url" "$token" "$id" "$LATENCY_OPS" "$raw_median")
 log "$latency"
@@ -89,7 +100,22 @@ commands=$("$tool" commands "$url" "$token" "$id" "$work/ws" "$COMMANDS" "$WRITE
 log "$commands"
 peak=$(( $(awk '$1=="VmHWM:"{print $2}' "/proc/$server_pid/status") / 1024 ))
 log "server peak RSS (VmHWM): $peak MiB"
-kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+stop
+# The same commands on tmpfs, where writing a file costs no disk and no
+# fsync: what stays is the server's own work, apart from the file
+# system's (which may grow as a run creates and removes files).
+commands_shm=""
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  shm=$(mktemp -d /dev/shm/openwork-bench.XXXXXX)
+  target/release/examples/gen_workspace "$shm/ws" medium 2>/dev/null
+  start "$shm/ws"
+  commands_shm=$("$tool" commands "$url" "$token" "$id" "$shm/ws" "$COMMANDS" "$WRITE_CONNS") || ok=0
+  log "on tmpfs: $commands_shm"
+  stop
+  rm -rf "$shm"; shm=
+else
+  log "/dev/shm is not writable: the commands are not run on tmpfs"
+fi
 [ "$ok" = 1 ] || { echo "a write load failed its check on disk" >&2; exit 1; }
 
 # The offline CLI on a fresh medium workspace: a write (fsync included;
@@ -145,6 +171,16 @@ fi
   echo "$misses"
   echo "server peak RSS (VmHWM): $peak MiB"
   echo '```'
+  if [ -n "$commands_shm" ]; then
+    echo
+    echo "The same unique commands on a fresh medium workspace in tmpfs"
+    echo "(\`/dev/shm\`: no disk, an fsync costs nothing), served alone: the"
+    echo "server's own cost per write, apart from the file system's:"
+    echo
+    echo '```text'
+    echo "$commands_shm"
+    echo '```'
+  fi
   echo
   if [ -n "$cli_table" ]; then
     echo "The offline CLI on a fresh medium workspace, timed by \`hyperfine -N\` (the"
