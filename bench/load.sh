@@ -10,8 +10,9 @@
 # reads of /plugins it allows meanwhile; start-up time (spawn -> first 200
 # on /health, median of 5); and the write figures of bench/write-load.sh
 # (the raw durable-write loop, single- and 8-connection writes, 2,000
-# commands, memo misses, the offline CLI); and the scale figures of
-# bench/scale.sh (a huge workspace, 100 workspaces in one server).
+# commands on disk and on tmpfs, memo misses, the offline CLI); and the
+# scale figures of bench/scale.sh (a huge workspace, 100 workspaces in
+# one server).
 #
 # The figures go to bench/results.md (markdown, overwritten by each run
 # that completes), with the date, the machine, the commit and the command.
