@@ -142,7 +142,10 @@ pub(crate) struct Watcher {
 pub(super) const MAX_CHANGED: usize = 64;
 
 /// Past this many folders looked through unwatched (`State::unwatched`),
-/// the watcher starts over, so that they are not held without end.
+/// the watcher starts over, so that they are not held without end. A
+/// config naming more missing folders than this (a hostile `skills.paths`,
+/// say) costs only its own workspace's reads the watcher's help: each
+/// read is then built anew, as past the watch budget.
 const MAX_UNWATCHED: usize = 65_536;
 
 /// The path's folders are watched, each for the name below it.
