@@ -9,7 +9,8 @@
 #   fsynced, renamed, the folder fsynced, an audit line appended and
 #   fsynced, with the sizes of a plugin add on that workspace;
 # - one connection alternating POST /plugins and DELETE /plugins/:name:
-#   median, p99, and the ratio to the raw loop;
+#   median, p99, and the ratio to the raw loop, run on its own before and
+#   interleaved with the writes (one raw operation after each write);
 # - the first read after a write (a memo miss) of each read endpoint;
 # - WRITE_CONNS connections adding and removing plugins for DURATION;
 # - COMMANDS unique POST /commands from WRITE_CONNS connections (wall time,
@@ -89,7 +90,7 @@ start() {
 start "$work/ws"
 token=bench-client-token
 
-latency=$("$tool" latency "$url" "$token" "$id" "$LATENCY_OPS" "$raw_median")
+latency=$("$tool" latency "$url" "$token" "$id" "$LATENCY_OPS" "$raw_median" "$work/ws" "$work/raw-paired")
 log "$latency"
 misses=$("$tool" misses "$url" "$token" "$id" 20)
 log "$misses"
@@ -160,7 +161,9 @@ fi
   echo "A fresh medium workspace served alone in auto mode, driven by"
   echo "\`examples/write_load.rs\` (\`DURATION=$DURATION WRITE_CONNS=$WRITE_CONNS COMMANDS=$COMMANDS"
   echo "LATENCY_OPS=$LATENCY_OPS\`). The raw loop is the reference: what each"
-  echo "write must do on disk at least, with the same sizes, on the same file system."
+  echo "write must do on disk at least, with the same sizes, on the same file system,"
+  echo "run on its own first, then interleaved with the one-connection writes (one"
+  echo "raw operation after each), so that both medians come from the same moments."
   echo
   echo '```text'
   echo "$raw"

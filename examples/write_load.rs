@@ -8,10 +8,15 @@
 //!     and its last audit line) — a temporary file written and fsynced,
 //!     renamed over the config, the folder fsynced, the audit line appended
 //!     and fsynced — in DIR. Per operation: median and p99.
-//!   write_load latency URL TOKEN WS_ID N [RAW_MEDIAN_MS]
+//!   write_load latency URL TOKEN WS_ID N [RAW_MEDIAN_MS [WS_PATH DIR]]
 //!     One connection, N writes alternating `POST /plugins` and
 //!     `DELETE /plugins/:name`: median and p99, and the ratio of the median
-//!     to the raw loop's when given.
+//!     to the raw loop's when given. With WS_PATH and DIR, also the raw
+//!     loop interleaved with the writes (its sizes from WS_PATH, its files
+//!     in DIR): one raw operation after each write, and the ratio of the
+//!     two medians. A raw loop run on its own before the writes has moved
+//!     by a third from one run to the next on a shared VM; interleaved,
+//!     both medians see the same moments of the disk.
 //!   write_load plugins URL TOKEN WS_ID WS_PATH SECONDS CONNS
 //!     CONNS connections for SECONDS, each adding and removing its own
 //!     plugin in turn: acknowledged writes/s, then verified on disk.
@@ -36,31 +41,62 @@ use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The raw loop's operation, with the sizes of a plugin add on a workspace.
+struct RawLoop {
+    dir: std::path::PathBuf,
+    folder: std::fs::File,
+    config: Vec<u8>,
+    line: Vec<u8>,
+    done: usize,
+}
+
+impl RawLoop {
+    /// In `dir`, with the sizes of a plugin add on the workspace at `ws`:
+    /// its `opencode.jsonc` plus one line, and its last audit line.
+    fn new(ws: &Path, dir: &Path) -> RawLoop {
+        let mut config = std::fs::read(ws.join("opencode.jsonc")).expect("the workspace's config");
+        config.extend_from_slice(b"    \"bench-probe\",\n");
+        let log = std::fs::read(ws.join(".opencode/openwork/audit.jsonl")).unwrap_or_default();
+        let line = log
+            .split(|&b| b == b'\n')
+            .rfind(|l| !l.is_empty())
+            .map(|l| [l, b"\n"].concat())
+            .unwrap_or_else(|| vec![b'x'; 256]);
+        std::fs::create_dir_all(dir).expect("the loop's folder");
+        let folder = std::fs::File::open(dir).expect("the loop's folder");
+        RawLoop {
+            dir: dir.to_path_buf(),
+            folder,
+            config,
+            line,
+            done: 0,
+        }
+    }
+
+    /// One durable write, timed.
+    fn op(&mut self) -> Duration {
+        let t = Instant::now();
+        durable_write(&self.dir, &self.folder, &self.config, &self.line, self.done);
+        self.done += 1;
+        t.elapsed()
+    }
+}
+
 fn raw(ws: &Path, dir: &Path, n: usize) {
-    let mut config = std::fs::read(ws.join("opencode.jsonc")).expect("the workspace's config");
-    config.extend_from_slice(b"    \"bench-probe\",\n");
-    let log = std::fs::read(ws.join(".opencode/openwork/audit.jsonl")).unwrap_or_default();
-    let line = log
-        .split(|&b| b == b'\n')
-        .rfind(|l| !l.is_empty())
-        .map(|l| [l, b"\n"].concat())
-        .unwrap_or_else(|| vec![b'x'; 256]);
-    std::fs::create_dir_all(dir).expect("the loop's folder");
-    let folder = std::fs::File::open(dir).expect("the loop's folder");
+    let mut ops = RawLoop::new(ws, dir);
     let mut times = Vec::with_capacity(n);
     for i in 0..n + n / 10 {
-        let t = Instant::now();
-        durable_write(dir, &folder, &config, &line, i);
+        let t = ops.op();
         // The first tenth warms up.
         if i >= n / 10 {
-            times.push(t.elapsed());
+            times.push(t);
         }
     }
     let (median, p99) = stats(&mut times);
     println!(
         "raw durable write loop: median {median:.3} ms, p99 {p99:.3} ms ({n} ops; config {} bytes, audit line {} bytes)",
-        config.len(),
-        line.len()
+        ops.config.len(),
+        ops.line.len()
     );
 }
 
@@ -112,10 +148,18 @@ async fn plugin_write(
     send(req.bearer_auth(token)).await
 }
 
-async fn latency(url: &str, token: &str, id: &str, n: usize, raw_median: Option<f64>) {
+async fn latency(
+    url: &str,
+    token: &str,
+    id: &str,
+    n: usize,
+    raw_median: Option<f64>,
+    mut paired: Option<RawLoop>,
+) {
     let http = client();
     let base = format!("{url}/workspace/{id}");
     let mut times = Vec::with_capacity(n);
+    let mut raw_times = Vec::with_capacity(n);
     let mut cpu = None;
     for i in 0..n + n / 10 {
         if i == n / 10 {
@@ -123,9 +167,14 @@ async fn latency(url: &str, token: &str, id: &str, n: usize, raw_median: Option<
         }
         let t = Instant::now();
         let status = plugin_write(&http, &base, token, "bench-latency", i % 2 == 0).await;
+        let took = t.elapsed();
         assert_eq!(status, 200, "write {i} was not acknowledged");
+        // With a paired loop, one raw operation right after each write, so
+        // that both medians come from the same seconds of the disk's life.
+        let raw = paired.as_mut().map(RawLoop::op);
         if i >= n / 10 {
-            times.push(t.elapsed());
+            times.push(took);
+            raw_times.extend(raw);
         }
     }
     let cpu = cpu_per_write(cpu, n);
@@ -142,6 +191,13 @@ async fn latency(url: &str, token: &str, id: &str, n: usize, raw_median: Option<
         "one connection, plugin add/remove: median {median:.3} ms, p99 {p99:.3} ms ({:.0} writes/s{ratio}{cpu})",
         1000.0 / median
     );
+    if !raw_times.is_empty() {
+        let (raw, raw_p99) = stats(&mut raw_times);
+        println!(
+            "  the raw loop interleaved with it, one operation after each write: median {raw:.3} ms, p99 {raw_p99:.3} ms; the writes {:.1}x that",
+            median / raw
+        );
+    }
 }
 
 async fn plugins(url: &str, token: &str, id: &str, ws: &Path, secs: u64, conns: usize) -> bool {
@@ -346,7 +402,9 @@ async fn main() {
             true
         }
         "latency" => {
-            latency(&a(1), &a(2), &a(3), num(4, 1000), a(5).parse().ok()).await;
+            let paired = (!a(6).is_empty() && !a(7).is_empty())
+                .then(|| RawLoop::new(Path::new(&a(6)), Path::new(&a(7))));
+            latency(&a(1), &a(2), &a(3), num(4, 1000), a(5).parse().ok(), paired).await;
             true
         }
         "plugins" => {
@@ -370,7 +428,7 @@ async fn main() {
         }
         _ => {
             eprintln!(
-                "usage: write_load raw WS_PATH DIR N | latency URL TOKEN WS_ID N [RAW_MEDIAN_MS] | plugins URL TOKEN WS_ID WS_PATH SECONDS CONNS | commands URL TOKEN WS_ID WS_PATH TOTAL CONNS | misses URL TOKEN WS_ID N"
+                "usage: write_load raw WS_PATH DIR N | latency URL TOKEN WS_ID N [RAW_MEDIAN_MS [WS_PATH DIR]] | plugins URL TOKEN WS_ID WS_PATH SECONDS CONNS | commands URL TOKEN WS_ID WS_PATH TOTAL CONNS | misses URL TOKEN WS_ID N"
             );
             std::process::exit(2);
         }
