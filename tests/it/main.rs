@@ -14,6 +14,7 @@
 //! Unix tests use are allowed to go unused there.
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
+mod allocator;
 mod approvals_cli;
 mod cli;
 mod cli_bad_input;
