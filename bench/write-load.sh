@@ -10,7 +10,7 @@
 #   fsynced, with the sizes of a plugin add on that workspace;
 # - one connection alternating POST /plugins and DELETE /plugins/:name:
 #   median, p99, and the ratio to the raw loop, run on its own before and
-#   interleaved with the writes (one raw operation after each write);
+#   interleaved with the writes (50 raw operations after each 50 writes);
 # - the first read after a write (a memo miss) of each read endpoint;
 # - WRITE_CONNS connections adding and removing plugins for DURATION;
 # - COMMANDS unique POST /commands from WRITE_CONNS connections (wall time,
@@ -162,8 +162,9 @@ fi
   echo "\`examples/write_load.rs\` (\`DURATION=$DURATION WRITE_CONNS=$WRITE_CONNS COMMANDS=$COMMANDS"
   echo "LATENCY_OPS=$LATENCY_OPS\`). The raw loop is the reference: what each"
   echo "write must do on disk at least, with the same sizes, on the same file system,"
-  echo "run on its own first, then interleaved with the one-connection writes (one"
-  echo "raw operation after each), so that both medians come from the same moments."
+  echo "run on its own first, then interleaved with the one-connection writes (50"
+  echo "raw operations after each 50 writes), so that both medians come from the"
+  echo "same minutes of the disk."
   echo
   echo '```text'
   echo "$raw"
